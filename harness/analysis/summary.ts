@@ -1,0 +1,89 @@
+import type { Cell, Results, Usage } from '../results/schema.ts';
+import { median, NOISY_CV, spread, type Spread } from './stats.ts';
+
+/** One cell reduced to what the tables show. Pure data, derived from results.json. */
+export interface CellSummary {
+  id: string;
+  framework: string;
+  scenario: string;
+  kind: Cell['kind'];
+  connections: number;
+  dbLatencyMs?: number | undefined;
+  status: Cell['status'];
+  failure?: string | undefined;
+  rps: Spread;
+  latencyMeanMs: number;
+  latencyP50Ms: number;
+  latencyP90Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  noisy: boolean;
+  /** Median over repeats of each party's mean CPU utilisation of its allotted cores. */
+  appCpu?: number | undefined;
+  dbCpu?: number | undefined;
+  loadgenCpu?: number | undefined;
+}
+
+function medianOf(cell: Cell, pick: (u: NonNullable<Cell['repeats'][number]['resources']>) => Usage | undefined): number | undefined {
+  const values = cell.repeats.map((r) => (r.resources ? pick(r.resources)?.cpuMeanUtil : undefined)).filter((v): v is number => v !== undefined);
+  return values.length ? median(values) : undefined;
+}
+
+export function summarizeCell(cell: Cell): CellSummary {
+  const ms = cell.repeats.map((r) => r.measurement);
+  const rps = spread(ms.map((m) => m.rps));
+  return {
+    id: cell.id,
+    framework: cell.framework,
+    scenario: cell.scenario,
+    kind: cell.kind,
+    connections: cell.connections,
+    dbLatencyMs: cell.dbLatencyMs,
+    status: ms.length === 0 && cell.status === 'ok' ? 'failed' : cell.status,
+    failure: cell.failure ? `${cell.failure.stage}: ${cell.failure.reason}` : ms.length === 0 ? 'not measured' : undefined,
+    rps,
+    latencyMeanMs: median(ms.map((m) => m.latencyMeanMs)),
+    latencyP50Ms: median(ms.map((m) => m.latencyP50Ms)),
+    latencyP90Ms: median(ms.map((m) => m.latencyP90Ms)),
+    latencyP99Ms: median(ms.map((m) => m.latencyP99Ms)),
+    errors: ms.reduce((a, m) => a + m.errors, 0),
+    timeouts: ms.reduce((a, m) => a + m.timeouts, 0),
+    non2xx: ms.reduce((a, m) => a + m.non2xx, 0),
+    noisy: rps.n > 1 && rps.cv > NOISY_CV,
+    appCpu: medianOf(cell, (r) => r.app),
+    dbCpu: medianOf(cell, (r) => r.database),
+    loadgenCpu: medianOf(cell, (r) => r.loadgen),
+  };
+}
+
+/** A column of the main table: a scenario at one connection count and latency. */
+export interface Column {
+  key: string;
+  label: string;
+  scenario: string;
+  connections: number;
+  dbLatencyMs?: number | undefined;
+}
+
+export function columnKey(c: { scenario: string; connections: number; dbLatencyMs?: number | undefined }): string {
+  return `${c.scenario}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}`;
+}
+
+/** Columns in the order the cells were planned, frameworks in the config's order. */
+export function layoutTable(results: Results): { columns: Column[]; frameworks: string[]; byKey: Map<string, CellSummary> } {
+  const columns: Column[] = [];
+  const byKey = new Map<string, CellSummary>();
+  const multipleConnections = new Set(results.cells.map((c) => c.connections)).size > 1;
+  for (const cell of results.cells) {
+    const key = columnKey(cell);
+    if (!columns.some((c) => c.key === key)) {
+      const latency = cell.dbLatencyMs === undefined ? '' : ` ${cell.dbLatencyMs}ms`;
+      columns.push({ key, label: `${cell.scenario}${latency}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
+    }
+    byKey.set(`${cell.framework}|${key}`, summarizeCell(cell));
+  }
+  const frameworks = results.config.frameworks.filter((f) => results.cells.some((c) => c.framework === f));
+  return { columns, frameworks, byKey };
+}

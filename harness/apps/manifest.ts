@@ -1,0 +1,56 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { BenchError } from '../errors.ts';
+import { formatZodError } from '../zod-format.ts';
+
+export const SERVER_KINDS = ['gunicorn-gthread', 'uvicorn', 'django-bolt'] as const;
+
+/** apps/<name>/manifest.json: how the harness starts one app. */
+export const AppManifestSchema = z
+  .object({
+    /** Equals the app's folder name; this is the name used on the command line. */
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    displayName: z.string().min(1),
+    /** Decides the worker rule (see workers.ts). */
+    server: z.enum(SERVER_KINDS),
+    model: z.enum(['sync', 'async']),
+    /** argv; command[0] comes from the app's virtualenv bin/. Placeholders: {port} {workers} {threads} {poolSize}. */
+    command: z.array(z.string().min(1)).min(1),
+    env: z.record(z.string(), z.string()).default({}),
+    /** What bounds in-flight requests per worker process: gthread threads or the DB pool. */
+    concurrencyLimit: z.enum(['threads', 'pool']),
+    /** Key packages whose versions the results name. */
+    packages: z.array(z.string()).min(1),
+  })
+  .strict();
+
+export type AppManifest = z.infer<typeof AppManifestSchema>;
+
+/** A manifest together with where its app lives. */
+export interface AppDefinition extends AppManifest {
+  dir: string;
+  requirementsPath: string;
+}
+
+export async function loadApp(appsDir: string, name: string): Promise<AppDefinition> {
+  const dir = path.join(appsDir, name);
+  const file = path.join(dir, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new BenchError('CONFIG', `app '${name}': cannot read ${file}`, { cause, hint: 'each app folder needs a manifest.json' });
+  }
+  const parsed = AppManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new BenchError('CONFIG', `app '${name}' in ${file}: ${formatZodError(parsed.error)}`);
+  if (parsed.data.name !== name) {
+    throw new BenchError('CONFIG', `app '${name}' in ${file}: name must equal the folder name (got '${parsed.data.name}')`);
+  }
+  return { ...parsed.data, dir, requirementsPath: path.join(dir, 'requirements.txt') };
+}
+
+export async function listAppNames(appsDir: string): Promise<string[]> {
+  const entries = await readdir(appsDir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}

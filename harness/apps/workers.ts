@@ -1,0 +1,41 @@
+import type { AppManifest } from './manifest.ts';
+
+/** The numbers an app is started with; all of them are written into the results. */
+export interface WorkerSettings {
+  /** Server processes. */
+  workers: number;
+  /** Threads per worker process (gthread); 1 for event-loop servers. */
+  threads: number;
+  /** Database connections each worker process may hold. */
+  poolSize: number;
+  /** workers x poolSize: the same cap for every app. */
+  connectionCap: number;
+  /** In-flight requests the app can hold at once; the Little's-law bound uses it. */
+  concurrencyLimit: number;
+}
+
+/**
+ * One rule per server type, so no framework gets hand-tuned settings:
+ * - gunicorn gthread: one worker per core (DESIGN.md trap: on a shared core more
+ *   workers lowered Flask /db from 2.3k to 1.6k requests/s), threads share the
+ *   connection cap, one persistent connection per thread.
+ * - uvicorn and django-bolt: one process per core, as their docs advise for CPU-bound
+ *   serving; the connection cap is split between processes.
+ */
+export function workerSettings(manifest: Pick<AppManifest, 'server' | 'concurrencyLimit'>, cores: number, connectionCap: number): WorkerSettings {
+  const workers = Math.max(1, cores);
+  const perWorker = Math.max(1, Math.floor(connectionCap / workers));
+  const threads = manifest.server === 'gunicorn-gthread' || manifest.server === 'django-bolt' ? perWorker : 1;
+  return {
+    workers,
+    threads,
+    poolSize: perWorker,
+    connectionCap: workers * perWorker,
+    concurrencyLimit: workers * (manifest.concurrencyLimit === 'threads' ? threads : perWorker),
+  };
+}
+
+/** Fills {port} {workers} {threads} {poolSize} in a manifest string. */
+export function fillPlaceholders(template: string, values: { port: number } & WorkerSettings): string {
+  return template.replace(/\{(port|workers|threads|poolSize)\}/g, (_, key: 'port' | 'workers' | 'threads' | 'poolSize') => String(values[key]));
+}

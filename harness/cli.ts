@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander';
+import { EXIT_CODES, isBenchError } from './errors.ts';
+import { PROFILE_NAMES } from './config/profiles.ts';
+import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE } from './config/options.ts';
+import { runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
+import { reportCommand } from './commands/report.ts';
+import { compareCommand } from './commands/compare.ts';
+import { listCommand } from './commands/list.ts';
+import { doctorCommand } from './commands/doctor.ts';
+
+const program = new Command('crossover')
+  .description('Benchmarks Python web frameworks against PostgreSQL and finds where the database, not the framework, is the bottleneck.')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('run the benchmark and write <out>/results.json, results.md and results.csv')
+  .option('--frameworks <list>', 'comma-separated frameworks (default: all)')
+  .option('--scenarios <list>', 'comma-separated scenarios (default: all)')
+  .addOption(new Option('--runtime <kind>', 'where apps run').choices(['local', 'docker', 'auto']).default('auto'))
+  .option('--db <db>', "'embedded', 'docker' or a postgres:// URL", 'embedded')
+  .addOption(new Option('--profile <name>', 'defaults for duration, repeats, sweeps').choices(PROFILE_NAMES).default('quick'))
+  .option('--duration <s>', 'measured seconds per cell')
+  .option('--warmup <s>', 'warm-up seconds per cell')
+  .option('--connections <list>', 'load generator connections, comma-separated')
+  .option('--repeat <n>', 'measurements per cell')
+  .option('--db-latencies <list>', 'slow-db latencies in ms, comma-separated (overrides the profile)')
+  .option('--connection-cap <n>', 'database connections every app may hold', String(DEFAULT_CONNECTION_CAP))
+  .option('--out <dir>', 'output folder (default results/<UTC timestamp>-<profile>/)')
+  .option('--python <path>', 'Python 3.12+ interpreter for local virtualenvs and wheel downloads')
+  .option('--base-image <image>', 'base image of the app images', DEFAULT_BASE_IMAGE)
+  .option('--db-image <image>', 'PostgreSQL image for --db docker', DEFAULT_DB_IMAGE)
+  .option('--no-interleave', 'run all repeats of a framework back to back')
+  .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
+  .action(runCommand);
+
+program
+  .command('serve <framework>')
+  .description('start one app (and the embedded database) until Ctrl-C')
+  .option('--port <n>', 'port on 127.0.0.1', '8088')
+  .addOption(new Option('--runtime <kind>', 'where the app runs').choices(['local', 'docker', 'auto']).default('local'))
+  .option('--db <db>', "'embedded', 'docker' or a postgres:// URL", 'embedded')
+  .option('--python <path>', 'Python 3.12+ interpreter')
+  .option('--base-image <image>', 'base image for --runtime docker', DEFAULT_BASE_IMAGE)
+  .option('--db-image <image>', 'PostgreSQL image for --db docker', DEFAULT_DB_IMAGE)
+  .action(serveCommand);
+
+program.command('report <runDir>').description('rebuild every table from results.json, without re-running').action(reportCommand);
+program
+  .command('compare <baseline> <candidate>')
+  .description('per-cell changes; exits 4 when a cell regressed beyond the threshold')
+  .option('--threshold <pct>', 'regression threshold in percent of requests/s', '10')
+  .action(compareCommand);
+program.command('list').description('frameworks, scenarios and profiles').action(listCommand);
+program.command('doctor').description('what is installed, what is missing, how to get it').action(doctorCommand);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (isBenchError(error)) {
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    process.exit(EXIT_CODES[error.code]);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}

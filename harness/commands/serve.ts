@@ -1,0 +1,54 @@
+import os from 'node:os';
+import { workerSettings } from '../apps/workers.ts';
+import { onCleanup } from '../cleanup.ts';
+import { DEFAULT_CONNECTION_CAP } from '../config/options.ts';
+import { planCpuLayout } from '../cpu/layout.ts';
+import { BenchError, errorLine } from '../errors.ts';
+import { waitUntilReady } from '../orchestrator.ts';
+import { chooseRuntime, hasTaskset, provisionDatabase, redactUrl } from '../provision.ts';
+import { requireFreePort } from '../util/ports.ts';
+import { verifyCell } from '../verify/verify.ts';
+import { loadApps, log } from './common.ts';
+
+interface ServeFlags {
+  port: string;
+  runtime: 'local' | 'docker' | 'auto';
+  db: string;
+  python?: string;
+  baseImage: string;
+  dbImage: string;
+}
+
+/** One app and its database, up until Ctrl-C, so users can poke at it. */
+export async function serveCommand(framework: string, flags: ServeFlags): Promise<void> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new BenchError('USAGE', `--port must be a port number (got '${flags.port}')`);
+  const app = (await loadApps([framework])).get(framework)!;
+  await requireFreePort(port, `serve ${framework}`);
+  const layout = planCpuLayout(os.availableParallelism());
+  const pinned = await hasTaskset();
+  const chosen = await chooseRuntime({ runtime: flags.runtime, python: flags.python, baseImage: flags.baseImage }, pinned, log);
+  log(`runtime: ${chosen.kind} (${chosen.reason})`);
+  const db = await provisionDatabase({ db: flags.db, dbImage: flags.dbImage }, layout, `serve-${process.pid}`);
+  onCleanup('serve: database', () => db.database.stop());
+  onCleanup('serve: app', () => chosen.runtime.close());
+  const prepared = await chosen.runtime.prepare(app, log);
+  const settings = workerSettings(app, layout.appCpus.length, DEFAULT_CONNECTION_CAP);
+  const running = await chosen.runtime.start({ prepared, port, settings, databaseUrl: db.database.url, cpus: layout.appCpus, runId: `serve-${process.pid}` });
+  try {
+    await waitUntilReady(running);
+  } catch (error) {
+    const lines = await running.lastLogLines(10);
+    throw new BenchError('APP_START', `${framework} did not come up: ${errorLine(error)}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`);
+  }
+  for (const kind of ['json', 'db'] as const) {
+    const v = await verifyCell(running.baseUrl, { kind, path: `/${kind}` });
+    log(`verify /${kind}: ${v.ok ? 'ok' : v.problems.join('; ')}`);
+  }
+  log(`database: ${redactUrl(db.database.url)}`);
+  process.stdout.write(
+    `${app.displayName} is serving on ${running.baseUrl}: /json /db /queries?queries=20 /slow-db?ms=10. Ctrl-C stops it and the database.\n`,
+  );
+  const exit = await running.exited;
+  throw new BenchError('APP_START', `${framework} exited (${exit.code ?? exit.signal}): ${(await running.lastLogLines(10)).join(' | ')}`);
+}

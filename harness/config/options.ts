@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { BenchError } from '../errors.ts';
+import { formatZodError } from '../zod-format.ts';
+import { PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
+
+/** The cap on database connections every app gets (DESIGN.md trap: an asyncpg pool of 10 beat 64 on a shared core). */
+export const DEFAULT_CONNECTION_CAP = 10;
+export const DEFAULT_BASE_IMAGE = 'python:3.13-slim';
+export const DEFAULT_DB_IMAGE = 'postgres:18';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const positiveInt = z.coerce.number().int().positive();
+/** `16,64` -> [16, 64], each checked by `item`. */
+const numberList = (item: z.ZodNumber) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(item).min(1));
+
+/** Raw CLI options of `crossover run`, before profile defaults are applied. */
+export const RunFlagsSchema = z
+  .object({
+    frameworks: csv.optional(),
+    scenarios: csv.optional(),
+    runtime: z.enum(['local', 'docker', 'auto']).default('auto'),
+    db: z
+      .string()
+      .refine((s) => s === 'embedded' || s === 'docker' || /^postgres(ql)?:\/\//.test(s), {
+        message: "must be 'embedded', 'docker' or a postgres:// URL",
+      })
+      .default('embedded'),
+    profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).default('quick'),
+    duration: positiveInt.optional(),
+    warmup: z.coerce.number().int().min(0).optional(),
+    connections: numberList(z.number().int().positive()).optional(),
+    repeat: positiveInt.optional(),
+    dbLatencies: numberList(z.number().int().min(0).max(10_000)).optional(),
+    connectionCap: positiveInt.default(DEFAULT_CONNECTION_CAP),
+    out: z.string().optional(),
+    python: z.string().optional(),
+    baseImage: z.string().default(DEFAULT_BASE_IMAGE),
+    dbImage: z.string().default(DEFAULT_DB_IMAGE),
+    interleave: z.boolean().default(true),
+    crossCheck: z.boolean().default(false),
+  })
+  .strict();
+
+export type RunFlags = z.input<typeof RunFlagsSchema>;
+
+/** Everything a run needs to know, resolved; written into results.json. */
+export const RunConfigSchema = z.object({
+  frameworks: z.array(z.string()).min(1),
+  scenarios: z.array(z.string()).min(1),
+  runtime: z.enum(['local', 'docker', 'auto']),
+  db: z.string(),
+  profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]),
+  durationS: z.number().positive(),
+  warmupS: z.number().min(0),
+  connections: z.array(z.number().int().positive()).min(1),
+  repeat: z.number().int().positive(),
+  /** slow-db latencies measured; undefined means each scenario's default. */
+  dbLatenciesMs: z.array(z.number().int().min(0)).optional(),
+  connectionCap: z.number().int().positive(),
+  out: z.string(),
+  python: z.string().optional(),
+  baseImage: z.string(),
+  dbImage: z.string(),
+  interleave: z.boolean(),
+  crossCheck: z.boolean(),
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+export function utcStamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Applies the profile's defaults and checks names against what exists.
+ * Pure: the known names and the clock come in as arguments.
+ */
+export function resolveRunConfig(
+  flags: RunFlags,
+  known: { frameworks: string[]; scenarios: string[] },
+  now: Date,
+): RunConfig {
+  const parsed = RunFlagsSchema.safeParse(flags);
+  if (!parsed.success) throw new BenchError('USAGE', `invalid option ${formatZodError(parsed.error)}`, { hint: 'see crossover run --help' });
+  const f = parsed.data;
+  const profile = PROFILES[f.profile];
+  const frameworks = f.frameworks ?? known.frameworks;
+  const scenarios = f.scenarios ?? known.scenarios;
+  checkNames('framework', frameworks, known.frameworks);
+  checkNames('scenario', scenarios, known.scenarios);
+  return {
+    frameworks,
+    scenarios,
+    runtime: f.runtime,
+    db: f.db,
+    profile: f.profile,
+    durationS: f.duration ?? profile.durationS,
+    warmupS: f.warmup ?? profile.warmupS,
+    connections: f.connections ?? [...profile.connections],
+    repeat: f.repeat ?? profile.repeat,
+    dbLatenciesMs: f.dbLatencies,
+    connectionCap: f.connectionCap,
+    out: f.out ?? `results/${utcStamp(now)}-${f.profile}`,
+    python: f.python,
+    baseImage: f.baseImage,
+    dbImage: f.dbImage,
+    interleave: f.interleave,
+    crossCheck: f.crossCheck,
+  };
+}
+
+function checkNames(what: string, asked: string[], known: string[]): void {
+  const unknown = asked.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new BenchError('USAGE', `unknown ${what} '${unknown.join("', '")}'`, { hint: `choose from: ${known.join(', ')}` });
+  }
+  if (asked.length === 0) throw new BenchError('USAGE', `no ${what} selected`, { hint: `choose from: ${known.join(', ')}` });
+}

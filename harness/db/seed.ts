@@ -1,0 +1,48 @@
+import pg from 'pg';
+import { BenchError } from '../errors.ts';
+
+/** TechEmpower's World table: 10,000 rows, id and randomnumber in 1..10000. */
+export const WORLD_ROWS = 10_000;
+
+/**
+ * Creates and fills `world` when it is missing or empty; an existing, filled table is left
+ * alone (it may be a user's). Returns whether it seeded and the server's version.
+ */
+export async function ensureWorld(url: string): Promise<{ seeded: boolean; version: string; rows: number }> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new BenchError('DATABASE', `cannot connect to ${redactUrl(url)}: ${(cause as Error).message}`, {
+      cause,
+      hint: 'check the URL, that the server runs and accepts password logins from 127.0.0.1',
+    });
+  }
+  try {
+    const version = ((await client.query('SELECT version() AS v')).rows[0] as { v: string }).v;
+    await client.query('CREATE TABLE IF NOT EXISTS world (id integer PRIMARY KEY, randomnumber integer NOT NULL)');
+    const count = Number(((await client.query('SELECT count(*) AS n FROM world')).rows[0] as { n: string }).n);
+    if (count >= WORLD_ROWS) return { seeded: false, version, rows: count };
+    await client.query('TRUNCATE world');
+    await client.query(
+      `INSERT INTO world (id, randomnumber) SELECT g, 1 + floor(random() * ${WORLD_ROWS})::int FROM generate_series(1, ${WORLD_ROWS}) AS g`,
+    );
+    await client.query('ANALYZE world');
+    return { seeded: true, version, rows: WORLD_ROWS };
+  } catch (cause) {
+    throw new BenchError('DATABASE', `seeding table world on ${redactUrl(url)} failed: ${(cause as Error).message}`, { cause });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The URL with its password replaced, for messages and results. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,14 @@
+/** A PostgreSQL the harness can point apps at. */
+export interface Database {
+  readonly kind: 'embedded' | 'docker' | 'url';
+  /** postgres://user:password@127.0.0.1:port/hello_world, with the `world` table seeded. */
+  readonly url: string;
+  /** Server version string (SELECT version()). */
+  readonly version: string;
+  /** PID of the postmaster when the harness started it on this host (for CPU sampling and pinning). */
+  readonly serverPid?: number | undefined;
+  /** Cgroup of the database container, when it runs in Docker. */
+  readonly cgroupPath?: string | undefined;
+  /** Stops what the harness started; a no-op for a URL. Safe to call twice. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,246 @@
+import path from 'node:path';
+import type { AppDefinition } from './apps/manifest.ts';
+import { workerSettings, fillPlaceholders, type WorkerSettings } from './apps/workers.ts';
+import type { RunConfig } from './config/options.ts';
+import type { CpuLayout } from './cpu/layout.ts';
+import { wasInterrupted } from './cleanup.ts';
+import type { Database } from './db/types.ts';
+import { errorLine } from './errors.ts';
+import { runAutocannon } from './load/autocannon.ts';
+import { normalizeAutocannon } from './load/normalize.ts';
+import { planCells, planRounds, type CellPlan } from './plan.ts';
+import { readCgroup, readProcessTree } from './resources/proc.ts';
+import { SAMPLE_INTERVAL_MS, startSampling, type SampledTarget } from './resources/sampler.ts';
+import type { Cell, Results } from './results/schema.ts';
+import { saveRaw, saveResults } from './results/store.ts';
+import type { PreparedApp, ResourceTarget, RunningApp, Runtime } from './runtime/types.ts';
+import type { Scenario } from './scenarios/scenario.ts';
+import { findFreePort } from './util/ports.ts';
+import { fetchOnce } from './verify/verify.ts';
+import { verifyCell, type SleepProbe } from './verify/verify.ts';
+import http from 'node:http';
+
+export interface RunContext {
+  config: RunConfig;
+  apps: Map<string, AppDefinition>;
+  scenarios: Scenario[];
+  layout: CpuLayout;
+  pinned: boolean;
+  runtime: Runtime;
+  database: Database;
+  sleepProbe?: SleepProbe;
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+  /** The results document, already holding machine, config and database; cells are added here. */
+  results: Results;
+  now: () => Date;
+  /** Called once every app is prepared, before the first measurement. */
+  onPrepared?: () => Promise<void>;
+}
+
+/** How long an app may take to answer its first request. */
+const STARTUP_TIMEOUT_MS = 60_000;
+/** Log lines of a failed app kept in the results. */
+const FAILURE_LOG_LINES = 20;
+
+/**
+ * The run: prepare every app, then per round and framework start -> (verify -> warm up ->
+ * measure) per cell -> stop. Every finished cell is saved before the next one starts.
+ */
+export async function runBenchmark(ctx: RunContext): Promise<Results> {
+  const { config, results } = ctx;
+  const prepared = new Map<string, PreparedApp | Error>();
+  for (const name of config.frameworks) {
+    const app = ctx.apps.get(name)!;
+    try {
+      const p = await ctx.runtime.prepare(app, ctx.log);
+      prepared.set(name, p);
+      results.apps[name] = appRecord(app, p, workerSettings(app, ctx.layout.appCpus.length, config.connectionCap));
+      ctx.log(`${name}: ${p.cached ? 'environment cached' : `environment built in ${p.prepareS.toFixed(0)} s`}`);
+    } catch (error) {
+      prepared.set(name, error as Error);
+      ctx.log(`${name}: preparing failed: ${errorLine(error)}`);
+    }
+    if (wasInterrupted()) return results;
+  }
+  await saveResults(config.out, results);
+  await ctx.onPrepared?.();
+
+  for (const { round, framework } of planRounds(config)) {
+    if (wasInterrupted()) break;
+    const cells = planCells(config, ctx.scenarios, framework);
+    const ready = prepared.get(framework)!;
+    if (ready instanceof Error) {
+      for (const plan of cells) await recordFailure(ctx, plan, 'prepare', errorLine(ready), []);
+      continue;
+    }
+    await runFramework(ctx, ready, cells, round);
+  }
+  return results;
+}
+
+async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellPlan[], round: number): Promise<void> {
+  const { config } = ctx;
+  const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, config.connectionCap);
+  const port = await findFreePort();
+  ctx.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
+  let app: RunningApp | undefined;
+  try {
+    app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.results.runId });
+    await waitUntilReady(app);
+  } catch (error) {
+    const lines = app ? await app.lastLogLines(FAILURE_LOG_LINES) : [];
+    await app?.stop();
+    for (const plan of cells) await recordFailure(ctx, plan, 'start', errorLine(error), lines);
+    return;
+  }
+  try {
+    for (const plan of cells) {
+      if (wasInterrupted()) break;
+      await runCell(ctx, app, plan, round);
+    }
+  } finally {
+    await app.stop();
+  }
+}
+
+export async function waitUntilReady(app: RunningApp): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  let exited: { code: number | null; signal: string | null } | undefined;
+  void app.exited.then((e) => (exited = e));
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`the app exited (${exited.code ?? exited.signal}) before answering`);
+      try {
+        await fetchOnce(app.baseUrl, '/json', agent);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    throw new Error(`the app did not answer GET /json within ${STARTUP_TIMEOUT_MS / 1000} s`);
+  } finally {
+    agent.destroy();
+  }
+}
+
+function findCell(results: Results, plan: CellPlan): Cell | undefined {
+  return results.cells.find((c) => c.id === plan.id);
+}
+
+function newCell(plan: CellPlan): Cell {
+  return {
+    id: plan.id,
+    framework: plan.framework,
+    scenario: plan.scenario,
+    kind: plan.kind,
+    connections: plan.connections,
+    dbLatencyMs: plan.dbLatencyMs,
+    queries: plan.queries,
+    path: plan.path,
+    status: 'ok',
+    repeats: [],
+  };
+}
+
+async function recordFailure(ctx: RunContext, plan: CellPlan, stage: 'prepare' | 'start' | 'verify' | 'measure', reason: string, logLines: string[]): Promise<void> {
+  let cell = findCell(ctx.results, plan);
+  if (!cell) {
+    cell = newCell(plan);
+    ctx.results.cells.push(cell);
+  }
+  if (cell.status === 'failed') return;
+  cell.status = 'failed';
+  cell.failure = { stage, reason, logLines };
+  ctx.log(`${plan.id}: FAILED at ${stage}: ${reason}`);
+  await saveResults(ctx.config.out, ctx.results);
+}
+
+async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: number): Promise<void> {
+  const existing = findCell(ctx.results, plan);
+  if (existing?.status === 'failed') return;
+  const cell = existing ?? newCell(plan);
+  if (!existing) ctx.results.cells.push(cell);
+
+  if (!cell.verification) {
+    const verification = await verifyCell(app.baseUrl, plan, ctx.sleepProbe);
+    cell.verification = { checked: verification.checked, problems: verification.problems };
+    if (!verification.ok) {
+      await recordFailure(ctx, plan, 'verify', verification.problems.slice(0, 3).join('; '), await app.lastLogLines(FAILURE_LOG_LINES));
+      return;
+    }
+  }
+
+  const repeats = round < 0 ? ctx.config.repeat : 1;
+  for (let r = 0; r < repeats; r++) {
+    if (wasInterrupted()) return;
+    const index = cell.repeats.length;
+    const startedAt = ctx.now().toISOString();
+    try {
+      const { output, resources } = await measureOnce(ctx, app, plan);
+      const rawFile = await saveRaw(ctx.config.out, `${plan.id.replace(/\//g, '_')}-r${index}.json`, output);
+      const measurement = normalizeAutocannon(output.result);
+      cell.repeats.push({ repeat: index, startedAt, measurement, resources, rawFile });
+      ctx.log(
+        `${plan.id}: ${measurement.rps.toFixed(0)} req/s, p50 ${measurement.latencyP50Ms} ms, p99 ${measurement.latencyP99Ms} ms` +
+          (measurement.errors + measurement.non2xx > 0 ? `, ${measurement.errors} errors, ${measurement.non2xx} non-2xx` : '') +
+          (resources.app ? `, app CPU ${(resources.app.cpuMeanUtil * 100).toFixed(0)}%` : ''),
+      );
+    } catch (error) {
+      await recordFailure(ctx, plan, 'measure', errorLine(error), await app.lastLogLines(FAILURE_LOG_LINES));
+      return;
+    }
+    await saveResults(ctx.config.out, ctx.results);
+  }
+}
+
+function targetReader(target: ResourceTarget) {
+  return target.kind === 'cgroup' ? () => readCgroup(target.path) : () => readProcessTree(target.rootPid);
+}
+
+async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan) {
+  const targets: SampledTarget[] = [{ name: 'app', cores: ctx.layout.appCpus.length, read: targetReader(app.resourceTarget) }];
+  const db = ctx.database;
+  if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readProcessTree(db.serverPid!) });
+  else if (db.cgroupPath) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(db.cgroupPath!) });
+  const sampler = startSampling(targets);
+  try {
+    const output = await runAutocannon(
+      { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus },
+      ctx.pinned,
+      {
+        onPid: (pid) => sampler.add({ name: 'loadgen', cores: ctx.layout.loadgenCpus.length, read: () => readProcessTree(pid) }),
+        onMeasureStart: () => sampler.reset(),
+      },
+    );
+    const usage = await sampler.stop();
+    return { output, resources: { intervalMs: SAMPLE_INTERVAL_MS, ...usage } };
+  } catch (error) {
+    await sampler.stop();
+    throw error;
+  }
+}
+
+function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSettings): Results['apps'][string] {
+  const keyPackages: Record<string, string> = {};
+  for (const name of app.packages) keyPackages[name] = p.packages[name.toLowerCase()] ?? 'unknown';
+  return {
+    displayName: app.displayName,
+    server: app.server,
+    model: app.model,
+    settings,
+    command: app.command.map((part) => fillPlaceholders(part, { port: 0, ...settings })),
+    pythonVersion: p.pythonVersion,
+    keyPackages,
+    packages: p.packages,
+    imageId: p.imageId,
+    baseImage: p.baseImage,
+    prepareS: p.prepareS,
+    cached: p.cached,
+  };
+}
+
+export function outPath(config: RunConfig, file: string): string {
+  return path.join(config.out, file);
+}

@@ -1,0 +1,107 @@
+import { execa } from 'execa';
+import pg from 'pg';
+import type { RunConfig } from './config/options.ts';
+import type { CpuLayout } from './cpu/layout.ts';
+import { startEmbeddedDatabase } from './db/embedded.ts';
+import { ensureWorld, redactUrl } from './db/seed.ts';
+import type { Database } from './db/types.ts';
+import { BenchError } from './errors.ts';
+import { CACHE_DIR } from './paths.ts';
+import { findPython, type PythonInfo } from './python/discover.ts';
+import { createDockerRuntime, dockerAvailable } from './runtime/docker.ts';
+import { createLocalRuntime } from './runtime/local.ts';
+import type { Runtime } from './runtime/types.ts';
+import { startDockerDatabase } from './db/docker.ts';
+import type { SleepProbe } from './verify/verify.ts';
+import path from 'node:path';
+
+/** Memory cap per app container: generous for a Python app, small enough to catch a leak. */
+const APP_MEMORY_LIMIT_BYTES = 2 * 2 ** 30;
+
+export async function hasTaskset(): Promise<boolean> {
+  const r = await execa('taskset', ['-p', String(process.pid)], { reject: false });
+  return r.exitCode === 0;
+}
+
+export interface ChosenRuntime {
+  runtime: Runtime;
+  kind: 'local' | 'docker';
+  reason: string;
+  python?: PythonInfo | undefined;
+}
+
+/** `auto`: Docker when a daemon answers, otherwise local; the reason goes into the results. */
+export async function chooseRuntime(
+  config: Pick<RunConfig, 'runtime' | 'python' | 'baseImage'>,
+  pin: boolean,
+  log: (line: string) => void,
+): Promise<ChosenRuntime> {
+  let kind: 'local' | 'docker' = config.runtime === 'auto' ? 'local' : config.runtime;
+  let reason = `--runtime ${config.runtime}`;
+  if (config.runtime !== 'local') {
+    const docker = await dockerAvailable();
+    if (config.runtime === 'docker' && !docker.ok) {
+      throw new BenchError('DOCKER', `--runtime docker: ${docker.reason}`, { hint: 'start dockerd, or use --runtime local' });
+    }
+    if (config.runtime === 'auto') {
+      kind = docker.ok ? 'docker' : 'local';
+      reason = `auto: ${docker.reason}${docker.ok ? '' : '; using local virtualenvs'}`;
+    } else {
+      reason = `--runtime docker: ${docker.reason}`;
+    }
+  }
+  // The host interpreter runs the apps (local) or downloads wheels for the images (docker).
+  const python = await findPython(config.python);
+  if (kind === 'docker') {
+    return {
+      kind,
+      reason,
+      python,
+      runtime: createDockerRuntime({
+        baseImage: config.baseImage,
+        memoryLimitBytes: APP_MEMORY_LIMIT_BYTES,
+        cacheDir: CACHE_DIR,
+        hostPython: python.path,
+        log,
+      }),
+    };
+  }
+  return { kind, reason, python, runtime: createLocalRuntime({ python, cacheDir: path.join(CACHE_DIR, 'venvs'), pin }) };
+}
+
+export interface ProvisionedDatabase {
+  database: Database;
+  version: string;
+  seeded: boolean;
+}
+
+/** Starts (embedded, docker) or reaches (URL) PostgreSQL and makes sure `world` is seeded. */
+export async function provisionDatabase(config: Pick<RunConfig, 'db' | 'dbImage'>, layout: CpuLayout, runId: string): Promise<ProvisionedDatabase> {
+  let database: Database;
+  if (config.db === 'embedded') database = await startEmbeddedDatabase({ cpus: layout.dbCpus });
+  else if (config.db === 'docker') database = await startDockerDatabase({ image: config.dbImage, cpus: layout.dbCpus, runId });
+  else database = { kind: 'url', url: config.db, version: '', stop: async () => undefined };
+  try {
+    const { seeded, version } = await ensureWorld(database.url);
+    return { database, version, seeded };
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+}
+
+/** Looks for pg_sleep in pg_stat_activity: proves a slow-db wait happens inside PostgreSQL. */
+export function sleepProbeFor(url: string): SleepProbe {
+  return async () => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      const r = await client.query("SELECT count(*) AS n FROM pg_stat_activity WHERE query ILIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+      return Number((r.rows[0] as { n: string }).n) > 0;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+}
+
+export { redactUrl };

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { RunConfigSchema } from '../config/options.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** One measured load run; see load/normalize.ts for how it is derived from autocannon. */
+export const MeasurementSchema = z.object({
+  /** Successful (2xx) responses per second over the measured window. */
+  rps: z.number().min(0),
+  autocannonRequestsAverage: z.number().min(0),
+  durationS: z.number().min(0),
+  requests2xx: z.number().int().min(0),
+  latencyMeanMs: z.number().min(0),
+  latencyP50Ms: z.number().min(0),
+  latencyP90Ms: z.number().min(0),
+  latencyP99Ms: z.number().min(0),
+  latencyMaxMs: z.number().min(0),
+  errors: z.number().int().min(0),
+  timeouts: z.number().int().min(0),
+  non2xx: z.number().int().min(0),
+  resets: z.number().int().min(0),
+  throughputBytesPerS: z.number().min(0),
+});
+export type Measurement = z.infer<typeof MeasurementSchema>;
+
+/** CPU and memory of one party (app, database, load generator) over a measurement. */
+export const UsageSchema = z.object({
+  /** Mean CPU as a share of the cores allotted to it (1 = every allotted core busy). */
+  cpuMeanUtil: z.number().min(0),
+  cpuPeakUtil: z.number().min(0),
+  /** Cores it was allotted (the denominator above). */
+  cores: z.number().positive(),
+  memMeanBytes: z.number().min(0),
+  memPeakBytes: z.number().min(0),
+  samples: z.number().int().min(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const ResourcesSchema = z.object({
+  intervalMs: z.number().positive(),
+  app: UsageSchema.optional(),
+  database: UsageSchema.optional(),
+  loadgen: UsageSchema.optional(),
+});
+export type Resources = z.infer<typeof ResourcesSchema>;
+
+export const RepeatSchema = z.object({
+  /** 0-based repeat index. */
+  repeat: z.number().int().min(0),
+  startedAt: z.string(),
+  measurement: MeasurementSchema,
+  resources: ResourcesSchema.optional(),
+  /** File under raw/ holding autocannon's untouched output. */
+  rawFile: z.string(),
+});
+export type Repeat = z.infer<typeof RepeatSchema>;
+
+export const FailureSchema = z.object({
+  stage: z.enum(['prepare', 'start', 'verify', 'measure']),
+  reason: z.string(),
+  /** The app's last log lines when it failed. */
+  logLines: z.array(z.string()).default([]),
+});
+export type Failure = z.infer<typeof FailureSchema>;
+
+export const CrossCheckSchema = z.object({
+  tool: z.string(),
+  /** wrk's requests/s on the same CPU set, connections and duration. */
+  rps: z.number().min(0),
+  /** autocannon rps / other tool rps. */
+  ratio: z.number().min(0),
+  flagged: z.boolean(),
+});
+
+export const CellSchema = z.object({
+  id: z.string(),
+  framework: z.string(),
+  scenario: z.string(),
+  kind: z.enum(['json', 'db', 'queries', 'slow-db']),
+  connections: z.number().int().positive(),
+  dbLatencyMs: z.number().int().min(0).optional(),
+  queries: z.number().int().positive().optional(),
+  path: z.string(),
+  status: z.enum(['ok', 'failed']),
+  failure: FailureSchema.optional(),
+  verification: z.object({ checked: z.array(z.string()), problems: z.array(z.string()) }).optional(),
+  repeats: z.array(RepeatSchema),
+  crossCheck: CrossCheckSchema.optional(),
+});
+export type Cell = z.infer<typeof CellSchema>;
+
+export const WorkerSettingsSchema = z.object({
+  workers: z.number().int().positive(),
+  threads: z.number().int().positive(),
+  poolSize: z.number().int().positive(),
+  connectionCap: z.number().int().positive(),
+  concurrencyLimit: z.number().int().positive(),
+});
+
+export const AppRecordSchema = z.object({
+  displayName: z.string(),
+  server: z.string(),
+  model: z.enum(['sync', 'async']),
+  settings: WorkerSettingsSchema,
+  /** The command as started, placeholders filled. */
+  command: z.array(z.string()),
+  pythonVersion: z.string(),
+  /** The manifest's key packages -> version. */
+  keyPackages: z.record(z.string(), z.string()),
+  /** Full `pip freeze` of the environment that ran. */
+  packages: z.record(z.string(), z.string()),
+  imageId: z.string().optional(),
+  baseImage: z.string().optional(),
+  prepareS: z.number().min(0),
+  cached: z.boolean(),
+});
+export type AppRecord = z.infer<typeof AppRecordSchema>;
+
+export const WarningSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+export type Warning = z.infer<typeof WarningSchema>;
+
+export const CeilingSchema = z.object({
+  /** What was measured: `loadgen`, or a database scenario's cell key. */
+  kind: z.enum(['loadgen', 'database']),
+  scenario: z.string().optional(),
+  connections: z.number().int().positive(),
+  dbLatencyMs: z.number().int().min(0).optional(),
+  rps: z.number().min(0),
+  /** Load generator CPU while measuring the ceiling. */
+  cpuMeanUtil: z.number().min(0).optional(),
+  note: z.string(),
+});
+export type Ceiling = z.infer<typeof CeilingSchema>;
+
+export const ResultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  runId: z.string(),
+  status: z.enum(['running', 'complete', 'failed', 'interrupted']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  config: RunConfigSchema,
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    kernel: z.string(),
+    memoryBytes: z.number().positive(),
+    platform: z.string(),
+    node: z.string(),
+  }),
+  cpuLayout: z.object({
+    totalCores: z.number().int().positive(),
+    appCpus: z.array(z.number().int().min(0)),
+    dbCpus: z.array(z.number().int().min(0)),
+    loadgenCpus: z.array(z.number().int().min(0)),
+    shared: z.boolean(),
+    note: z.string(),
+    /** False when taskset was missing and nothing was pinned. */
+    pinned: z.boolean(),
+  }),
+  runtime: z.object({ kind: z.enum(['local', 'docker']), reason: z.string() }),
+  database: z.object({ kind: z.enum(['embedded', 'docker', 'url']), url: z.string(), version: z.string(), seeded: z.boolean() }),
+  python: z.object({ path: z.string(), version: z.string() }).optional(),
+  apps: z.record(z.string(), AppRecordSchema),
+  ceilings: z.array(CeilingSchema).default([]),
+  warnings: z.array(WarningSchema).default([]),
+  cells: z.array(CellSchema),
+});
+export type Results = z.infer<typeof ResultsSchema>;

@@ -1,0 +1,41 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BenchError } from '../errors.ts';
+import { formatZodError } from '../zod-format.ts';
+import { ResultsSchema, type Results } from './schema.ts';
+
+export const RESULTS_FILE = 'results.json';
+
+/** Writes atomically (temp file + rename), so a crash never leaves half a file. */
+export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+/** Validates, then writes <dir>/results.json. Called after every cell. */
+export async function saveResults(dir: string, results: Results): Promise<void> {
+  const parsed = ResultsSchema.safeParse(results);
+  if (!parsed.success) throw new BenchError('RESULTS', `refusing to write invalid results to ${dir}: ${formatZodError(parsed.error)}`);
+  await writeFileAtomic(path.join(dir, RESULTS_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`);
+}
+
+export async function saveRaw(dir: string, name: string, raw: unknown): Promise<string> {
+  const rel = path.join('raw', name);
+  await writeFileAtomic(path.join(dir, rel), JSON.stringify(raw));
+  return rel;
+}
+
+export async function readResults(dir: string): Promise<Results> {
+  const file = path.join(dir, RESULTS_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new BenchError('RESULTS', `cannot read ${file}`, { cause, hint: 'pass a run directory written by `crossover run`' });
+  }
+  const parsed = ResultsSchema.safeParse(raw);
+  if (!parsed.success) throw new BenchError('RESULTS', `${file} fails the results schema: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { fillPlaceholders } from '../apps/workers.ts';
+import type { AppDefinition } from '../apps/manifest.ts';
+import { onExitKill } from '../cleanup.ts';
+import { BenchError } from '../errors.ts';
+import type { PythonInfo } from '../python/discover.ts';
+import { contentHash } from '../util/hash.ts';
+import { LineBuffer } from '../util/line-buffer.ts';
+import { parseFreeze } from '../util/freeze.ts';
+import type { PreparedApp, RunningApp, Runtime, StartSpec } from './types.ts';
+
+export interface LocalRuntimeOptions {
+  python: PythonInfo;
+  /** Where venvs are cached, e.g. `.cache/venvs`. */
+  cacheDir: string;
+  /** False where `taskset` is missing: the app then runs unpinned and the results say so. */
+  pin: boolean;
+}
+
+const FREEZE_FILE = 'crossover-freeze.txt';
+
+/** Apps in one virtualenv each, as process groups pinned with taskset. */
+export function createLocalRuntime(options: LocalRuntimeOptions): Runtime {
+  const running = new Set<LocalApp>();
+  return {
+    kind: 'local',
+    async prepare(app, log) {
+      return prepareVenv(app, options, log);
+    },
+    async start(spec) {
+      const app = startProcess(spec, options);
+      running.add(app);
+      void app.exited.then(() => running.delete(app));
+      return app;
+    },
+    async close() {
+      await Promise.all([...running].map((app) => app.stop()));
+    },
+  };
+}
+
+export function venvDir(cacheDir: string, app: AppDefinition, python: PythonInfo, requirementsHash: string): string {
+  return path.join(cacheDir, `${app.name}-py${python.version}-${requirementsHash.slice(0, 16)}`);
+}
+
+async function prepareVenv(app: AppDefinition, options: LocalRuntimeOptions, log: (line: string) => void): Promise<PreparedApp> {
+  // Keyed on the interpreter and the requirements only: app source changes need no new venv.
+  const hash = await contentHash([app.requirementsPath], [options.python.version, options.python.path]);
+  const dir = venvDir(options.cacheDir, app, options.python, hash);
+  const freezeFile = path.join(dir, FREEZE_FILE);
+  if (existsSync(freezeFile)) {
+    return { app, pythonVersion: options.python.version, packages: parseFreeze(await readFile(freezeFile, 'utf8')), envDir: dir, prepareS: 0, cached: true };
+  }
+  const started = Date.now();
+  // Built beside its final place and renamed at the end, so a half-built venv is never reused.
+  const building = `${dir}.building-${process.pid}`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(options.cacheDir, { recursive: true });
+  log(`${app.name}: creating virtualenv with Python ${options.python.version} (cached for later runs)`);
+  try {
+    await execa(options.python.path, ['-m', 'venv', building], { timeout: 120_000 });
+    const pip = path.join(building, 'bin', 'pip');
+    await execa(pip, ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', app.requirementsPath], {
+      timeout: 600_000,
+      all: true,
+    });
+    const { stdout } = await execa(pip, ['freeze', '--disable-pip-version-check'], { timeout: 60_000 });
+    await writeFile(path.join(building, FREEZE_FILE), stdout);
+    await rm(dir, { recursive: true, force: true });
+    await rename(building, dir);
+    // venv scripts carry their absolute path in shebangs; fix them after the rename.
+    await rewriteShebangs(path.join(dir, 'bin'), building, dir);
+    return { app, pythonVersion: options.python.version, packages: parseFreeze(stdout), envDir: dir, prepareS: (Date.now() - started) / 1000, cached: false };
+  } catch (cause) {
+    await rm(building, { recursive: true, force: true });
+    const output = (cause as { all?: string; stderr?: string }).all ?? (cause as { stderr?: string }).stderr ?? '';
+    const tail = output.trim().split('\n').slice(-5).join(' | ');
+    throw new BenchError('PYTHON', `${app.name}: installing ${app.requirementsPath} failed${tail ? `: ${tail}` : ''}`, {
+      cause,
+      hint: 'check that PyPI is reachable and the pinned versions exist for this Python',
+    });
+  }
+}
+
+async function rewriteShebangs(binDir: string, from: string, to: string): Promise<void> {
+  for (const name of await readdir(binDir)) {
+    const file = path.join(binDir, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.includes(from)) await writeFile(file, text.split(from).join(to));
+  }
+}
+
+class LocalApp implements RunningApp {
+  readonly baseUrl: string;
+  readonly resourceTarget: RunningApp['resourceTarget'];
+  readonly exited: RunningApp['exited'];
+  private readonly logs = new LineBuffer(400);
+  private readonly unregister: () => void;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly child: ChildProcess, port: number) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    const pid = child.pid;
+    if (pid === undefined) throw new BenchError('APP_START', 'the app process did not start');
+    this.resourceTarget = { kind: 'process-tree', rootPid: pid };
+    child.stdout?.on('data', (chunk: Buffer) => this.logs.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.unregister = onExitKill(() => killGroup(pid, 'SIGKILL'));
+  }
+
+  async lastLogLines(count = 20): Promise<string[]> {
+    return this.logs.last(count);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const pid = this.child.pid!;
+    killGroup(pid, 'SIGTERM');
+    const timedOut = await Promise.race([this.exited.then(() => false), sleep(5000).then(() => true)]);
+    // The group leader may be gone while workers linger; SIGKILL the whole group either way.
+    killGroup(pid, 'SIGKILL');
+    if (timedOut) await Promise.race([this.exited, sleep(2000)]);
+    this.unregister();
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
+  const app = spec.prepared.app;
+  const venv = spec.prepared.envDir;
+  if (!venv) throw new BenchError('APP_START', `${app.name}: no virtualenv prepared`);
+  const values = { port: spec.port, ...spec.settings };
+  const [exe, ...args] = app.command.map((part) => fillPlaceholders(part, values));
+  const executable = path.join(venv, 'bin', exe!);
+  const argv = options.pin ? ['taskset', '-c', spec.cpus.join(','), executable, ...args] : [executable, ...args];
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${path.join(venv, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    VIRTUAL_ENV: venv,
+    ...Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, fillPlaceholders(v, values)])),
+    DATABASE_URL: spec.databaseUrl,
+    PORT: String(spec.port),
+    WORKERS: String(spec.settings.workers),
+    THREADS: String(spec.settings.threads),
+    DB_POOL_SIZE: String(spec.settings.poolSize),
+    CROSSOVER_RUN_ID: spec.runId,
+  };
+  // detached: its own process group, so stop() reaches every worker the server forks.
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: app.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new LocalApp(child, spec.port);
+}
+

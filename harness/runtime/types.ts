@@ -1,0 +1,53 @@
+import type { AppDefinition } from '../apps/manifest.ts';
+import type { WorkerSettings } from '../apps/workers.ts';
+
+/** What the results record about how an app was built. */
+export interface PreparedApp {
+  app: AppDefinition;
+  pythonVersion: string;
+  /** `pip freeze` of the environment the app runs in, as name -> version. */
+  packages: Record<string, string>;
+  /** Local only: the virtualenv the app runs from. */
+  envDir?: string | undefined;
+  /** Docker only. */
+  imageId?: string | undefined;
+  baseImage?: string | undefined;
+  /** Seconds spent preparing (0 when a cached venv or image was reused). */
+  prepareS: number;
+  cached: boolean;
+}
+
+export interface StartSpec {
+  prepared: PreparedApp;
+  port: number;
+  settings: WorkerSettings;
+  databaseUrl: string;
+  cpus: number[];
+  /** Goes into container labels and process titles, so leftovers can be traced to a run. */
+  runId: string;
+}
+
+/** Where to read the CPU time and memory of everything the app runs. */
+export type ResourceTarget =
+  | { kind: 'process-tree'; rootPid: number }
+  | { kind: 'cgroup'; path: string };
+
+export interface RunningApp {
+  readonly baseUrl: string;
+  readonly resourceTarget: ResourceTarget;
+  /** Resolves when the app exits by itself (a crash); never rejects. */
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  /** The last lines the app wrote to stdout and stderr. */
+  lastLogLines(count?: number): Promise<string[]>;
+  /** Stops the app and everything it started; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  readonly kind: 'local' | 'docker';
+  /** Builds the app's environment (venv or image), reusing a cached one when its inputs are unchanged. */
+  prepare(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp>;
+  start(spec: StartSpec): Promise<RunningApp>;
+  /** Stops anything still running that this runtime started. */
+  close(): Promise<void>;
+}

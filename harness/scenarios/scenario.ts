@@ -1,0 +1,75 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { BenchError } from '../errors.ts';
+import { formatZodError } from '../zod-format.ts';
+
+const base = {
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  description: z.string().min(1),
+};
+
+/** scenarios/<name>.json. `path` may use {queries} and {dbLatencyMs}. */
+export const ScenarioSchema = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('json'), path: z.string().startsWith('/') }).strict(),
+  z.object({ ...base, kind: z.literal('db'), path: z.string().startsWith('/') }).strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('queries'),
+      path: z.string().includes('{queries}'),
+      /** Queries per request; the contract clamps to 1..500. */
+      queries: z.number().int().min(1).max(500),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('slow-db'),
+      path: z.string().includes('{dbLatencyMs}'),
+      /** The database latency used when no sweep is asked for. */
+      dbLatencyMs: z.number().int().min(0).max(10_000),
+      /** The latencies the standard profile sweeps to find the crossover. */
+      sweepMs: z.array(z.number().int().min(0).max(10_000)).min(1),
+    })
+    .strict(),
+]);
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioKind = Scenario['kind'];
+
+export async function loadScenarios(dir: string): Promise<Scenario[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const scenarios: Scenario[] = [];
+  for (const file of files) {
+    const full = path.join(dir, file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(full, 'utf8'));
+    } catch (cause) {
+      throw new BenchError('CONFIG', `scenario file ${full} is not valid JSON`, { cause });
+    }
+    const parsed = ScenarioSchema.safeParse(raw);
+    if (!parsed.success) {
+      const name = (raw as { name?: unknown })?.name ?? file;
+      throw new BenchError('CONFIG', `scenario '${String(name)}' in ${full}: ${formatZodError(parsed.error)}`);
+    }
+    if (`${parsed.data.name}.json` !== file) {
+      throw new BenchError('CONFIG', `scenario '${parsed.data.name}' in ${full}: name must match the file name`);
+    }
+    scenarios.push(parsed.data);
+  }
+  return scenarios;
+}
+
+/** The request path for one cell. */
+export function scenarioPath(scenario: Scenario, dbLatencyMs: number | undefined): string {
+  switch (scenario.kind) {
+    case 'queries':
+      return scenario.path.replace('{queries}', String(scenario.queries));
+    case 'slow-db':
+      return scenario.path.replace('{dbLatencyMs}', String(dbLatencyMs ?? scenario.dbLatencyMs));
+    default:
+      return scenario.path;
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../../harness/config/options.ts';
+import { planCells } from '../../harness/plan.ts';
+import type { Scenario } from '../../harness/scenarios/scenario.ts';
+
+const known = { frameworks: ['django', 'fastapi', 'flask'], scenarios: ['json', 'db', 'queries', 'slow-db'] };
+const now = new Date('2026-11-21T10:20:30.456Z');
+
+const scenarios: Scenario[] = [
+  { name: 'json', description: 'j', kind: 'json', path: '/json' },
+  { name: 'db', description: 'd', kind: 'db', path: '/db' },
+  { name: 'queries', description: 'q', kind: 'queries', path: '/queries?queries={queries}', queries: 20 },
+  { name: 'slow-db', description: 's', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10, sweepMs: [0, 1, 2, 5, 10, 20, 50] },
+];
+
+describe('resolveRunConfig', () => {
+  it('applies the quick profile and a UTC-stamped output folder', () => {
+    const config = resolveRunConfig({}, known, now);
+    expect(config).toMatchObject({ profile: 'quick', durationS: 5, warmupS: 2, repeat: 1, connections: [64], out: 'results/20261121T102030Z-quick' });
+    expect(config.frameworks).toEqual(known.frameworks);
+  });
+
+  it('names an unknown framework and lists the valid ones', () => {
+    expect(() => resolveRunConfig({ frameworks: 'fastapi,falcon' }, known, now)).toThrow("unknown framework 'falcon'");
+    try {
+      resolveRunConfig({ frameworks: 'falcon' }, known, now);
+    } catch (error) {
+      expect((error as { hint: string }).hint).toBe('choose from: django, fastapi, flask');
+      expect((error as { code: string }).code).toBe('USAGE');
+    }
+  });
+
+  it('reports the option path of an invalid value', () => {
+    expect(() => resolveRunConfig({ connections: '64,-1' }, known, now)).toThrow(/connections\.1/);
+    expect(() => resolveRunConfig({ db: 'mysql://x' }, known, now)).toThrow(/db: must be 'embedded', 'docker' or a postgres:\/\/ URL/);
+  });
+
+  it('lets flags override the profile', () => {
+    const config = resolveRunConfig({ profile: 'standard', duration: '3', dbLatencies: '0,5' }, known, now);
+    expect(config).toMatchObject({ durationS: 3, repeat: 3, dbLatenciesMs: [0, 5] });
+  });
+});
+
+describe('planCells', () => {
+  it('gives the quick profile one cell per scenario, slow-db at its default latency', () => {
+    const cells = planCells(resolveRunConfig({}, known, now), scenarios, 'fastapi');
+    expect(cells.map((c) => c.id)).toEqual(['fastapi/json/c64', 'fastapi/db/c64', 'fastapi/queries/c64', 'fastapi/slow-db/c64/10ms']);
+    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=10']);
+  });
+
+  it('sweeps slow-db in the standard profile', () => {
+    const cells = planCells(resolveRunConfig({ profile: 'standard', scenarios: 'slow-db' }, known, now), scenarios, 'flask');
+    expect(cells.map((c) => c.dbLatencyMs)).toEqual([0, 1, 2, 5, 10, 20, 50]);
+  });
+});
