@@ -50,7 +50,7 @@ function installSignalHandlers(): void {
       process.exit(130);
     }
     interrupted = true;
-    process.stderr.write(`\n${signal}: stopping apps, containers and databases (Ctrl-C again to force)\n`);
+    if (pending.size > 0) process.stderr.write(`\n${signal}: stopping apps, containers and databases (Ctrl-C again to force)\n`);
     void runCleanups((line) => process.stderr.write(`warning: ${line}\n`)).finally(() => {
       for (const kill of syncKillers) kill();
       process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -11,7 +11,9 @@ import { normalizeAutocannon } from './load/normalize.ts';
 import { planCells, planRounds, type CellPlan } from './plan.ts';
 import { readCgroup, readProcessTree } from './resources/proc.ts';
 import { SAMPLE_INTERVAL_MS, startSampling, type SampledTarget } from './resources/sampler.ts';
-import type { Cell, Results } from './results/schema.ts';
+import type { Ceiling, Cell, Results } from './results/schema.ts';
+import { measureDbCeiling, measureLoadgenCeiling } from './ceilings/ceilings.ts';
+import { runWrk } from './load/wrk.ts';
 import { saveRaw, saveResults } from './results/store.ts';
 import type { PreparedApp, ResourceTarget, RunningApp, Runtime } from './runtime/types.ts';
 import type { Scenario } from './scenarios/scenario.ts';
@@ -37,6 +39,12 @@ export interface RunContext {
   /** Called once every app is prepared, before the first measurement. */
   onPrepared?: () => Promise<void>;
 }
+
+/**
+ * autocannon and wrk agreeing within 10% is what the two tools' own run-to-run noise
+ * allows; the gunicorn sync-worker trap showed up as 0.60-0.63 (DESIGN.md).
+ */
+export const CROSS_CHECK_RANGE = [0.9, 1.1] as const;
 
 /** How long an app may take to answer its first request. */
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -65,6 +73,7 @@ export async function runBenchmark(ctx: RunContext): Promise<Results> {
   }
   await saveResults(config.out, results);
   await ctx.onPrepared?.();
+  await measureCeilings(ctx);
 
   for (const { round, framework } of planRounds(config)) {
     if (wasInterrupted()) break;
@@ -76,12 +85,92 @@ export async function runBenchmark(ctx: RunContext): Promise<Results> {
     }
     await runFramework(ctx, ready, cells, round);
   }
+  await checkDrift(ctx, prepared);
   return results;
 }
 
+/**
+ * A run whose first cell, measured again at the end, moved by more than this is flagged:
+ * thermal throttling, a noisy neighbour or a leaking app would show up here. 10% is twice
+ * the noise threshold for a single cell (NOISY_CV).
+ */
+export const DRIFT_LIMIT = 0.1;
+
+async function checkDrift(ctx: RunContext, prepared: Map<string, PreparedApp | Error>): Promise<void> {
+  const first = ctx.results.cells.find((c) => c.status === 'ok' && c.repeats.length > 0);
+  const app = first && prepared.get(first.framework);
+  if (!first || !app || app instanceof Error || wasInterrupted()) return;
+  const plan = planCells(ctx.config, ctx.scenarios, first.framework).find((p) => p.id === first.id);
+  if (!plan) return;
+  ctx.log(`drift check: measuring ${first.id} again`);
+  const firstRps = first.repeats[0]!.measurement.rps;
+  const lastRps = await withApp(ctx, app, async (running) => {
+    const { output } = await measureOnce(ctx, running, plan);
+    return normalizeAutocannon(output.result).rps;
+  });
+  if (lastRps === undefined) return;
+  const change = lastRps / firstRps - 1;
+  ctx.results.drift = { cellId: first.id, firstRps, lastRps, change, flagged: Math.abs(change) > DRIFT_LIMIT };
+  if (ctx.results.drift.flagged) {
+    ctx.results.warnings.push({ code: 'DRIFT', message: `${first.id} moved ${(change * 100).toFixed(1)}% between the start and the end of the run`, hint: 'the machine was not steady; re-run on a quiet machine' });
+  }
+  await saveResults(ctx.config.out, ctx.results);
+}
+
+/** Starts the app, waits for it, runs `body`, stops it; undefined if it would not start. */
+async function withApp<T>(ctx: RunContext, prepared: PreparedApp, body: (app: RunningApp) => Promise<T>): Promise<T | undefined> {
+  const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, ctx.config.connectionCap);
+  const port = await findFreePort();
+  const app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.results.runId });
+  try {
+    await waitUntilReady(app);
+    return await body(app);
+  } catch (error) {
+    ctx.log(`${prepared.app.name}: ${errorLine(error)}`);
+    return undefined;
+  } finally {
+    await app.stop();
+  }
+}
+
+/** Load generator and database ceilings, once per run, before any framework. */
+async function measureCeilings(ctx: RunContext): Promise<void> {
+  const { config, layout } = ctx;
+  const timing = { warmupS: config.warmupS, durationS: config.durationS };
+  const record = async (what: string, measure: () => Promise<Ceiling>) => {
+    if (wasInterrupted()) return;
+    try {
+      const ceiling = await measure();
+      ctx.results.ceilings.push(ceiling);
+      ctx.log(`ceiling: ${what}: ${ceiling.rps.toFixed(0)} req/s`);
+    } catch (error) {
+      ctx.results.warnings.push({ code: 'CEILING_FAILED', message: `${what}: ${errorLine(error)}` });
+      ctx.log(`ceiling: ${what} failed: ${errorLine(error)}`);
+    }
+    await saveResults(config.out, ctx.results);
+  };
+  for (const connections of config.connections) {
+    await record(`load generator, c${connections}`, () => measureLoadgenCeiling(layout, ctx.pinned, connections, timing));
+  }
+  // Every database cell shape of the run: scenario x connections x latency.
+  const seen = new Set<string>();
+  for (const plan of planCells(config, ctx.scenarios, '_')) {
+    if (plan.kind === 'json' || seen.has(plan.id)) continue;
+    seen.add(plan.id);
+    const kind = plan.kind;
+    await record(`database, ${plan.id.slice(2)}`, () =>
+      measureDbCeiling(
+        { url: ctx.database.url, connectionCap: config.connectionCap, connections: plan.connections, kind, queries: plan.queries, dbLatencyMs: plan.dbLatencyMs, scenario: plan.scenario },
+        layout,
+        ctx.pinned,
+        timing,
+      ),
+    );
+  }
+}
+
 async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellPlan[], round: number): Promise<void> {
-  const { config } = ctx;
-  const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, config.connectionCap);
+  const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, ctx.config.connectionCap);
   const port = await findFreePort();
   ctx.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
   let app: RunningApp | undefined;
@@ -182,6 +271,14 @@ async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: 
       const rawFile = await saveRaw(ctx.config.out, `${plan.id.replace(/\//g, '_')}-r${index}.json`, output);
       const measurement = normalizeAutocannon(output.result);
       cell.repeats.push({ repeat: index, startedAt, measurement, resources, rawFile });
+      const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
+      if (exit) throw new Error(`the app exited (${exit.code ?? exit.signal}) during the measurement`);
+      if (ctx.config.crossCheck && (plan.kind === 'json' || plan.kind === 'db') && index === 0) {
+        const wrk = await runWrk(`${app.baseUrl}${plan.path}`, plan.connections, ctx.config.durationS, ctx.layout.loadgenCpus, ctx.pinned);
+        const ratio = wrk.rps > 0 ? measurement.rps / wrk.rps : 0;
+        cell.crossCheck = { tool: 'wrk', rps: wrk.rps, ratio, flagged: ratio < CROSS_CHECK_RANGE[0] || ratio > CROSS_CHECK_RANGE[1] };
+        ctx.log(`${plan.id}: wrk ${wrk.rps.toFixed(0)} req/s, autocannon/wrk ${ratio.toFixed(2)}${cell.crossCheck.flagged ? ' FLAGGED' : ''}`);
+      }
       ctx.log(
         `${plan.id}: ${measurement.rps.toFixed(0)} req/s, p50 ${measurement.latencyP50Ms} ms, p99 ${measurement.latencyP99Ms} ms` +
           (measurement.errors + measurement.non2xx > 0 ? `, ${measurement.errors} errors, ${measurement.non2xx} non-2xx` : '') +

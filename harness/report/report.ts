@@ -1,12 +1,7 @@
-import { summarizeCell } from '../analysis/summary.ts';
+import { analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { renderCsv, renderMarkdown, renderTerminal } from './render.ts';
-import { failuresTable, footnote, latencyTable, throughputTable, type Table } from './tables.ts';
-
-/** Every table of a run, in reading order. Pure. */
-export function buildTables(results: Results): Table[] {
-  return [throughputTable(results), latencyTable(results), failuresTable(results)].filter((t): t is Table => t !== undefined);
-}
+import { buildTables, footnote } from './tables.ts';
 
 export function terminalReport(results: Results): string {
   return `${buildTables(results).map(renderTerminal).join('\n')}\n${footnote(results).join('\n')}\n`;
@@ -20,11 +15,10 @@ export function markdownReport(results: Results): string {
 
 /** One row per cell with the raw medians, for spreadsheets. */
 export function csvReport(results: Results): string {
-  const head = ['cell', 'framework', 'scenario', 'connections', 'db_latency_ms', 'status', 'rps_median', 'rps_min', 'rps_max', 'rps_cv', 'repeats', 'latency_mean_ms', 'latency_p50_ms', 'latency_p90_ms', 'latency_p99_ms', 'errors', 'timeouts', 'non2xx', 'app_cpu', 'db_cpu', 'loadgen_cpu', 'failure'];
-  const rows = results.cells.map((cell) => {
-    const s = summarizeCell(cell);
+  const head = ['cell', 'framework', 'scenario', 'connections', 'db_latency_ms', 'status', 'rps_median', 'rps_min', 'rps_max', 'rps_cv', 'repeats', 'latency_mean_ms', 'latency_p50_ms', 'latency_p90_ms', 'latency_p99_ms', 'errors', 'timeouts', 'non2xx', 'app_cpu', 'db_cpu', 'loadgen_cpu', 'bottleneck', 'db_ceiling_rps', 'little_bound_rps', 'share_of_fastest', 'failure'];
+  const rows = analyze(results).cells.map((s) => {
     const n = (v: number | undefined, digits = 2) => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
-    return [s.id, s.framework, s.scenario, s.connections, s.dbLatencyMs ?? '', s.status, n(s.rps.median, 1), n(s.rps.min, 1), n(s.rps.max, 1), n(s.rps.cv, 4), s.rps.n, n(s.latencyMeanMs), n(s.latencyP50Ms), n(s.latencyP90Ms), n(s.latencyP99Ms), s.errors, s.timeouts, s.non2xx, n(s.appCpu, 3), n(s.dbCpu, 3), n(s.loadgenCpu, 3), s.failure ?? ''];
+    return [s.id, s.framework, s.scenario, s.connections, s.dbLatencyMs ?? '', s.status, n(s.rps.median, 1), n(s.rps.min, 1), n(s.rps.max, 1), n(s.rps.cv, 4), s.rps.n, n(s.latencyMeanMs), n(s.latencyP50Ms), n(s.latencyP90Ms), n(s.latencyP99Ms), s.errors, s.timeouts, s.non2xx, n(s.appCpu, 3), n(s.dbCpu, 3), n(s.loadgenCpu, 3), s.attribution?.label ?? '', n(s.dbCeilingRps, 1), n(s.littleBoundRps, 1), n(s.shareOfFastest, 3), s.failure ?? ''];
   });
   return renderCsv(head, rows);
 }

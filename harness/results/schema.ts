@@ -168,6 +168,10 @@ export const ResultsSchema = z.object({
   apps: z.record(z.string(), AppRecordSchema),
   ceilings: z.array(CeilingSchema).default([]),
   warnings: z.array(WarningSchema).default([]),
+  /** The first measured cell, measured again at the end: did the machine drift? */
+  drift: z
+    .object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() })
+    .optional(),
   cells: z.array(CellSchema),
 });
 export type Results = z.infer<typeof ResultsSchema>;

@@ -2,16 +2,15 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { BenchError, errorLine } from '../errors.ts';
 import type { AppDefinition } from '../apps/manifest.ts';
 import { fillPlaceholders } from '../apps/workers.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { contentHash } from '../util/hash.ts';
 import type { PreparedApp, ResourceTarget, RunningApp, Runtime, StartSpec } from './types.ts';
 import { ensureWheelhouse, type WheelTarget } from './wheelhouse.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
 
 /** Every container and image the harness makes carries this label, so leftovers can be found. */
@@ -356,7 +355,7 @@ export async function buildImageFromContext(
   const failure = buildError(events);
   if (failure) {
     throw new BenchError('DOCKER', `docker build of ${options.tag} failed: ${failure}\n${buildLogLines(events).slice(-BUILD_TAIL_LINES).join('\n')}`, {
-      hint: 'the lines above are the end of the build log',
+      hint: 'the message ends with the last lines of the build log; the failing step is the last "Step N/M" before ERROR',
     });
   }
   try {

@@ -1,0 +1,99 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { CpuLayout } from '../cpu/layout.ts';
+import { BenchError } from '../errors.ts';
+import { runAutocannon } from '../load/autocannon.ts';
+import { normalizeAutocannon } from '../load/normalize.ts';
+import { readProcessTree } from '../resources/proc.ts';
+import { startSampling } from '../resources/sampler.ts';
+import type { Ceiling } from '../results/schema.ts';
+import { runNodeChild, startNodeServer } from '../util/node-child.ts';
+
+const TRIVIAL_SERVER = fileURLToPath(new URL('./trivial-server-child.ts', import.meta.url));
+const DB_CHILD = fileURLToPath(new URL('./db-ceiling-child.ts', import.meta.url));
+
+export interface CeilingTiming {
+  warmupS: number;
+  durationS: number;
+}
+
+/**
+ * The load generator's ceiling: autocannon, on its own CPUs, against a server that does
+ * almost nothing, on the app's CPUs. An app cell near this number measured autocannon.
+ */
+export async function measureLoadgenCeiling(layout: CpuLayout, pin: boolean, connections: number, timing: CeilingTiming): Promise<Ceiling> {
+  const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: timing.warmupS + timing.durationS + 60, what: 'trivial server' });
+  try {
+    const sampler = startSampling([{ name: 'app', cores: layout.appCpus.length, read: () => readProcessTree(server.pid) }]);
+    const output = await runAutocannon(
+      { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS: timing.warmupS, durationS: timing.durationS, cpus: layout.loadgenCpus },
+      pin,
+      {
+        onPid: (pid) => sampler.add({ name: 'loadgen', cores: layout.loadgenCpus.length, read: () => readProcessTree(pid) }),
+        onMeasureStart: () => sampler.reset(),
+      },
+    );
+    const usage = await sampler.stop();
+    const m = normalizeAutocannon(output.result);
+    const serverCpu = usage.app?.cpuMeanUtil;
+    return {
+      kind: 'loadgen',
+      connections,
+      rps: m.rps,
+      cpuMeanUtil: usage.loadgen?.cpuMeanUtil,
+      note:
+        `autocannon against a canned-response server on CPU ${layout.appCpus.join(',')}` +
+        (serverCpu !== undefined ? ` (server CPU ${(serverCpu * 100).toFixed(0)}%${serverCpu >= 0.9 ? ': the server, not autocannon, limited this; the real ceiling is higher' : ''})` : ''),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const DbChildOutput = z.object({ requests: z.number(), elapsedS: z.number(), rps: z.number() });
+
+export interface DbCeilingJob {
+  url: string;
+  connectionCap: number;
+  connections: number;
+  kind: 'db' | 'queries' | 'slow-db';
+  queries?: number | undefined;
+  dbLatencyMs?: number | undefined;
+  scenario: string;
+}
+
+/**
+ * The database ceiling for one scenario: the same SQL through node-postgres, with the
+ * apps' connection cap and the load generator's concurrency, from the app's CPUs (the
+ * seat an app's database driver would take), for the same duration.
+ */
+export async function measureDbCeiling(job: DbCeilingJob, layout: CpuLayout, pin: boolean, timing: CeilingTiming): Promise<Ceiling> {
+  const payload = {
+    url: job.url,
+    connectionCap: job.connectionCap,
+    concurrency: job.connections,
+    warmupS: timing.warmupS,
+    durationS: timing.durationS,
+    kind: job.kind,
+    queries: job.queries ?? 1,
+    dbLatencyMs: job.dbLatencyMs ?? 0,
+  };
+  const stdout = await runNodeChild({
+    script: DB_CHILD,
+    args: [JSON.stringify(payload)],
+    cpus: layout.appCpus,
+    pin,
+    timeoutS: timing.warmupS + timing.durationS + 60,
+    what: `database ceiling for ${job.scenario}`,
+  });
+  const parsed = DbChildOutput.safeParse(JSON.parse(stdout));
+  if (!parsed.success) throw new BenchError('LOADGEN', `database ceiling child printed an unexpected result: ${stdout.slice(0, 120)}`);
+  return {
+    kind: 'database',
+    scenario: job.scenario,
+    connections: job.connections,
+    dbLatencyMs: job.dbLatencyMs,
+    rps: parsed.data.rps,
+    note: `node-postgres, ${job.connectionCap} connections, ${job.connections} concurrent clients, on CPU ${layout.appCpus.join(',')}`,
+  };
+}

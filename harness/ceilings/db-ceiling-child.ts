@@ -1,0 +1,60 @@
+/**
+ * The database ceiling: the same SQL an app issues, sent directly with node-postgres,
+ * through a pool of the same connection cap, by as many concurrent clients as the load
+ * generator has connections, for the same duration. Prints one JSON line.
+ */
+import pg from 'pg';
+
+interface Job {
+  url: string;
+  connectionCap: number;
+  concurrency: number;
+  warmupS: number;
+  durationS: number;
+  kind: 'db' | 'queries' | 'slow-db';
+  queries: number;
+  dbLatencyMs: number;
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+const pool = new pg.Pool({ connectionString: job.url, max: job.connectionCap });
+const randomId = () => 1 + Math.floor(Math.random() * 10_000);
+// Named statements: prepared once per connection, as asyncpg and psycopg's pipelines do.
+const ROW = { name: 'world_row', text: 'SELECT id, randomnumber FROM world WHERE id = $1' };
+const SLOW = { name: 'world_slow', text: 'SELECT w.id, w.randomnumber FROM world AS w, pg_sleep($1) WHERE w.id = $2' };
+
+async function request(): Promise<void> {
+  if (job.kind === 'slow-db') {
+    await pool.query({ ...SLOW, values: [job.dbLatencyMs / 1000, randomId()] });
+  } else {
+    // /queries fetches its rows one query after another on one checked-out connection.
+    const n = job.kind === 'queries' ? job.queries : 1;
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < n; i++) await client.query({ ...ROW, values: [randomId()] });
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function drive(seconds: number): Promise<{ requests: number; elapsedS: number }> {
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let requests = 0;
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await request();
+        requests++;
+      }
+    }),
+  );
+  return { requests, elapsedS: (performance.now() - started) / 1000 };
+}
+
+if (job.warmupS > 0) await drive(job.warmupS);
+process.stderr.write('measuring\n');
+const { requests, elapsedS } = await drive(job.durationS);
+await pool.end();
+process.stdout.write(JSON.stringify({ requests, elapsedS, rps: requests / elapsedS }));

@@ -1,0 +1,57 @@
+import Docker from 'dockerode';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDockerDatabase } from '../../harness/db/docker.ts';
+import { dockerAvailable, removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+
+// Real Docker: PostgreSQL from the offline image (.ci/docker-setup.sh builds it). On CI the
+// test must run; elsewhere it is skipped with the reason.
+const IMAGE = process.env.CROSSOVER_TEST_DB_IMAGE ?? 'crossover-postgres:trixie';
+
+async function readiness(): Promise<{ ok: boolean; reason: string }> {
+  const daemon = await dockerAvailable();
+  if (!daemon.ok) return daemon;
+  const present = await new Docker().getImage(IMAGE).inspect().then(() => true, () => false);
+  return present ? daemon : { ok: false, reason: `image ${IMAGE} is missing (build it: sudo docker/build-base-image.sh --postgres-only)` };
+}
+
+const ready = await readiness();
+const runTests = ready.ok || Boolean(process.env.CI);
+if (!runTests) console.warn(`skipping Docker database test: ${ready.reason}`);
+
+describe.runIf(runTests)('docker database', () => {
+  const runId = `test-db-${process.pid}-${Date.now()}`;
+  afterAll(async () => {
+    if (ready.ok) await removeLeftoverContainers(new Docker(), runId);
+  });
+
+  it('serves hello_world on 127.0.0.1 with a password, and stop() removes the container', async () => {
+    if (!ready.ok) throw new Error(`the Docker database test needs Docker: ${ready.reason}`);
+    const db = await startDockerDatabase({ image: IMAGE, cpus: [], runId });
+    try {
+      expect(db.kind).toBe('docker');
+      expect(db.url).toMatch(/^postgres:\/\/bench:[^@]+@127\.0\.0\.1:\d+\/hello_world$/);
+      const port = Number(new URL(db.url).port);
+      expect(port).toBeLessThan(32768);
+      expect(port).not.toBe(5432);
+      expect(db.version).toMatch(/^PostgreSQL \d+/);
+
+      const client = new pg.Client(db.url);
+      await client.connect();
+      const row = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0];
+      await client.end();
+      expect(row?.db).toBe('hello_world');
+
+      const wrong = new URL(db.url);
+      wrong.password = 'not-the-password';
+      const refused = new pg.Client(wrong.toString());
+      refused.on('error', () => undefined);
+      await expect(refused.connect()).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await db.stop();
+      await db.stop();
+    }
+    const mine = await new Docker().listContainers({ all: true, filters: { label: [`crossover-bench.run=${runId}`] } });
+    expect(mine).toEqual([]);
+  });
+});

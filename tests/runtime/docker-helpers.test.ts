@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildError,
+  buildLogLines,
+  cgroupPathFromProc,
+  demuxDockerLogs,
+  exitFromStatusCode,
+  imageTag,
+  parsePipFreeze,
+  type BuildEvent,
+} from '../../harness/runtime/docker.ts';
+import { manylinuxPlatforms, pipDownloadArgs } from '../../harness/runtime/wheelhouse.ts';
+import { checkDatabasePort } from '../../harness/db/docker.ts';
+
+/** One frame of Docker's multiplexed log stream. */
+function frame(stream: 1 | 2, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+describe('build stream', () => {
+  // Recorded from dockerd 20.10: the stream of a failed RUN ends without a transport error.
+  const failed: BuildEvent[] = [
+    { stream: 'Step 3/3 : RUN echo "crossover-broken-step: about to fail" && exit 7' },
+    { stream: '\n' },
+    { stream: ' ---> Running in 5c0d2b3f1a2e\n' },
+    { stream: 'crossover-broken-step: about to fail\n' },
+    {
+      errorDetail: { code: 7, message: "The command '/bin/sh -c echo \"crossover-broken-step: about to fail\" && exit 7' returned a non-zero code: 7" },
+      error: "The command '/bin/sh -c echo \"crossover-broken-step: about to fail\" && exit 7' returned a non-zero code: 7",
+    },
+  ];
+
+  it('finds the error event even when it is not the last one', () => {
+    expect(buildError([...failed, { stream: 'trailing\n' }])).toMatch(/returned a non-zero code: 7$/);
+    expect(buildError([{ stream: 'Successfully built abc\n' }])).toBeUndefined();
+    expect(buildError([{ errorDetail: { message: 'only detail' } }])).toBe('only detail');
+  });
+
+  it('keeps the log lines in order with the error last', () => {
+    const lines = buildLogLines(failed);
+    expect(lines).toContain('crossover-broken-step: about to fail');
+    expect(lines.at(-1)).toMatch(/^ERROR: The command/);
+  });
+});
+
+describe('pip freeze', () => {
+  it('reads pinned and direct-reference lines and skips the rest', () => {
+    expect(parsePipFreeze('anyio==4.16.0\n# comment\n-e git+https://x#egg=y\nmylib @ file:///wheels/mylib-1.0-py3-none-any.whl\n\n')).toEqual({
+      anyio: '4.16.0',
+      mylib: 'file:///wheels/mylib-1.0-py3-none-any.whl',
+    });
+  });
+});
+
+describe('container logs', () => {
+  it('demultiplexes stdout and stderr frames in order', () => {
+    const logs = demuxDockerLogs(Buffer.concat([frame(1, 'out 1\n'), frame(2, 'err 1\n'), frame(1, 'out 2\n')]));
+    expect(logs).toEqual({ stdout: 'out 1\nout 2\n', stderr: 'err 1\n', combined: 'out 1\nerr 1\nout 2\n' });
+  });
+});
+
+describe('cgroup path', () => {
+  const id = 'e639e25ca47ea738e156d4d6dd63443e139e8e6a3d913e0670421641ed5dc4b5';
+  it('uses the 0:: line on a hybrid host (dockerd cgroupfs driver)', () => {
+    const hybrid = `4:memory:/docker/${id}\n2:cpuacct:/docker/${id}\n0::/docker/${id}\n`;
+    expect(cgroupPathFromProc(hybrid, '/sys/fs/cgroup/unified')).toBe(`/sys/fs/cgroup/unified/docker/${id}`);
+  });
+  it('uses the 0:: line on a cgroup v2 host (systemd driver)', () => {
+    expect(cgroupPathFromProc(`0::/system.slice/docker-${id}.scope\n`, '/sys/fs/cgroup')).toBe(`/sys/fs/cgroup/system.slice/docker-${id}.scope`);
+  });
+  it('finds nothing on a pure v1 host', () => {
+    expect(cgroupPathFromProc(`4:memory:/docker/${id}\n`, '/sys/fs/cgroup')).toBeUndefined();
+  });
+});
+
+describe('small pure helpers', () => {
+  it('names images by app and the first 16 hex of the hash', () => {
+    expect(imageTag('fastapi', 'abcdef0123456789ffff')).toBe('crossover-bench/fastapi:abcdef0123456789');
+  });
+  it('reads 128 + n as death by signal n', () => {
+    expect(exitFromStatusCode(137)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(exitFromStatusCode(0)).toEqual({ code: 0, signal: null });
+    expect(exitFromStatusCode(null)).toEqual({ code: null, signal: null });
+  });
+  it('refuses database ports in the ephemeral range and 5432', () => {
+    expect(() => checkDatabasePort(5432)).toThrow(/not 5432/);
+    expect(() => checkDatabasePort(40000)).toThrow(/between 1025 and 32767/);
+    expect(() => checkDatabasePort(25432)).not.toThrow();
+  });
+});
+
+describe('wheelhouse flags', () => {
+  it('lists every manylinux tag up to the image glibc, legacy aliases included', () => {
+    const platforms = manylinuxPlatforms({ glibcVersion: '2.41', machine: 'x86_64' });
+    expect(platforms[0]).toBe('manylinux_2_41_x86_64');
+    expect(platforms).toContain('manylinux_2_5_x86_64');
+    expect(platforms).not.toContain('manylinux_2_42_x86_64');
+    expect(platforms.slice(-3)).toEqual(['manylinux2014_x86_64', 'manylinux2010_x86_64', 'manylinux1_x86_64']);
+    expect(manylinuxPlatforms({ glibcVersion: '2.36', machine: 'aarch64' }).slice(-1)).toEqual(['manylinux2014_aarch64']);
+  });
+  it('asks pip for the image Python, not the host one', () => {
+    const args = pipDownloadArgs('/r.txt', { pythonVersion: '3.13.5', glibcVersion: '2.17', machine: 'x86_64' }, '/d');
+    expect(args.join(' ')).toContain('--only-binary=:all: --implementation cp --python-version 3.13 --abi cp313 --abi abi3 --abi none');
+    expect(args.slice(-4)).toEqual(['-r', '/r.txt', '-d', '/d']);
+  });
+});
