@@ -64,6 +64,22 @@ export async function readProcessTree(rootPid: number): Promise<CpuMemReading> {
 export async function readCgroup(dir: string): Promise<CpuMemReading> {
   const stat = await readFile(`${dir}/cpu.stat`, 'utf8');
   const usec = Number(/usage_usec (\d+)/.exec(stat)?.[1] ?? 0);
-  const mem = Number((await readFile(`${dir}/memory.current`, 'utf8').catch(() => '0')).trim());
-  return { cpuS: usec / 1e6, memBytes: mem };
+  return { cpuS: usec / 1e6, memBytes: await readCgroupMemory(dir) };
+}
+
+/**
+ * cgroup v2's memory.current; on hybrid hosts (v1 controllers, v2 mounted at
+ * /sys/fs/cgroup/unified) memory lives in the v1 memory hierarchy under the same path.
+ */
+async function readCgroupMemory(dir: string): Promise<number> {
+  const candidates = [`${dir}/memory.current`];
+  if (dir.includes('/sys/fs/cgroup/unified/')) candidates.push(`${dir.replace('/sys/fs/cgroup/unified/', '/sys/fs/cgroup/memory/')}/memory.usage_in_bytes`);
+  for (const file of candidates) {
+    try {
+      return Number((await readFile(file, 'utf8')).trim());
+    } catch {
+      // Try the next layout.
+    }
+  }
+  return 0;
 }

@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { onCleanup } from '../cleanup.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import type { AppDefinition } from '../apps/manifest.ts';
 import { fillPlaceholders } from '../apps/workers.ts';
@@ -558,11 +559,19 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
         .then((status: { StatusCode?: number }) => exitFromStatusCode(status.StatusCode ?? null))
         .catch(() => ({ code: null, signal: null }));
       const info = await container.inspect();
+      if (!info.State.Running) {
+        const exit = exitFromStatusCode(info.State.ExitCode);
+        throw new BenchError('APP_START', `container of '${app.name}' exited at once (${exit.signal ?? `exit code ${exit.code}`})`, {
+          hint: `check the manifest command: ${app.command.join(' ')}`,
+        });
+      }
       resourceTarget = { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
     } catch (cause) {
       const logs = await containerOutput(container, 20).then((output) => lastLines(output.combined, 20)).catch(() => []);
       await removeContainer(container).catch((error: unknown) => options.log(`warning: ${errorLine(error)}`));
-      if (cause instanceof BenchError) throw cause;
+      if (cause instanceof BenchError) {
+        throw new BenchError(cause.code, `${cause.message}${logs.length ? `\n${logs.join('\n')}` : ''}`, { cause: cause.cause, ...(cause.hint ? { hint: cause.hint } : {}) });
+      }
       throw new BenchError('DOCKER', `container of '${app.name}' did not start: ${errorLine(cause)}${logs.length ? `\n${logs.join('\n')}` : ''}`, { cause });
     }
 
@@ -582,6 +591,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
       },
       stop() {
         stopping ??= (async () => {
+          unregister();
           keptLogs = await running.lastLogLines(KEPT_LOG_LINES);
           await removeContainer(container);
           started.delete(running);
@@ -590,6 +600,8 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
       },
     };
     started.add(running);
+    // The safety net for Ctrl-C and crashes; the orchestrator's finally blocks call stop() first.
+    const unregister = onCleanup(`container of '${app.name}' (${container.id.slice(0, 12)})`, () => running.stop());
     return running;
   }
 

@@ -45,7 +45,8 @@ describe.runIf(runTests)('docker runtime', () => {
   });
 
   afterAll(async () => {
-    await runtime?.close();
+    if (!ready.ok) return;
+    await runtime.close();
     await removeLeftoverContainers(docker, runId);
   });
 

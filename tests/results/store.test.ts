@@ -1,0 +1,27 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResults, saveResults } from '../../harness/results/store.ts';
+import { makeCell, makeResults } from '../support/factories.ts';
+
+describe('results store', () => {
+  it('round-trips results through the schema', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-store-'));
+    const results = makeResults([makeCell({ framework: 'fastapi', scenario: 'json', rps: [1234] })]);
+    await saveResults(dir, results);
+    expect(await readResults(dir)).toEqual(results);
+  });
+
+  it('refuses to write, and to read, results that break the schema, naming the field', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-store-'));
+    const bad = makeResults([makeCell({ framework: 'fastapi', scenario: 'json', rps: [-5] })]);
+    await expect(saveResults(dir, bad)).rejects.toThrow(/cells\.0\.repeats\.0\.measurement\.rps/);
+    await saveResults(dir, makeResults([]));
+    const file = path.join(dir, 'results.json');
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    json.status = 'finished-ish';
+    await writeFile(file, JSON.stringify(json));
+    await expect(readResults(dir)).rejects.toThrow(/results\.json fails the results schema: status/);
+  });
+});
