@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES, isBenchError } from './errors.ts';
 import { PROFILE_NAMES } from './config/profiles.ts';
-import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE } from './config/options.ts';
+import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { reportCommand } from './commands/report.ts';
@@ -29,8 +29,8 @@ program
   .option('--connection-cap <n>', 'database connections every app may hold', String(DEFAULT_CONNECTION_CAP))
   .option('--out <dir>', 'output folder (default results/<UTC timestamp>-<profile>/)')
   .option('--python <path>', 'Python 3.12+ interpreter for local virtualenvs and wheel downloads')
-  .option('--base-image <image>', 'base image of the app images', DEFAULT_BASE_IMAGE)
-  .option('--db-image <image>', 'PostgreSQL image for --db docker', DEFAULT_DB_IMAGE)
+  .option('--base-image <image>', `base image of the app images (default ${DEFAULT_BASE_IMAGE}, or ${OFFLINE_BASE_IMAGE} when only that is present)`)
+  .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .action(runCommand);
@@ -42,8 +42,8 @@ program
   .addOption(new Option('--runtime <kind>', 'where the app runs').choices(['local', 'docker', 'auto']).default('local'))
   .option('--db <db>', "'embedded', 'docker' or a postgres:// URL", 'embedded')
   .option('--python <path>', 'Python 3.12+ interpreter')
-  .option('--base-image <image>', 'base image for --runtime docker', DEFAULT_BASE_IMAGE)
-  .option('--db-image <image>', 'PostgreSQL image for --db docker', DEFAULT_DB_IMAGE)
+  .option('--base-image <image>', `base image for --runtime docker (default ${DEFAULT_BASE_IMAGE})`)
+  .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE})`)
   .action(serveCommand);
 
 program.command('report <runDir>').description('rebuild every table from results.json, without re-running').action(reportCommand);

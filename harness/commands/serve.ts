@@ -15,8 +15,8 @@ interface ServeFlags {
   runtime: 'local' | 'docker' | 'auto';
   db: string;
   python?: string;
-  baseImage: string;
-  dbImage: string;
+  baseImage?: string;
+  dbImage?: string;
 }
 
 /** One app and its database, up until Ctrl-C, so users can poke at it. */

@@ -5,8 +5,12 @@ import { PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
 
 /** The cap on database connections every app gets (DESIGN.md trap: an asyncpg pool of 10 beat 64 on a shared core). */
 export const DEFAULT_CONNECTION_CAP = 10;
+/** For users with a registry; without one, the offline images below stand in (see provision.ts). */
 export const DEFAULT_BASE_IMAGE = 'python:3.13-slim';
 export const DEFAULT_DB_IMAGE = 'postgres:18';
+/** Built from Debian packages by docker/build-base-image.sh, for machines without a registry. */
+export const OFFLINE_BASE_IMAGE = 'crossover-base:trixie';
+export const OFFLINE_DB_IMAGE = 'crossover-postgres:trixie';
 
 const csv = z
   .string()
@@ -40,8 +44,9 @@ export const RunFlagsSchema = z
     connectionCap: positiveInt.default(DEFAULT_CONNECTION_CAP),
     out: z.string().optional(),
     python: z.string().optional(),
-    baseImage: z.string().default(DEFAULT_BASE_IMAGE),
-    dbImage: z.string().default(DEFAULT_DB_IMAGE),
+    /** Undefined: python:3.13-slim, or the offline image when only that one is present. */
+    baseImage: z.string().min(1).optional(),
+    dbImage: z.string().min(1).optional(),
     interleave: z.boolean().default(true),
     crossCheck: z.boolean().default(false),
   })
@@ -65,8 +70,8 @@ export const RunConfigSchema = z.object({
   connectionCap: z.number().int().positive(),
   out: z.string(),
   python: z.string().optional(),
-  baseImage: z.string(),
-  dbImage: z.string(),
+  baseImage: z.string().optional(),
+  dbImage: z.string().optional(),
   interleave: z.boolean(),
   crossCheck: z.boolean(),
 });

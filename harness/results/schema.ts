@@ -162,8 +162,15 @@ export const ResultsSchema = z.object({
     /** False when taskset was missing and nothing was pinned. */
     pinned: z.boolean(),
   }),
-  runtime: z.object({ kind: z.enum(['local', 'docker']), reason: z.string() }),
-  database: z.object({ kind: z.enum(['embedded', 'docker', 'url']), url: z.string(), version: z.string(), seeded: z.boolean() }),
+  runtime: z.object({ kind: z.enum(['local', 'docker']), reason: z.string(), baseImage: z.string().optional() }),
+  database: z.object({
+    kind: z.enum(['embedded', 'docker', 'url']),
+    /** Password redacted. */
+    url: z.string(),
+    version: z.string(),
+    seeded: z.boolean(),
+    image: z.string().optional(),
+  }),
   python: z.object({ path: z.string(), version: z.string() }).optional(),
   apps: z.record(z.string(), AppRecordSchema),
   ceilings: z.array(CeilingSchema).default([]),

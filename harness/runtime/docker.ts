@@ -401,7 +401,7 @@ async function loadImageFacts(docker: Docker, image: string, imageId: string, fa
   return facts;
 }
 
-async function imageId(docker: Docker, image: string): Promise<string | undefined> {
+export async function imageId(docker: Docker, image: string): Promise<string | undefined> {
   try {
     return (await docker.getImage(image).inspect()).Id;
   } catch (error) {
