@@ -47,7 +47,8 @@ export async function readProcessTree(rootPid: number): Promise<CpuMemReading> {
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const root = stats.find((s) => s.pid === rootPid);
-  if (!root) return { cpuS: 0, memBytes: 0 };
+  // Gone: the sampler drops the target and keeps what it read while it ran.
+  if (!root) throw new Error(`process ${rootPid} has exited`);
   let ticks = 0;
   let pages = 0;
   const queue = [root];

@@ -38,6 +38,9 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioKind = Scenario['kind'];
 
+/** Reading order of the tables: no database, one query, many, then the slow database. */
+const KIND_ORDER: Scenario['kind'][] = ['json', 'db', 'queries', 'slow-db'];
+
 export async function loadScenarios(dir: string): Promise<Scenario[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const scenarios: Scenario[] = [];
@@ -59,7 +62,7 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
     }
     scenarios.push(parsed.data);
   }
-  return scenarios;
+  return scenarios.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
 
 /** The request path for one cell. */

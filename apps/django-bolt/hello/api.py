@@ -1,0 +1,63 @@
+import random
+
+from django_bolt import JSON, BoltAPI
+
+from .models import World
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+
+# Bolt's Actix server sends Date but no Server header; the contract wants one,
+# as gunicorn and uvicorn send.
+SERVER_HEADER = {"Server": "django-bolt"}
+
+api = BoltAPI()
+
+
+def int_param(raw, default, low, high):
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def as_json(world):
+    return {"id": world.id, "randomNumber": world.randomnumber}
+
+
+def respond(data):
+    return JSON(data, headers=SERVER_HEADER)
+
+
+async def random_world():
+    return await World.objects.aget(id=random.randint(1, ROWS))
+
+
+@api.get("/json")
+async def json():
+    return respond({"message": "Hello, World!"})
+
+
+@api.get("/db")
+async def db():
+    return respond(as_json(await random_world()))
+
+
+# Query parameters are plain strings: the contract maps invalid values to a
+# default, where a typed `int` parameter would answer 422.
+@api.get("/queries")
+async def queries(queries: str | None = None):
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    return respond([as_json(await random_world()) for _ in range(count)])
+
+
+@api.get("/slow-db")
+async def slow_db(ms: str | None = None):
+    sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)
+    query = World.objects.raw(SLOW_SQL, [sleep_ms / 1000, random.randint(1, ROWS)])
+    async for world in query:
+        return respond(as_json(world))

@@ -1,0 +1,10 @@
+from django.db import models
+
+
+class World(models.Model):
+    id = models.IntegerField(primary_key=True)
+    randomnumber = models.IntegerField()
+
+    class Meta:
+        db_table = "world"
+        managed = False

@@ -1,0 +1,44 @@
+import random
+
+from django.http import JsonResponse
+
+from .models import World
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+
+
+def int_param(request, name, default, low, high):
+    try:
+        value = int(request.GET[name])
+    except (KeyError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def as_json(world):
+    return {"id": world.id, "randomNumber": world.randomnumber}
+
+
+def json(request):
+    return JsonResponse({"message": "Hello, World!"})
+
+
+def db(request):
+    world = World.objects.get(id=random.randint(1, ROWS))
+    return JsonResponse(as_json(world))
+
+
+def queries(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    worlds = [as_json(World.objects.get(id=random.randint(1, ROWS))) for _ in range(count)]
+    return JsonResponse(worlds, safe=False)
+
+
+def slow_db(request):
+    ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
+    world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]
+    return JsonResponse(as_json(world))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("json", views.JsonView.as_view()),
+    path("db", views.DbView.as_view()),
+    path("queries", views.QueriesView.as_view()),
+    path("slow-db", views.SlowDbView.as_view()),
+]

@@ -1,0 +1,49 @@
+import random
+
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import World
+from .serializers import WorldSerializer
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+
+
+def int_param(request, name, default, low, high):
+    try:
+        value = int(request.query_params[name])
+    except (KeyError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def random_world():
+    return World.objects.get(id=random.randint(1, ROWS))
+
+
+class JsonView(APIView):
+    def get(self, request):
+        return Response({"message": "Hello, World!"})
+
+
+class DbView(APIView):
+    def get(self, request):
+        return Response(WorldSerializer(random_world()).data)
+
+
+class QueriesView(APIView):
+    def get(self, request):
+        count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+        worlds = [random_world() for _ in range(count)]
+        return Response(WorldSerializer(worlds, many=True).data)
+
+
+class SlowDbView(APIView):
+    def get(self, request):
+        ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
+        world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]
+        return Response(WorldSerializer(world).data)

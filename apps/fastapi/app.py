@@ -1,0 +1,97 @@
+"""crossover-bench FastAPI app: asyncpg pool under uvicorn.
+
+Worker rule (uvicorn): workers = cores (K), one event loop per worker, and an
+asyncpg pool of DB_POOL_SIZE = C / K connections per worker, where C is the
+total database connection cap shared by every app. The pool bounds in-flight
+database work per worker; requests beyond it wait for a connection.
+
+Server flags (manifest.json): `--loop uvloop --http httptools` (uvicorn's
+fast implementations; asyncio + h11 cost FastAPI about 1.7x) and
+`--no-access-log` (the access log costs about 30% of throughput).
+"""
+
+import os
+import random
+from contextlib import asynccontextmanager
+
+import asyncpg
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
+
+pool: asyncpg.Pool
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    global pool
+    # Checked here, not at import: a failed lifespan startup makes uvicorn exit
+    # with its startup-failure code (3), which also stops the multi-worker
+    # supervisor; an import error there only restarts the worker, forever.
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        raise RuntimeError("DATABASE_URL is not set: export DATABASE_URL=postgres://user:password@host:port/dbname")
+    # min_size = max_size: the pool is warm before the first request.
+    pool = await asyncpg.create_pool(database_url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    yield
+    await pool.close()
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+class Message(BaseModel):
+    message: str
+
+
+class World(BaseModel):
+    id: int
+    randomNumber: int
+
+
+def int_param(raw: str | None, default: int, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+# Declared return types: FastAPI validates and serialises the result with
+# Pydantic straight to JSON bytes, its documented fast path.
+@app.get("/json")
+async def json() -> Message:
+    return Message(message="Hello, World!")
+
+
+@app.get("/db")
+async def db() -> World:
+    row = await pool.fetchrow(ROW_SQL, random.randint(1, ROWS))
+    return World(id=row[0], randomNumber=row[1])
+
+
+# Query parameters are plain strings: the contract maps invalid values to a
+# default, where a typed `int` parameter would answer 422.
+@app.get("/queries")
+async def queries(queries: str | None = None) -> list[World]:
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    # One connection for the whole request, one query after another, as the
+    # sync apps do (asyncpg runs one query at a time per connection).
+    async with pool.acquire() as conn:
+        rows = [await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)) for _ in range(count)]
+    return [World(id=row[0], randomNumber=row[1]) for row in rows]
+
+
+@app.get("/slow-db")
+async def slow_db(ms: str | None = None) -> World:
+    sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)
+    row = await pool.fetchrow(SLOW_SQL, sleep_ms / 1000, random.randint(1, ROWS))
+    return World(id=row[0], randomNumber=row[1])

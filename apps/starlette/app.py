@@ -1,0 +1,93 @@
+"""crossover-bench Starlette app: asyncpg pool under uvicorn.
+
+Worker rule (uvicorn): workers = cores (K), one event loop per worker, and an
+asyncpg pool of DB_POOL_SIZE = C / K connections per worker, where C is the
+total database connection cap shared by every app. The pool bounds in-flight
+database work per worker; requests beyond it wait for a connection.
+
+Server flags (manifest.json): `--loop uvloop --http httptools` (uvicorn's
+fast implementations; asyncio + h11 cost Starlette about 2.6x) and
+`--no-access-log` (the access log costs about 30% of throughput).
+"""
+
+import os
+import random
+from contextlib import asynccontextmanager
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
+
+pool: asyncpg.Pool
+
+
+@asynccontextmanager
+async def lifespan(app):
+    global pool
+    # Checked here, not at import: a failed lifespan startup makes uvicorn exit
+    # with its startup-failure code (3), which also stops the multi-worker
+    # supervisor; an import error there only restarts the worker, forever.
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        raise RuntimeError("DATABASE_URL is not set: export DATABASE_URL=postgres://user:password@host:port/dbname")
+    # min_size = max_size: the pool is warm before the first request.
+    pool = await asyncpg.create_pool(database_url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    yield
+    await pool.close()
+
+
+def int_param(request, name, default, low, high):
+    try:
+        value = int(request.query_params[name])
+    except (KeyError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def as_json(row):
+    return {"id": row[0], "randomNumber": row[1]}
+
+
+async def json(request):
+    return JSONResponse({"message": "Hello, World!"})
+
+
+async def db(request):
+    row = await pool.fetchrow(ROW_SQL, random.randint(1, ROWS))
+    return JSONResponse(as_json(row))
+
+
+async def queries(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    # One connection for the whole request, one query after another, as the
+    # sync apps do (asyncpg runs one query at a time per connection).
+    async with pool.acquire() as conn:
+        rows = [await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)) for _ in range(count)]
+    return JSONResponse([as_json(row) for row in rows])
+
+
+async def slow_db(request):
+    ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
+    row = await pool.fetchrow(SLOW_SQL, ms / 1000, random.randint(1, ROWS))
+    return JSONResponse(as_json(row))
+
+
+app = Starlette(
+    routes=[
+        Route("/json", json),
+        Route("/db", db),
+        Route("/queries", queries),
+        Route("/slow-db", slow_db),
+    ],
+    lifespan=lifespan,
+)

@@ -1,0 +1,57 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { loadApp } from '../../harness/apps/manifest.ts';
+import { resolveRunConfig } from '../../harness/config/options.ts';
+import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
+import { readResults } from '../../harness/results/store.ts';
+import { executeRun } from '../../harness/run.ts';
+import { loadScenarios } from '../../harness/scenarios/scenario.ts';
+
+/** Every framework, every scenario, for real: virtualenvs, embedded PostgreSQL, verification, autocannon. */
+const FRAMEWORKS = ['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bolt'];
+
+describe('all six apps on the local runtime', () => {
+  it('verifies and measures every cell, sync and async, against the embedded database', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-local-'));
+    const scenarios = await loadScenarios(SCENARIOS_DIR);
+    // Short windows: this proves the pipeline end to end; figures belong to `npm run bench`.
+    const config = resolveRunConfig(
+      { frameworks: FRAMEWORKS.join(','), runtime: 'local', duration: '2', warmup: '1', out },
+      { frameworks: FRAMEWORKS, scenarios: scenarios.map((s) => s.name) },
+      new Date(),
+    );
+    const apps = new Map(await Promise.all(FRAMEWORKS.map(async (name) => [name, await loadApp(APPS_DIR, name)] as const)));
+    const log: string[] = [];
+    const results = await executeRun({ config, apps, scenarios, log: (line) => log.push(line) });
+
+    const failures = results.cells.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.failure?.reason} ${c.failure?.logLines.join(' | ')}`);
+    expect(failures).toEqual([]);
+    expect(results.cells).toHaveLength(FRAMEWORKS.length * 4);
+    for (const cell of results.cells) {
+      expect(cell.verification?.problems).toEqual([]);
+      expect(cell.repeats).toHaveLength(1);
+      const m = cell.repeats[0]!.measurement;
+      expect(m.rps, cell.id).toBeGreaterThan(0);
+      expect(m.errors + m.non2xx + m.timeouts, cell.id).toBe(0);
+      // The app's process tree was sampled while it served.
+      expect(cell.repeats[0]!.resources?.app?.cpuMeanUtil, cell.id).toBeGreaterThan(0);
+      const raw = JSON.parse(await readFile(path.join(out, cell.repeats[0]!.rawFile), 'utf8'));
+      expect(raw.result['2xx']).toBe(m.requests2xx);
+    }
+    // slow-db at 10 ms cannot beat Little's law: 10 connections / 10 ms = 1,000 req/s.
+    for (const cell of results.cells.filter((c) => c.kind === 'slow-db')) {
+      expect(cell.repeats[0]!.measurement.rps, cell.id).toBeLessThan(1000 * 1.02);
+    }
+    // Versions of what ran are recorded per app, and the run reads back through the schema.
+    expect(results.apps['django-bolt']?.keyPackages['django-bolt']).toMatch(/^\d+\.\d+/);
+    expect(results.apps['fastapi']?.packages['uvicorn']).toMatch(/^\d+\.\d+/);
+    expect((await readResults(out)).status).toBe('complete');
+    // Nothing the harness started is left: no app process from a cached venv, no embedded PostgreSQL.
+    expect(log.join('\n')).not.toMatch(/warning: stopping/);
+    const leftovers = await execa('pgrep', ['-af', '.cache/venvs|crossover-pg-'], { reject: false });
+    expect(leftovers.stdout).toBe('');
+  });
+});
