@@ -9,7 +9,7 @@ import { errorLine } from './errors.ts';
 import { runAutocannon } from './load/autocannon.ts';
 import { normalizeAutocannon } from './load/normalize.ts';
 import { planCells, planRounds, type CellPlan } from './plan.ts';
-import { readCgroup, readProcessTree } from './resources/proc.ts';
+import { processTreeReader, readCgroup } from './resources/proc.ts';
 import { SAMPLE_INTERVAL_MS, startSampling, type SampledTarget } from './resources/sampler.ts';
 import type { Ceiling, Cell, Results } from './results/schema.ts';
 import { measureDbCeiling, measureLoadgenCeiling } from './ceilings/ceilings.ts';
@@ -18,6 +18,7 @@ import { saveRaw, saveResults } from './results/store.ts';
 import type { PreparedApp, ResourceTarget, RunningApp, Runtime } from './runtime/types.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
+import { normalizePackageName } from './util/freeze.ts';
 import { fetchOnce } from './verify/verify.ts';
 import { verifyCell, type SleepProbe } from './verify/verify.ts';
 import http from 'node:http';
@@ -293,13 +294,13 @@ async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: 
 }
 
 function targetReader(target: ResourceTarget) {
-  return target.kind === 'cgroup' ? () => readCgroup(target.path) : () => readProcessTree(target.rootPid);
+  return target.kind === 'cgroup' ? () => readCgroup(target.path) : processTreeReader(target.rootPid);
 }
 
 async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan) {
   const targets: SampledTarget[] = [{ name: 'app', cores: ctx.layout.appCpus.length, read: targetReader(app.resourceTarget) }];
   const db = ctx.database;
-  if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readProcessTree(db.serverPid!) });
+  if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: processTreeReader(db.serverPid) });
   else if (db.cgroupPath) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(db.cgroupPath!) });
   const sampler = startSampling(targets);
   try {
@@ -307,7 +308,7 @@ async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan) {
       { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus },
       ctx.pinned,
       {
-        onPid: (pid) => sampler.add({ name: 'loadgen', cores: ctx.layout.loadgenCpus.length, read: () => readProcessTree(pid) }),
+        onPid: (pid) => sampler.add({ name: 'loadgen', cores: ctx.layout.loadgenCpus.length, read: processTreeReader(pid) }),
         onMeasureStart: () => sampler.reset(),
       },
     );
@@ -321,7 +322,7 @@ async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan) {
 
 function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSettings): Results['apps'][string] {
   const keyPackages: Record<string, string> = {};
-  for (const name of app.packages) keyPackages[name] = p.packages[name.toLowerCase()] ?? 'unknown';
+  for (const name of app.packages) keyPackages[name] = p.packages[normalizePackageName(name)] ?? 'not installed';
   return {
     displayName: app.displayName,
     server: app.server,

@@ -30,6 +30,11 @@ export interface Analysis {
 
 /** Pure: summaries, bounds, attribution, shares and the crossover, all from results.json. */
 export function analyze(results: Results): Analysis {
+  // The lowest load generator ceiling at the cell's connection count: the conservative bound.
+  const loadgenCeiling = (connections: number) => {
+    const values = results.ceilings.filter((c) => c.kind === 'loadgen' && c.connections === connections).map((c) => c.rps);
+    return values.length ? Math.min(...values) : undefined;
+  };
   const shared = results.cpuLayout.shared && results.cpuLayout.loadgenCpus.some((c) => results.cpuLayout.dbCpus.includes(c));
   const cells: AnalyzedCell[] = results.cells.map((cell) => {
     const s = summarizeCell(cell);
@@ -47,7 +52,7 @@ export function analyze(results: Results): Analysis {
       dbCeilingRps: dbCeiling,
       littleBoundRps: little,
       shareOfDbCeiling: dbCeiling ? s.rps.median / dbCeiling : undefined,
-      attribution: attribute(s, { dbCeilingRps: dbCeiling, littleBoundRps: little, sharedLoadgenDbCore: shared }),
+      attribution: attribute(s, { dbCeilingRps: dbCeiling, littleBoundRps: little, loadgenCeilingRps: loadgenCeiling(cell.connections), sharedLoadgenDbCore: shared }),
     };
   });
   // Share of the fastest framework per column, among cells not limited by the load generator.

@@ -26,6 +26,8 @@ export const NEAR_BOUND = 0.85;
 export const SHARED_CORE_SATURATED = 0.95;
 
 export interface Bounds {
+  /** autocannon's requests/s against a server far faster than any app, measured in this run. */
+  loadgenCeilingRps?: number | undefined;
   /** The database's requests/s for this scenario, queried directly with the same connection cap and concurrency. */
   dbCeilingRps?: number | undefined;
   /** min(connections, app concurrency limit, connection cap) / latency; slow-db only. */
@@ -60,10 +62,14 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
   const dbShare = bounds.dbCeilingRps ? throughput / bounds.dbCeilingRps : undefined;
   if (littleShare !== undefined) evidence.push(`${pct(littleShare)} of the ${rps(bounds.littleBoundRps!)} Little's-law bound`);
   if (dbShare !== undefined) evidence.push(`${pct(dbShare)} of the ${rps(bounds.dbCeilingRps!)} database ceiling`);
+  const loadgenShare = bounds.loadgenCeilingRps ? throughput / bounds.loadgenCeilingRps : undefined;
+  if (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND) evidence.push(`${pct(loadgenShare)} of the ${rps(bounds.loadgenCeilingRps!)} load generator ceiling`);
 
   const loadgen = cell.loadgenCpu ?? 0;
   const sharedBusy = bounds.sharedLoadgenDbCore ? loadgen + (cell.dbCpu ?? 0) : 0;
-  if (loadgen >= LOADGEN_SATURATED) return { label: 'load generator', evidence, flagged: true };
+  if (loadgen >= LOADGEN_SATURATED || (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND)) {
+    return { label: 'load generator', evidence, flagged: true };
+  }
   if (sharedBusy >= SHARED_CORE_SATURATED && (cell.appCpu ?? 0) < APP_SATURATED) {
     evidence.push(`shared loadgen/db core ${pct(sharedBusy)} busy`);
     return { label: 'load generator', evidence, flagged: true };

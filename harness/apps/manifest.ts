@@ -50,7 +50,14 @@ export async function loadApp(appsDir: string, name: string): Promise<AppDefinit
   return { ...parsed.data, dir, requirementsPath: path.join(dir, 'requirements.txt') };
 }
 
+/** Table order: the sync stacks, then the async ones; apps added later follow alphabetically. */
+const TABLE_ORDER = ['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bolt'];
+
 export async function listAppNames(appsDir: string): Promise<string[]> {
   const entries = await readdir(appsDir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const rank = (name: string) => (TABLE_ORDER.includes(name) ? TABLE_ORDER.indexOf(name) : TABLE_ORDER.length);
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }

@@ -4,7 +4,7 @@ import type { CpuLayout } from '../cpu/layout.ts';
 import { BenchError } from '../errors.ts';
 import { runAutocannon } from '../load/autocannon.ts';
 import { normalizeAutocannon } from '../load/normalize.ts';
-import { readProcessTree } from '../resources/proc.ts';
+import { processTreeReader } from '../resources/proc.ts';
 import { startSampling } from '../resources/sampler.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
@@ -24,12 +24,12 @@ export interface CeilingTiming {
 export async function measureLoadgenCeiling(layout: CpuLayout, pin: boolean, connections: number, timing: CeilingTiming): Promise<Ceiling> {
   const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: timing.warmupS + timing.durationS + 60, what: 'trivial server' });
   try {
-    const sampler = startSampling([{ name: 'app', cores: layout.appCpus.length, read: () => readProcessTree(server.pid) }]);
+    const sampler = startSampling([{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }]);
     const output = await runAutocannon(
       { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS: timing.warmupS, durationS: timing.durationS, cpus: layout.loadgenCpus },
       pin,
       {
-        onPid: (pid) => sampler.add({ name: 'loadgen', cores: layout.loadgenCpus.length, read: () => readProcessTree(pid) }),
+        onPid: (pid) => sampler.add({ name: 'loadgen', cores: layout.loadgenCpus.length, read: processTreeReader(pid) }),
         onMeasureStart: () => sampler.reset(),
       },
     );

@@ -41,24 +41,56 @@ async function allStats(): Promise<ProcStat[]> {
   return stats;
 }
 
-/** CPU time and resident memory of a process and all its descendants. */
-export async function readProcessTree(rootPid: number): Promise<CpuMemReading> {
+/** The pids of a process and all its descendants (one scan of /proc). */
+async function treePids(rootPid: number): Promise<number[]> {
   const stats = await allStats();
-  const children = new Map<number, ProcStat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  const root = stats.find((s) => s.pid === rootPid);
-  // Gone: the sampler drops the target and keeps what it read while it ran.
-  if (!root) throw new Error(`process ${rootPid} has exited`);
-  let ticks = 0;
-  let pages = 0;
-  const queue = [root];
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  if (!stats.some((s) => s.pid === rootPid)) return [];
+  const pids: number[] = [];
+  const queue = [rootPid];
   while (queue.length > 0) {
-    const s = queue.pop()!;
-    ticks += s.cpuTicks;
-    pages += s.rssPages;
-    queue.push(...(children.get(s.pid) ?? []));
+    const pid = queue.pop()!;
+    pids.push(pid);
+    queue.push(...(children.get(pid) ?? []));
   }
-  return { cpuS: ticks / CLOCK_TICKS_PER_S, memBytes: pages * PAGE_BYTES };
+  return pids;
+}
+
+/**
+ * Scanning all of /proc costs a few ms of CPU on the load generator's core; the trees
+ * sampled here (server workers, database backends of a fixed pool, one autocannon) are
+ * stable, so the descendants are re-listed only every 2 s and read directly in between.
+ */
+const TREE_RESCAN_MS = 2000;
+
+/** A reader of CPU time and resident memory of a process and all its descendants. */
+export function processTreeReader(rootPid: number, now: () => number = () => performance.now()): () => Promise<CpuMemReading> {
+  let pids: number[] = [];
+  let scannedAt = -Infinity;
+  return async () => {
+    if (now() - scannedAt >= TREE_RESCAN_MS) {
+      pids = await treePids(rootPid);
+      scannedAt = now();
+    }
+    let ticks = 0;
+    let pages = 0;
+    let rootSeen = false;
+    for (const pid of pids) {
+      try {
+        const stat = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+        if (!stat) continue;
+        rootSeen ||= pid === rootPid;
+        ticks += stat.cpuTicks;
+        pages += stat.rssPages;
+      } catch {
+        // A worker or backend that exited since the last scan.
+      }
+    }
+    // Gone: the sampler drops the target and keeps what it read while it ran.
+    if (!rootSeen) throw new Error(`process ${rootPid} has exited`);
+    return { cpuS: ticks / CLOCK_TICKS_PER_S, memBytes: pages * PAGE_BYTES };
+  };
 }
 
 /** CPU time and memory of a cgroup v2 directory (a container). */

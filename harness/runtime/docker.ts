@@ -9,6 +9,7 @@ import type { AppDefinition } from '../apps/manifest.ts';
 import { fillPlaceholders } from '../apps/workers.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { contentHash } from '../util/hash.ts';
+import { parseFreeze } from '../util/freeze.ts';
 import type { PreparedApp, ResourceTarget, RunningApp, Runtime, StartSpec } from './types.ts';
 import { ensureWheelhouse, type WheelTarget } from './wheelhouse.ts';
 
@@ -80,20 +81,6 @@ export function buildError(events: BuildEvent[]): string | undefined {
     if (error) return error.trim();
   }
   return undefined;
-}
-
-/** `pip freeze` output as name -> version (direct references keep their URL as the version). */
-export function parsePipFreeze(text: string): Record<string, string> {
-  const packages: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('-')) continue;
-    const pinned = /^([A-Za-z0-9._-]+)==(.+)$/.exec(line);
-    const direct = /^([A-Za-z0-9._-]+)\s*@\s*(.+)$/.exec(line);
-    const match = pinned ?? direct;
-    if (match?.[1] && match[2]) packages[match[1]] = match[2];
-  }
-  return packages;
 }
 
 /**
@@ -347,8 +334,9 @@ export async function buildImageFromContext(
   }
   let events: BuildEvent[];
   try {
+    // Only the step headers are shown as progress; the whole log is kept for a failure message.
     events = await collectBuildEvents(stream, (event) => {
-      for (const line of buildLogLines([event])) options.log(line);
+      for (const line of buildLogLines([event])) if (/^Step \d+\/\d+ : /.test(line)) options.log(`  ${line.slice(0, 100)}`);
     });
   } catch (cause) {
     throw dockerError(`docker build of ${options.tag} was interrupted`, cause);
@@ -384,7 +372,7 @@ async function readImageFacts(docker: Docker, image: string, imageId: string): P
     throw new BenchError('DOCKER', `pip freeze in ${image} failed (exit ${result.exitCode}): ${lastLines(result.stderr, 10).join('\n')}`);
   }
   const parsed = JSON.parse(result.stdout.trim()) as { python: string; freeze: string };
-  return { imageId, pythonVersion: parsed.python, packages: parsePipFreeze(parsed.freeze) };
+  return { imageId, pythonVersion: parsed.python, packages: parseFreeze(parsed.freeze) };
 }
 
 async function loadImageFacts(docker: Docker, image: string, imageId: string, factsDir: string): Promise<ImageFacts> {

@@ -113,7 +113,7 @@ export async function ensureWheelhouse(options: WheelhouseOptions): Promise<Whee
   const partial = `${dir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   const args = pipDownloadArgs(options.requirementsPath, options.target, partial);
-  options.log(`wheelhouse: ${options.hostPython} ${args.join(' ')}`);
+  options.log(`wheelhouse: pip download of ${options.requirementsPath} for CPython ${options.target.pythonVersion}, glibc ${options.target.glibcVersion}, ${options.target.machine}`);
   const result = await execa(options.hostPython, args, { all: true, reject: false });
   if (result.failed) {
     await rm(partial, { recursive: true, force: true });

@@ -77,3 +77,11 @@ describe('crossover', () => {
     expect(overallCrossoverMs(new Map([[0, [9000, 3000]]]))).toBeUndefined();
   });
 });
+
+describe('attribute near the load generator ceiling', () => {
+  it('flags a cell within 15% of the measured load generator ceiling even when its CPU reads lower', () => {
+    const a = attribute(makeCell({ rps: 24_700, appCpu: 0.77, loadgenCpu: 0.77 }), { loadgenCeilingRps: 27_000, sharedLoadgenDbCore: true });
+    expect(a).toMatchObject({ label: 'load generator', flagged: true });
+    expect(a.evidence).toContain('91% of the 27,000 req/s load generator ceiling');
+  });
+});

@@ -6,7 +6,6 @@ import {
   demuxDockerLogs,
   exitFromStatusCode,
   imageTag,
-  parsePipFreeze,
   type BuildEvent,
 } from '../../harness/runtime/docker.ts';
 import { manylinuxPlatforms, pipDownloadArgs } from '../../harness/runtime/wheelhouse.ts';
@@ -44,15 +43,6 @@ describe('build stream', () => {
     const lines = buildLogLines(failed);
     expect(lines).toContain('crossover-broken-step: about to fail');
     expect(lines.at(-1)).toMatch(/^ERROR: The command/);
-  });
-});
-
-describe('pip freeze', () => {
-  it('reads pinned and direct-reference lines and skips the rest', () => {
-    expect(parsePipFreeze('anyio==4.16.0\n# comment\n-e git+https://x#egg=y\nmylib @ file:///wheels/mylib-1.0-py3-none-any.whl\n\n')).toEqual({
-      anyio: '4.16.0',
-      mylib: 'file:///wheels/mylib-1.0-py3-none-any.whl',
-    });
   });
 });
 
