@@ -13,6 +13,7 @@ import { processTreeReader, readCgroup } from './resources/proc.ts';
 import { SAMPLE_INTERVAL_MS, startSampling, type SampledTarget } from './resources/sampler.ts';
 import type { Ceiling, Cell, Results } from './results/schema.ts';
 import { measureDbCeiling, measureLoadgenCeiling } from './ceilings/ceilings.ts';
+import { findPgbench } from './ceilings/pgbench.ts';
 import { runWrk } from './load/wrk.ts';
 import { saveRaw, saveResults } from './results/store.ts';
 import type { PreparedApp, ResourceTarget, RunningApp, Runtime } from './runtime/types.ts';
@@ -154,6 +155,10 @@ async function measureCeilings(ctx: RunContext): Promise<void> {
     await record(`load generator, c${connections}`, () => measureLoadgenCeiling(layout, ctx.pinned, connections, timing));
   }
   // Every database cell shape of the run: scenario x connections x latency.
+  const pgbench = await findPgbench();
+  if (!pgbench) {
+    ctx.results.warnings.push({ code: 'NO_PGBENCH', message: 'pgbench not found: database ceilings measured with node-postgres, which may limit them on one core', hint: 'apt-get install postgresql-client or a postgresql package' });
+  }
   const seen = new Set<string>();
   for (const plan of planCells(config, ctx.scenarios, '_')) {
     if (plan.kind === 'json' || seen.has(plan.id)) continue;
@@ -165,6 +170,7 @@ async function measureCeilings(ctx: RunContext): Promise<void> {
         layout,
         ctx.pinned,
         timing,
+        pgbench,
       ),
     );
   }

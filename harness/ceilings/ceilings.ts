@@ -8,6 +8,7 @@ import { processTreeReader } from '../resources/proc.ts';
 import { startSampling } from '../resources/sampler.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
+import { runPgbench } from './pgbench.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('./trivial-server-child.ts', import.meta.url));
 const DB_CHILD = fileURLToPath(new URL('./db-ceiling-child.ts', import.meta.url));
@@ -63,11 +64,20 @@ export interface DbCeilingJob {
 }
 
 /**
- * The database ceiling for one scenario: the same SQL through node-postgres, with the
- * apps' connection cap and the load generator's concurrency, from the app's CPUs (the
- * seat an app's database driver would take), for the same duration.
+ * The database ceiling for one scenario: the same SQL, with the apps' connection cap, from
+ * the app's CPUs (the seat an app's database driver would take), for the same duration.
+ * pgbench (C, prepared statements) is preferred: node-postgres spends more CPU per query
+ * than asyncpg or psycopg, so on one core it measured itself rather than the database.
  */
-export async function measureDbCeiling(job: DbCeilingJob, layout: CpuLayout, pin: boolean, timing: CeilingTiming): Promise<Ceiling> {
+export async function measureDbCeiling(job: DbCeilingJob, layout: CpuLayout, pin: boolean, timing: CeilingTiming, pgbench?: string): Promise<Ceiling> {
+  const base = { kind: 'database' as const, scenario: job.scenario, connections: job.connections, dbLatencyMs: job.dbLatencyMs };
+  if (pgbench) {
+    // Every in-flight request holds one of the cap's connections, so the database never sees more than the cap.
+    const clients = Math.min(job.connectionCap, job.connections);
+    if (timing.warmupS > 0) await runPgbench(pgbench, job.url, job, clients, timing.warmupS, layout.appCpus, pin);
+    const rps = await runPgbench(pgbench, job.url, job, clients, timing.durationS, layout.appCpus, pin);
+    return { ...base, rps, note: `pgbench -M prepared, ${clients} connections, on CPU ${layout.appCpus.join(',')}` };
+  }
   const payload = {
     url: job.url,
     connectionCap: job.connectionCap,
@@ -89,10 +99,7 @@ export async function measureDbCeiling(job: DbCeilingJob, layout: CpuLayout, pin
   const parsed = DbChildOutput.safeParse(JSON.parse(stdout));
   if (!parsed.success) throw new BenchError('LOADGEN', `database ceiling child printed an unexpected result: ${stdout.slice(0, 120)}`);
   return {
-    kind: 'database',
-    scenario: job.scenario,
-    connections: job.connections,
-    dbLatencyMs: job.dbLatencyMs,
+    ...base,
     rps: parsed.data.rps,
     note: `node-postgres, ${job.connectionCap} connections, ${job.connections} concurrent clients, on CPU ${layout.appCpus.join(',')}`,
   };

@@ -2,22 +2,14 @@ import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDockerDatabase } from '../../harness/db/docker.ts';
-import { dockerAvailable, removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+import { removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+import { dockerTestGate } from '../support/docker.ts';
 
 // Real Docker: PostgreSQL from the offline image (.ci/docker-setup.sh builds it). On CI the
 // test must run; elsewhere it is skipped with the reason.
 const IMAGE = process.env.CROSSOVER_TEST_DB_IMAGE ?? 'crossover-postgres:trixie';
 
-async function readiness(): Promise<{ ok: boolean; reason: string }> {
-  const daemon = await dockerAvailable();
-  if (!daemon.ok) return daemon;
-  const present = await new Docker().getImage(IMAGE).inspect().then(() => true, () => false);
-  return present ? daemon : { ok: false, reason: `image ${IMAGE} is missing (build it: sudo docker/build-base-image.sh --postgres-only)` };
-}
-
-const ready = await readiness();
-const runTests = ready.ok || Boolean(process.env.CI);
-if (!runTests) console.warn(`skipping Docker database test: ${ready.reason}`);
+const { run: runTests, ready } = await dockerTestGate('Docker database test', IMAGE);
 
 describe.runIf(runTests)('docker database', () => {
   const runId = `test-db-${process.pid}-${Date.now()}`;

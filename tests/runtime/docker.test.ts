@@ -7,25 +7,17 @@ import { workerSettings } from '../../harness/apps/workers.ts';
 import { BenchError } from '../../harness/errors.ts';
 import { CACHE_DIR, REPO_ROOT } from '../../harness/paths.ts';
 import { findPython } from '../../harness/python/discover.ts';
-import { createDockerRuntime, dockerAvailable, removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+import { createDockerRuntime, removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+import { dockerTestGate, TEST_BASE_IMAGE } from '../support/docker.ts';
 import type { Runtime } from '../../harness/runtime/types.ts';
 import { findFreePort } from '../../harness/util/ports.ts';
 
 // Real Docker, no mocks. They need a daemon and the offline base image (.ci/docker-setup.sh
 // makes both); on CI they must run, elsewhere they are skipped with the reason.
-const BASE_IMAGE = process.env.CROSSOVER_TEST_BASE_IMAGE ?? 'crossover-base:trixie';
+const BASE_IMAGE = TEST_BASE_IMAGE;
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
 
-async function readiness(): Promise<{ ok: boolean; reason: string }> {
-  const daemon = await dockerAvailable();
-  if (!daemon.ok) return daemon;
-  const present = await new Docker().getImage(BASE_IMAGE).inspect().then(() => true, () => false);
-  return present ? daemon : { ok: false, reason: `base image ${BASE_IMAGE} is missing (build it: sudo docker/build-base-image.sh --base-only)` };
-}
-
-const ready = await readiness();
-const runTests = ready.ok || Boolean(process.env.CI);
-if (!runTests) console.warn(`skipping Docker runtime tests: ${ready.reason}`);
+const { run: runTests, ready } = await dockerTestGate('Docker runtime tests');
 
 describe.runIf(runTests)('docker runtime', () => {
   const docker = new Docker();
