@@ -146,6 +146,7 @@ async function measureCeilings(ctx: RunContext): Promise<void> {
       ctx.results.ceilings.push(ceiling);
       ctx.log(`ceiling: ${what}: ${ceiling.rps.toFixed(0)} req/s`);
     } catch (error) {
+      if (wasInterrupted()) return;
       ctx.results.warnings.push({ code: 'CEILING_FAILED', message: `${what}: ${errorLine(error)}` });
       ctx.log(`ceiling: ${what} failed: ${errorLine(error)}`);
     }
@@ -241,6 +242,8 @@ function newCell(plan: CellPlan): Cell {
 }
 
 async function recordFailure(ctx: RunContext, plan: CellPlan, stage: 'prepare' | 'start' | 'verify' | 'measure', reason: string, logLines: string[]): Promise<void> {
+  // A Ctrl-C kills the load generator and the app: that is not the app's failure. The cell stays unmeasured.
+  if (wasInterrupted()) return;
   let cell = findCell(ctx.results, plan);
   if (!cell) {
     cell = newCell(plan);

