@@ -337,7 +337,7 @@ function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSettings)
     server: app.server,
     model: app.model,
     settings,
-    command: app.command.map((part) => fillPlaceholders(part, { port: 0, ...settings })),
+    command: app.command.map((part) => fillPlaceholders(part, settings)),
     pythonVersion: p.pythonVersion,
     keyPackages,
     packages: p.packages,

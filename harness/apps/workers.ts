@@ -35,7 +35,10 @@ export function workerSettings(manifest: Pick<AppManifest, 'server' | 'concurren
   };
 }
 
-/** Fills {port} {workers} {threads} {poolSize} in a manifest string. */
-export function fillPlaceholders(template: string, values: { port: number } & WorkerSettings): string {
-  return template.replace(/\{(port|workers|threads|poolSize)\}/g, (_, key: 'port' | 'workers' | 'threads' | 'poolSize') => String(values[key]));
+/** Fills {port} {workers} {threads} {poolSize} in a manifest string; a value not given stays a placeholder. */
+export function fillPlaceholders(template: string, values: { port?: number | undefined } & WorkerSettings): string {
+  return template.replace(/\{(port|workers|threads|poolSize)\}/g, (whole, key: 'port' | 'workers' | 'threads' | 'poolSize') => {
+    const value = values[key];
+    return value === undefined ? whole : String(value);
+  });
 }

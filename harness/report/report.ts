@@ -23,10 +23,28 @@ export function csvReport(results: Results): string {
   return renderCsv(head, rows);
 }
 
+/**
+ * The `customBiggerIsBetter` format of github-action-benchmark, one entry per measured
+ * cell, so a nightly job can track requests/s over time and alert on drops.
+ */
+export function benchmarkActionReport(results: Results): string {
+  const entries = analyze(results)
+    .cells.filter((c) => c.status === 'ok')
+    .map((c) => ({
+      name: c.id,
+      unit: 'req/s',
+      value: Number(c.rps.median.toFixed(1)),
+      range: c.rps.n > 1 ? `${c.rps.min.toFixed(0)}-${c.rps.max.toFixed(0)}` : undefined,
+      extra: [c.attribution ? `bottleneck: ${c.attribution.label}` : '', c.noisy ? 'noisy' : '', `run ${results.runId}`].filter(Boolean).join('; '),
+    }));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
 /** Files a run directory holds besides results.json and raw/, name -> content. */
 export function reportFiles(results: Results): Record<string, string> {
   return {
     'results.md': markdownReport(results),
     'results.csv': csvReport(results),
+    'benchmark-action.json': benchmarkActionReport(results),
   };
 }

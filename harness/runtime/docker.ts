@@ -6,11 +6,10 @@ import Docker from 'dockerode';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import type { AppDefinition } from '../apps/manifest.ts';
-import { fillPlaceholders } from '../apps/workers.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { contentHash } from '../util/hash.ts';
 import { parseFreeze } from '../util/freeze.ts';
-import type { PreparedApp, ResourceTarget, RunningApp, Runtime, StartSpec } from './types.ts';
+import { launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 import { ensureWheelhouse, type WheelTarget } from './wheelhouse.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
@@ -509,22 +508,13 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     const app = spec.prepared.app;
     const image = spec.prepared.imageId;
     if (!image) throw new BenchError('DOCKER', `app '${app.name}' was not prepared by the Docker runtime (no image id)`);
-    const values = { port: spec.port, ...spec.settings };
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(app.env)) env[key] = fillPlaceholders(value, values);
-    Object.assign(env, {
-      DATABASE_URL: spec.databaseUrl,
-      PORT: String(spec.port),
-      WORKERS: String(spec.settings.workers),
-      THREADS: String(spec.settings.threads),
-      DB_POOL_SIZE: String(spec.settings.poolSize),
-    });
+    const { argv, env } = launchSpec(spec);
 
     let container: Docker.Container;
     try {
       container = await docker.createContainer({
         Image: image,
-        Cmd: app.command.map((part) => fillPlaceholders(part, values)),
+        Cmd: argv,
         Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
         Labels: containerLabels(spec.runId, app.name),
         HostConfig: {

@@ -3,15 +3,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { fillPlaceholders } from '../apps/workers.ts';
 import type { AppDefinition } from '../apps/manifest.ts';
-import { onExitKill } from '../cleanup.ts';
+import { onCleanup, onExitKill } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
 import type { PythonInfo } from '../python/discover.ts';
 import { contentHash } from '../util/hash.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { parseFreeze } from '../util/freeze.ts';
-import type { PreparedApp, RunningApp, Runtime, StartSpec } from './types.ts';
+import { launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
   python: PythonInfo;
@@ -115,7 +114,13 @@ class LocalApp implements RunningApp {
     child.stdout?.on('data', (chunk: Buffer) => this.logs.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.logs.push(chunk));
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    this.unregister = onExitKill(() => killGroup(pid, 'SIGKILL'));
+    // Ctrl-C stops it gracefully through the cleanup registry; the exit hook is the last resort.
+    const unregisterKill = onExitKill(() => killGroup(pid, 'SIGKILL'));
+    const unregisterCleanup = onCleanup(`app process group ${pid}`, () => this.stop());
+    this.unregister = () => {
+      unregisterKill();
+      unregisterCleanup();
+    };
   }
 
   async lastLogLines(count = 20): Promise<string[]> {
@@ -154,8 +159,8 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
   const app = spec.prepared.app;
   const venv = spec.prepared.envDir;
   if (!venv) throw new BenchError('APP_START', `${app.name}: no virtualenv prepared`);
-  const values = { port: spec.port, ...spec.settings };
-  const [exe, ...args] = app.command.map((part) => fillPlaceholders(part, values));
+  const launch = launchSpec(spec);
+  const [exe, ...args] = launch.argv;
   const executable = path.join(venv, 'bin', exe!);
   const argv = options.pin ? ['taskset', '-c', spec.cpus.join(','), executable, ...args] : [executable, ...args];
   const env: NodeJS.ProcessEnv = {
@@ -163,12 +168,7 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
     HOME: process.env.HOME,
     LANG: 'C.UTF-8',
     VIRTUAL_ENV: venv,
-    ...Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, fillPlaceholders(v, values)])),
-    DATABASE_URL: spec.databaseUrl,
-    PORT: String(spec.port),
-    WORKERS: String(spec.settings.workers),
-    THREADS: String(spec.settings.threads),
-    DB_POOL_SIZE: String(spec.settings.poolSize),
+    ...launch.env,
     CROSSOVER_RUN_ID: spec.runId,
   };
   // detached: its own process group, so stop() reaches every worker the server forks.

@@ -1,5 +1,5 @@
 import type { AppDefinition } from '../apps/manifest.ts';
-import type { WorkerSettings } from '../apps/workers.ts';
+import { fillPlaceholders, type WorkerSettings } from '../apps/workers.ts';
 
 /** What the results record about how an app was built. */
 export interface PreparedApp {
@@ -50,4 +50,19 @@ export interface Runtime {
   start(spec: StartSpec): Promise<RunningApp>;
   /** Stops anything still running that this runtime started. */
   close(): Promise<void>;
+}
+
+/** The app's argv and environment for one start, the same for every runtime. */
+export function launchSpec(spec: StartSpec): { argv: string[]; env: Record<string, string> } {
+  const values = { port: spec.port, ...spec.settings };
+  const app = spec.prepared.app;
+  const env: Record<string, string> = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, fillPlaceholders(v, values)]));
+  Object.assign(env, {
+    DATABASE_URL: spec.databaseUrl,
+    PORT: String(spec.port),
+    WORKERS: String(spec.settings.workers),
+    THREADS: String(spec.settings.threads),
+    DB_POOL_SIZE: String(spec.settings.poolSize),
+  });
+  return { argv: app.command.map((part) => fillPlaceholders(part, values)), env };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
 import { attributionTable, crossoverTable, throughputTable } from '../../harness/report/tables.ts';
-import { csvReport, markdownReport } from '../../harness/report/report.ts';
+import { benchmarkActionReport, csvReport, markdownReport } from '../../harness/report/report.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 const sweep = (framework: string, rps: number[], appCpu: number[]) =>
@@ -54,5 +54,12 @@ describe('tables', () => {
     const csv = csvReport(results).trim().split('\n');
     expect(csv).toHaveLength(1 + results.cells.length);
     expect(csv[1]).toMatch(/^fastapi\/json\/c64,fastapi,json,64,,ok,9100\.0,9000\.0,9400\.0,/);
+  });
+
+  it('exports measured cells for github-action-benchmark, failed ones left out', () => {
+    const entries = JSON.parse(benchmarkActionReport(results)) as { name: string; value: number; unit: string; range?: string; extra: string }[];
+    expect(entries).toHaveLength(results.cells.length - 1);
+    expect(entries[0]).toEqual({ name: 'fastapi/json/c64', unit: 'req/s', value: 9100, range: '9000-9400', extra: 'bottleneck: framework; run test-run' });
+    expect(entries.map((e) => e.name)).not.toContain('flask/db/c64');
   });
 });

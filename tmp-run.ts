@@ -1,0 +1,12 @@
+import { loadApp } from './harness/apps/manifest.ts';
+import { resolveRunConfig } from './harness/config/options.ts';
+import { SCENARIOS_DIR } from './harness/paths.ts';
+import { executeRun } from './harness/run.ts';
+import { loadScenarios } from './harness/scenarios/scenario.ts';
+import { terminalReport } from './harness/report/report.ts';
+const scenarios = await loadScenarios(SCENARIOS_DIR);
+const names = (process.argv[2] ?? 'fastapi,flask').split(',');
+const config = resolveRunConfig({ frameworks: names.join(','), scenarios: process.argv[4], runtime: (process.argv[3] ?? 'local') as 'local', duration: process.env.D ?? '5', warmup: process.env.W ?? '2', out: '/tmp/run-test' }, { frameworks: names, scenarios: scenarios.map((s) => s.name) }, new Date());
+const apps = new Map(await Promise.all(names.map(async (n) => [n, await loadApp('/work/main/apps', n)] as const)));
+const results = await executeRun({ config, apps, scenarios, log: (l) => console.error(l) });
+console.log(terminalReport(results));
