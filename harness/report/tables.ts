@@ -73,9 +73,16 @@ export function shareTable(results: Results, analysis: Analysis): Table {
     head: ['framework', ...columns.map((c) => c.label)],
     rows: frameworks.map((f) => [
       displayName(results, f),
-      ...columns.map((c) => cellText(at(f, c), (x) => `${fmtPct(x.shareOfFastest)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`)),
+      ...columns.map((c) =>
+        cellText(at(f, c), (x) =>
+          x.attribution?.flagged ? 'loadgen-bound' : `${fmtPct(x.shareOfFastest)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`,
+        ),
+      ),
     ]),
-    notes: ['db: requests/s as a share of the database ceiling measured in this run for the same SQL, connection cap and concurrency.'],
+    notes: [
+      'db: requests/s as a share of the database ceiling measured in this run for the same SQL with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).',
+      'loadgen-bound cells are left out of the comparison: their number is the load generator\'s.',
+    ],
   };
 }
 
