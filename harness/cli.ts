@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { wasInterrupted } from './cleanup.ts';
 import { EXIT_CODES, isBenchError } from './errors.ts';
 import { PROFILE_NAMES } from './config/profiles.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
@@ -58,6 +59,8 @@ program.command('doctor').description('what is installed, what is missing, how t
 try {
   await program.parseAsync();
 } catch (error) {
+  // After Ctrl-C, errors are the echo of stopping things; the signal handler finishes cleanup and exits 130.
+  if (wasInterrupted()) await new Promise(() => undefined);
   if (isBenchError(error)) {
     process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
     process.exit(EXIT_CODES[error.code]);

@@ -5,7 +5,7 @@ import type { RunConfig } from './config/options.ts';
 import type { CpuLayout } from './cpu/layout.ts';
 import { wasInterrupted } from './cleanup.ts';
 import type { Database } from './db/types.ts';
-import { errorLine } from './errors.ts';
+import { BenchError, errorLine } from './errors.ts';
 import { runAutocannon } from './load/autocannon.ts';
 import { normalizeAutocannon } from './load/normalize.ts';
 import { planCells, planRounds, type CellPlan } from './plan.ts';
@@ -21,7 +21,7 @@ import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
 import { normalizePackageName } from './util/freeze.ts';
 import { fetchOnce } from './verify/verify.ts';
-import { verifyCell, type SleepProbe } from './verify/verify.ts';
+import { verifyCell, type DatabaseProbes } from './verify/verify.ts';
 import http from 'node:http';
 
 export interface RunContext {
@@ -32,7 +32,7 @@ export interface RunContext {
   pinned: boolean;
   runtime: Runtime;
   database: Database;
-  sleepProbe?: SleepProbe;
+  probes?: DatabaseProbes;
   /** Progress lines (stderr). */
   log: (line: string) => void;
   /** The results document, already holding machine, config and database; cells are added here. */
@@ -108,7 +108,7 @@ async function checkDrift(ctx: RunContext, prepared: Map<string, PreparedApp | E
   const firstRps = first.repeats[0]!.measurement.rps;
   const lastRps = await withApp(ctx, app, async (running) => {
     const { output } = await measureOnce(ctx, running, plan);
-    return normalizeAutocannon(output.result).rps;
+    return normalizeAutocannon(output.result, output.latencyMeanExactMs).rps;
   });
   if (lastRps === undefined) return;
   const change = lastRps / firstRps - 1;
@@ -119,19 +119,17 @@ async function checkDrift(ctx: RunContext, prepared: Map<string, PreparedApp | E
   await saveResults(ctx.config.out, ctx.results);
 }
 
-/** Starts the app, waits for it, runs `body`, stops it; undefined if it would not start. */
+/** Starts the app, runs `body`, stops it; undefined (logged) if it would not start or `body` failed. */
 async function withApp<T>(ctx: RunContext, prepared: PreparedApp, body: (app: RunningApp) => Promise<T>): Promise<T | undefined> {
-  const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, ctx.config.connectionCap);
-  const port = await findFreePort();
-  const app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.results.runId });
+  let app: RunningApp | undefined;
   try {
-    await waitUntilReady(app);
+    app = await startApp(ctx, prepared);
     return await body(app);
   } catch (error) {
     ctx.log(`${prepared.app.name}: ${errorLine(error)}`);
     return undefined;
   } finally {
-    await app.stop();
+    if (app) await stopApp(ctx, app);
   }
 }
 
@@ -177,7 +175,18 @@ async function measureCeilings(ctx: RunContext): Promise<void> {
   }
 }
 
-async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellPlan[], round: number): Promise<void> {
+/** The app could not be started or never answered; carries its last log lines. */
+class StartFailure extends BenchError {
+  constructor(
+    message: string,
+    readonly logLines: string[],
+  ) {
+    super('APP_START', message);
+  }
+}
+
+/** Starts the app and waits until it answers; on failure it is stopped and its last log lines kept. */
+async function startApp(ctx: RunContext, prepared: PreparedApp): Promise<RunningApp> {
   const settings = workerSettings(prepared.app, ctx.layout.appCpus.length, ctx.config.connectionCap);
   const port = await findFreePort();
   ctx.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
@@ -185,9 +194,28 @@ async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellP
   try {
     app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.results.runId });
     await waitUntilReady(app);
+    return app;
   } catch (error) {
     const lines = app ? await app.lastLogLines(FAILURE_LOG_LINES) : [];
-    await app?.stop();
+    if (app) await stopApp(ctx, app);
+    throw new StartFailure(errorLine(error), lines);
+  }
+}
+
+/** Cleanup failures are warnings: they must not hide a measurement or the original error. */
+async function stopApp(ctx: RunContext, app: RunningApp): Promise<void> {
+  await app.stop().catch((error: unknown) => {
+    ctx.results.warnings.push({ code: 'STOP_FAILED', message: `stopping ${app.baseUrl}: ${errorLine(error)}` });
+    ctx.log(`warning: stopping ${app.baseUrl} failed: ${errorLine(error)}`);
+  });
+}
+
+async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellPlan[], round: number): Promise<void> {
+  let app: RunningApp;
+  try {
+    app = await startApp(ctx, prepared);
+  } catch (error) {
+    const lines = error instanceof StartFailure ? error.logLines : [];
     for (const plan of cells) await recordFailure(ctx, plan, 'start', errorLine(error), lines);
     return;
   }
@@ -197,7 +225,7 @@ async function runFramework(ctx: RunContext, prepared: PreparedApp, cells: CellP
       await runCell(ctx, app, plan, round);
     }
   } finally {
-    await app.stop();
+    await stopApp(ctx, app);
   }
 }
 
@@ -262,13 +290,12 @@ async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: 
   const cell = existing ?? newCell(plan);
   if (!existing) ctx.results.cells.push(cell);
 
-  if (!cell.verification) {
-    const verification = await verifyCell(app.baseUrl, plan, ctx.sleepProbe);
-    cell.verification = { checked: verification.checked, problems: verification.problems };
-    if (!verification.ok) {
-      await recordFailure(ctx, plan, 'verify', verification.problems.slice(0, 3).join('; '), await app.lastLogLines(FAILURE_LOG_LINES));
-      return;
-    }
+  // Verified on every start of the app, before each of its measurements (DESIGN.md).
+  const verification = await verifyCell(app.baseUrl, plan, ctx.probes);
+  cell.verification = { checked: verification.checked, problems: verification.problems };
+  if (!verification.ok) {
+    await recordFailure(ctx, plan, 'verify', verification.problems.slice(0, 3).join('; '), await app.lastLogLines(FAILURE_LOG_LINES));
+    return;
   }
 
   const repeats = round < 0 ? ctx.config.repeat : 1;
@@ -279,7 +306,7 @@ async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: 
     try {
       const { output, resources } = await measureOnce(ctx, app, plan);
       const rawFile = await saveRaw(ctx.config.out, `${plan.id.replace(/\//g, '_')}-r${index}.json`, output);
-      const measurement = normalizeAutocannon(output.result);
+      const measurement = normalizeAutocannon(output.result, output.latencyMeanExactMs);
       cell.repeats.push({ repeat: index, startedAt, measurement, resources, rawFile });
       const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
       if (exit) throw new Error(`the app exited (${exit.code ?? exit.signal}) during the measurement`);

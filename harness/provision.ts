@@ -14,7 +14,7 @@ import { createDockerRuntime, dockerAvailable, imageId } from './runtime/docker.
 import { createLocalRuntime } from './runtime/local.ts';
 import type { Runtime } from './runtime/types.ts';
 import { startDockerDatabase } from './db/docker.ts';
-import type { SleepProbe } from './verify/verify.ts';
+import type { DatabaseProbes } from './verify/verify.ts';
 import path from 'node:path';
 
 /** Memory cap per app container: generous for a Python app, small enough to catch a leak. */
@@ -122,18 +122,35 @@ export async function provisionDatabase(config: Pick<RunConfig, 'db' | 'dbImage'
   }
 }
 
-/** Looks for pg_sleep in pg_stat_activity: proves a slow-db wait happens inside PostgreSQL. */
-export function sleepProbeFor(url: string): SleepProbe {
-  return async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      const r = await client.query("SELECT count(*) AS n FROM pg_stat_activity WHERE query ILIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
-      return Number((r.rows[0] as { n: string }).n) > 0;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
+async function queryOne(url: string, sql: string): Promise<Record<string, unknown>> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0] as Record<string, unknown>;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * What verification asks the database directly: whether a pg_sleep is running right now in
+ * a statement that also reads `world` (the slow-db wait must be in the same round trip), and
+ * how many statements on `world` have run (pg_stat_statements; undefined where the server
+ * does not load it, e.g. some --db URLs).
+ */
+export async function databaseProbes(url: string): Promise<DatabaseProbes> {
+  const sleeping = async () =>
+    Number(
+      (await queryOne(url, "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query ILIKE '%pg_sleep%' AND query ILIKE '%world%' AND pid <> pg_backend_pid()")).n,
+    ) > 0;
+  const countSql = "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements WHERE query ILIKE '%world%' AND query NOT ILIKE '%pg_stat_statements%'";
+  try {
+    await queryOne(url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await queryOne(url, countSql);
+  } catch {
+    return { sleeping };
+  }
+  return { sleeping, worldQueries: async () => Number((await queryOne(url, countSql)).n) };
 }
 
 export { redactUrl };

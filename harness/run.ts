@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AppDefinition } from './apps/manifest.ts';
 import { onCleanup, wasInterrupted } from './cleanup.ts';
 import type { RunConfig } from './config/options.ts';
-import { planCpuLayout } from './cpu/layout.ts';
+import { allowedCpus, planCpuLayout } from './cpu/layout.ts';
 import { errorLine } from './errors.ts';
 import { describeMachine } from './machine.ts';
 import { runBenchmark } from './orchestrator.ts';
 import { REPO_ROOT } from './paths.ts';
-import { chooseRuntime, hasTaskset, provisionDatabase, redactUrl, sleepProbeFor } from './provision.ts';
+import { chooseRuntime, databaseProbes, hasTaskset, provisionDatabase, redactUrl } from './provision.ts';
 import { writeReports } from './report/write.ts';
 import { RESULTS_SCHEMA_VERSION, type Results } from './results/schema.ts';
 import { saveResults } from './results/store.ts';
@@ -32,7 +31,7 @@ export interface RunInputs {
  */
 export async function executeRun({ config, apps, scenarios, log }: RunInputs): Promise<Results> {
   const pinned = await hasTaskset();
-  const layout = planCpuLayout(os.availableParallelism());
+  const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
   log(`runtime: ${chosen.kind} (${chosen.reason})`);
   const runId = path.basename(config.out);
@@ -44,7 +43,8 @@ export async function executeRun({ config, apps, scenarios, log }: RunInputs): P
     runId,
     status: 'running',
     startedAt: new Date().toISOString(),
-    config,
+    // --db may carry a password: results.json gets published.
+    config: { ...config, db: redactUrl(config.db) },
     machine: await describeMachine(),
     cpuLayout: { ...layout, pinned },
     runtime: { kind: chosen.kind, reason: chosen.reason, baseImage: chosen.baseImage },
@@ -75,7 +75,7 @@ export async function executeRun({ config, apps, scenarios, log }: RunInputs): P
       pinned,
       runtime: chosen.runtime,
       database: db.database,
-      sleepProbe: sleepProbeFor(db.database.url),
+      probes: await databaseProbes(db.database.url),
       log,
       results,
       now: () => new Date(),
@@ -89,7 +89,13 @@ export async function executeRun({ config, apps, scenarios, log }: RunInputs): P
     await db.database.stop().catch((e) => log(`warning: stopping the database failed: ${errorLine(e)}`));
   }
   if (wasInterrupted()) return results;
-  await finish(failure ? 'failed' : 'complete');
+  try {
+    await finish(failure ? 'failed' : 'complete');
+  } catch (error) {
+    // The run's own failure is the one to report; a failed final write is secondary.
+    if (failure) log(`warning: writing the final results failed: ${errorLine(error)}`);
+    else throw error;
+  }
   if (failure) throw failure;
   return results;
 }

@@ -35,7 +35,7 @@ export async function measureLoadgenCeiling(layout: CpuLayout, pin: boolean, con
       },
     );
     const usage = await sampler.stop();
-    const m = normalizeAutocannon(output.result);
+    const m = normalizeAutocannon(output.result, output.latencyMeanExactMs);
     const serverCpu = usage.app?.cpuMeanUtil;
     return {
       kind: 'loadgen',

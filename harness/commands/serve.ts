@@ -1,8 +1,11 @@
-import os from 'node:os';
 import { workerSettings } from '../apps/workers.ts';
-import { onCleanup } from '../cleanup.ts';
+import { onCleanup, wasInterrupted } from '../cleanup.ts';
+import type { AppDefinition } from '../apps/manifest.ts';
+import type { CpuLayout } from '../cpu/layout.ts';
+import type { Database } from '../db/types.ts';
+import type { Runtime } from '../runtime/types.ts';
 import { DEFAULT_CONNECTION_CAP } from '../config/options.ts';
-import { planCpuLayout } from '../cpu/layout.ts';
+import { allowedCpus, planCpuLayout } from '../cpu/layout.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { waitUntilReady } from '../orchestrator.ts';
 import { chooseRuntime, hasTaskset, provisionDatabase, redactUrl } from '../provision.ts';
@@ -25,16 +28,28 @@ export async function serveCommand(framework: string, flags: ServeFlags): Promis
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new BenchError('USAGE', `--port must be a port number (got '${flags.port}')`);
   const app = (await loadApps([framework])).get(framework)!;
   await requireFreePort(port, `serve ${framework}`);
-  const layout = planCpuLayout(os.availableParallelism());
+  const layout = planCpuLayout(await allowedCpus());
   const pinned = await hasTaskset();
   const chosen = await chooseRuntime({ runtime: flags.runtime, python: flags.python, baseImage: flags.baseImage }, pinned, log);
   log(`runtime: ${chosen.kind} (${chosen.reason})`);
   const db = await provisionDatabase({ db: flags.db, dbImage: flags.dbImage }, layout, `serve-${process.pid}`);
-  onCleanup('serve: database', () => db.database.stop());
-  onCleanup('serve: app', () => chosen.runtime.close());
-  const prepared = await chosen.runtime.prepare(app, log);
+  const unregisterDb = onCleanup('serve: database', () => db.database.stop());
+  const unregisterApp = onCleanup('serve: app', () => chosen.runtime.close());
+  try {
+    await serveUntilExit(app, port, chosen.runtime, db.database, layout);
+  } finally {
+    unregisterApp();
+    unregisterDb();
+    await chosen.runtime.close().catch((e) => log(`warning: stopping the app failed: ${errorLine(e)}`));
+    await db.database.stop().catch((e) => log(`warning: stopping the database failed: ${errorLine(e)}`));
+  }
+}
+
+async function serveUntilExit(app: AppDefinition, port: number, runtime: Runtime, database: Database, layout: CpuLayout): Promise<void> {
+  const framework = app.name;
+  const prepared = await runtime.prepare(app, log);
   const settings = workerSettings(app, layout.appCpus.length, DEFAULT_CONNECTION_CAP);
-  const running = await chosen.runtime.start({ prepared, port, settings, databaseUrl: db.database.url, cpus: layout.appCpus, runId: `serve-${process.pid}` });
+  const running = await runtime.start({ prepared, port, settings, databaseUrl: database.url, cpus: layout.appCpus, runId: `serve-${process.pid}` });
   try {
     await waitUntilReady(running);
   } catch (error) {
@@ -45,10 +60,11 @@ export async function serveCommand(framework: string, flags: ServeFlags): Promis
     const v = await verifyCell(running.baseUrl, { kind, path: `/${kind}` });
     log(`verify /${kind}: ${v.ok ? 'ok' : v.problems.join('; ')}`);
   }
-  log(`database: ${redactUrl(db.database.url)}`);
+  log(`database: ${redactUrl(database.url)}`);
   process.stdout.write(
     `${app.displayName} is serving on ${running.baseUrl}: /json /db /queries?queries=20 /slow-db?ms=10. Ctrl-C stops it and the database.\n`,
   );
   const exit = await running.exited;
+  if (wasInterrupted()) return;
   throw new BenchError('APP_START', `${framework} exited (${exit.code ?? exit.signal}): ${(await running.lastLogLines(10)).join(' | ')}`);
 }

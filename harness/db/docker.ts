@@ -70,7 +70,8 @@ export async function startDockerDatabase(options: DockerDatabaseOptions): Promi
   try {
     container = await docker.createContainer({
       Image: options.image,
-      Cmd: ['postgres', '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${options.maxConnections ?? DEFAULT_MAX_CONNECTIONS}`],
+      // pg_stat_statements lets verification count the queries an app really sends (as TechEmpower does).
+      Cmd: ['postgres', '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${options.maxConnections ?? DEFAULT_MAX_CONNECTIONS}`, '-c', 'shared_preload_libraries=pg_stat_statements'],
       // PGPORT keeps the official entrypoint's init-time server (unix socket only) on the same port number.
       Env: [`POSTGRES_USER=${USER}`, `POSTGRES_PASSWORD=${password}`, `POSTGRES_DB=${DATABASE_NAME}`, `PGPORT=${port}`],
       Labels: containerLabels(options.runId, 'postgres'),

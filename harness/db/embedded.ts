@@ -9,6 +9,7 @@ import { onCleanup } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
 import { findFreePort } from '../util/ports.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
+import { isAlive } from '../util/process.ts';
 import type { Database } from './types.ts';
 
 export const DATABASE_NAME = 'hello_world';
@@ -45,7 +46,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
     persistent: false,
     // Needed when the harness runs as root: PostgreSQL refuses to run as root.
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    // pg_stat_statements lets verification count the queries an app really sends (as TechEmpower does).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements'],
     onLog: (line) => logs.push(`${String(line)}\n`),
     onError: (line) => logs.push(`${String(line)}\n`),
   });
@@ -88,17 +90,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
 const SHUTDOWN_WAIT_MS = 10_000;
 
 async function waitForExit(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const deadline = Date.now() + SHUTDOWN_WAIT_MS;
-  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (alive()) process.kill(pid, 'SIGKILL');
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 async function readPostmasterPid(dataDir: string): Promise<number | undefined> {

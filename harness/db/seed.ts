@@ -5,8 +5,8 @@ import { BenchError } from '../errors.ts';
 export const WORLD_ROWS = 10_000;
 
 /**
- * Creates and fills `world` when it is missing or empty; an existing, filled table is left
- * alone (it may be a user's). Returns whether it seeded and the server's version.
+ * Creates and fills `world` when it is missing or empty. An existing table is never
+ * changed (it may be a user's): it must hold ids 1..10000, or the run stops with a hint.
  */
 export async function ensureWorld(url: string): Promise<{ seeded: boolean; version: string; rows: number }> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
@@ -21,15 +21,23 @@ export async function ensureWorld(url: string): Promise<{ seeded: boolean; versi
   try {
     const version = ((await client.query('SELECT version() AS v')).rows[0] as { v: string }).v;
     await client.query('CREATE TABLE IF NOT EXISTS world (id integer PRIMARY KEY, randomnumber integer NOT NULL)');
-    const count = Number(((await client.query('SELECT count(*) AS n FROM world')).rows[0] as { n: string }).n);
-    if (count >= WORLD_ROWS) return { seeded: false, version, rows: count };
-    await client.query('TRUNCATE world');
+    const counts = (await client.query(`SELECT count(*) AS n, count(*) FILTER (WHERE id BETWEEN 1 AND ${WORLD_ROWS}) AS ids FROM world`)).rows[0] as { n: string; ids: string };
+    const count = Number(counts.n);
+    if (count > 0) {
+      if (Number(counts.ids) < WORLD_ROWS) {
+        throw new BenchError('DATABASE', `table world on ${redactUrl(url)} has ${counts.ids} of the ids 1..${WORLD_ROWS} the apps query`, {
+          hint: 'drop the table (the harness seeds it) or point --db at another database',
+        });
+      }
+      return { seeded: false, version, rows: count };
+    }
     await client.query(
       `INSERT INTO world (id, randomnumber) SELECT g, 1 + floor(random() * ${WORLD_ROWS})::int FROM generate_series(1, ${WORLD_ROWS}) AS g`,
     );
     await client.query('ANALYZE world');
     return { seeded: true, version, rows: WORLD_ROWS };
   } catch (cause) {
+    if (cause instanceof BenchError) throw cause;
     throw new BenchError('DATABASE', `seeding table world on ${redactUrl(url)} failed: ${(cause as Error).message}`, { cause });
   } finally {
     await client.end().catch(() => undefined);

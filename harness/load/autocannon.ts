@@ -27,6 +27,8 @@ export type AutocannonResult = z.infer<typeof AutocannonResultSchema>;
 
 const ChildOutputSchema = z.object({
   warmup: z.object({ requests: z.number(), errors: z.number(), non2xx: z.number() }).optional(),
+  /** Mean of every response's float latency; autocannon's own mean is from whole-ms buckets. */
+  latencyMeanExactMs: z.number().optional(),
   result: AutocannonResultSchema,
 });
 export type LoadRunOutput = z.infer<typeof ChildOutputSchema>;

@@ -1,6 +1,7 @@
 import { analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { renderCsv, renderMarkdown, renderTerminal } from './render.ts';
+import { htmlReport } from './html.ts';
 import { buildTables, footnote } from './tables.ts';
 
 export function terminalReport(results: Results): string {
@@ -46,5 +47,6 @@ export function reportFiles(results: Results): Record<string, string> {
     'results.md': markdownReport(results),
     'results.csv': csvReport(results),
     'benchmark-action.json': benchmarkActionReport(results),
+    'report.html': htmlReport(results),
   };
 }

@@ -110,7 +110,7 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
       displayName(results, f),
       ...columns.map((c) => cellText(at(f, c), (x) => `${fmtMs(x.latencyMeanMs)} / ${fmtMs(x.latencyP50Ms)} / ${fmtMs(x.latencyP99Ms)}`)),
     ]),
-    notes: ["autocannon's histogram counts whole milliseconds, so p50 of a fast app can read 0; the mean is exact."],
+    notes: ["autocannon's histogram truncates to whole milliseconds, so p50 of a fast app can read 0; the mean is summed from every response's exact time."],
   };
 }
 

@@ -64,16 +64,23 @@ async function treePids(rootPid: number): Promise<number[]> {
  */
 const TREE_RESCAN_MS = 2000;
 
-/** A reader of CPU time and resident memory of a process and all its descendants. */
+/**
+ * A reader of CPU time and resident memory of a process and all its descendants. CPU is
+ * accumulated per pid, so a worker or backend that exits keeps the time it used, and one
+ * that appears adds only what it used since it appeared (or its whole life, when it was
+ * born after the first reading).
+ */
 export function processTreeReader(rootPid: number, now: () => number = () => performance.now()): () => Promise<CpuMemReading> {
   let pids: number[] = [];
   let scannedAt = -Infinity;
+  let first = true;
+  let cpuTicks = 0;
+  const lastTicks = new Map<number, number>();
   return async () => {
     if (now() - scannedAt >= TREE_RESCAN_MS) {
       pids = await treePids(rootPid);
       scannedAt = now();
     }
-    let ticks = 0;
     let pages = 0;
     let rootSeen = false;
     for (const pid of pids) {
@@ -81,15 +88,19 @@ export function processTreeReader(rootPid: number, now: () => number = () => per
         const stat = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
         if (!stat) continue;
         rootSeen ||= pid === rootPid;
-        ticks += stat.cpuTicks;
+        const before = lastTicks.get(pid);
+        if (before !== undefined) cpuTicks += Math.max(0, stat.cpuTicks - before);
+        else if (!first) cpuTicks += stat.cpuTicks;
+        lastTicks.set(pid, stat.cpuTicks);
         pages += stat.rssPages;
       } catch {
         // A worker or backend that exited since the last scan.
       }
     }
+    first = false;
     // Gone: the sampler drops the target and keeps what it read while it ran.
     if (!rootSeen) throw new Error(`process ${rootPid} has exited`);
-    return { cpuS: ticks / CLOCK_TICKS_PER_S, memBytes: pages * PAGE_BYTES };
+    return { cpuS: cpuTicks / CLOCK_TICKS_PER_S, memBytes: pages * PAGE_BYTES };
   };
 }
 

@@ -25,7 +25,8 @@ export function summarizeSamples(samples: Sample[], cores: number): Usage | unde
   }
   const mems = samples.map((s) => s.reading.memBytes);
   return {
-    cpuMeanUtil: (last.reading.cpuS - first.reading.cpuS) / wallS / cores,
+    // Readers accumulate per process and never go back; the clamp is a guard, not a correction.
+    cpuMeanUtil: Math.max(0, (last.reading.cpuS - first.reading.cpuS) / wallS / cores),
     cpuPeakUtil: peak,
     cores,
     memMeanBytes: mems.reduce((x, y) => x + y, 0) / mems.length,

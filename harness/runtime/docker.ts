@@ -527,6 +527,8 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     } catch (cause) {
       throw dockerError(`cannot create the container of '${app.name}' from ${image.slice(0, 19)}`, cause);
     }
+    // Registered at once: a Ctrl-C between create and start must not leave a host-network container behind.
+    const unregisterEarly = onCleanup(`new container of '${app.name}' (${container.id.slice(0, 12)})`, () => removeContainer(container));
 
     let resourceTarget: ResourceTarget;
     let exited: RunningApp['exited'];
@@ -547,6 +549,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     } catch (cause) {
       const logs = await containerOutput(container, 20).then((output) => lastLines(output.combined, 20)).catch(() => []);
       await removeContainer(container).catch((error: unknown) => options.log(`warning: ${errorLine(error)}`));
+      unregisterEarly();
       if (cause instanceof BenchError) {
         throw new BenchError(cause.code, `${cause.message}${logs.length ? `\n${logs.join('\n')}` : ''}`, { cause: cause.cause, ...(cause.hint ? { hint: cause.hint } : {}) });
       }
@@ -579,6 +582,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     };
     started.add(running);
     // The safety net for Ctrl-C and crashes; the orchestrator's finally blocks call stop() first.
+    unregisterEarly();
     const unregister = onCleanup(`container of '${app.name}' (${container.id.slice(0, 12)})`, () => running.stop());
     return running;
   }

@@ -9,6 +9,7 @@ import { BenchError } from '../errors.ts';
 import type { PythonInfo } from '../python/discover.ts';
 import { contentHash } from '../util/hash.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
+import { isAlive } from '../util/process.ts';
 import { parseFreeze } from '../util/freeze.ts';
 import { launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
@@ -57,8 +58,8 @@ async function prepareVenv(app: AppDefinition, options: LocalRuntimeOptions, log
   const started = Date.now();
   // Built beside its final place and renamed at the end, so a half-built venv is never reused.
   const building = `${dir}.building-${process.pid}`;
-  await rm(building, { recursive: true, force: true });
   await mkdir(options.cacheDir, { recursive: true });
+  await removeAbandonedBuilds(options.cacheDir);
   log(`${app.name}: creating virtualenv with Python ${options.python.version} (cached for later runs)`);
   try {
     await execa(options.python.path, ['-m', 'venv', building], { timeout: 120_000 });
@@ -82,6 +83,14 @@ async function prepareVenv(app: AppDefinition, options: LocalRuntimeOptions, log
       cause,
       hint: 'check that PyPI is reachable and the pinned versions exist for this Python',
     });
+  }
+}
+
+/** Half-built venvs left by runs that were killed (their pid is gone). */
+async function removeAbandonedBuilds(cacheDir: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const pid = Number(/\.building-(\d+)$/.exec(name)?.[1]);
+    if (pid && (pid === process.pid || !isAlive(pid))) await rm(path.join(cacheDir, name), { recursive: true, force: true });
   }
 }
 
@@ -173,6 +182,11 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
   };
   // detached: its own process group, so stop() reaches every worker the server forks.
   const child = spawn(argv[0]!, argv.slice(1), { cwd: app.dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid === undefined) {
+    // spawn reports a missing executable asynchronously; without a listener that event would crash the harness.
+    child.once('error', () => undefined);
+    throw new BenchError('APP_START', `${app.name}: cannot start ${argv[0]}`, { hint: `check command[0] in ${path.join(app.dir, 'manifest.json')} and the virtualenv ${venv}` });
+  }
   return new LocalApp(child, spec.port);
 }
 

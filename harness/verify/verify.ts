@@ -16,8 +16,13 @@ export interface VerificationResult {
   problems: string[];
 }
 
-/** Asks the database whether a pg_sleep is running right now (proves the slow-db wait is in PostgreSQL). */
-export type SleepProbe = () => Promise<boolean>;
+/** Questions verification asks the database directly (see provision.ts databaseProbes). */
+export interface DatabaseProbes {
+  /** Is a statement with pg_sleep on `world` running right now? */
+  sleeping: () => Promise<boolean>;
+  /** Statements on `world` executed so far (pg_stat_statements), when the server tracks them. */
+  worldQueries?: (() => Promise<number>) | undefined;
+}
 
 const REQUEST_TIMEOUT_MS = 15_000;
 /** The slow-db proof request: long enough to be caught in pg_stat_activity. */
@@ -45,7 +50,7 @@ export function fetchOnce(baseUrl: string, path: string, agent: http.Agent): Pro
  * Verifies one cell's endpoint before it is measured, following TechEmpower's rules for the
  * test type. Requests go over a keep-alive agent, as the load generator's do.
  */
-export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 'path' | 'queries' | 'dbLatencyMs'>, sleepProbe?: SleepProbe): Promise<VerificationResult> {
+export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 'path' | 'queries' | 'dbLatencyMs'>, probes?: DatabaseProbes): Promise<VerificationResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const checked: string[] = [];
   const problems: string[] = [];
@@ -61,6 +66,9 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
     checked.push(path);
     problems.push(...found.map((p) => `GET ${path}: ${p}`));
   };
+  const queriesBefore = await probes?.worldQueries?.();
+  /** Rows the requests below returned: each must have come from a query of its own. */
+  let rowsServed = 0;
   try {
     switch (cell.kind) {
       case 'json': {
@@ -79,6 +87,7 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
             break;
           }
           ids.add((JSON.parse(res.body) as { id: number }).id);
+          rowsServed++;
         }
         checked.push(`${cell.path} x10 random ids`);
         if (problems.length === 0 && ids.size < 2) problems.push(`GET ${cell.path}: 10 requests returned the same id ${[...ids][0]}; rows must be random`);
@@ -87,10 +96,12 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
       case 'queries': {
         const res = await get(cell.path);
         if (res) expect(cell.path, [...checkHeaders(res), ...checkRowsBody(res.body, cell.queries ?? 1)]);
+        rowsServed += cell.queries ?? 1;
         const route = cell.path.split('?')[0]!;
         for (const c of QUERIES_CLAMP_CASES) {
           const r = await get(`${route}${c.query}`);
           if (r) expect(`${route}${c.query}`, [...checkHeaders(r), ...checkRowsBody(r.body, c.expected)]);
+          rowsServed += c.expected;
         }
         break;
       }
@@ -101,18 +112,24 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
           const tooFast = res.elapsedMs < latency ? [`answered in ${res.elapsedMs.toFixed(1)} ms, faster than the ${latency} ms database wait`] : [];
           expect(cell.path, [...checkHeaders(res), ...checkRowBody(res.body), ...tooFast]);
         }
-        if (sleepProbe) {
+        if (probes) {
           const route = cell.path.split('?')[0]!;
           const pending = get(`${route}?ms=${PROBE_SLEEP_MS}`);
           await new Promise((r) => setTimeout(r, PROBE_SLEEP_MS / 2));
-          const sleeping = await sleepProbe();
+          const sleeping = await probes.sleeping();
           const probeRes = await pending;
           checked.push(`${route}?ms=${PROBE_SLEEP_MS} waits in PostgreSQL (pg_stat_activity)`);
-          if (!sleeping) problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: no pg_sleep seen in pg_stat_activity while it ran; the wait must happen in the database`);
+          if (!sleeping) problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: no active pg_sleep on world seen in pg_stat_activity while it ran; the wait must happen in the database, in the row's query`);
           if (probeRes && probeRes.elapsedMs < PROBE_SLEEP_MS) problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: answered in ${probeRes.elapsedMs.toFixed(0)} ms`);
         }
         break;
       }
+    }
+    if (queriesBefore !== undefined && rowsServed > 0 && problems.length === 0) {
+      // TechEmpower counts queries too: a row served from a cache or a batched `id = ANY(...)` is not a query per row.
+      const ran = (await probes!.worldQueries!()) - queriesBefore;
+      checked.push(`${rowsServed} rows came from at least ${rowsServed} queries on world (pg_stat_statements)`);
+      if (ran < rowsServed) problems.push(`${rowsServed} rows were served but the database ran only ${ran} queries on world; each row must come from a query of its own`);
     }
   } finally {
     agent.destroy();

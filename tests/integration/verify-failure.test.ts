@@ -42,4 +42,22 @@ describe('verification gate', () => {
     expect(reread.status).toBe('complete');
     expect(reread.cells.map((c) => c.status)).toEqual(['failed', 'failed']);
   });
+
+  it('fails an app that serves many rows from one batched query (queries are counted in pg_stat_statements)', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-verify-'));
+    const scenarios = await loadScenarios(SCENARIOS_DIR);
+    const config = resolveRunConfig(
+      { frameworks: 'batched', scenarios: 'queries', runtime: 'local', duration: '2', warmup: '0', out },
+      { frameworks: ['batched'], scenarios: scenarios.map((s) => s.name) },
+      new Date(),
+    );
+    const app = await loadApp(FIXTURES, 'batched');
+    const results = await executeRun({ config, apps: new Map([['batched', app]]), scenarios, log: () => undefined });
+    const cell = results.cells[0]!;
+    // Bodies and headers pass; only the query count gives it away.
+    expect(cell.verification?.checked).toContain('/queries?queries=20');
+    expect(cell).toMatchObject({ status: 'failed', failure: { stage: 'verify' } });
+    expect(cell.failure?.reason).toMatch(/523 rows were served but the database ran only \d+ queries on world/);
+    expect(cell.repeats).toEqual([]);
+  });
 });

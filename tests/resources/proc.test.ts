@@ -1,0 +1,23 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { processTreeReader } from '../../harness/resources/proc.ts';
+
+describe('processTreeReader', () => {
+  it('keeps the CPU time of a child that exits, so a reading never goes back', async () => {
+    // A parent that starts a busy child for ~300 ms, then lives on idle.
+    const parent = spawn('sh', ['-c', 'timeout 0.3 sh -c "while :; do :; done" & sleep 5'], { stdio: 'ignore' });
+    let clock = 0;
+    const read = processTreeReader(parent.pid!, () => (clock += 5000)); // every read rescans the tree
+    const readings: number[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        readings.push((await read()).cpuS);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      parent.kill('SIGKILL');
+    }
+    for (let i = 1; i < readings.length; i++) expect(readings[i]).toBeGreaterThanOrEqual(readings[i - 1]!);
+    expect(readings.at(-1)!).toBeGreaterThan(0.1);
+  });
+});
