@@ -3,31 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { loadApp } from '../../harness/apps/manifest.ts';
-import { resolveRunConfig } from '../../harness/config/options.ts';
-import { APPS_DIR, REPO_ROOT, SCENARIOS_DIR } from '../../harness/paths.ts';
+import { REPO_ROOT } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/store.ts';
-import { executeRun } from '../../harness/run.ts';
-import { loadScenarios } from '../../harness/scenarios/scenario.ts';
 import { dockerTestGate, harnessContainers, TEST_BASE_IMAGE } from '../support/docker.ts';
+import { FIXTURE_APPS, runApps } from '../support/run.ts';
 
 // Real images and containers. CI (.ci/docker-setup.sh) provides dockerd and the offline base
 // image, and there these tests must run; elsewhere they skip with the reason printed.
 const { run, ready } = await dockerTestGate('Docker integration tests');
-const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
 
-async function dockerRun(frameworks: string[], scenariosCsv: string, appsDir = APPS_DIR) {
+async function dockerRun(frameworks: string[], scenarios: string, appsDir?: string) {
   if (!ready.ok) throw new Error(`Docker integration tests need Docker: ${ready.reason}`);
-  const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-docker-'));
-  const scenarios = await loadScenarios(SCENARIOS_DIR);
-  const config = resolveRunConfig(
-    { frameworks: frameworks.join(','), scenarios: scenariosCsv, runtime: 'docker', baseImage: TEST_BASE_IMAGE, duration: '2', warmup: '1', out },
-    { frameworks, scenarios: scenarios.map((s) => s.name) },
-    new Date(),
-  );
-  const apps = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
-  const results = await executeRun({ config, apps, scenarios, log: () => undefined });
-  return { out, results };
+  return runApps(frameworks, { scenarios, runtime: 'docker', baseImage: TEST_BASE_IMAGE, duration: '2', warmup: '1' }, appsDir);
 }
 
 describe.runIf(run)('Docker runtime end to end', () => {
@@ -56,7 +43,7 @@ describe.runIf(run)('Docker runtime end to end', () => {
   });
 
   it('reports a failing app as failed, keeps its log lines, and removes its container', async () => {
-    const { results } = await dockerRun(['broken'], 'json', FIXTURES);
+    const { results } = await dockerRun(['broken'], 'json', FIXTURE_APPS);
     expect(results.cells[0]).toMatchObject({ status: 'failed', failure: { stage: 'verify' } });
     expect(results.cells[0]!.repeats).toEqual([]);
     expect(await harnessContainers()).toEqual([]);

@@ -1,31 +1,17 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { loadApp } from '../../harness/apps/manifest.ts';
-import { resolveRunConfig } from '../../harness/config/options.ts';
-import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/store.ts';
-import { executeRun } from '../../harness/run.ts';
-import { loadScenarios } from '../../harness/scenarios/scenario.ts';
+import { runApps } from '../support/run.ts';
 
 /** Every framework, every scenario, for real: virtualenvs, embedded PostgreSQL, verification, autocannon. */
 const FRAMEWORKS = ['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bolt'];
 
 describe('all six apps on the local runtime', () => {
   it('verifies and measures every cell, sync and async, against the embedded database', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-local-'));
-    const scenarios = await loadScenarios(SCENARIOS_DIR);
     // Short windows: this proves the pipeline end to end; figures belong to `npm run bench`.
-    const config = resolveRunConfig(
-      { frameworks: FRAMEWORKS.join(','), runtime: 'local', duration: '2', warmup: '1', out },
-      { frameworks: FRAMEWORKS, scenarios: scenarios.map((s) => s.name) },
-      new Date(),
-    );
-    const apps = new Map(await Promise.all(FRAMEWORKS.map(async (name) => [name, await loadApp(APPS_DIR, name)] as const)));
-    const log: string[] = [];
-    const results = await executeRun({ config, apps, scenarios, log: (line) => log.push(line) });
+    const { out, results, log } = await runApps(FRAMEWORKS, { runtime: 'local', duration: '2', warmup: '1' });
 
     const failures = results.cells.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.failure?.reason} ${c.failure?.logLines.join(' | ')}`);
     expect(failures).toEqual([]);

@@ -1,0 +1,26 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadApp } from '../../harness/apps/manifest.ts';
+import { resolveRunConfig, type RunFlags } from '../../harness/config/options.ts';
+import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
+import type { Results } from '../../harness/results/schema.ts';
+import { executeRun } from '../../harness/run.ts';
+import { loadScenarios } from '../../harness/scenarios/scenario.ts';
+
+/** Test fixture apps: deliberately broken or cheating ones. */
+export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
+
+/**
+ * A real run (runtime, database, verification, autocannon) of `frameworks` from `appsDir`,
+ * into a fresh temp folder. Flags are those of `crossover run`.
+ */
+export async function runApps(frameworks: string[], flags: RunFlags, appsDir = APPS_DIR): Promise<{ out: string; results: Results; log: string[] }> {
+  const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
+  const scenarios = await loadScenarios(SCENARIOS_DIR);
+  const config = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
+  const apps = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
+  const log: string[] = [];
+  const results = await executeRun({ config, apps, scenarios, log: (line) => log.push(line) });
+  return { out, results, log };
+}
