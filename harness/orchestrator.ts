@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { AppDefinition } from './apps/manifest.ts';
 import { workerSettings, fillPlaceholders, type WorkerSettings } from './apps/workers.ts';
 import type { RunConfig } from './config/options.ts';
@@ -20,8 +19,7 @@ import type { PreparedApp, ResourceTarget, RunningApp, Runtime } from './runtime
 import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
 import { normalizePackageName } from './util/freeze.ts';
-import { fetchOnce } from './verify/verify.ts';
-import { verifyCell, type DatabaseProbes } from './verify/verify.ts';
+import { fetchOnce, verifyCell, type DatabaseProbes } from './verify/verify.ts';
 import http from 'node:http';
 
 export interface RunContext {
@@ -373,8 +371,4 @@ function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSettings)
     prepareS: p.prepareS,
     cached: p.cached,
   };
-}
-
-export function outPath(config: RunConfig, file: string): string {
-  return path.join(config.out, file);
 }

@@ -56,10 +56,6 @@ export function planCpuLayout(cpus: readonly number[], appCores?: number): CpuLa
   return { totalCores, appCpus: [first], dbCpus: [first], loadgenCpus: [first], shared: true, note: 'one core: app, database and load generator share it' };
 }
 
-export function cpuList(cpus: readonly number[]): string {
-  return cpus.join(',');
-}
-
 /** `0-3,8,10-11` (Linux's cpu list format) -> [0, 1, 2, 3, 8, 10, 11]. */
 export function parseCpuList(list: string): number[] {
   const cpus: number[] = [];
