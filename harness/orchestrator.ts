@@ -5,11 +5,11 @@ import type { CpuLayout } from './cpu/layout.ts';
 import { wasInterrupted } from './cleanup.ts';
 import type { Database } from './db/types.ts';
 import { BenchError, errorLine } from './errors.ts';
-import { runAutocannon } from './load/autocannon.ts';
+import { runSampledAutocannon } from './load/sampled.ts';
 import { normalizeAutocannon } from './load/normalize.ts';
 import { planCells, planRounds, type CellPlan } from './plan.ts';
 import { processTreeReader, readCgroup } from './resources/proc.ts';
-import { SAMPLE_INTERVAL_MS, startSampling, type SampledTarget } from './resources/sampler.ts';
+import { SAMPLE_INTERVAL_MS, type SampledTarget } from './resources/sampler.ts';
 import type { Ceiling, Cell, Results } from './results/schema.ts';
 import { measureDbCeiling, measureLoadgenCeiling } from './ceilings/ceilings.ts';
 import { findPgbench } from './ceilings/pgbench.ts';
@@ -156,10 +156,9 @@ async function measureCeilings(ctx: RunContext): Promise<void> {
   if (!pgbench) {
     ctx.results.warnings.push({ code: 'NO_PGBENCH', message: 'pgbench not found: database ceilings measured with node-postgres, which may limit them on one core', hint: 'apt-get install postgresql-client or a postgresql package' });
   }
-  const seen = new Set<string>();
+  // planCells gives each scenario x connections x latency once.
   for (const plan of planCells(config, ctx.scenarios, '_')) {
-    if (plan.kind === 'json' || seen.has(plan.id)) continue;
-    seen.add(plan.id);
+    if (plan.kind === 'json') continue;
     const kind = plan.kind;
     await record(`database, ${plan.id.slice(2)}`, () =>
       measureDbCeiling(
@@ -336,22 +335,12 @@ async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan) {
   const db = ctx.database;
   if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: processTreeReader(db.serverPid) });
   else if (db.cgroupPath) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(db.cgroupPath!) });
-  const sampler = startSampling(targets);
-  try {
-    const output = await runAutocannon(
-      { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus },
-      ctx.pinned,
-      {
-        onPid: (pid) => sampler.add({ name: 'loadgen', cores: ctx.layout.loadgenCpus.length, read: processTreeReader(pid) }),
-        onMeasureStart: () => sampler.reset(),
-      },
-    );
-    const usage = await sampler.stop();
-    return { output, resources: { intervalMs: SAMPLE_INTERVAL_MS, ...usage } };
-  } catch (error) {
-    await sampler.stop();
-    throw error;
-  }
+  const { output, usage } = await runSampledAutocannon(
+    { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus },
+    ctx.pinned,
+    targets,
+  );
+  return { output, resources: { intervalMs: SAMPLE_INTERVAL_MS, ...usage } };
 }
 
 function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSettings): Results['apps'][string] {

@@ -2,10 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { CpuLayout } from '../cpu/layout.ts';
 import { BenchError } from '../errors.ts';
-import { runAutocannon } from '../load/autocannon.ts';
+import { runSampledAutocannon } from '../load/sampled.ts';
 import { normalizeAutocannon } from '../load/normalize.ts';
 import { processTreeReader } from '../resources/proc.ts';
-import { startSampling } from '../resources/sampler.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
 import { runPgbench } from './pgbench.ts';
@@ -25,16 +24,11 @@ export interface CeilingTiming {
 export async function measureLoadgenCeiling(layout: CpuLayout, pin: boolean, connections: number, timing: CeilingTiming): Promise<Ceiling> {
   const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: timing.warmupS + timing.durationS + 60, what: 'trivial server' });
   try {
-    const sampler = startSampling([{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }]);
-    const output = await runAutocannon(
+    const { output, usage } = await runSampledAutocannon(
       { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS: timing.warmupS, durationS: timing.durationS, cpus: layout.loadgenCpus },
       pin,
-      {
-        onPid: (pid) => sampler.add({ name: 'loadgen', cores: layout.loadgenCpus.length, read: processTreeReader(pid) }),
-        onMeasureStart: () => sampler.reset(),
-      },
+      [{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }],
     );
-    const usage = await sampler.stop();
     const m = normalizeAutocannon(output.result, output.latencyMeanExactMs);
     const serverCpu = usage.app?.cpuMeanUtil;
     return {
