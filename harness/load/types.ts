@@ -1,0 +1,35 @@
+import type { Measurement, Usage } from '../results/schema.ts';
+import type { SampledTarget } from '../resources/sampler.ts';
+
+/**
+ * One load run against one URL. Closed-loop generators (autocannon, wrk) keep
+ * `connections` requests in flight; open-loop ones send at `rateRps` on a schedule.
+ */
+export interface LoadJob {
+  url: string;
+  connections: number;
+  warmupS: number;
+  durationS: number;
+  /** CPUs the generator is pinned to (when pinning is available). */
+  cpus: number[];
+  /** Open loop only: the offered rate, requests per second. */
+  rateRps?: number | undefined;
+  /** Open loop only: how requests are spaced. */
+  arrival?: 'constant' | 'poisson' | undefined;
+}
+
+/** What every load generator returns: the normalised measurement, usage of the sampled parties, and its raw output. */
+export interface LoadResult {
+  measurement: Measurement;
+  /** CPU and memory of `targets` and of the generator itself (`loadgen`) over the measured window. */
+  usage: Partial<Record<SampledTarget['name'], Usage>>;
+  /** The tool's untouched output, saved under raw/ before anything is derived from it. */
+  raw: unknown;
+}
+
+/** A load generator behind one seam: autocannon, wrk, the open-loop generator, or a fake in tests. */
+export interface LoadGenerator {
+  /** `autocannon`, `wrk`, `open-loop`, ...: recorded with every measurement. */
+  readonly name: string;
+  run(job: LoadJob, targets: SampledTarget[]): Promise<LoadResult>;
+}
