@@ -31,5 +31,6 @@ export interface LoadResult {
 export interface LoadGenerator {
   /** `autocannon`, `wrk`, `open-loop`, ...: recorded with every measurement. */
   readonly name: string;
-  run(job: LoadJob, targets: SampledTarget[]): Promise<LoadResult>;
+  /** Rejects with the abort reason when `signal` fires (the app or the database died, or Ctrl-C). */
+  run(job: LoadJob, targets: SampledTarget[], signal?: AbortSignal): Promise<LoadResult>;
 }
