@@ -14,6 +14,7 @@ import { createDockerRuntime, dockerAvailable, imageId } from './runtime/docker.
 import { createLocalRuntime } from './runtime/local.ts';
 import type { Runtime } from './runtime/types.ts';
 import { startDockerDatabase } from './db/docker.ts';
+import { urlDatabase } from './db/health.ts';
 import type { DatabaseProbes } from './verify/verify.ts';
 import path from 'node:path';
 
@@ -112,7 +113,7 @@ export async function provisionDatabase(config: Pick<RunConfig, 'db' | 'dbImage'
     image = (await pickImage(config.dbImage, DEFAULT_DB_IMAGE, OFFLINE_DB_IMAGE)) ?? DEFAULT_DB_IMAGE;
     database = await startDockerDatabase({ image, cpus: layout.dbCpus, runId });
   }
-  else database = { kind: 'url', url: config.db, version: '', stop: async () => undefined };
+  else database = urlDatabase(config.db);
   try {
     const { seeded, version } = await ensureWorld(database.url);
     return { database, version, seeded, image };

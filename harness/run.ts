@@ -2,18 +2,29 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AppDefinition } from './apps/manifest.ts';
+import { loadgenCeilingProbe, nodePostgresCeilingProbe, pgbenchCeilingProbe } from './ceilings/ceilings.ts';
+import { findPgbench } from './ceilings/pgbench.ts';
 import { onCleanup, wasInterrupted } from './cleanup.ts';
 import type { RunConfig } from './config/options.ts';
 import { allowedCpus, planCpuLayout } from './cpu/layout.ts';
-import { errorLine } from './errors.ts';
+import { logObserver, type RunObserver } from './events.ts';
+import { autocannonGenerator } from './load/autocannon.ts';
+import { wrkGenerator } from './load/wrk.ts';
 import { describeMachine } from './machine.ts';
-import { runBenchmark } from './orchestrator.ts';
 import { REPO_ROOT } from './paths.ts';
+import type { Rig } from './pipeline/context.ts';
+import { runPipeline } from './pipeline/pipeline.ts';
 import { chooseRuntime, databaseProbes, hasTaskset, provisionDatabase, redactUrl } from './provision.ts';
 import { writeReports } from './report/write.ts';
-import { RESULTS_SCHEMA_VERSION, type Results } from './results/schema.ts';
-import { saveResults } from './results/store.ts';
+import { Recorder } from './results/recorder.ts';
+import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
+import type { Results } from './results/schema.ts';
+import { fileStorage } from './results/store.ts';
+import { waitUntilReady } from './runtime/ready.ts';
 import type { Scenario } from './scenarios/scenario.ts';
+import { findFreePort } from './util/ports.ts';
+import { verifyCell } from './verify/verify.ts';
+import type { WarningCode } from './warnings.ts';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -21,15 +32,44 @@ export interface RunInputs {
   config: RunConfig;
   apps: Map<string, AppDefinition>;
   scenarios: Scenario[];
-  log: (line: string) => void;
+  /** Receives every run event; `log` is the older form (classic progress lines). */
+  observer?: RunObserver | undefined;
+  log?: ((line: string) => void) | undefined;
 }
 
 /**
- * provision (runtime, database) -> measure every cell -> write results and reports.
- * Whatever happens, the app, the database and the containers are stopped, and what was
- * measured is on disk. Returns the results; throws only when the run could not go on.
+ * The real run: the pipeline wired to real processes, databases and files. Whatever happens,
+ * apps, containers and the database are stopped and what was measured is on disk with a
+ * final status. Throws only when the run could not go on (a dead database: DATABASE).
  */
-export async function executeRun({ config, apps, scenarios, log }: RunInputs): Promise<Results> {
+export async function executeRun({ config, apps, scenarios, observer, log }: RunInputs): Promise<Results> {
+  const observe = observer ?? logObserver(log ?? (() => undefined));
+  const recorder = new Recorder(fileStorage(config.out), observe);
+  const report = (results: Results) => writeReports(config.out, results);
+  // On Ctrl-C the cleanup registry writes the final state (the recorder seals it, so the unwinding run cannot overwrite it).
+  const unregister = onCleanup('save results', async () => {
+    if (!recorder.started) return;
+    await recorder.finish('interrupted', new Date());
+    await report(recorder.results);
+  });
+  try {
+    return await runPipeline({
+      config,
+      apps,
+      scenarios,
+      recorder,
+      provision: () => provisionRig(config, (line) => observe({ type: 'log', line })),
+      report,
+      interrupted: wasInterrupted,
+      now: () => new Date(),
+    });
+  } finally {
+    unregister();
+  }
+}
+
+/** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */
+async function provisionRig(config: RunConfig, log: (line: string) => void): Promise<Rig> {
   const pinned = await hasTaskset();
   const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
@@ -37,67 +77,51 @@ export async function executeRun({ config, apps, scenarios, log }: RunInputs): P
   const runId = path.basename(config.out);
   const db = await provisionDatabase(config, layout, runId);
   log(`database: ${db.database.kind} at ${redactUrl(db.database.url)}${db.seeded ? ' (world seeded)' : ''}`);
-  const results: Results = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'crossover-bench', version: TOOL_VERSION },
-    runId,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    // --db may carry a password: results.json gets published.
-    config: { ...config, db: redactUrl(config.db) },
-    machine: await describeMachine(),
-    cpuLayout: { ...layout, pinned },
-    runtime: { kind: chosen.kind, reason: chosen.reason, baseImage: chosen.baseImage },
-    database: { kind: db.database.kind, url: redactUrl(db.database.url), version: db.version, seeded: db.seeded, image: db.image },
-    python: chosen.python ? { path: chosen.python.path, version: chosen.python.version } : undefined,
-    apps: {},
-    ceilings: [],
-    warnings: layout.shared ? [{ code: 'SHARED_CORES', message: layout.note, hint: 'on 4+ cores each role gets its own' }] : [],
-    cells: [],
-  };
-  const finish = async (status: Results['status']) => {
-    results.status = status;
-    results.finishedAt = new Date().toISOString();
-    await saveResults(config.out, results);
-    await writeReports(config.out, results);
-  };
-  // On Ctrl-C the cleanup registry runs this after the app and database are stopped (newest first).
-  const unregisterFinish = onCleanup('save results', () => finish('interrupted'));
-  let failure: unknown;
+  log(`writing to ${config.out}`);
+  const warnings: { code: WarningCode; detail?: string }[] = layout.shared ? [{ code: 'SHARED_CORES', detail: layout.note }] : [];
   try {
-    await saveResults(config.out, results);
-    log(`writing to ${config.out}`);
-    await runBenchmark({
-      config,
-      apps,
-      scenarios,
+    const pgbench = await findPgbench();
+    if (!pgbench) warnings.push({ code: 'NO_PGBENCH' });
+    const setup = { layout, pin: pinned, warmupS: config.warmupS, durationS: config.durationS };
+    const loadGenerator = autocannonGenerator(pinned);
+    const probes = await databaseProbes(db.database.url);
+    const results: Results = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'crossover-bench', version: TOOL_VERSION },
+      runId,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      // --db may carry a password: results.json gets published.
+      config: { ...config, db: redactUrl(config.db) },
+      machine: await describeMachine(),
+      cpuLayout: { ...layout, pinned },
+      runtime: { kind: chosen.kind, reason: chosen.reason, baseImage: chosen.baseImage },
+      database: { kind: db.database.kind, url: redactUrl(db.database.url), version: db.version, seeded: db.seeded, image: db.image },
+      python: chosen.python ? { path: chosen.python.path, version: chosen.python.version } : undefined,
+      apps: {},
+      ceilings: [],
+      warnings: [],
+      cells: [],
+    };
+    return {
       layout,
       pinned,
       runtime: chosen.runtime,
       database: db.database,
-      probes: await databaseProbes(db.database.url),
-      log,
+      loadGenerator,
+      crossCheck: config.crossCheck ? wrkGenerator(pinned) : undefined,
+      ceilings: { loadgen: loadgenCeilingProbe(loadGenerator, setup), database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup) },
+      verify: (baseUrl, plan) => verifyCell(baseUrl, plan, probes),
+      ready: (app) => waitUntilReady(app),
+      findPort: findFreePort,
       results,
-      now: () => new Date(),
+      warnings,
       onPrepared: () => (pinned ? pinSelf(layout.loadgenCpus) : Promise.resolve()),
-    });
+    };
   } catch (error) {
-    failure = error;
-  } finally {
-    unregisterFinish();
-    await chosen.runtime.close().catch((e) => log(`warning: stopping apps failed: ${errorLine(e)}`));
-    await db.database.stop().catch((e) => log(`warning: stopping the database failed: ${errorLine(e)}`));
+    await db.database.stop();
+    throw error;
   }
-  if (wasInterrupted()) return results;
-  try {
-    await finish(failure ? 'failed' : 'complete');
-  } catch (error) {
-    // The run's own failure is the one to report; a failed final write is secondary.
-    if (failure) log(`warning: writing the final results failed: ${errorLine(error)}`);
-    else throw error;
-  }
-  if (failure) throw failure;
-  return results;
 }
 
 /** Keeps the harness itself (sampling, bookkeeping) off the app's cores. */

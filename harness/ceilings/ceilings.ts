@@ -2,99 +2,134 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { CpuLayout } from '../cpu/layout.ts';
 import { BenchError } from '../errors.ts';
-import { runSampledAutocannon } from '../load/sampled.ts';
-import { normalizeAutocannon } from '../load/normalize.ts';
+import { abortable, killOnAbort } from '../load/abort.ts';
+import type { LoadGenerator } from '../load/types.ts';
 import { processTreeReader } from '../resources/proc.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
-import { runPgbench } from './pgbench.ts';
+import { runPgbench, type DbWork } from './pgbench.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('./trivial-server-child.ts', import.meta.url));
 const DB_CHILD = fileURLToPath(new URL('./db-ceiling-child.ts', import.meta.url));
 
-export interface CeilingTiming {
+/** One ceiling measurement behind a seam: the load generator's, or the database's (pgbench, node-postgres), or a fake. */
+export interface CeilingProbe<Job> {
+  /** `autocannon`, `pgbench`, `node-postgres`, ...: what measured it. */
+  readonly name: string;
+  /** Rejects with the abort reason when `signal` fires (the database died, or Ctrl-C). */
+  measure(job: Job, signal?: AbortSignal): Promise<Ceiling>;
+}
+
+export interface LoadgenCeilingJob {
+  connections: number;
+}
+
+/** The database work of one cell shape, with the apps' connection cap. */
+export interface DbCeilingJob extends DbWork {
+  url: string;
+  connectionCap: number;
+  connections: number;
+  scenario: string;
+}
+
+export type LoadgenCeilingProbe = CeilingProbe<LoadgenCeilingJob>;
+export type DatabaseCeilingProbe = CeilingProbe<DbCeilingJob>;
+
+/** Where and how long ceilings are measured: the same CPUs and timing as the cells. */
+export interface CeilingSetup {
+  layout: CpuLayout;
+  pin: boolean;
   warmupS: number;
   durationS: number;
 }
 
 /**
- * The load generator's ceiling: autocannon, on its own CPUs, against a server that does
- * almost nothing, on the app's CPUs. An app cell near this number measured autocannon.
+ * The load generator's ceiling: the load generator, on its own CPUs, against a server that
+ * does almost nothing, on the app's CPUs. An app cell near this number measured the load generator.
  */
-export async function measureLoadgenCeiling(layout: CpuLayout, pin: boolean, connections: number, timing: CeilingTiming): Promise<Ceiling> {
-  const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: timing.warmupS + timing.durationS + 60, what: 'trivial server' });
-  try {
-    const { output, usage } = await runSampledAutocannon(
-      { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS: timing.warmupS, durationS: timing.durationS, cpus: layout.loadgenCpus },
-      pin,
-      [{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }],
-    );
-    const m = normalizeAutocannon(output.result, output.latencyMeanExactMs);
-    const serverCpu = usage.app?.cpuMeanUtil;
-    return {
-      kind: 'loadgen',
-      connections,
-      rps: m.rps,
-      cpuMeanUtil: usage.loadgen?.cpuMeanUtil,
-      note:
-        `autocannon against a canned-response server on CPU ${layout.appCpus.join(',')}` +
-        (serverCpu !== undefined ? ` (server CPU ${(serverCpu * 100).toFixed(0)}%${serverCpu >= 0.9 ? ': the server, not autocannon, limited this; the real ceiling is higher' : ''})` : ''),
-    };
-  } finally {
-    await server.stop();
-  }
+export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetup): LoadgenCeilingProbe {
+  const { layout, pin, warmupS, durationS } = setup;
+  return {
+    name: generator.name,
+    async measure({ connections }, signal) {
+      const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: warmupS + durationS + 60, what: 'trivial server' });
+      try {
+        const job = { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS, durationS, cpus: layout.loadgenCpus };
+        const { measurement, usage } = await generator.run(job, [{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }], signal);
+        const serverCpu = usage.app?.cpuMeanUtil;
+        return {
+          kind: 'loadgen',
+          connections,
+          rps: measurement.rps,
+          cpuMeanUtil: usage.loadgen?.cpuMeanUtil,
+          note:
+            `${generator.name} against a canned-response server on CPU ${layout.appCpus.join(',')}` +
+            (serverCpu !== undefined ? ` (server CPU ${(serverCpu * 100).toFixed(0)}%${serverCpu >= 0.9 ? ': the server, not the load generator, limited this; the real ceiling is higher' : ''})` : ''),
+        };
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+const base = (job: DbCeilingJob) => ({ kind: 'database' as const, scenario: job.scenario, connections: job.connections, dbLatencyMs: job.dbLatencyMs });
+
+/**
+ * The database ceiling with pgbench (C, libpq, prepared statements): the same SQL, with the
+ * apps' connection cap, from the app's CPUs (the seat an app's driver would take). Preferred:
+ * node-postgres spends more CPU per query than asyncpg or psycopg, so on one core it measured
+ * itself rather than the database.
+ */
+export function pgbenchCeilingProbe(binary: string, setup: CeilingSetup): DatabaseCeilingProbe {
+  const { layout, pin, warmupS, durationS } = setup;
+  return {
+    name: 'pgbench',
+    measure: (job, signal) =>
+      abortable(signal, async () => {
+        // Every in-flight request holds one of the cap's connections, so the database never sees more than the cap.
+        const clients = Math.min(job.connectionCap, job.connections);
+        // pgbench cannot be handed a signal; a dead database makes it fail within its connection timeout anyway.
+        if (warmupS > 0) await runPgbench(binary, job.url, job, clients, warmupS, layout.appCpus, pin);
+        signal?.throwIfAborted();
+        const rps = await runPgbench(binary, job.url, job, clients, durationS, layout.appCpus, pin);
+        return { ...base(job), rps, note: `pgbench -M prepared, ${clients} connections, on CPU ${layout.appCpus.join(',')}` };
+      }),
+  };
 }
 
 const DbChildOutput = z.object({ requests: z.number(), elapsedS: z.number(), rps: z.number() });
 
-export interface DbCeilingJob {
-  url: string;
-  connectionCap: number;
-  connections: number;
-  kind: 'db' | 'queries' | 'slow-db';
-  queries?: number | undefined;
-  dbLatencyMs?: number | undefined;
-  scenario: string;
-}
-
-/**
- * The database ceiling for one scenario: the same SQL, with the apps' connection cap, from
- * the app's CPUs (the seat an app's database driver would take), for the same duration.
- * pgbench (C, prepared statements) is preferred: node-postgres spends more CPU per query
- * than asyncpg or psycopg, so on one core it measured itself rather than the database.
- */
-export async function measureDbCeiling(job: DbCeilingJob, layout: CpuLayout, pin: boolean, timing: CeilingTiming, pgbench?: string): Promise<Ceiling> {
-  const base = { kind: 'database' as const, scenario: job.scenario, connections: job.connections, dbLatencyMs: job.dbLatencyMs };
-  if (pgbench) {
-    // Every in-flight request holds one of the cap's connections, so the database never sees more than the cap.
-    const clients = Math.min(job.connectionCap, job.connections);
-    if (timing.warmupS > 0) await runPgbench(pgbench, job.url, job, clients, timing.warmupS, layout.appCpus, pin);
-    const rps = await runPgbench(pgbench, job.url, job, clients, timing.durationS, layout.appCpus, pin);
-    return { ...base, rps, note: `pgbench -M prepared, ${clients} connections, on CPU ${layout.appCpus.join(',')}` };
-  }
-  const payload = {
-    url: job.url,
-    connectionCap: job.connectionCap,
-    concurrency: job.connections,
-    warmupS: timing.warmupS,
-    durationS: timing.durationS,
-    kind: job.kind,
-    queries: job.queries ?? 1,
-    dbLatencyMs: job.dbLatencyMs ?? 0,
-  };
-  const stdout = await runNodeChild({
-    script: DB_CHILD,
-    args: [JSON.stringify(payload)],
-    cpus: layout.appCpus,
-    pin,
-    timeoutS: timing.warmupS + timing.durationS + 60,
-    what: `database ceiling for ${job.scenario}`,
-  });
-  const parsed = DbChildOutput.safeParse(JSON.parse(stdout));
-  if (!parsed.success) throw new BenchError('LOADGEN', `database ceiling child printed an unexpected result: ${stdout.slice(0, 120)}`);
+/** The database ceiling with node-postgres in a child process: the stand-in when pgbench is missing (a NO_PGBENCH warning). */
+export function nodePostgresCeilingProbe(setup: CeilingSetup): DatabaseCeilingProbe {
+  const { layout, pin, warmupS, durationS } = setup;
   return {
-    ...base,
-    rps: parsed.data.rps,
-    note: `node-postgres, ${job.connectionCap} connections, ${job.connections} concurrent clients, on CPU ${layout.appCpus.join(',')}`,
+    name: 'node-postgres',
+    measure: (job, signal) =>
+      abortable(signal, async () => {
+        const payload = { url: job.url, connectionCap: job.connectionCap, concurrency: job.connections, warmupS, durationS, kind: job.kind, queries: job.queries ?? 1, dbLatencyMs: job.dbLatencyMs ?? 0 };
+        const killer = killOnAbort(signal);
+        let stdout: string;
+        try {
+          stdout = await runNodeChild({
+            script: DB_CHILD,
+            args: [JSON.stringify(payload)],
+            cpus: layout.appCpus,
+            pin,
+            timeoutS: warmupS + durationS + 60,
+            what: `database ceiling for ${job.scenario}`,
+            onPid: killer.onPid,
+          });
+        } finally {
+          killer.done();
+        }
+        const parsed = DbChildOutput.safeParse(JSON.parse(stdout));
+        if (!parsed.success) throw new BenchError('LOADGEN', `database ceiling child printed an unexpected result: ${stdout.slice(0, 120)}`);
+        return {
+          ...base(job),
+          rps: parsed.data.rps,
+          note: `node-postgres, ${job.connectionCap} connections, ${job.connections} concurrent clients, on CPU ${layout.appCpus.join(',')}`,
+        };
+      }),
   };
 }

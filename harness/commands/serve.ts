@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime/types.ts';
 import { DEFAULT_CONNECTION_CAP } from '../config/options.ts';
 import { allowedCpus, planCpuLayout } from '../cpu/layout.ts';
 import { BenchError, errorLine } from '../errors.ts';
-import { waitUntilReady } from '../orchestrator.ts';
+import { waitUntilReady } from '../runtime/ready.ts';
 import { chooseRuntime, hasTaskset, provisionDatabase, redactUrl } from '../provision.ts';
 import { requireFreePort } from '../util/ports.ts';
 import { verifyCell } from '../verify/verify.ts';

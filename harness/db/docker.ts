@@ -6,6 +6,7 @@ import { BenchError, errorLine } from '../errors.ts';
 import { containerCgroupPath, containerLabels, demuxDockerLogs, removeContainer, requireImage } from '../runtime/docker.ts';
 import { findFreePort, requireFreePort } from '../util/ports.ts';
 import type { Database } from './types.ts';
+import { watchBySelect, type HealthWatch } from './health.ts';
 
 export const DATABASE_NAME = 'hello_world';
 const USER = 'bench';
@@ -87,9 +88,11 @@ export async function startDockerDatabase(options: DockerDatabaseOptions): Promi
   }
 
   let stopping: Promise<void> | undefined;
+  let health: HealthWatch | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       unregister();
+      health?.stop();
       // SIGINT is PostgreSQL's fast shutdown: it ends open sessions. docker stop's SIGTERM is
       // the smart shutdown, which waits for clients and so always ran into the SIGKILL timeout.
       await container.kill({ signal: 'SIGINT' }).catch(() => undefined);
@@ -104,7 +107,8 @@ export async function startDockerDatabase(options: DockerDatabaseOptions): Promi
     const version = await waitUntilReady(container, url, port, options.startTimeoutS ?? DEFAULT_START_TIMEOUT_S);
     const info = await container.inspect();
     const cgroupPath = await containerCgroupPath(info.State.Pid, container.id);
-    return { kind: 'docker', url, version, cgroupPath, stop };
+    health = watchBySelect(url);
+    return { kind: 'docker', url, version, cgroupPath, exited: health.exited, stop };
   } catch (cause) {
     const logs = await containerLogTail(container, 15);
     await stop().catch(() => undefined);

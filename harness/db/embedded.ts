@@ -11,6 +11,7 @@ import { findFreePort } from '../util/ports.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { isAlive } from '../util/process.ts';
 import type { Database } from './types.ts';
+import { watchBySelect, watchHealth, type HealthWatch } from './health.ts';
 
 export const DATABASE_NAME = 'hello_world';
 
@@ -52,12 +53,14 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
     onError: (line) => logs.push(`${String(line)}\n`),
   });
   let serverPid: number | undefined;
+  let health: HealthWatch | undefined;
   // One shutdown shared by every caller: Ctrl-C's cleanup and the run's finally block may
   // both ask, and the second must wait for the first rather than return early.
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= shutdown());
   const shutdown = async () => {
     unregister();
+    health?.stop();
     await server.stop().catch(() => undefined);
     // As root the cluster runs under a wrapper whose exit can precede the postmaster's: wait for it.
     if (serverPid !== undefined) await waitForExit(serverPid);
@@ -77,13 +80,14 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
   }
   serverPid = await readPostmasterPid(path.join(dataDir, 'data'));
   if (serverPid !== undefined && options.cpus.length > 0) await pinTree(serverPid, options.cpus);
-  return {
-    kind: 'embedded',
-    url: `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`,
-    version: '',
-    serverPid,
-    stop,
-  };
+  const url = `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  // The postmaster's pid going away is certain death (one check suffices); without a pid, ask the server.
+  const pid = serverPid;
+  health =
+    pid === undefined
+      ? watchBySelect(url)
+      : watchHealth(async () => (isAlive(pid) ? undefined : { reason: `the embedded PostgreSQL's postmaster (pid ${pid}) is gone`, logLines: logs.last(10) }), 1);
+  return { kind: 'embedded', url, version: '', serverPid, exited: health.exited, stop };
 }
 
 /** Fast shutdown takes well under a second; after 10 s the postmaster is killed. */

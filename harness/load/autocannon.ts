@@ -1,8 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { runNodeChild } from '../util/node-child.ts';
 import { BenchError } from '../errors.ts';
+import { processTreeReader } from '../resources/proc.ts';
+import { startSampling, type SampledTarget } from '../resources/sampler.ts';
+import { runNodeChild } from '../util/node-child.ts';
 import { formatZodError } from '../zod-format.ts';
+import { abortable, killOnAbort } from './abort.ts';
+import { normalizeAutocannon } from './normalize.ts';
+import type { LoadGenerator, LoadJob, LoadResult } from './types.ts';
 
 const CHILD = fileURLToPath(new URL('./autocannon-child.ts', import.meta.url));
 
@@ -10,6 +15,7 @@ const CHILD = fileURLToPath(new URL('./autocannon-child.ts', import.meta.url));
 export const AutocannonResultSchema = z
   .object({
     duration: z.number(),
+    /** Connection errors, timeouts included (autocannon counts them in both). */
     errors: z.number(),
     timeouts: z.number(),
     non2xx: z.number(),
@@ -33,16 +39,6 @@ const ChildOutputSchema = z.object({
 });
 export type LoadRunOutput = z.infer<typeof ChildOutputSchema>;
 
-export interface LoadJob {
-  url: string;
-  connections: number;
-  warmupS: number;
-  durationS: number;
-  cpus: number[];
-  /** Seconds autocannon waits for one response before counting a timeout. */
-  timeoutS?: number;
-}
-
 /** Grace beyond warm-up + duration before the child is killed: every load run is bounded. */
 const KILL_GRACE_S = 30;
 
@@ -51,6 +47,19 @@ export interface LoadRunHooks {
   onPid?: (pid: number) => void;
   /** The warm-up is over and the measured window starts. */
   onMeasureStart?: () => void;
+}
+
+/** Pure: autocannon's printed output -> its validated result. */
+export function parseAutocannonOutput(stdout: string): LoadRunOutput {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdout);
+  } catch (cause) {
+    throw new BenchError('LOADGEN', `autocannon printed something that is not JSON: ${stdout.slice(0, 120)}`, { cause });
+  }
+  const parsed = ChildOutputSchema.safeParse(raw);
+  if (!parsed.success) throw new BenchError('LOADGEN', `autocannon's result has an unexpected shape: ${formatZodError(parsed.error)}`);
+  return parsed.data;
 }
 
 /** Runs autocannon in a child process pinned to the load generator's CPUs. */
@@ -66,13 +75,39 @@ export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHo
     onPid: hooks.onPid,
     onMeasureStart: hooks.onMeasureStart,
   });
-  let raw: unknown;
+  return parseAutocannonOutput(stdout);
+}
+
+/**
+ * autocannon behind the LoadGenerator seam: one run with CPU and memory sampled for
+ * `targets` and for autocannon itself over the measured window only (the warm-up's samples
+ * are dropped). The sampler stops on every path; `signal` kills the child at once.
+ */
+export function autocannonGenerator(pin: boolean): LoadGenerator {
+  return {
+    name: 'autocannon',
+    run: (job, targets, signal) => abortable(signal, () => sampledRun(job, pin, targets, signal)),
+  };
+}
+
+async function sampledRun(job: LoadJob, pin: boolean, targets: SampledTarget[], signal: AbortSignal | undefined): Promise<LoadResult> {
+  const sampler = startSampling([...targets]);
+  const killer = killOnAbort(signal);
+  let output: LoadRunOutput;
   try {
-    raw = JSON.parse(stdout);
-  } catch (cause) {
-    throw new BenchError('LOADGEN', `autocannon printed something that is not JSON: ${stdout.slice(0, 120)}`, { cause });
+    output = await runAutocannon(job, pin, {
+      onPid: (pid) => {
+        killer.onPid(pid);
+        sampler.add({ name: 'loadgen', cores: job.cpus.length, read: processTreeReader(pid) });
+      },
+      onMeasureStart: () => sampler.reset(),
+    });
+  } catch (error) {
+    await sampler.stop();
+    throw error;
+  } finally {
+    killer.done();
   }
-  const parsed = ChildOutputSchema.safeParse(raw);
-  if (!parsed.success) throw new BenchError('LOADGEN', `autocannon's result has an unexpected shape: ${formatZodError(parsed.error)}`);
-  return parsed.data;
+  const usage = await sampler.stop();
+  return { measurement: normalizeAutocannon(output.result, output.latencyMeanExactMs), usage, raw: output };
 }

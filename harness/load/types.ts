@@ -12,6 +12,8 @@ export interface LoadJob {
   durationS: number;
   /** CPUs the generator is pinned to (when pinning is available). */
   cpus: number[];
+  /** Seconds to wait for one response before counting a timeout (default 10). */
+  timeoutS?: number | undefined;
   /** Open loop only: the offered rate, requests per second. */
   rateRps?: number | undefined;
   /** Open loop only: how requests are spaced. */

@@ -63,6 +63,14 @@ export const FailureSchema = z.object({
 });
 export type Failure = z.infer<typeof FailureSchema>;
 
+/**
+ * ok: verified and measured, every repeat within the error threshold (docs/pipeline.md).
+ * failed: a stage (prepare, start, verify, measure) failed; `failure` names the part and its last log lines.
+ * unmeasured: planned, but the run stopped (Ctrl-C, a dead database) before it was measured.
+ */
+export const CellStatusSchema = z.enum(['ok', 'failed', 'unmeasured']);
+export type CellStatus = z.infer<typeof CellStatusSchema>;
+
 export const CrossCheckSchema = z.object({
   tool: z.string(),
   /** wrk's requests/s on the same CPU set, connections and duration. */
@@ -81,7 +89,7 @@ export const CellSchema = z.object({
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),
   path: z.string(),
-  status: z.enum(['ok', 'failed']),
+  status: CellStatusSchema,
   failure: FailureSchema.optional(),
   verification: z.object({ checked: z.array(z.string()), problems: z.array(z.string()) }).optional(),
   repeats: z.array(RepeatSchema),
@@ -136,11 +144,20 @@ export const CeilingSchema = z.object({
 });
 export type Ceiling = z.infer<typeof CeilingSchema>;
 
+export const RunStatusSchema = z.enum(['running', 'complete', 'failed', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type FinalRunStatus = Exclude<RunStatus, 'running'>;
+
 export const ResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
   runId: z.string(),
-  status: z.enum(['running', 'complete', 'failed', 'interrupted']),
+  /**
+   * running while measuring; at the end complete (every planned cell is ok or failed),
+   * failed (the run stopped early: a dead database or an error it could not go on from)
+   * or interrupted (Ctrl-C). The final write happens on every path.
+   */
+  status: RunStatusSchema,
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   config: RunConfigSchema,

@@ -21,10 +21,24 @@ export async function saveResults(dir: string, results: Results): Promise<void> 
   await writeFileAtomic(path.join(dir, RESULTS_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`);
 }
 
+/** Strings (wrk's text) are written as they are; anything else as JSON. */
 export async function saveRaw(dir: string, name: string, raw: unknown): Promise<string> {
   const rel = path.join('raw', name);
-  await writeFileAtomic(path.join(dir, rel), JSON.stringify(raw));
+  await writeFileAtomic(path.join(dir, rel), typeof raw === 'string' ? raw : JSON.stringify(raw));
   return rel;
+}
+
+/** Where a run's documents go: the run folder on disk, or memory in tests. */
+export interface ResultsStorage {
+  /** Validates and writes the results document, atomically. */
+  save(results: Results): Promise<void>;
+  /** Writes a tool's untouched output; returns its path relative to the run folder. */
+  saveRaw(name: string, raw: unknown): Promise<string>;
+}
+
+/** The run folder `dir`: results.json and raw/. */
+export function fileStorage(dir: string): ResultsStorage {
+  return { save: (results) => saveResults(dir, results), saveRaw: (name, raw) => saveRaw(dir, name, raw) };
 }
 
 export async function readResults(dir: string): Promise<Results> {

@@ -1,0 +1,85 @@
+import type { AppDefinition } from '../apps/manifest.ts';
+import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../ceilings/ceilings.ts';
+import type { RunConfig } from '../config/options.ts';
+import type { CpuLayout } from '../cpu/layout.ts';
+import type { Database, DatabaseExit } from '../db/types.ts';
+import type { LoadGenerator } from '../load/types.ts';
+import type { CellPlan } from '../plan.ts';
+import type { Recorder } from '../results/recorder.ts';
+import type { Results } from '../results/schema.ts';
+import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import type { VerificationResult } from '../verify/verify.ts';
+import type { WarningCode } from '../warnings.ts';
+import type { RunPlan } from './run-plan.ts';
+
+/** Checks one cell's endpoint before it is measured (verify/verify.ts verifyCell, or a fake). */
+export type Verifier = (baseUrl: string, plan: CellPlan) => Promise<VerificationResult>;
+/** Resolves once a started app answers (runtime/ready.ts waitUntilReady, or a fake). */
+export type ReadyCheck = (app: RunningApp) => Promise<void>;
+
+/** What provisioning put in place for one run: every effect the pipeline drives. */
+export interface Rig {
+  layout: CpuLayout;
+  pinned: boolean;
+  runtime: Runtime;
+  database: Database;
+  loadGenerator: LoadGenerator;
+  /** --cross-check: the second load generator (wrk). */
+  crossCheck?: LoadGenerator | undefined;
+  ceilings: { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe };
+  verify: Verifier;
+  ready: ReadyCheck;
+  findPort: () => Promise<number>;
+  /** The results document with its header (machine, runtime, database) filled, no cells. */
+  results: Results;
+  /** Found while provisioning (shared cores, no pgbench); recorded once the document exists. */
+  warnings: { code: WarningCode; detail?: string }[];
+  /** Once every app is prepared, before the first measurement (pins the harness off the app's CPUs). */
+  onPrepared?: (() => Promise<void>) | undefined;
+}
+
+/** Everything the pipeline reaches outside itself: run.ts wires the real ones, tests the fakes. */
+export interface PipelineDeps {
+  config: RunConfig;
+  apps: Map<string, AppDefinition>;
+  scenarios: Scenario[];
+  recorder: Recorder;
+  /** Starts (or reaches) the database and builds the rig; cleans up after itself when it fails. */
+  provision: () => Promise<Rig>;
+  /** Writes the report files from the final results. */
+  report: (results: Results) => Promise<void>;
+  /** Ctrl-C (cleanup.ts wasInterrupted), or a test's switch. */
+  interrupted: () => boolean;
+  now: () => Date;
+  /**
+   * How long a failed start or measurement waits for the database's health watch before
+   * blaming the app: a dying database takes its apps down first, and the watch polls every
+   * second (db/health.ts). Tests set 0.
+   */
+  blameGraceMs?: number | undefined;
+}
+
+/** A pipeline stage's view of the run. */
+export interface RunContext extends Rig {
+  config: RunConfig;
+  apps: Map<string, AppDefinition>;
+  recorder: Recorder;
+  interrupted: () => boolean;
+  now: () => Date;
+  blameGraceMs: number;
+  plan: RunPlan;
+  /** Per framework: its prepared environment, or why preparing failed. */
+  prepared: Map<string, PreparedApp | Error>;
+  /** Set when the database was found dead; the run stops measuring. */
+  health: { databaseExit?: DatabaseExit | undefined };
+  /** Aborts when the database dies: every load run and ceiling listens. */
+  databaseSignal: AbortSignal;
+  /** Measurements started so far (for index/total in events). */
+  counter: { measured: number };
+}
+
+/** True once nothing more should be measured: Ctrl-C, or the database is dead. */
+export function stopping(ctx: Pick<RunContext, 'interrupted' | 'health'>): boolean {
+  return ctx.interrupted() || ctx.health.databaseExit !== undefined;
+}

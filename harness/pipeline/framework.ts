@@ -1,0 +1,58 @@
+import { errorLine } from '../errors.ts';
+import type { PreparedApp, RunningApp } from '../runtime/types.ts';
+import { runCell } from './cell.ts';
+import { stopping, type RunContext } from './context.ts';
+import { failCells, FAILURE_LOG_LINES, PartDied } from './failure.ts';
+import { settingsFor } from './prepare.ts';
+import { cellsOf } from './run-plan.ts';
+
+/** One step of a round: start the framework's app, run each of its cells that has not failed, stop it. */
+export async function runFramework(ctx: RunContext, step: { round: number; framework: string }): Promise<void> {
+  const prepared = ctx.prepared.get(step.framework);
+  if (stopping(ctx) || !prepared || prepared instanceof Error) return;
+  const cells = cellsOf(ctx.plan, step.framework).filter((c) => ctx.recorder.cell(c.id)?.status !== 'failed');
+  if (cells.length === 0) return;
+  ctx.recorder.emit({ type: 'stage', stage: 'measure', detail: `${step.framework}${step.round >= 0 ? `, round ${step.round + 1} of ${ctx.config.repeat}` : ''}` });
+  let app: RunningApp;
+  try {
+    app = await startApp(ctx, prepared);
+  } catch (error) {
+    await failCells(ctx, cells, 'start', error);
+    return;
+  }
+  try {
+    for (const plan of cells) {
+      if (stopping(ctx)) break;
+      await runCell(ctx, app, plan, step.round);
+    }
+  } finally {
+    await stopApp(ctx, app);
+  }
+}
+
+/** Starts the app and waits until it answers; on failure it is stopped and its last log lines kept. */
+export async function startApp(ctx: RunContext, prepared: PreparedApp): Promise<RunningApp> {
+  const settings = settingsFor(ctx, prepared.app);
+  const port = await ctx.findPort();
+  ctx.recorder.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
+  let app: RunningApp | undefined;
+  try {
+    app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.recorder.results.runId });
+    await ctx.ready(app);
+    return app;
+  } catch (error) {
+    const lines = app ? await app.lastLogLines(FAILURE_LOG_LINES) : [];
+    if (app) await stopApp(ctx, app);
+    throw new PartDied(`${prepared.app.name} did not start: ${errorLine(error)}`, lines);
+  }
+}
+
+/** Cleanup failures are warnings: they must not hide a measurement or the original error. */
+export async function stopApp(ctx: RunContext, app: RunningApp): Promise<void> {
+  try {
+    await app.stop();
+  } catch (error) {
+    await ctx.recorder.warn('STOP_FAILED', `the app at ${app.baseUrl}: ${errorLine(error)}`);
+  }
+}
+

@@ -1,0 +1,68 @@
+import { BenchError } from '../errors.ts';
+import type { LoadGenerator, LoadResult } from '../load/types.ts';
+import type { CellPlan } from '../plan.ts';
+import { processTreeReader, readCgroup } from '../resources/proc.ts';
+import type { SampledTarget } from '../resources/sampler.ts';
+import type { Measurement } from '../results/schema.ts';
+import type { RunningApp } from '../runtime/types.ts';
+import type { RunContext } from './context.ts';
+import { PartDied } from './failure.ts';
+
+/**
+ * The share of requests that may fail (errors, timeouts, non-2xx) before a cell is `failed`:
+ * 0.1%. A correct app on loopback answers every request; autocannon stopping mid-flight
+ * costs none. The killed gunicorn worker of issue 8 cost 54 of about 10,000 requests (0.5%),
+ * and one bad request in a thousand already skews rps and p99 beyond the repeats' noise.
+ */
+export const MAX_FAILED_SHARE = 0.001;
+
+/** Pure: failed requests (autocannon counts timeouts within errors) and their share of every request. */
+export function failedRequests(m: Measurement): { failed: number; total: number; share: number } {
+  const failed = m.errors + m.non2xx;
+  const total = m.requests2xx + failed;
+  return { failed, total, share: total > 0 ? failed / total : 1 };
+}
+
+/** Pure: why a measurement does not count, or undefined when it does. */
+export function measurementProblem(m: Measurement): string | undefined {
+  if (m.requests2xx === 0) return `no successful (2xx) responses (${m.errors} errors, ${m.timeouts} timeouts, ${m.non2xx} non-2xx)`;
+  const { failed, total, share } = failedRequests(m);
+  if (share <= MAX_FAILED_SHARE) return undefined;
+  return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx`;
+}
+
+/** What is sampled during a load run: the app, and the database when the harness can see it. */
+export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database'>, app: RunningApp): SampledTarget[] {
+  const target = app.resourceTarget;
+  const targets: SampledTarget[] = [
+    { name: 'app', cores: ctx.layout.appCpus.length, read: target.kind === 'cgroup' ? () => readCgroup(target.path) : processTreeReader(target.rootPid) },
+  ];
+  const db = ctx.database;
+  if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: processTreeReader(db.serverPid) });
+  else if (db.cgroupPath) {
+    const cgroup = db.cgroupPath;
+    targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(cgroup) });
+  }
+  return targets;
+}
+
+/**
+ * One load run of `generator` against the cell's URL. It is aborted at once when the app
+ * exits or the database dies, and an app that exited by the end fails it too.
+ */
+export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = ctx.config.warmupS): Promise<LoadResult> {
+  const appDied = new AbortController();
+  const died = (exit: { code: number | null; signal: string | null }) => new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
+  void app.exited.then((exit) => appDied.abort(died(exit)));
+  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus };
+  const result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
+  const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
+  if (exit) throw died(exit);
+  return result;
+}
+
+/** Fails a measurement whose requests failed beyond MAX_FAILED_SHARE. */
+export function requireClean(m: Measurement): void {
+  const problem = measurementProblem(m);
+  if (problem) throw new BenchError('LOADGEN', problem);
+}

@@ -1,0 +1,88 @@
+import { BenchError, errorLine } from '../errors.ts';
+import type { FinalRunStatus, Results } from '../results/schema.ts';
+import { measureCeilings } from './ceilings.ts';
+import type { PipelineDeps, RunContext } from './context.ts';
+import { checkDrift } from './drift.ts';
+import { PartDied } from './failure.ts';
+import { runFramework } from './framework.ts';
+import { prepareApps } from './prepare.ts';
+import { planRun, type RunPlan } from './run-plan.ts';
+
+/**
+ * The run: plan -> provision -> prepare -> ceilings -> per round and framework (start ->
+ * per cell: verify -> measure) -> drift -> stop everything -> final status -> report.
+ * Every finished repeat and cell is on disk before the next starts; the final write
+ * happens on every path. Throws after that write when the run could not go on.
+ */
+export async function runPipeline(deps: PipelineDeps): Promise<Results> {
+  const plan = planRun(deps.config, deps.scenarios);
+  deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
+  const ctx = await provision(deps, plan);
+  let failure: unknown;
+  try {
+    await ctx.recorder.begin(ctx.results, plan.cells);
+    for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
+    await prepareApps(ctx);
+    await measureCeilings(ctx);
+    for (const step of plan.rounds) await runFramework(ctx, step);
+    await checkDrift(ctx);
+  } catch (error) {
+    failure = error;
+  } finally {
+    await cleanUp(ctx);
+  }
+  return finish(deps, ctx, failure);
+}
+
+/** The rig, and a watch that stops everything once the database dies. */
+async function provision(deps: PipelineDeps, plan: RunPlan): Promise<RunContext> {
+  const rig = await deps.provision();
+  const databaseDied = new AbortController();
+  const ctx: RunContext = {
+    ...rig,
+    config: deps.config,
+    apps: deps.apps,
+    recorder: deps.recorder,
+    interrupted: deps.interrupted,
+    now: deps.now,
+    blameGraceMs: deps.blameGraceMs ?? 2500,
+    plan,
+    prepared: new Map(),
+    health: {},
+    databaseSignal: databaseDied.signal,
+    counter: { measured: 0 },
+  };
+  void rig.database.exited.then((exit) => {
+    ctx.health.databaseExit = exit;
+    databaseDied.abort(new PartDied(`the database died: ${exit.reason}`, exit.logLines));
+  });
+  return ctx;
+}
+
+/** Apps first (they hold connections), then the database. Failures become warnings. */
+async function cleanUp(ctx: RunContext): Promise<void> {
+  await ctx.runtime.close().catch((error: unknown) => ctx.recorder.warn('STOP_FAILED', `the apps: ${errorLine(error)}`));
+  await ctx.database.stop().catch((error: unknown) => ctx.recorder.warn('STOP_FAILED', `the database: ${errorLine(error)}`));
+}
+
+/** The final status and write, then the reports; rethrows the run's failure, or DATABASE when the database died. */
+async function finish(deps: PipelineDeps, ctx: RunContext, failure: unknown): Promise<Results> {
+  const dead = ctx.health.databaseExit;
+  const status: FinalRunStatus = ctx.interrupted() ? 'interrupted' : failure || dead ? 'failed' : 'complete';
+  try {
+    await ctx.recorder.finish(status, ctx.now());
+    ctx.recorder.emit({ type: 'stage', stage: 'report' });
+    await deps.report(ctx.recorder.results);
+  } catch (error) {
+    // The run's own failure is the one to report; a failed final write is secondary.
+    if (!failure) throw error;
+    ctx.recorder.log(`warning: writing the final results failed: ${errorLine(error)}`);
+  }
+  if (failure) throw failure;
+  if (dead && status === 'failed') {
+    throw new BenchError('DATABASE', `the database died during the run: ${dead.reason}; the cells not measured are marked unmeasured`, {
+      hint: `its last log lines and the failed cell are in ${deps.config.out}/results.json`,
+    });
+  }
+  return ctx.recorder.results;
+}

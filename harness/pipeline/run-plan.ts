@@ -1,0 +1,53 @@
+import type { RunConfig } from '../config/options.ts';
+import { planCells, planRounds, type CellPlan } from '../plan.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+
+/** Everything a run will do, known before anything starts. Pure data. */
+export interface RunPlan {
+  /** Start each framework once per step, in this order. */
+  rounds: { round: number; framework: string }[];
+  /** Every planned cell, in framework then scenario order. */
+  cells: CellPlan[];
+  /** Each database cell shape (scenario x connections x latency) once: one database ceiling each. */
+  dbCeilingShapes: CellPlan[];
+  /** Load runs of cells, plus one for the drift check. */
+  measurements: number;
+  /** A rough estimate of the run's wall time, for a progress display. */
+  expectedS: number;
+}
+
+/**
+ * Start of an app until it answers, and verification of one cell: guesses, not measurements
+ * (a cached venv starts in 1-3 s, Django in up to 5 s). A progress display needs minutes
+ * right, not seconds; a first venv build or image build comes on top.
+ */
+const START_ESTIMATE_S = 5;
+const VERIFY_ESTIMATE_S = 2;
+
+/** Pure: the run's plan from its configuration. */
+export function planRun(config: RunConfig, scenarios: Scenario[]): RunPlan {
+  const rounds = planRounds(config);
+  const cells = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
+  const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
+  const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
+  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells.length, rounds.length, dbCeilingShapes.length) };
+}
+
+/** Pure: ceilings, then every measurement, start and verification, then the drift check's start. */
+export function estimateDurationS(
+  config: Pick<RunConfig, 'warmupS' | 'durationS' | 'repeat' | 'connections' | 'interleave'>,
+  cells: number,
+  starts: number,
+  dbCeilings: number,
+): number {
+  const loadRunS = config.warmupS + config.durationS;
+  const ceilings = config.connections.length + dbCeilings;
+  const measurements = cells * config.repeat + (cells > 0 ? 1 : 0);
+  const verifications = cells * (config.interleave ? config.repeat : 1);
+  return (ceilings + measurements) * loadRunS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
+}
+
+/** The planned cells of one framework. */
+export function cellsOf(plan: RunPlan, framework: string): CellPlan[] {
+  return plan.cells.filter((c) => c.framework === framework);
+}

@@ -1,0 +1,32 @@
+import type { Warning } from './results/schema.ts';
+
+/** What a warning says and what to do about it; `detail` adds the specifics of one occurrence. */
+interface WarningSpec {
+  summary: string;
+  hint?: string;
+}
+
+/**
+ * Every warning a run can record: a closed set, so a report or a CI job can match on the code
+ * and each one carries its own advice.
+ */
+export const WARNINGS = {
+  SHARED_CORES: { summary: 'the load generator, the database and the app share cores', hint: 'on 4+ cores each role gets its own' },
+  NO_PGBENCH: {
+    summary: 'pgbench not found: database ceilings measured with node-postgres, which may limit them on one core',
+    hint: 'apt-get install postgresql-client or a postgresql package',
+  },
+  CEILING_FAILED: { summary: 'a ceiling could not be measured', hint: 'cells of this shape are labelled without that ceiling' },
+  CROSS_CHECK_FAILED: { summary: 'the wrk cross-check could not run', hint: 'apt-get install wrk, or put any wrk on PATH' },
+  STOP_FAILED: { summary: 'stopping something the run started failed', hint: 'look for leftover processes or containers labelled crossover-bench' },
+  DRIFT: { summary: 'the machine was not steady: the first cell moved between the start and the end of the run', hint: 're-run on a quiet machine' },
+  DRIFT_FAILED: { summary: 'the drift check could not measure the first cell again' },
+} as const satisfies Record<string, WarningSpec>;
+
+export type WarningCode = keyof typeof WARNINGS;
+
+/** Pure: the recorded warning for `code`, with the occurrence's detail appended. */
+export function makeWarning(code: WarningCode, detail?: string): Warning {
+  const spec: WarningSpec = WARNINGS[code];
+  return { code, message: detail ? `${spec.summary}: ${detail}` : spec.summary, ...(spec.hint ? { hint: spec.hint } : {}) };
+}
