@@ -23,7 +23,10 @@ export async function runFramework(ctx: RunContext, step: { round: number; frame
   try {
     for (const plan of cells) {
       if (stopping(ctx)) break;
-      await runCell(ctx, app, plan, step.round);
+      // An app that died in an earlier cell is not measured against again this round.
+      const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
+      if (exit) await failCells(ctx, [plan], 'start', new PartDied(`${step.framework} was not running: it exited (${exit.code ?? exit.signal}) during an earlier cell`), app);
+      else await runCell(ctx, app, plan, step.round);
     }
   } finally {
     await stopApp(ctx, app);

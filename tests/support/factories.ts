@@ -1,4 +1,7 @@
+import type { AppDefinition } from '../../harness/apps/manifest.ts';
+import type { RunConfig } from '../../harness/config/options.ts';
 import type { Cell, Measurement, Results } from '../../harness/results/schema.ts';
+import type { Scenario } from '../../harness/scenarios/scenario.ts';
 
 export function makeMeasurement(o: Partial<Measurement> = {}): Measurement {
   return {
@@ -105,6 +108,53 @@ export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
     ],
     warnings: [],
     cells,
+    ...o,
+  };
+}
+
+/** The four scenarios as scenarios/*.json define them. */
+export function makeScenarios(): Scenario[] {
+  return [
+    { name: 'json', description: 'json', kind: 'json', path: '/json' },
+    { name: 'db', description: 'db', kind: 'db', path: '/db' },
+    { name: 'queries', description: 'queries', kind: 'queries', path: '/queries?queries={queries}', queries: 20 },
+    { name: 'slow-db', description: 'slow-db', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10, sweepMs: [0, 10] },
+  ];
+}
+
+/** A resolved run configuration: two frameworks, json and db, one repeat, no warm-up. */
+export function makeConfig(o: Partial<RunConfig> = {}): RunConfig {
+  return {
+    frameworks: ['flask', 'fastapi'],
+    scenarios: ['json', 'db'],
+    runtime: 'local',
+    db: 'embedded',
+    profile: 'quick',
+    durationS: 5,
+    warmupS: 2,
+    connections: [64],
+    repeat: 1,
+    connectionCap: 10,
+    out: 'results/test',
+    interleave: true,
+    crossCheck: false,
+    ...o,
+  };
+}
+
+/** An app definition for the worker rule and the fakes; nothing on disk. */
+export function makeApp(name: string, o: Partial<AppDefinition> = {}): AppDefinition {
+  return {
+    name,
+    displayName: name,
+    server: 'uvicorn',
+    model: 'async',
+    command: ['serve', '--port', '{port}', '--workers', '{workers}'],
+    env: {},
+    concurrencyLimit: 'pool',
+    packages: [name],
+    dir: `/nowhere/${name}`,
+    requirementsPath: `/nowhere/${name}/requirements.txt`,
     ...o,
   };
 }
