@@ -41,6 +41,7 @@ export async function startApp(ctx: RunContext, prepared: PreparedApp): Promise<
   let app: RunningApp | undefined;
   try {
     app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.recorder.results.runId });
+    if (stopping(ctx)) throw new Error('the run is stopping');
     await ctx.ready(app);
     return app;
   } catch (error) {

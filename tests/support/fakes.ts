@@ -56,8 +56,8 @@ export interface FakeOptions {
   /** Frameworks whose prepare, or start (ready check), fails. */
   failPrepare?: string[];
   failStart?: string[];
-  /** Load runs of these cells never end by themselves: only an abort ends them. */
-  hang?: string[];
+  /** Load runs that never end by themselves (only an abort or Ctrl-C ends them): cell ids, or a test by id and run. */
+  hang?: string[] | ((cellId: string, run: number) => boolean);
 }
 
 /** The fake world of one run: its trace, events, storage, and switches a test can pull. */
@@ -164,7 +164,8 @@ function fakeLoadGenerator(world: FakeWorld, name: string, cellIdOf: (url: strin
       world.repeatsOnDiskAtMeasure.push(world.storage.last?.cells.reduce((n, c) => n + c.repeats.length, 0) ?? 0);
       world.step(`${name} ${id}`);
       signal?.throwIfAborted();
-      if (world.options.hang?.includes(id)) {
+      const hang = world.options.hang;
+      if (typeof hang === 'function' ? hang(id, run) : hang?.includes(id)) {
         const any = AbortSignal.any([world.children.signal, ...(signal ? [signal] : [])]);
         await new Promise((_resolve, reject) => {
           if (any.aborted) reject(any.reason);
