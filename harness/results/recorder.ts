@@ -60,7 +60,7 @@ export class Recorder {
 
   /** Takes the document (header filled, no cells) and lists every planned cell as `unmeasured`. */
   async begin(doc: Results, planned: CellPlan[]): Promise<void> {
-    this.#doc = { ...doc, cells: planned.map(plannedCell) };
+    this.#doc = { ...structuredClone(doc), cells: planned.map(plannedCell) };
     await this.#save();
   }
 
