@@ -5,6 +5,7 @@ import { loadApp } from '../../harness/apps/manifest.ts';
 import { resolveRunConfig, type RunFlags } from '../../harness/config/options.ts';
 import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import type { Results } from '../../harness/results/schema.ts';
+import { eventLine, type RunEvent } from '../../harness/events.ts';
 import { executeRun } from '../../harness/run.ts';
 import { loadScenarios } from '../../harness/scenarios/scenario.ts';
 
@@ -15,12 +16,18 @@ export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'ap
  * A real run (runtime, database, verification, autocannon) of `frameworks` from `appsDir`,
  * into a fresh temp folder. Flags are those of `crossover run`.
  */
-export async function runApps(frameworks: string[], flags: RunFlags, appsDir = APPS_DIR): Promise<{ out: string; results: Results; log: string[] }> {
+export async function runApps(frameworks: string[], flags: RunFlags, appsDir = APPS_DIR): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
   const config = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
   const apps = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
   const log: string[] = [];
-  const results = await executeRun({ config, apps, scenarios, log: (line) => log.push(line) });
-  return { out, results, log };
+  const events: RunEvent[] = [];
+  const observer = (event: RunEvent) => {
+    events.push(event);
+    const line = eventLine(event);
+    if (line !== undefined) log.push(line);
+  };
+  const results = await executeRun({ config, apps, scenarios, observer });
+  return { out, results, log, events };
 }
