@@ -1,5 +1,4 @@
 import type { RunConfig } from './config/options.ts';
-import { PROFILES } from './config/profiles.ts';
 import { scenarioPath, type Scenario } from './scenarios/scenario.ts';
 
 /** One thing to measure: framework x scenario x connections x database latency. */
@@ -16,6 +15,16 @@ export interface CellPlan {
   queries?: number | undefined;
   /** Request path, e.g. `/queries?queries=20`. */
   path: string;
+  /** Seconds of discarded load, then measured seconds, of each load run of this cell. */
+  warmupS: number;
+  durationS: number;
+}
+
+/** Pure: a cell's load-run timing: the run's, or the shorter bound timing for latency-bound slow-db cells. */
+export function cellTiming(config: Pick<RunConfig, 'warmupS' | 'durationS' | 'boundTiming'>, dbLatencyMs: number | undefined): { warmupS: number; durationS: number } {
+  const bound = config.boundTiming;
+  if (bound && dbLatencyMs !== undefined && dbLatencyMs >= bound.fromMs) return { warmupS: bound.warmupS, durationS: bound.durationS };
+  return { warmupS: config.warmupS, durationS: config.durationS };
 }
 
 export function cellId(c: Pick<CellPlan, 'framework' | 'scenario' | 'connections' | 'dbLatencyMs'>): string {
@@ -31,7 +40,7 @@ export function planCells(config: RunConfig, scenarios: Scenario[], framework: s
     if (!scenario) continue;
     const latencies =
       scenario.kind === 'slow-db'
-        ? (config.dbLatenciesMs ?? (PROFILES[config.profile].sweepSlowDb ? scenario.sweepMs : [scenario.dbLatencyMs]))
+        ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs])
         : [undefined];
     for (const connections of config.connections) {
       for (const dbLatencyMs of latencies) {
@@ -42,6 +51,7 @@ export function planCells(config: RunConfig, scenarios: Scenario[], framework: s
           kind: scenario.kind,
           queries: scenario.kind === 'queries' ? scenario.queries : undefined,
           path: scenarioPath(scenario, dbLatencyMs),
+          ...cellTiming(config, dbLatencyMs),
         });
       }
     }

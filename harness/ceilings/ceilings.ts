@@ -30,6 +30,9 @@ export interface DbCeilingJob extends DbWork {
   connectionCap: number;
   connections: number;
   scenario: string;
+  /** The timing of the cells this ceiling is for, when it differs from the setup's (latency-bound slow-db cells run shorter). */
+  warmupS?: number | undefined;
+  durationS?: number | undefined;
 }
 
 export type LoadgenCeilingProbe = CeilingProbe<LoadgenCeilingJob>;
@@ -82,11 +85,13 @@ const base = (job: DbCeilingJob) => ({ kind: 'database' as const, scenario: job.
  * itself rather than the database.
  */
 export function pgbenchCeilingProbe(binary: string, setup: CeilingSetup): DatabaseCeilingProbe {
-  const { layout, pin, warmupS, durationS } = setup;
+  const { layout, pin } = setup;
   return {
     name: 'pgbench',
     measure: (job, signal) =>
       abortable(signal, async () => {
+        const warmupS = job.warmupS ?? setup.warmupS;
+        const durationS = job.durationS ?? setup.durationS;
         // Every in-flight request holds one of the cap's connections, so the database never sees more than the cap.
         const clients = Math.min(job.connectionCap, job.connections);
         // pgbench cannot be handed a signal; a dead database makes it fail within its connection timeout anyway.
@@ -102,11 +107,13 @@ const DbChildOutput = z.object({ requests: z.number(), elapsedS: z.number(), rps
 
 /** The database ceiling with node-postgres in a child process: the stand-in when pgbench is missing (a NO_PGBENCH warning). */
 export function nodePostgresCeilingProbe(setup: CeilingSetup): DatabaseCeilingProbe {
-  const { layout, pin, warmupS, durationS } = setup;
+  const { layout, pin } = setup;
   return {
     name: 'node-postgres',
     measure: (job, signal) =>
       abortable(signal, async () => {
+        const warmupS = job.warmupS ?? setup.warmupS;
+        const durationS = job.durationS ?? setup.durationS;
         const payload = { url: job.url, connectionCap: job.connectionCap, concurrency: job.connections, warmupS, durationS, kind: job.kind, queries: job.queries ?? 1, dbLatencyMs: job.dbLatencyMs ?? 0 };
         const killer = killOnAbort(signal);
         let stdout: string;

@@ -65,8 +65,10 @@ export const RunConfigSchema = z.object({
   warmupS: z.number().min(0),
   connections: z.array(z.number().int().positive()).min(1),
   repeat: z.number().int().positive(),
-  /** slow-db latencies measured; undefined means each scenario's default. */
+  /** slow-db latencies measured (the profile's sweep unless --db-latencies). */
   dbLatenciesMs: z.array(z.number().int().min(0)).optional(),
+  /** Shorter load runs for latency-bound slow-db cells (the profile's; none when --duration or --warmup is given). */
+  boundTiming: z.object({ fromMs: z.number().min(0), warmupS: z.number().min(0), durationS: z.number().positive() }).optional(),
   connectionCap: z.number().int().positive(),
   out: z.string(),
   python: z.string().optional(),
@@ -108,7 +110,8 @@ export function resolveRunConfig(
     warmupS: f.warmup ?? profile.warmupS,
     connections: f.connections ?? [...profile.connections],
     repeat: f.repeat ?? profile.repeat,
-    dbLatenciesMs: f.dbLatencies,
+    dbLatenciesMs: f.dbLatencies ?? [...profile.slowDbMs],
+    boundTiming: f.duration === undefined && f.warmup === undefined && 'boundTiming' in profile ? { ...profile.boundTiming } : undefined,
     connectionCap: f.connectionCap,
     out: f.out ?? `results/${utcStamp(now)}-${f.profile}`,
     python: f.python,

@@ -8,16 +8,37 @@ export interface Profile {
   connections: number[];
   /** Measurements per cell; the median is reported. */
   repeat: number;
-  /** Sweep slow-db over the scenario's sweepMs instead of its single dbLatencyMs. */
-  sweepSlowDb: boolean;
+  /** slow-db database latencies (ms) this profile sweeps: at least three, so every run shows the crossover. */
+  slowDbMs: readonly number[];
+  /**
+   * Shorter load runs for slow-db cells from `fromMs` on. There the connection pool, not the
+   * framework, sets the rate (Little's law: cap / latency), so repeats agree closely and the
+   * seconds are better spent on the cells where frameworks differ. Ignored when the user
+   * sets --duration or --warmup.
+   */
+  boundTiming?: BoundTiming;
 }
 
+/** Load-run timing for latency-bound slow-db cells. */
+export interface BoundTiming {
+  fromMs: number;
+  warmupS: number;
+  durationS: number;
+}
+
+
 export const PROFILES = {
-  // 24 cells x (2 s warm-up + 5 s measured) plus start-ups stays under 5 minutes on 2 cores.
-  quick: { durationS: 5, warmupS: 2, connections: [64], repeat: 1, sweepSlowDb: false },
+  /*
+   * The default run, `npm run bench`: every framework, every scenario, and a slow-db sweep
+   * wide enough to show the crossover on 2 cores. With a pool of 10, the frameworks' own /db
+   * rates (about 800-4,300 req/s here) predict crossovers between about 2 and 12 ms
+   * (10 / rate), so 0, 5, 10 and 20 ms go from spread to converged. Budget: at most
+   * 5 minutes on a fresh clone of a 2-core machine, installs included (README).
+   */
+  quick: { durationS: 3, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 } },
   // What a blog post should cite: long enough for a stable median, three repeats for the spread.
-  standard: { durationS: 10, warmupS: 3, connections: [64], repeat: 3, sweepSlowDb: true },
-  full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, sweepSlowDb: true },
+  standard: { durationS: 10, warmupS: 3, connections: [64], repeat: 3, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 } },
+  full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 } },
 } as const satisfies Record<string, Profile>;
 
 export type ProfileName = keyof typeof PROFILES;

@@ -10,9 +10,9 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
     await record(ctx, `load generator, c${connections}`, () => ctx.ceilings.loadgen.measure({ connections }));
   }
   for (const shape of ctx.plan.dbCeilingShapes) {
-    const { kind, queries, dbLatencyMs, connections, scenario } = shape;
+    const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS } = shape;
     if (kind === 'json') continue;
-    const job = { url: ctx.database.url, connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario };
+    const job = { url: ctx.database.url, connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS, durationS };
     // The id without its framework part: `db/c64`, `slow-db/c64/10ms`.
     await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}`, () => ctx.ceilings.database.measure(job, ctx.databaseSignal));
   }

@@ -42,7 +42,7 @@ async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): 
   const repeat = ctx.recorder.cell(plan.id)?.repeats.length ?? 0;
   const index = ++ctx.counter.measured;
   const total = ctx.plan.measurements;
-  ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS });
+  ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
   const startedAt = ctx.now().toISOString();
   const { measurement, usage, raw } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
   const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage };

@@ -50,11 +50,11 @@ export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database'>, app:
  * One load run of `generator` against the cell's URL. It is aborted at once when the app
  * exits or the database dies, and an app that exited by the end fails it too.
  */
-export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = ctx.config.warmupS): Promise<LoadResult> {
+export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = plan.warmupS): Promise<LoadResult> {
   const appDied = new AbortController();
   const died = (exit: { code: number | null; signal: string | null }) => new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
   void app.exited.then((exit) => appDied.abort(died(exit)));
-  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: ctx.config.durationS, cpus: ctx.layout.loadgenCpus };
+  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: plan.durationS, cpus: ctx.layout.loadgenCpus };
   const result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
   const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
   if (exit) throw died(exit);

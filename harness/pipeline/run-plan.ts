@@ -30,21 +30,24 @@ export function planRun(config: RunConfig, scenarios: Scenario[]): RunPlan {
   const cells = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
   const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
-  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells.length, rounds.length, dbCeilingShapes.length) };
+  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells, rounds.length, dbCeilingShapes) };
 }
+
+const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;
 
 /** Pure: ceilings, then every measurement, start and verification, then the drift check's start. */
 export function estimateDurationS(
   config: Pick<RunConfig, 'warmupS' | 'durationS' | 'repeat' | 'connections' | 'interleave'>,
-  cells: number,
+  cells: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   starts: number,
-  dbCeilings: number,
+  dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
 ): number {
-  const loadRunS = config.warmupS + config.durationS;
-  const ceilings = config.connections.length + dbCeilings;
-  const measurements = cells * config.repeat + (cells > 0 ? 1 : 0);
-  const verifications = cells * (config.interleave ? config.repeat : 1);
-  return (ceilings + measurements) * loadRunS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
+  const sum = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
+  const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sum(dbCeilings);
+  // The drift check measures the first cell once more.
+  const measurementsS = sum(cells) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0);
+  const verifications = cells.length * (config.interleave ? config.repeat : 1);
+  return ceilingsS + measurementsS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
 }
 
 /** The planned cells of one framework. */

@@ -27,10 +27,8 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
       ...base,
       kind: z.literal('slow-db'),
       path: z.string().includes('{dbLatencyMs}'),
-      /** The database latency used when no sweep is asked for. */
+      /** The database latency of `serve` examples and of a run given --db-latencies without values; profiles sweep their own list. */
       dbLatencyMs: z.number().int().min(0).max(10_000),
-      /** The latencies the standard profile sweeps to find the crossover. */
-      sweepMs: z.array(z.number().int().min(0).max(10_000)).min(1),
     })
     .strict(),
 ]);

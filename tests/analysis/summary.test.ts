@@ -5,7 +5,7 @@ import { makeCell } from '../support/factories.ts';
 
 describe('summarizeCell', () => {
   it('keeps an unmeasured cell unmeasured, with no numbers and a reason', () => {
-    const cell = plannedCell({ id: 'flask/db/c64', framework: 'flask', scenario: 'db', kind: 'db', connections: 64, path: '/db' });
+    const cell = plannedCell({ id: 'flask/db/c64', framework: 'flask', scenario: 'db', kind: 'db', connections: 64, path: '/db', warmupS: 2, durationS: 5 });
     const s = summarizeCell(cell);
     expect(s.status).toBe('unmeasured');
     expect(s.failure).toBe('not measured');

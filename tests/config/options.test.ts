@@ -10,13 +10,14 @@ const scenarios: Scenario[] = [
   { name: 'json', description: 'j', kind: 'json', path: '/json' },
   { name: 'db', description: 'd', kind: 'db', path: '/db' },
   { name: 'queries', description: 'q', kind: 'queries', path: '/queries?queries={queries}', queries: 20 },
-  { name: 'slow-db', description: 's', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10, sweepMs: [0, 1, 2, 5, 10, 20, 50] },
+  { name: 'slow-db', description: 's', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10 },
 ];
 
 describe('resolveRunConfig', () => {
   it('applies the quick profile and a UTC-stamped output folder', () => {
     const config = resolveRunConfig({}, known, now);
-    expect(config).toMatchObject({ profile: 'quick', durationS: 5, warmupS: 2, repeat: 1, connections: [64], out: 'results/20261121T102030Z-quick' });
+    expect(config).toMatchObject({ profile: 'quick', durationS: 3, warmupS: 1, repeat: 1, connections: [64], out: 'results/20261121T102030Z-quick' });
+    expect(config.boundTiming).toEqual({ fromMs: 5, warmupS: 1, durationS: 2 });
     expect(config.frameworks).toEqual(known.frameworks);
   });
 
@@ -38,14 +39,25 @@ describe('resolveRunConfig', () => {
   it('lets flags override the profile', () => {
     const config = resolveRunConfig({ profile: 'standard', duration: '3', dbLatencies: '0,5' }, known, now);
     expect(config).toMatchObject({ durationS: 3, repeat: 3, dbLatenciesMs: [0, 5] });
+    // An explicit duration is for every cell: the profile's shorter latency-bound timing is dropped.
+    expect(config.boundTiming).toBeUndefined();
   });
 });
 
 describe('planCells', () => {
-  it('gives the quick profile one cell per scenario, slow-db at its default latency', () => {
+  it('gives the quick profile one cell per scenario and a slow-db sweep of four latencies, the latency-bound ones shorter', () => {
     const cells = planCells(resolveRunConfig({}, known, now), scenarios, 'fastapi');
-    expect(cells.map((c) => c.id)).toEqual(['fastapi/json/c64', 'fastapi/db/c64', 'fastapi/queries/c64', 'fastapi/slow-db/c64/10ms']);
-    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=10']);
+    expect(cells.map((c) => c.id)).toEqual([
+      'fastapi/json/c64',
+      'fastapi/db/c64',
+      'fastapi/queries/c64',
+      'fastapi/slow-db/c64/0ms',
+      'fastapi/slow-db/c64/5ms',
+      'fastapi/slow-db/c64/10ms',
+      'fastapi/slow-db/c64/20ms',
+    ]);
+    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=0', '/slow-db?ms=5', '/slow-db?ms=10', '/slow-db?ms=20']);
+    expect(cells.map((c) => c.durationS)).toEqual([3, 3, 3, 3, 2, 2, 2]);
   });
 
   it('sweeps slow-db in the standard profile', () => {

@@ -15,8 +15,26 @@ describe('planRun', () => {
 describe('estimateDurationS', () => {
   it('adds ceilings and measurements at warm-up + duration each, plus starts and verifications', () => {
     const config = { warmupS: 2, durationS: 5, repeat: 1, connections: [64], interleave: true };
+    const run = { warmupS: 2, durationS: 5 };
     // (1 loadgen + 1 database ceiling + 4 cells + 1 drift) x 7 s + (2 starts + 1) x 5 s + 4 verifications x 2 s
-    expect(estimateDurationS(config, 4, 2, 1)).toBe(7 * 7 + 3 * 5 + 4 * 2);
-    expect(estimateDurationS(config, 0, 0, 0)).toBe(7 + 5);
+    expect(estimateDurationS(config, [run, run, run, run], 2, [run])).toBe(7 * 7 + 3 * 5 + 4 * 2);
+    expect(estimateDurationS(config, [], 0, [])).toBe(7 + 5);
+  });
+
+  it('counts each cell and ceiling at its own timing (latency-bound slow-db cells run shorter)', () => {
+    const config = { warmupS: 1, durationS: 3, repeat: 2, connections: [64], interleave: false };
+    const long = { warmupS: 1, durationS: 3 };
+    const short = { warmupS: 1, durationS: 2 };
+    // loadgen 4 + ceilings (4 + 3) + cells (4 + 3) x 2 repeats + drift of the first cell 4, + 2 x 5 s starts + 2 x 2 s verifications
+    expect(estimateDurationS(config, [long, short], 1, [long, short])).toBe(4 + 7 + 14 + 4 + 10 + 4);
+  });
+});
+
+describe('planRun timing', () => {
+  it('gives latency-bound slow-db cells the bound timing and the others the run timing', () => {
+    const config = makeConfig({ scenarios: ['db', 'slow-db'], dbLatenciesMs: [0, 10], warmupS: 2, durationS: 5, boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 } });
+    const plan = planRun(config, makeScenarios());
+    const timing = Object.fromEntries(plan.cells.filter((c) => c.framework === plan.cells[0]!.framework).map((c) => [c.id.split('/').slice(1).join('/'), `${c.warmupS}+${c.durationS}`]));
+    expect(timing).toEqual({ 'db/c64': '2+5', 'slow-db/c64/0ms': '2+5', 'slow-db/c64/10ms': '1+2' });
   });
 });

@@ -118,7 +118,7 @@ export function makeScenarios(): Scenario[] {
     { name: 'json', description: 'json', kind: 'json', path: '/json' },
     { name: 'db', description: 'db', kind: 'db', path: '/db' },
     { name: 'queries', description: 'queries', kind: 'queries', path: '/queries?queries={queries}', queries: 20 },
-    { name: 'slow-db', description: 'slow-db', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10, sweepMs: [0, 10] },
+    { name: 'slow-db', description: 'slow-db', kind: 'slow-db', path: '/slow-db?ms={dbLatencyMs}', dbLatencyMs: 10 },
   ];
 }
 
