@@ -27,7 +27,7 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
       ...base,
       kind: z.literal('slow-db'),
       path: z.string().includes('{dbLatencyMs}'),
-      /** The database latency of `serve` examples and of a run given --db-latencies without values; profiles sweep their own list. */
+      /** The latency used when a configuration names none (profiles sweep their own list). */
       dbLatencyMs: z.number().int().min(0).max(10_000),
     })
     .strict(),
