@@ -62,7 +62,7 @@ describe('verification of the fairness rules', () => {
 
   it("counts an app's statements on world but not its own probes", async () => {
     const before = await probes.worldStatements!();
-    // The pg_sleep probe's own text holds '%world%': it used to count as a query on world.
+    // The pg_sleep probe's text holds '%world%', and every probe runs on the benchmark database.
     for (let i = 0; i < 3; i++) expect(await probes.sleeping()).toBe(false);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
