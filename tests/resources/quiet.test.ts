@@ -84,7 +84,7 @@ describe('busyMachineWarning', () => {
     expect(busyMachineWarning(machineUsage(before, after, [HARNESS_PID]))).toEqual({
       code: 'BUSY_MACHINE',
       message:
-        'other processes used 38% of a core over 3.0 s before the run (more than 10%): tsc (watch) x (pid 5000) 30%, python3 (pid 5100) 7%, process_api (pid 1) 1%; figures from this run may be low and uneven',
+        'other processes used 38% of a core over 3.0 s before the run (more than 10% of a core): tsc (watch) x (pid 5000) 30%, python3 (pid 5100) 7%, process_api (pid 1) 1%; figures from this run may be low and uneven',
       hint: 'stop them or run on a quiet machine, then run again; compare runs only from quiet machines',
     });
   });
@@ -93,6 +93,7 @@ describe('busyMachineWarning', () => {
     const quiet = { windowS: 3, cores: 2, otherCoreShare: 0.1, top: [{ pid: 1, comm: 'init', coreShare: 0.1 }] };
     expect(busyMachineWarning(quiet)).toBeUndefined();
     expect(busyMachineWarning({ ...quiet, otherCoreShare: 0.11 })?.code).toBe('BUSY_MACHINE');
+    expect(busyMachineWarning({ ...quiet, otherCoreShare: 1.95 })?.message).toMatch(/^other processes used 2\.0 cores over 3\.0 s/);
   });
 });
 
