@@ -93,7 +93,7 @@ describe('busyMachineWarning', () => {
     const quiet = { windowS: 3, cores: 2, otherCoreShare: 0.1, top: [{ pid: 1, comm: 'init', coreShare: 0.1 }] };
     expect(busyMachineWarning(quiet)).toBeUndefined();
     expect(busyMachineWarning({ ...quiet, otherCoreShare: 0.11 })?.code).toBe('BUSY_MACHINE');
-    expect(busyMachineWarning({ ...quiet, otherCoreShare: 1.95 })?.message).toMatch(/^other processes used 2\.0 cores over 3\.0 s/);
+    expect(busyMachineWarning({ ...quiet, otherCoreShare: 1.96 })?.message).toMatch(/^other processes used 2\.0 cores over 3\.0 s/);
   });
 });
 
