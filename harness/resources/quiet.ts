@@ -7,7 +7,7 @@ import { CLOCK_TICKS_PER_S } from './proc.ts';
  * is flagged. On two cores the app under test owns one: a neighbour at 10% of a core, when the
  * scheduler puts it there, takes up to about 10% off a CPU-bound cell, three times the 3% by
  * which autocannon and wrk agree on a quiet machine. Below it, the readings are within the noise
- * of short-lived system tasks (cron, journald, the kernel's own threads).
+ * of short-lived system tasks (cron, journald, the kernel's own threads). See docs/fairness.md.
  */
 export const BUSY_MACHINE_MAX_CORE_SHARE = 0.1;
 /** Long enough to catch a steady neighbour, short enough to run before every run. */
