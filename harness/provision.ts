@@ -1,5 +1,4 @@
 import { execa } from 'execa';
-import pg from 'pg';
 import type { RunConfig } from './config/options.ts';
 import type { CpuLayout } from './cpu/layout.ts';
 import { startEmbeddedDatabase } from './db/embedded.ts';
@@ -15,7 +14,6 @@ import { createLocalRuntime } from './runtime/local.ts';
 import type { Runtime } from './runtime/types.ts';
 import { startDockerDatabase } from './db/docker.ts';
 import { urlDatabase } from './db/health.ts';
-import type { DatabaseProbes } from './verify/verify.ts';
 import path from 'node:path';
 
 /** Memory cap per app container: generous for a Python app, small enough to catch a leak. */
@@ -121,37 +119,6 @@ export async function provisionDatabase(config: Pick<RunConfig, 'db' | 'dbImage'
     await database.stop();
     throw error;
   }
-}
-
-async function queryOne(url: string, sql: string): Promise<Record<string, unknown>> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows[0] as Record<string, unknown>;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/**
- * What verification asks the database directly: whether a pg_sleep is running right now in
- * a statement that also reads `world` (the slow-db wait must be in the same round trip), and
- * how many statements on `world` have run (pg_stat_statements; undefined where the server
- * does not load it, e.g. some --db URLs).
- */
-export async function databaseProbes(url: string): Promise<DatabaseProbes> {
-  const sleeping = async () =>
-    Number(
-      (await queryOne(url, "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query ILIKE '%pg_sleep%' AND query ILIKE '%world%' AND pid <> pg_backend_pid()")).n,
-    ) > 0;
-  const countSql = "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements WHERE query ILIKE '%world%' AND query NOT ILIKE '%pg_stat_statements%'";
-  try {
-    await queryOne(url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    await queryOne(url, countSql);
-  } catch {
-    return { sleeping };
-  }
-  return { sleeping, worldQueries: async () => Number((await queryOne(url, countSql)).n) };
 }
 
 export { redactUrl };

@@ -6,6 +6,43 @@ import { formatZodError } from '../zod-format.ts';
 
 export const SERVER_KINDS = ['gunicorn-gthread', 'uvicorn', 'django-bolt'] as const;
 
+/**
+ * How an app's statements reach PostgreSQL (see docs/fairness.md):
+ * - `simple`: one Query message with the parameters inlined as literals; parsed and planned every time
+ *   (psycopg 3's client-side binding, Django's default);
+ * - `extended`: Parse/Bind/Execute with parameters sent apart, an unnamed statement parsed every time;
+ * - `prepared`: a named statement parsed once per connection and then only bound and executed
+ *   (asyncpg always; psycopg 3 after its prepare_threshold).
+ */
+export const STATEMENT_PROTOCOLS = ['simple', 'extended', 'prepared'] as const;
+export type StatementProtocol = (typeof STATEMENT_PROTOCOLS)[number];
+
+/** What an app's database access costs besides the framework: TechEmpower's Raw / ORM split and more. */
+export const DataAccessSchema = z
+  .object({
+    /** `orm`: rows come through an object mapper; `raw`: the app writes SQL to a driver. */
+    kind: z.enum(['orm', 'raw']),
+    /** The database driver and, for an ORM, the mapper, e.g. 'Django ORM on psycopg 3'. */
+    driver: z.string().min(1),
+    /** The statement protocol the app's queries use on the wire (verified, see docs/fairness.md). */
+    protocol: z.enum(STATEMENT_PROTOCOLS),
+    /** What turns the response into JSON bytes, e.g. 'stdlib json', 'msgspec'. */
+    serializer: z.string().min(1),
+  })
+  .strict();
+
+export type DataAccess = z.infer<typeof DataAccessSchema>;
+
+/** TechEmpower's label for the kind of data access. */
+export function dataAccessLabel(access: Pick<DataAccess, 'kind'>): 'ORM' | 'Raw' {
+  return access.kind === 'orm' ? 'ORM' : 'Raw';
+}
+
+/** One line for footnotes: `ORM: Django ORM on psycopg 3, simple protocol, stdlib json`. */
+export function describeDataAccess(access: DataAccess): string {
+  return `${dataAccessLabel(access)}: ${access.driver}, ${access.protocol} protocol, ${access.serializer}`;
+}
+
 /** apps/<name>/manifest.json: how the harness starts one app. */
 export const AppManifestSchema = z
   .object({
@@ -22,6 +59,8 @@ export const AppManifestSchema = z
     concurrencyLimit: z.enum(['threads', 'pool']),
     /** Key packages whose versions the results name. */
     packages: z.array(z.string()).min(1),
+    /** How it reads the database and writes JSON, so no ORM is compared to a raw driver unsaid. */
+    dataAccess: DataAccessSchema,
   })
   .strict();
 

@@ -1,13 +1,11 @@
 import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
-import {
-  checkHeaders,
-  checkJsonBody,
-  checkRowBody,
-  checkRowsBody,
-  QUERIES_CLAMP_CASES,
-  type ObservedResponse,
-} from './checks.ts';
+import { burst } from './burst.ts';
+import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
+import { connectionCapProblems, type ConnectionSampler } from './connections.ts';
+import { fetchOnce } from './http.ts';
+
+export { fetchOnce };
 
 export interface VerificationResult {
   ok: boolean;
@@ -16,41 +14,43 @@ export interface VerificationResult {
   problems: string[];
 }
 
-/** Questions verification asks the database directly (see provision.ts databaseProbes). */
+/** Statements on `world` so far: how many ran and how many rows they returned. */
+export interface StatementTotals {
+  calls: number;
+  rows: number;
+}
+
+/** Questions verification asks the database directly (see probes.ts databaseProbes). */
 export interface DatabaseProbes {
   /** Is a statement with pg_sleep on `world` running right now? */
   sleeping: () => Promise<boolean>;
-  /** Statements on `world` executed so far (pg_stat_statements), when the server tracks them. */
-  worldQueries?: (() => Promise<number>) | undefined;
+  /** Statements on `world` so far (pg_stat_statements, the harness's own left out), when the server tracks them. */
+  worldStatements?: (() => Promise<StatementTotals>) | undefined;
+  /** Starts counting the app's database connections (pg_stat_activity). */
+  connections?: ((intervalMs: number) => ConnectionSampler) | undefined;
 }
 
-const REQUEST_TIMEOUT_MS = 15_000;
+export interface VerifyOptions {
+  /**
+   * The app's database connection cap (workers x pool size). When given with a
+   * `connections` probe, db cells are also verified under a burst of concurrent requests.
+   */
+  connectionCap?: number | undefined;
+}
+
 /** The slow-db proof request: long enough to be caught in pg_stat_activity. */
 const PROBE_SLEEP_MS = 400;
-
-export function fetchOnce(baseUrl: string, path: string, agent: http.Agent): Promise<ObservedResponse> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${baseUrl}${path}`, { agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const headers: Record<string, string | undefined> = {};
-        for (const [k, v] of Object.entries(res.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs: performance.now() - started });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-  });
-}
 
 /**
  * Verifies one cell's endpoint before it is measured, following TechEmpower's rules for the
  * test type. Requests go over a keep-alive agent, as the load generator's do.
  */
-export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 'path' | 'queries' | 'dbLatencyMs'>, probes?: DatabaseProbes): Promise<VerificationResult> {
+export async function verifyCell(
+  baseUrl: string,
+  cell: Pick<CellPlan, 'kind' | 'path' | 'queries' | 'dbLatencyMs'>,
+  probes?: DatabaseProbes,
+  options: VerifyOptions = {},
+): Promise<VerificationResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const checked: string[] = [];
   const problems: string[] = [];
@@ -66,7 +66,7 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
     checked.push(path);
     problems.push(...found.map((p) => `GET ${path}: ${p}`));
   };
-  const queriesBefore = await probes?.worldQueries?.();
+  const before = await probes?.worldStatements?.();
   /** Rows the requests below returned: each must have come from a query of its own. */
   let rowsServed = 0;
   try {
@@ -125,14 +125,63 @@ export async function verifyCell(baseUrl: string, cell: Pick<CellPlan, 'kind' | 
         break;
       }
     }
-    if (queriesBefore !== undefined && rowsServed > 0 && problems.length === 0) {
-      // TechEmpower counts queries too: a row served from a cache or a batched `id = ANY(...)` is not a query per row.
-      const ran = (await probes!.worldQueries!()) - queriesBefore;
-      checked.push(`${rowsServed} rows came from at least ${rowsServed} queries on world (pg_stat_statements)`);
-      if (ran < rowsServed) problems.push(`${rowsServed} rows were served but the database ran only ${ran} queries on world; each row must come from a query of its own`);
+    if (before !== undefined && rowsServed > 0 && problems.length === 0) {
+      problems.push(...(await checkStatements(probes!.worldStatements!, before, rowsServed, checked)));
+    }
+    if (cell.kind !== 'json' && options.connectionCap !== undefined && probes?.connections && problems.length === 0) {
+      problems.push(...(await checkConnectionsUnderBurst(baseUrl, cell.path, probes.connections, options.connectionCap, checked)));
     }
   } finally {
     agent.destroy();
   }
   return { ok: problems.length === 0, checked, problems };
+}
+
+/**
+ * TechEmpower counts queries and rows: a row served from a cache or a batched
+ * `id = ANY(...)` is not a query of its own, and a query that reads nothing (LIMIT 0, a
+ * row fetched once and repeated) is not a row read.
+ */
+async function checkStatements(
+  worldStatements: () => Promise<StatementTotals>,
+  before: StatementTotals,
+  rowsServed: number,
+  checked: string[],
+): Promise<string[]> {
+  const after = await worldStatements();
+  const ran = after.calls - before.calls;
+  const read = after.rows - before.rows;
+  checked.push(`${rowsServed} rows came from at least ${rowsServed} queries on world reading at least ${rowsServed} rows (pg_stat_statements)`);
+  if (ran < rowsServed) return [`${rowsServed} rows were served but the database ran only ${ran} queries on world; each row must come from a query of its own`];
+  if (read < rowsServed) {
+    return [`${rowsServed} rows were served from ${ran} queries on world, but those queries read only ${read} rows; each row served must be a row read from the database`];
+  }
+  return [];
+}
+
+/** Twice the cap: enough requests to take every connection the app allows, and more if it opens them on demand. */
+const BURST_CONNECTIONS_PER_CAP = 2;
+/** Long enough for a pool that grows on demand to grow, short enough to run on every start of an app. */
+const BURST_DURATION_MS = 1000;
+/** About 40 samples over the burst; one pg_stat_activity count costs well under a millisecond. */
+const BURST_SAMPLE_INTERVAL_MS = 25;
+
+/** The worker rule proven rather than asserted: under concurrency the app holds at most its connection cap. */
+async function checkConnectionsUnderBurst(
+  baseUrl: string,
+  path: string,
+  connections: (intervalMs: number) => ConnectionSampler,
+  connectionCap: number,
+  checked: string[],
+): Promise<string[]> {
+  const concurrency = BURST_CONNECTIONS_PER_CAP * connectionCap;
+  const sampler = connections(BURST_SAMPLE_INTERVAL_MS);
+  // burst() never throws (failed requests are counted), so the sampler always stops here.
+  const outcome = await burst(baseUrl, path, concurrency, BURST_DURATION_MS);
+  const counts = await sampler.stop();
+  const during = `under ${concurrency} concurrent requests to ${path} for ${BURST_DURATION_MS / 1000} s`;
+  checked.push(`${during}: at most ${counts.peak} database connections, cap ${connectionCap} (pg_stat_activity, ${counts.samples} samples)`);
+  const problems = connectionCapProblems(counts, connectionCap, during);
+  if (outcome.ok === 0) problems.push(`${during} no request succeeded (${outcome.failures} failed: ${outcome.firstFailure ?? 'no answer'})`);
+  return problems;
 }

@@ -153,6 +153,7 @@ export function makeApp(name: string, o: Partial<AppDefinition> = {}): AppDefini
     env: {},
     concurrencyLimit: 'pool',
     packages: [name],
+    dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'json' },
     dir: `/nowhere/${name}`,
     requirementsPath: `/nowhere/${name}/requirements.txt`,
     ...o,

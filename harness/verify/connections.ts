@@ -1,0 +1,90 @@
+import pg from 'pg';
+import { BenchError } from '../errors.ts';
+
+/** Every connection the harness opens for its checks says so, so it is never counted as the app's. */
+export const PROBE_APPLICATION_NAME = 'crossover-bench-probe';
+
+/** Database connections seen over a sampled window. */
+export interface ConnectionCounts {
+  /** Most client connections to the benchmark database at any sample. */
+  peak: number;
+  mean: number;
+  samples: number;
+}
+
+/** A running sampler; `stop` ends it and returns what it saw. */
+export interface ConnectionSampler {
+  stop(): Promise<ConnectionCounts>;
+}
+
+/**
+ * Client backends of the benchmark database, without the harness's own connections: what
+ * the app under test holds (one app runs at a time, so everything else is idle).
+ */
+const COUNT_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
+  WHERE backend_type = 'client backend' AND datname = current_database()
+    AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM '${PROBE_APPLICATION_NAME}'`;
+
+export function summarizeCounts(samples: readonly number[]): ConnectionCounts {
+  if (samples.length === 0) return { peak: 0, mean: 0, samples: 0 };
+  return { peak: Math.max(...samples), mean: samples.reduce((a, b) => a + b, 0) / samples.length, samples: samples.length };
+}
+
+/**
+ * What a connection count above the cap means, or nothing when it holds. The cap is the
+ * worker rule's (workers x pool size): an app over it bought its throughput with connections
+ * the others were denied.
+ */
+export function connectionCapProblems(counts: ConnectionCounts, connectionCap: number, during: string): string[] {
+  if (counts.peak <= connectionCap) return [];
+  return [
+    `${during} the app held up to ${counts.peak} database connections (mean ${counts.mean.toFixed(1)} over ${counts.samples} samples of pg_stat_activity), ` +
+      `above the cap of ${connectionCap}; size its pool or threads from DB_POOL_SIZE/THREADS so that workers x pool <= the cap`,
+  ];
+}
+
+/**
+ * Counts the benchmark database's client connections every `intervalMs` over one
+ * connection of its own (excluded from the count) until `stop`. A failed sample makes
+ * `stop` reject: a count that was not taken must not read as a count within the cap.
+ */
+export function startConnectionSampler(url: string, intervalMs: number): ConnectionSampler {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: PROBE_APPLICATION_NAME });
+  const samples: number[] = [];
+  let failure: unknown;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const sampleOnce = async () => {
+    samples.push(Number(((await client.query(COUNT_SQL)).rows[0] as { n: number }).n));
+  };
+  const loop = async () => {
+    try {
+      await sampleOnce();
+    } catch (error) {
+      failure ??= error;
+      return;
+    }
+    if (!stopped) timer = setTimeout(() => (running = loop()), intervalMs);
+  };
+  const connected = client.connect();
+  let running: Promise<void> = connected.then(loop, (error: unknown) => {
+    failure ??= error;
+  });
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      // A window shorter than the connect: one sample still says what the app holds now.
+      if (samples.length === 0 && failure === undefined) await sampleOnce().catch((error: unknown) => (failure ??= error));
+      await client.end().catch(() => undefined);
+      if (failure !== undefined) {
+        throw new BenchError('DATABASE', `counting connections in pg_stat_activity failed: ${(failure as Error).message}`, {
+          cause: failure,
+          hint: 'the database must stay reachable during the run; check its log',
+        });
+      }
+      return summarizeCounts(samples);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionCounts } from '../../harness/verify/connections.ts';
+import { verifyCell, type DatabaseProbes, type StatementTotals } from '../../harness/verify/verify.ts';
+
+// A conformant /db on a local port; the database is faked through the probes.
+let server: http.Server;
+let baseUrl: string;
+let served = 0;
+
+beforeAll(async () => {
+  server = http.createServer((_req, res) => {
+    served++;
+    const body = JSON.stringify({ id: 1 + (served % 9000), randomNumber: 42 });
+    res.writeHead(200, { Server: 'test', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+/** Probes whose database ran `perRow` queries and read `rowsPerRow` rows for each response since the first reading. */
+function fakeProbes(perRow: { calls: number; rows: number }, peak: number): DatabaseProbes & { samplerIntervals: number[] } {
+  let readings = 0;
+  const samplerIntervals: number[] = [];
+  return {
+    samplerIntervals,
+    sleeping: async () => true,
+    worldStatements: async (): Promise<StatementTotals> => {
+      const n = readings++ === 0 ? 0 : served;
+      return { calls: n * perRow.calls, rows: n * perRow.rows };
+    },
+    connections: (intervalMs) => {
+      samplerIntervals.push(intervalMs);
+      return { stop: async (): Promise<ConnectionCounts> => ({ peak, mean: peak, samples: 10 }) };
+    },
+  };
+}
+
+describe('verifyCell', () => {
+  it('fails a db endpoint that served more rows than its queries read', async () => {
+    served = 0;
+    const result = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, fakeProbes({ calls: 1, rows: 0.5 }, 1), { connectionCap: 10 });
+    expect(result.problems).toEqual([
+      '10 rows were served from 10 queries on world, but those queries read only 5 rows; each row served must be a row read from the database',
+    ]);
+  });
+
+  it('fails an app above the connection cap under the burst, and names the counts', async () => {
+    served = 0;
+    const probes = fakeProbes({ calls: 1, rows: 1 }, 14);
+    const result = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, probes, { connectionCap: 10 });
+    expect(probes.samplerIntervals).toEqual([25]);
+    expect(result.ok).toBe(false);
+    expect(result.problems[0]).toMatch(/^under 20 concurrent requests to \/db for 1 s the app held up to 14 database connections \(mean 14\.0 over 10 samples/);
+  });
+
+  it('passes at the cap, and bursts only when it knows the cap', async () => {
+    served = 0;
+    const atCap = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, fakeProbes({ calls: 1, rows: 1 }, 10), { connectionCap: 10 });
+    expect(atCap.problems).toEqual([]);
+    expect(atCap.checked).toContain('under 20 concurrent requests to /db for 1 s: at most 10 database connections, cap 10 (pg_stat_activity, 10 samples)');
+    served = 0;
+    const probes = fakeProbes({ calls: 1, rows: 1 }, 99);
+    expect((await verifyCell(baseUrl, { kind: 'db', path: '/db' }, probes)).problems).toEqual([]);
+    expect(probes.samplerIntervals).toEqual([]);
+  });
+});
