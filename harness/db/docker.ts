@@ -3,7 +3,10 @@ import Docker from 'dockerode';
 import pg from 'pg';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError, errorLine } from '../errors.ts';
-import { containerCgroupPath, containerLabels, demuxDockerLogs, removeContainer, requireImage } from '../runtime/docker.ts';
+import { containerCgroupPath } from '../docker/cgroups.ts';
+import { containerLabels, removeContainer } from '../docker/client.ts';
+import { requireImage } from '../docker/images.ts';
+import { demuxDockerLogs } from '../docker/logs.ts';
 import { findFreePort, requireFreePort } from '../util/ports.ts';
 import type { Database } from './types.ts';
 

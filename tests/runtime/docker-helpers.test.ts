@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildError,
-  buildLogLines,
-  cgroupPathFromProc,
-  demuxDockerLogs,
-  exitFromStatusCode,
-  imageTag,
-  type BuildEvent,
-} from '../../harness/runtime/docker.ts';
+import { buildError, buildLogLines, type BuildEvent } from '../../harness/docker/build.ts';
+import { cgroupPathFromProc } from '../../harness/docker/cgroups.ts';
+import { exitFromStatusCode } from '../../harness/docker/client.ts';
+import { imageTag } from '../../harness/docker/images.ts';
+import { demuxDockerLogs } from '../../harness/docker/logs.ts';
 import { manylinuxPlatforms, pipDownloadArgs } from '../../harness/runtime/wheelhouse.ts';
 import { checkDatabasePort } from '../../harness/db/docker.ts';
 
