@@ -31,7 +31,7 @@ export interface DockerDatabaseOptions {
    * subset for the Debian image), so nothing here depends on which image it is.
    */
   image: string;
-  /** 127.0.0.1 port; below 32768 and never 5432 (DESIGN.md trap). Default: a free one. */
+  /** 127.0.0.1 port; below 32768 and never 5432 (docs/measured-facts.md#database-ports). Default: a free one. */
   port?: number | undefined;
   /** CPUs the server may use; empty for no pinning. */
   cpus: number[];
