@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx crossover` works straight after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, made by `npm run build`, which `npm ci` runs through `prepare`):
+// the harness and every child it starts run as plain JavaScript, with no TypeScript loader.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../harness/cli.ts');
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write(`error: the compiled CLI ${cli.pathname} is missing; run npm run build\n`);
+  // 3: infrastructure is missing (the CLI's own exit code for it).
+  process.exit(3);
+}
+await import(cli.href);

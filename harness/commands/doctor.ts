@@ -5,7 +5,8 @@ import { findPython } from '../python/discover.ts';
 import Docker from 'dockerode';
 import { findPgbench } from '../ceilings/pgbench.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from '../config/options.ts';
-import { dockerAvailable, imageId } from '../runtime/docker.ts';
+import { dockerAvailable } from '../docker/client.ts';
+import { imageId } from '../docker/images.ts';
 import { errorLine } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
 

@@ -3,7 +3,10 @@ import Docker from 'dockerode';
 import pg from 'pg';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError, errorLine } from '../errors.ts';
-import { containerCgroupPath, containerLabels, demuxDockerLogs, removeContainer, requireImage } from '../runtime/docker.ts';
+import { containerCgroupPath } from '../docker/cgroups.ts';
+import { containerLabels, removeContainer } from '../docker/client.ts';
+import { requireImage } from '../docker/images.ts';
+import { demuxDockerLogs } from '../docker/logs.ts';
 import { findFreePort, requireFreePort } from '../util/ports.ts';
 import type { Database } from './types.ts';
 import { watchBySelect, type HealthWatch } from './health.ts';
@@ -29,7 +32,7 @@ export interface DockerDatabaseOptions {
    * subset for the Debian image), so nothing here depends on which image it is.
    */
   image: string;
-  /** 127.0.0.1 port; below 32768 and never 5432 (DESIGN.md trap). Default: a free one. */
+  /** 127.0.0.1 port; below 32768 and never 5432 (docs/measured-facts.md#database-ports). Default: a free one. */
   port?: number | undefined;
   /** CPUs the server may use; empty for no pinning. */
   cpus: number[];

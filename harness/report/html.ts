@@ -2,7 +2,7 @@ import { analyze, type Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { buildTables, displayName, footnote, type Table } from './tables.ts';
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A palette readable on white and by most colour-blind readers (Okabe-Ito). */
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
@@ -41,7 +41,7 @@ export function crossoverSvg(results: Results, analysis: Analysis): string | und
   });
   const xTicks = x.latencies.map((ms) => `<text x="${px(ms)}" y="${H - pad.bottom + 18}" text-anchor="middle" font-size="11">${ms}</text>`);
   const legend = [...series.map((s) => ({ name: s.name, color: s.color, dash: '' })), ...(ceiling.length ? [{ name: 'database ceiling', color: '#777', dash: '6 4' }] : [])].map(
-    (s, i) => `<line x1="${W - pad.right + 12}" x2="${W - pad.right + 36}" y1="${pad.top + 10 + i * 18}" y2="${pad.top + 10 + i * 18}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="${W - pad.right + 42}" y="${pad.top + 14 + i * 18}" font-size="12">${escape(s.name)}</text>`,
+    (s, i) => `<line x1="${W - pad.right + 12}" x2="${W - pad.right + 36}" y1="${pad.top + 10 + i * 18}" y2="${pad.top + 10 + i * 18}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/><text x="${W - pad.right + 42}" y="${pad.top + 14 + i * 18}" font-size="12">${escapeHtml(s.name)}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" role="img" aria-label="requests per second against database latency">`,
@@ -58,23 +58,23 @@ export function crossoverSvg(results: Results, analysis: Analysis): string | und
 }
 
 function tableHtml(table: Table): string {
-  const head = table.head.map((h) => `<th>${escape(h)}</th>`).join('');
-  const rows = table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`).join('\n');
-  const notes = table.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('');
-  return `<h2>${escape(table.title)}</h2>\n<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${notes}`;
+  const head = table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const rows = table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('\n');
+  const notes = table.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<h2>${escapeHtml(table.title)}</h2>\n<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>${notes}`;
 }
 
 /** Pure: a self-contained HTML report (no scripts, no external assets). */
 export function htmlReport(results: Results): string {
   const svg = crossoverSvg(results, analyze(results));
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>crossover-bench ${escape(results.runId)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>crossover-bench ${escapeHtml(results.runId)}</title>
 <style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}td{text-align:right}.note{color:#555;font-size:12px;margin:.2em 0}</style>
 </head><body>
-<h1>crossover-bench results: ${escape(results.runId)}</h1>
+<h1>crossover-bench results: ${escapeHtml(results.runId)}</h1>
 ${svg ? `<h2>Throughput against database latency</h2>\n${svg}` : ''}
 ${buildTables(results).map(tableHtml).join('\n')}
-<hr><ul>${footnote(results).map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
+<hr><ul>${footnote(results).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
 </body></html>
 `;
 }

@@ -25,5 +25,5 @@ function csvField(text: string): string {
 }
 
 export function renderCsv(head: string[], rows: (string | number)[][]): string {
-  return [head, ...rows].map((r) => r.map((v) => csvField(String(v))).join(',')).join('\n') + '\n';
+  return `${[head, ...rows].map((r) => r.map((v) => csvField(String(v))).join(',')).join('\n')}\n`;
 }

@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
 
-/** tsx's loader by absolute URL, so children work whatever the current directory is. */
-const TSX_LOADER = import.meta.resolve('tsx');
+/**
+ * Whether the harness runs as compiled JavaScript (dist/, what `npx crossover` runs) rather
+ * than as TypeScript through a loader (vitest, tsx). Compiled, every child is plain `node` on
+ * its compiled sibling, so the process that measures carries no esbuild or loader hooks.
+ */
+const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export interface NodeChildOptions {
-  /** Absolute path of a .ts entry point. */
+  /** Absolute path of a .ts entry point; run as its compiled .js sibling when the harness is compiled. */
   script: string;
   args: string[];
   /** CPUs the child is pinned to with taskset (when pin is true). */
@@ -20,13 +25,45 @@ export interface NodeChildOptions {
   onMeasureStart?: (() => void) | undefined;
 }
 
-function spawnChild(o: NodeChildOptions): ResultPromise<{ reject: false; timeout: number }> {
-  const nodeArgs = ['--import', TSX_LOADER, o.script, ...o.args];
-  const [file, args] = o.pin ? ['taskset', ['-c', o.cpus.join(','), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  return execa(file, args as string[], { reject: false, timeout: o.timeoutS * 1000 });
+/** How a Node child is started: as compiled JavaScript, or as TypeScript through tsx. */
+export interface NodeChildMode {
+  compiled: boolean;
+  /** The node binary (process.execPath). */
+  nodePath: string;
+  /** tsx's loader, by absolute URL so children work whatever the current directory is; asked only for TypeScript. */
+  tsxLoader: () => string;
 }
 
-/** Runs a TypeScript child pinned to its CPUs and returns its stdout; fails with its stderr. */
+/** The running harness's own mode. */
+export const CURRENT_MODE: NodeChildMode = {
+  compiled: RUNNING_COMPILED,
+  nodePath: process.execPath,
+  tsxLoader: () => import.meta.resolve('tsx'),
+};
+
+/** The compiled sibling of a .ts entry point (dist/load/x.ts -> dist/load/x.js). */
+export function compiledScript(script: string): string {
+  return script.endsWith('.ts') ? `${script.slice(0, -'.ts'.length)}.js` : script;
+}
+
+/**
+ * The file and argv that start a child: plain `node script.js args` when compiled,
+ * `node --import tsx script.ts args` otherwise; behind `taskset -c` when pinned.
+ */
+export function nodeChildArgv(o: Pick<NodeChildOptions, 'script' | 'args' | 'cpus' | 'pin'>, mode: NodeChildMode): { file: string; args: string[] } {
+  const nodeArgs = mode.compiled ? [compiledScript(o.script), ...o.args] : ['--import', mode.tsxLoader(), o.script, ...o.args];
+  return o.pin ? { file: 'taskset', args: ['-c', o.cpus.join(','), mode.nodePath, ...nodeArgs] } : { file: mode.nodePath, args: nodeArgs };
+}
+
+function spawnChild(o: NodeChildOptions): ResultPromise<{ reject: false; timeout: number }> {
+  if (CURRENT_MODE.compiled && !existsSync(compiledScript(o.script))) {
+    throw new BenchError('LOADGEN', `${o.what}: the compiled child ${compiledScript(o.script)} is missing`, { hint: 'run npm run build' });
+  }
+  const { file, args } = nodeChildArgv(o, CURRENT_MODE);
+  return execa(file, args, { reject: false, timeout: o.timeoutS * 1000 });
+}
+
+/** Runs a Node child pinned to its CPUs and returns its stdout; fails with its stderr. */
 export async function runNodeChild(o: NodeChildOptions): Promise<string> {
   const child = spawnChild(o);
   const unregister = onCleanup(o.what, async () => {
@@ -46,7 +83,7 @@ export async function runNodeChild(o: NodeChildOptions): Promise<string> {
   return String(done.stdout);
 }
 
-/** Starts a long-lived TypeScript child (a server) that prints its port first; returns port and stop. */
+/** Starts a long-lived Node child (a server) that prints its port first; returns port and stop. */
 export async function startNodeServer(o: Omit<NodeChildOptions, 'onMeasureStart'>): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = spawnChild(o);
   const stop = async () => {

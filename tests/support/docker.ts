@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { dockerAvailable } from '../../harness/runtime/docker.ts';
+import { dockerAvailable } from '../../harness/docker/client.ts';
 
 /** Docker tests need a daemon and the offline base image (.ci/docker-setup.sh makes both). */
 export const TEST_BASE_IMAGE = process.env.CROSSOVER_TEST_BASE_IMAGE ?? 'crossover-base:trixie';

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDockerDatabase } from '../../harness/db/docker.ts';
-import { removeLeftoverContainers } from '../../harness/runtime/docker.ts';
+import { removeLeftoverContainers } from '../../harness/docker/client.ts';
 import { dockerTestGate } from '../support/docker.ts';
 
 // Real Docker: PostgreSQL from the offline image (.ci/docker-setup.sh builds it). On CI the

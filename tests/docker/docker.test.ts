@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildError,
-  buildLogLines,
-  cgroupPathFromProc,
-  demuxDockerLogs,
-  exitFromStatusCode,
-  imageTag,
-  type BuildEvent,
-} from '../../harness/runtime/docker.ts';
-import { manylinuxPlatforms, pipDownloadArgs } from '../../harness/runtime/wheelhouse.ts';
-import { checkDatabasePort } from '../../harness/db/docker.ts';
+import { buildError, buildLogLines, type BuildEvent } from '../../harness/docker/build.ts';
+import { cgroupPathFromProc } from '../../harness/docker/cgroups.ts';
+import { exitFromStatusCode } from '../../harness/docker/client.ts';
+import { imageTag, pickImage } from '../../harness/docker/images.ts';
+import type Docker from 'dockerode';
+import { demuxDockerLogs } from '../../harness/docker/logs.ts';
 
 /** One frame of Docker's multiplexed log stream. */
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -46,12 +41,14 @@ describe('build stream', () => {
   });
 });
 
+
 describe('container logs', () => {
   it('demultiplexes stdout and stderr frames in order', () => {
     const logs = demuxDockerLogs(Buffer.concat([frame(1, 'out 1\n'), frame(2, 'err 1\n'), frame(1, 'out 2\n')]));
     expect(logs).toEqual({ stdout: 'out 1\nout 2\n', stderr: 'err 1\n', combined: 'out 1\nerr 1\nout 2\n' });
   });
 });
+
 
 describe('cgroup path', () => {
   const id = 'e639e25ca47ea738e156d4d6dd63443e139e8e6a3d913e0670421641ed5dc4b5';
@@ -76,25 +73,25 @@ describe('small pure helpers', () => {
     expect(exitFromStatusCode(0)).toEqual({ code: 0, signal: null });
     expect(exitFromStatusCode(null)).toEqual({ code: null, signal: null });
   });
-  it('refuses database ports in the ephemeral range and 5432', () => {
-    expect(() => checkDatabasePort(5432)).toThrow(/not 5432/);
-    expect(() => checkDatabasePort(40000)).toThrow(/between 1025 and 32767/);
-    expect(() => checkDatabasePort(25432)).not.toThrow();
-  });
 });
 
-describe('wheelhouse flags', () => {
-  it('lists every manylinux tag up to the image glibc, legacy aliases included', () => {
-    const platforms = manylinuxPlatforms({ glibcVersion: '2.41', machine: 'x86_64' });
-    expect(platforms[0]).toBe('manylinux_2_41_x86_64');
-    expect(platforms).toContain('manylinux_2_5_x86_64');
-    expect(platforms).not.toContain('manylinux_2_42_x86_64');
-    expect(platforms.slice(-3)).toEqual(['manylinux2014_x86_64', 'manylinux2010_x86_64', 'manylinux1_x86_64']);
-    expect(manylinuxPlatforms({ glibcVersion: '2.36', machine: 'aarch64' }).slice(-1)).toEqual(['manylinux2014_aarch64']);
+describe('pickImage', () => {
+  /** A daemon that has exactly `present`; other images answer 404 as dockerd does. */
+  function fakeDocker(present: string[]): Docker {
+    const getImage = (name: string) => ({
+      inspect: async () => {
+        if (present.includes(name)) return { Id: `sha256:${name}` };
+        throw Object.assign(new Error(`no such image: ${name}`), { statusCode: 404 });
+      },
+    });
+    return { getImage } as unknown as Docker;
+  }
+  it('takes the image asked for without asking the daemon', async () => {
+    expect(await pickImage('mine:1', 'postgres:18', 'crossover-postgres:trixie', fakeDocker([]))).toBe('mine:1');
   });
-  it('asks pip for the image Python, not the host one', () => {
-    const args = pipDownloadArgs('/r.txt', { pythonVersion: '3.13.5', glibcVersion: '2.17', machine: 'x86_64' }, '/d');
-    expect(args.join(' ')).toContain('--only-binary=:all: --implementation cp --python-version 3.13 --abi cp313 --abi abi3 --abi none');
-    expect(args.slice(-4)).toEqual(['-r', '/r.txt', '-d', '/d']);
+  it('prefers the registry default, then the offline image, then nothing', async () => {
+    expect(await pickImage(undefined, 'postgres:18', 'offline', fakeDocker(['postgres:18', 'offline']))).toBe('postgres:18');
+    expect(await pickImage(undefined, 'postgres:18', 'offline', fakeDocker(['offline']))).toBe('offline');
+    expect(await pickImage(undefined, 'postgres:18', 'offline', fakeDocker([]))).toBeUndefined();
   });
 });
