@@ -1,4 +1,5 @@
-import type { Cell, Measurement, Results } from '../../harness/results/schema.ts';
+import type { DataAccess } from '../../harness/results/analysis-schema.ts';
+import { RESULTS_SCHEMA_VERSION, type AppRecord, type Ceiling, type Cell, type Measurement, type Results } from '../../harness/results/schema.ts';
 
 export function makeMeasurement(o: Partial<Measurement> = {}): Measurement {
   return {
@@ -57,22 +58,41 @@ export function makeCell(o: {
   };
 }
 
-export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
-  const settings = { workers: 1, threads: 10, poolSize: 10, connectionCap: 10, concurrencyLimit: 10 };
-  const app = (displayName: string, server: string, model: 'sync' | 'async') => ({
+/** An app record with the default worker rule (1 worker, cap 10). */
+export function makeApp(displayName: string, o: { server?: string; model?: 'sync' | 'async'; concurrencyLimit?: number; dataAccess?: DataAccess } = {}): AppRecord {
+  return {
     displayName,
-    server,
-    model,
-    settings,
+    server: o.server ?? 'uvicorn',
+    model: o.model ?? 'async',
+    settings: { workers: 1, threads: 10, poolSize: 10, connectionCap: 10, concurrencyLimit: o.concurrencyLimit ?? 10 },
     command: [],
     pythonVersion: '3.13.0',
     keyPackages: {},
     packages: {},
     prepareS: 0,
     cached: true,
-  });
+    ...(o.dataAccess ? { dataAccess: o.dataAccess } : {}),
+  };
+}
+
+/** A database ceiling at c64 (`protocol` left absent, as in version 1 files, unless given). */
+export function makeDbCeiling(o: { scenario: string; rps: number; dbLatencyMs?: number; protocol?: Ceiling['protocol']; latencyMeanMs?: number }): Ceiling {
   return {
-    schemaVersion: 1,
+    kind: 'database',
+    scenario: o.scenario,
+    connections: 64,
+    rps: o.rps,
+    note: 'pgbench',
+    ...(o.dbLatencyMs === undefined ? {} : { dbLatencyMs: o.dbLatencyMs }),
+    ...(o.protocol ? { protocol: o.protocol } : {}),
+    ...(o.latencyMeanMs === undefined ? {} : { latencyMeanMs: o.latencyMeanMs }),
+  };
+}
+
+export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
+  const app = (displayName: string, server: string, model: 'sync' | 'async') => makeApp(displayName, { server, model });
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'crossover-bench', version: '0.1.0' },
     runId: 'test-run',
     status: 'complete',
