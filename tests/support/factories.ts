@@ -128,3 +128,46 @@ export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
     ...o,
   };
 }
+
+/** Effective latency pgbench measured for each requested one (pg_sleep's ~2.1 ms floor at 1 and 2 ms). */
+export const EFFECTIVE: Record<number, number> = { 0: 0.4, 1: 2.1, 2: 2.2, 5: 5.2, 10: 10.3, 20: 20.3 };
+
+/**
+ * A sweep of two apps: FastAPI (raw asyncpg, prepared, 5,000 req/s on /db) and Django
+ * (ORM, simple protocol, 1,500 req/s on /db), with the pool binding from C / X on.
+ */
+export function sweepResults(o: { withLatency?: boolean; frameworks?: string[] } = {}): Results {
+  const withLatency = o.withLatency ?? true;
+  const slow = (framework: string, ownRps: number) =>
+    Object.entries(EFFECTIVE).map(([ms, eff]) => {
+      const bound = 10 / (eff / 1000);
+      const rps = Math.min(ownRps, bound) * 0.97;
+      return makeCell({ framework, scenario: 'slow-db', dbLatencyMs: Number(ms), rps: [rps * 0.99, rps, rps * 1.01], appCpu: rps / ownRps, dbCpu: 0.2, loadgenCpu: 0.1 });
+    });
+  const cells = [
+    makeCell({ framework: 'fastapi', scenario: 'db', rps: [5000], appCpu: 0.98, dbCpu: 0.4, loadgenCpu: 0.2 }),
+    makeCell({ framework: 'django', scenario: 'db', rps: [1500], appCpu: 0.99, dbCpu: 0.2, loadgenCpu: 0.1 }),
+    makeCell({ framework: 'fastapi', scenario: 'queries', rps: [900], appCpu: 0.92, dbCpu: 0.6, loadgenCpu: 0.1 }),
+    makeCell({ framework: 'django', scenario: 'queries', rps: [400], appCpu: 0.97, dbCpu: 0.4, loadgenCpu: 0.1 }),
+    ...slow('fastapi', 5000),
+    ...slow('django', 1500),
+  ].filter((c) => !o.frameworks || o.frameworks.includes(c.framework));
+  const base = makeResults(cells);
+  return {
+    ...base,
+    config: { ...base.config, frameworks: o.frameworks ?? ['django', 'fastapi'], scenarios: ['db', 'queries', 'slow-db'] },
+    apps: {
+      django: makeApp('Django', { server: 'gunicorn-gthread', model: 'sync', dataAccess: { kind: 'orm', driver: 'psycopg', protocol: 'simple', serializer: 'json (stdlib)' } }),
+      fastapi: makeApp('FastAPI', { dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'pydantic-core' } }),
+    },
+    ceilings: [
+      { kind: 'loadgen', connections: 64, rps: 40_000, cpuMeanUtil: 0.98, note: 'trivial server' },
+      makeDbCeiling({ scenario: 'db', rps: 12_000, protocol: 'prepared' }),
+      makeDbCeiling({ scenario: 'db', rps: 9_000, protocol: 'simple' }),
+      makeDbCeiling({ scenario: 'queries', rps: 1_000, protocol: 'prepared' }),
+      ...Object.entries(EFFECTIVE).map(([ms, eff]) =>
+        makeDbCeiling({ scenario: 'slow-db', dbLatencyMs: Number(ms), rps: 10 / (eff / 1000), protocol: 'prepared', ...(withLatency ? { latencyMeanMs: eff } : {}) }),
+      ),
+    ],
+  };
+}
