@@ -62,24 +62,26 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
   const little = bounds.little;
   const littleShare = little ? throughput / little.rps : undefined;
   const dbShare = bounds.dbCeilingRps ? throughput / bounds.dbCeilingRps : undefined;
-  if (little && littleShare !== undefined) evidence.push(`${pct(littleShare)} of the ${rps(little.rps)} Little's-law bound (${describeLittleBound(little)})`);
+  const littleText = little && littleShare !== undefined ? `${pct(littleShare)} of the Little's-law bound: ${describeLittleBound(little)}` : undefined;
+  if (littleText) evidence.push(littleText);
   if (dbShare !== undefined) evidence.push(`${pct(dbShare)} of the ${rps(bounds.dbCeilingRps!)} database ceiling`);
   const loadgenShare = bounds.loadgenCeilingRps ? throughput / bounds.loadgenCeilingRps : undefined;
-  if (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND) evidence.push(`${pct(loadgenShare)} of the ${rps(bounds.loadgenCeilingRps!)} load generator ceiling`);
+  const loadgenText = loadgenShare !== undefined ? `${pct(loadgenShare)} of the ${rps(bounds.loadgenCeilingRps!)} load generator ceiling` : undefined;
+  if (loadgenText && loadgenShare! >= NEAR_BOUND) evidence.push(loadgenText);
 
   const limits: Limit[] = [];
   const loadgen = cell.loadgenCpu ?? 0;
   const app = cell.appCpu ?? 0;
   const sharedBusy = bounds.sharedLoadgenDbCore ? loadgen + (cell.dbCpu ?? 0) : 0;
   if (loadgen >= LOADGEN_SATURATED) limits.push({ label: 'load generator', reason: `loadgen CPU ${pct(loadgen)} >= ${pct(LOADGEN_SATURATED)}` });
-  else if (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND) limits.push({ label: 'load generator', reason: `${pct(loadgenShare)} of its ceiling >= ${pct(NEAR_BOUND)}` });
+  else if (loadgenText && loadgenShare! >= NEAR_BOUND) limits.push({ label: 'load generator', reason: `${loadgenText} >= ${pct(NEAR_BOUND)}` });
   else if (sharedBusy >= SHARED_CORE_SATURATED && app < APP_SATURATED) {
     evidence.push(`shared loadgen/db core ${pct(sharedBusy)} busy`);
     limits.push({ label: 'load generator', reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}` });
   }
   if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED) limits.push({ label: 'framework', reason: `app CPU ${pct(cell.appCpu)} >= ${pct(APP_SATURATED)}` });
-  if (little && littleShare !== undefined && littleShare >= NEAR_BOUND) {
-    limits.push({ label: little.limitedBy === 'connection cap' ? 'connection pool' : 'concurrency limit', reason: `${pct(littleShare)} of ${describeLittleBound(little)}` });
+  if (little && littleText && littleShare! >= NEAR_BOUND) {
+    limits.push({ label: little.limitedBy === 'connection cap' ? 'connection pool' : 'concurrency limit', reason: littleText });
   }
   // A ceiling within reach of the Little bound measured the pool, not the database.
   const ceilingIsPool = little !== undefined && bounds.dbCeilingRps !== undefined && bounds.dbCeilingRps >= NEAR_BOUND * little.rps;

@@ -2,7 +2,7 @@ import type { Bottleneck, CrossoverAnalysis, FrameworkCrossover } from '../resul
 import type { Results } from '../results/schema.ts';
 import type { AnalyzedCell } from './types.ts';
 import { appProtocol, latencyFor } from './bounds.ts';
-import { predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
+import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
 
 /** Frameworks within 10% of each other are, for a reader, equally fast (issue brief; TechEmpower's rounds show run-to-run spread of a few %). */
 export const CONVERGED_SPREAD = 0.1;
@@ -67,7 +67,7 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
   const app = results.apps[framework];
   const db = cells.find((c) => c.framework === framework && c.kind === 'db' && c.connections === connections && c.status === 'ok' && c.rps.median > 0);
   let prediction: FrameworkCrossover['prediction'];
-  let model: { ownRps: number; customers: number; poolConnections: number } | undefined;
+  let model: CurveModel | undefined;
   if (db && app) {
     const s = app.settings;
     const c = Math.min(connections, s.concurrencyLimit, s.connectionCap);
@@ -75,7 +75,7 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
     const predictedIndex = stepIndex(effective, predictedMs);
     const measuredIndex = crossoverMs === undefined ? latencies.length : latencies.indexOf(crossoverMs);
     prediction = { dbCellRps: db.rps.median, connections: c, predictedMs, predictedStepMs: latencies[predictedIndex], disagrees: stepsDisagree(predictedIndex, measuredIndex) };
-    model = { ownRps: db.rps.median, customers: connections, poolConnections: Math.min(s.concurrencyLimit, s.connectionCap) };
+    model = { ownRps: db.rps.median, customers: connections, poolConnections: Math.min(s.concurrencyLimit, s.connectionCap), model: app.model };
     if (!db.attribution?.labels.includes('framework')) {
       notes.push(`${framework}: its db cell was not app-bound (${db.attribution?.labels.join(' + ') ?? 'no attribution'}), so ${Math.round(db.rps.median)} req/s understates its own throughput and the prediction errs early.`);
     }

@@ -30,27 +30,39 @@ export function stepsDisagree(predictedIndex: number, measuredIndex: number): bo
 export interface CurveModel {
   /** X: the framework's own requests/s on its db cell (one query per request). */
   ownRps: number;
-  /** Requests in flight: the load generator's connections (a closed loop, no think time). */
+  /** The load generator's connections: requests in flight (a closed loop, no think time). */
   customers: number;
   /** C: connections the app can hold at once, min(app concurrency limit, connection cap). */
   poolConnections: number;
+  /**
+   * `sync`: a thread per request holds its connection for the whole request (gunicorn
+   * gthread, one persistent connection per thread); `async`: an event loop serves every
+   * request and holds a pool connection only around the query.
+   */
+  model: 'sync' | 'async';
 }
 
 /**
- * The closed network of docs/analysis.md: a queue for the app's CPU with demand 1 / X
- * (the app's work for one request with one query, as its db cell measured), then a pool
- * of C connections, each held for the effective database latency.
+ * The closed networks of docs/analysis.md. Both have a queue for the app's CPU with
+ * demand 1 / X (the app's work for one request with one query, as its db cell measured).
+ * - async: all `customers` requests circulate; the pool is a station of C servers, each
+ *   held for the effective database latency.
+ * - sync: only C requests are inside the app at once (the rest wait in the listen
+ *   backlog, costing nothing), and each holds its connection throughout, so the database
+ *   is a plain delay of the effective latency for C circulating requests.
  */
-export function curveStations(model: CurveModel, effectiveMs: number): Station[] {
-  return [
-    { kind: 'queue', name: 'app CPU', demandS: 1 / model.ownRps },
-    { kind: 'multi', name: 'connection pool', demandS: effectiveMs / 1000, servers: model.poolConnections },
-  ];
+export function curveNetwork(model: CurveModel, effectiveMs: number): { stations: Station[]; customers: number } {
+  const app: Station = { kind: 'queue', name: 'app CPU', demandS: 1 / model.ownRps };
+  if (model.model === 'sync') {
+    return { customers: Math.min(model.customers, model.poolConnections), stations: [app, { kind: 'delay', name: 'database', demandS: effectiveMs / 1000 }] };
+  }
+  return { customers: model.customers, stations: [app, { kind: 'multi', name: 'connection pool', demandS: effectiveMs / 1000, servers: model.poolConnections }] };
 }
 
 /** Pure: predicted requests/s at one effective latency, by exact MVA. */
 export function predictedRps(model: CurveModel, effectiveMs: number): number {
-  return mva(curveStations(model, effectiveMs), model.customers).throughputPerS;
+  const { stations, customers } = curveNetwork(model, effectiveMs);
+  return mva(stations, customers).throughputPerS;
 }
 
 /** measured / predicted - 1; undefined without both. */

@@ -52,7 +52,7 @@ describe('attribute: one limit', () => {
     expect(bound.rps).toBeCloseTo(4761.9, 1);
     const a = attribute(makeCell({ rps: 4600, appCpu: 0.5 }), { little: bound, sharedLoadgenDbCore: false });
     expect(a.labels).toEqual(['connection pool']);
-    expect(a.limits[0]!.reason).toBe('97% of 10 connections x 2.1 ms = 4,762 req/s');
+    expect(a.limits[0]!.reason).toBe("97% of the Little's-law bound: 10 connections x 2.1 ms = 4,762 req/s");
   });
 
   it('says concurrency limit when app threads or load generator connections, fewer than the cap, set the bound', () => {
