@@ -5,8 +5,8 @@ import type { Ceiling, Results } from '../results/schema.ts';
  * A setting whose effective latency is more than 20% off the requested one is flagged. At
  * 20% the Little's-law bound computed from the requested latency would be off by
  * 1 - 1/1.2 = 17%, beyond NEAR_BOUND's 15% tolerance, so a label read against it could
- * be wrong; below it the query's own time and the timer's slack stay inside that tolerance
- * (10 ms requested read about 10.3 ms here, while 1 ms requested read 2.1 ms).
+ * be wrong; below it the query's own time and the timer's slack stay inside that tolerance.
+ * pg_sleep's floor of about 2.1 ms on a 2-core VM made `1 ms` read 2.1 (110% off).
  */
 export const EFFECTIVE_LATENCY_TOLERANCE = 0.2;
 

@@ -4,7 +4,7 @@ import type { AnalyzedCell } from './types.ts';
 import { appProtocol, latencyFor } from './bounds.ts';
 import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
 
-/** Frameworks within 10% of each other are, for a reader, equally fast (issue brief; TechEmpower's rounds show run-to-run spread of a few %). */
+/** Frameworks within 10% of each other are, for a reader, equally fast (TechEmpower's rounds show run-to-run spread of a few %). */
 export const CONVERGED_SPREAD = 0.1;
 
 export interface SweepPoint {

@@ -31,7 +31,7 @@ describe('analyze: effective latency and the pool', () => {
     expect(c.littleBoundRps).toBeCloseTo(4761.9, 1);
     // At the knee: 92% app CPU and 97% of the bound.
     expect(c.attribution?.labels).toEqual(['framework', 'connection pool']);
-    expect(c.attribution?.limits[1]!.reason).toBe("97% of the Little's-law bound: 10 connections x 2.1 ms = 4,762 req/s");
+    expect(c.attribution?.limits[1]?.reason).toBe("97% of the Little's-law bound: 10 connections x 2.1 ms = 4,762 req/s");
     expect(cell('fastapi/slow-db/c64/5ms').attribution?.labels).toEqual(['connection pool']);
     expect(c.notes).toContain('the database held each request 2.1 ms, not the 1 ms requested');
     expect(c.shareOfLittleBound).toBeCloseTo(0.97, 9);
