@@ -1,60 +1,59 @@
-import type { Results } from '../results/schema.ts';
-import { attribute, littleBoundRps, type Attribution } from './attribution.ts';
-import { frameworkCrossoverMs, overallCrossoverMs, relativeSpread } from './crossover.ts';
-import { columnKey, summarizeCell, type CellSummary } from './summary.ts';
+import { BenchError } from '../errors.ts';
+import { AnalysisSchema, type AnalysisRecord } from '../results/analysis-schema.ts';
+import type { Cell, Results } from '../results/schema.ts';
+import { formatZodError } from '../zod-format.ts';
+import { attribute, littleBound } from './attribution.ts';
+import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, pickDbCeiling } from './bounds.ts';
+import { buildCrossover } from './crossover.ts';
+import { columnKey, summarizeCell } from './summary.ts';
+import type { Analysis, AnalyzedCell } from './types.ts';
 
-export interface AnalyzedCell extends CellSummary {
-  attribution?: Attribution | undefined;
-  dbCeilingRps?: number | undefined;
-  littleBoundRps?: number | undefined;
-  /** This cell's rps / the fastest framework's in the same column. */
-  shareOfFastest?: number | undefined;
-  shareOfDbCeiling?: number | undefined;
-}
+export type { Analysis, AnalyzedCell } from './types.ts';
 
-export interface Crossover {
-  /** Per framework: smallest swept latency from which it is database- or concurrency-bound (undefined: never in the sweep). */
-  perFramework: { framework: string; crossoverMs?: number | undefined }[];
-  /** Smallest latency from which all frameworks lie within 10% of each other. */
-  overallMs?: number | undefined;
-  /** Latency -> spread between the fastest and slowest framework there. */
-  spreadByLatency: { dbLatencyMs: number; spread: number }[];
-  latencies: number[];
-}
-
-export interface Analysis {
-  cells: AnalyzedCell[];
-  crossover?: Crossover | undefined;
-  loadgenCeilingRps?: number | undefined;
-}
-
-/** Pure: summaries, bounds, attribution, shares and the crossover, all from results.json. */
-export function analyze(results: Results): Analysis {
+/** Bounds and attribution of one measured cell, judged against the ceilings of its own protocol. */
+function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCell {
+  const s = summarizeCell(cell);
+  const notes: string[] = [];
+  if (s.status !== 'ok') return { ...s, notes };
+  const app = results.apps[cell.framework];
   // The lowest load generator ceiling at the cell's connection count: the conservative bound.
-  const loadgenCeiling = (connections: number) => {
-    const values = results.ceilings.filter((c) => c.kind === 'loadgen' && c.connections === connections).map((c) => c.rps);
-    return values.length ? Math.min(...values) : undefined;
+  const loadgen = results.ceilings.filter((c) => c.kind === 'loadgen' && c.connections === cell.connections).sort((a, b) => a.rps - b.rps)[0];
+  const choice = pickDbCeiling(results.ceilings, cell, appProtocol(results, cell.framework));
+  if (choice.note) notes.push(choice.note);
+  const db = choice.ceiling;
+  let effectiveDbLatencyMs: number | undefined;
+  if (cell.kind === 'slow-db' && cell.dbLatencyMs !== undefined) {
+    const eff = effectiveLatency(cell.dbLatencyMs, db, ceilingClients(results, cell.connections));
+    effectiveDbLatencyMs = eff.effectiveMs;
+    if (eff.source === 'requested') notes.push(`no database ceiling at ${cell.dbLatencyMs} ms: the bound uses the requested latency`);
+    if (eff.flagged) notes.push(`the database held each request ${eff.effectiveMs.toFixed(1)} ms, not the ${cell.dbLatencyMs} ms requested`);
+  }
+  const little =
+    app && effectiveDbLatencyMs !== undefined ? littleBound(cell.connections, app.settings.concurrencyLimit, app.settings.connectionCap, effectiveDbLatencyMs) : undefined;
+  const attribution = attribute(s, { dbCeilingRps: db?.rps, little, loadgenCeilingRps: loadgen?.rps, sharedLoadgenDbCore: shared });
+  const share = (bound: number | undefined) => (bound ? s.rps.median / bound : undefined);
+  return {
+    ...s,
+    rpsMedian: s.rps.median,
+    effectiveDbLatencyMs,
+    attribution,
+    dbCeilingRps: db?.rps,
+    littleBoundRps: little?.rps,
+    shareOfDbCeiling: share(db?.rps),
+    shareOfLittleBound: share(little?.rps),
+    judgedAgainst: {
+      dbCeiling: db ? { id: ceilingId(db), rps: db.rps, protocol: ceilingProtocol(db), latencyMeanMs: db.latencyMeanMs } : undefined,
+      loadgenCeiling: loadgen ? { id: ceilingId(loadgen), rps: loadgen.rps } : undefined,
+      littleBound: little,
+    },
+    notes,
   };
+}
+
+/** Pure: summaries, bounds, attribution, shares, the crossover and its prediction, all from results.json. */
+export function analyze(results: Results): Analysis {
   const shared = results.cpuLayout.shared && results.cpuLayout.loadgenCpus.some((c) => results.cpuLayout.dbCpus.includes(c));
-  const cells: AnalyzedCell[] = results.cells.map((cell) => {
-    const s = summarizeCell(cell);
-    if (s.status !== 'ok') return s;
-    const app = results.apps[cell.framework];
-    const dbCeiling = results.ceilings.find(
-      (c) => c.kind === 'database' && c.scenario === cell.scenario && c.connections === cell.connections && c.dbLatencyMs === cell.dbLatencyMs,
-    )?.rps;
-    const little =
-      cell.kind === 'slow-db' && app && cell.dbLatencyMs !== undefined
-        ? littleBoundRps(cell.connections, app.settings.concurrencyLimit, app.settings.connectionCap, cell.dbLatencyMs)
-        : undefined;
-    return {
-      ...s,
-      dbCeilingRps: dbCeiling,
-      littleBoundRps: little,
-      shareOfDbCeiling: dbCeiling ? s.rps.median / dbCeiling : undefined,
-      attribution: attribute(s, { dbCeilingRps: dbCeiling, littleBoundRps: little, loadgenCeilingRps: loadgenCeiling(cell.connections), sharedLoadgenDbCore: shared }),
-    };
-  });
+  const cells = results.cells.map((cell) => analyzeCell(results, cell, shared));
   // Share of the fastest framework per column, among cells not limited by the load generator.
   const best = new Map<string, number>();
   for (const c of cells) {
@@ -67,32 +66,15 @@ export function analyze(results: Results): Analysis {
     if (c.status === 'ok' && top) c.shareOfFastest = c.rps.median / top;
   }
   const loadgen = results.ceilings.filter((c) => c.kind === 'loadgen').map((c) => c.rps);
-  return { cells, crossover: crossover(results, cells), loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined };
+  return { cells, crossover: buildCrossover(results, cells), loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined, notes: [] };
 }
 
-function crossover(results: Results, cells: AnalyzedCell[]): Crossover | undefined {
-  const sweep = cells.filter((c) => c.kind === 'slow-db' && c.status === 'ok' && c.dbLatencyMs !== undefined);
-  const latencies = [...new Set(sweep.map((c) => c.dbLatencyMs!))].sort((a, b) => a - b);
-  if (latencies.length < 2) return undefined;
-  // One connection count: the first the run used (full sweeps several; the crossover is per count).
-  const connections = results.config.connections[0]!;
-  const at = sweep.filter((c) => c.connections === connections);
-  const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
-  const perFramework = frameworks.map((framework) => ({
-    framework,
-    crossoverMs: frameworkCrossoverMs(
-      at.filter((c) => c.framework === framework).map((c) => ({ dbLatencyMs: c.dbLatencyMs!, rps: c.rps.median, label: c.attribution?.label ?? 'undetermined' })),
-    ),
-  }));
-  const byLatency = new Map<number, number[]>();
-  for (const latency of latencies) {
-    const values = frameworks.map((f) => at.find((c) => c.framework === f && c.dbLatencyMs === latency)?.rps.median);
-    if (values.every((v): v is number => v !== undefined)) byLatency.set(latency, values);
-  }
-  return {
-    perFramework,
-    overallMs: frameworks.length > 1 ? overallCrossoverMs(byLatency) : undefined,
-    spreadByLatency: [...byLatency].map(([dbLatencyMs, values]) => ({ dbLatencyMs, spread: relativeSpread(values) })),
-    latencies,
-  };
+/**
+ * Pure: the analysis as results.json stores it (AnalysisSchema; the summaries, which
+ * results.cells already hold, are left out).
+ */
+export function analysisRecord(analysis: Analysis): AnalysisRecord {
+  const parsed = AnalysisSchema.safeParse(analysis);
+  if (!parsed.success) throw new BenchError('RESULTS', `the analysis fails its own schema (a bug in harness/analysis): ${formatZodError(parsed.error)}`);
+  return parsed.data;
 }

@@ -1,11 +1,12 @@
+import { BOTTLENECKS, type AttributionData, type Bottleneck, type Limit, type LittleBound } from '../results/analysis-schema.ts';
 import type { CellSummary } from './summary.ts';
 
-export const BOTTLENECKS = ['framework', 'database', 'concurrency limit', 'load generator', 'undetermined'] as const;
-export type Bottleneck = (typeof BOTTLENECKS)[number];
+export { BOTTLENECKS, type Bottleneck };
+export type Attribution = AttributionData;
 
 /**
  * autocannon is a single-threaded Node process: at 90% of its core it has no headroom
- * left (DESIGN.md: it tops out near 60k req/s on one core and slows with more connections).
+ * left (it tops out near 60k req/s on one core and slows with more connections).
  */
 export const LOADGEN_SATURATED = 0.9;
 /**
@@ -17,9 +18,9 @@ export const APP_SATURATED = 0.85;
 /** PostgreSQL backends are short-lived per query; 90% of its cores means it is the limit. */
 export const DB_SATURATED = 0.9;
 /**
- * Within 15% of a measured ceiling or a Little's-law bound: DESIGN.md measured FastAPI at
- * 950 req/s against a bound of 952 when nothing saturates, while per-request overhead
- * (HTTP parsing, JSON) and 1-ms timer granularity cost up to ~10% at low latencies.
+ * Within 15% of a measured ceiling or a Little's-law bound: FastAPI measured 950 req/s
+ * against a bound of 952 when nothing saturated, while per-request overhead (HTTP parsing,
+ * JSON) and 1-ms timer granularity cost up to ~10% at low latencies.
  */
 export const NEAR_BOUND = 0.85;
 /** Where the loadgen and the database share a core: the core counts as saturated at 95%. */
@@ -28,29 +29,29 @@ export const SHARED_CORE_SATURATED = 0.95;
 export interface Bounds {
   /** autocannon's requests/s against a server far faster than any app, measured in this run. */
   loadgenCeilingRps?: number | undefined;
-  /** The database's requests/s for this scenario, queried directly with the same connection cap and concurrency. */
+  /** The database's requests/s for this scenario and protocol, with the connection cap's worth of clients. */
   dbCeilingRps?: number | undefined;
-  /** min(connections, app concurrency limit, connection cap) / latency; slow-db only. */
-  littleBoundRps?: number | undefined;
+  /** Little's law over the effective database latency; slow-db only. */
+  little?: LittleBound | undefined;
   /** True when the database and the load generator share their cores. */
   sharedLoadgenDbCore: boolean;
 }
 
-export interface Attribution {
-  label: Bottleneck;
-  /** The numbers that decided it, e.g. `app CPU 98%`, `94% of the 1,000 req/s Little's-law bound`. */
-  evidence: string[];
-  /** The cell is not a framework number: the load generator may have limited it. */
-  flagged: boolean;
-}
-
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const rps = (x: number) => `${Math.round(x).toLocaleString('en-US')} req/s`;
+const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+
+/** `10 connections x 2.1 ms = 4,762 req/s`: the bound in plain words. */
+export function describeLittleBound(b: LittleBound): string {
+  const who = b.limitedBy === 'connection cap' ? 'connections' : b.limitedBy === 'app concurrency' ? 'app threads/slots' : 'load generator connections';
+  return `${b.connections} ${who} x ${ms(b.latencyMs)} ms = ${rps(b.rps)}`;
+}
 
 /**
- * Pure: which resource limited this cell, from measured utilisation and bounds. Order
- * matters: a saturated load generator invalidates everything else; a saturated app is the
- * framework's limit whatever the bounds; then the bounds the app cannot beat.
+ * Pure: every limit that holds for this cell, from measured utilisation and bounds, each
+ * with the figure that shows it. The first label in BOTTLENECKS order is the primary one.
+ * The database label needs more than nearness to its ceiling when that ceiling itself is
+ * the pool's (slow-db: pgbench over C connections measures C / latency, not the database).
  */
 export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | 'loadgenCpu'>, bounds: Bounds): Attribution {
   const throughput = cell.rps.median;
@@ -58,32 +59,64 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
   if (cell.appCpu !== undefined) evidence.push(`app CPU ${pct(cell.appCpu)}`);
   if (cell.dbCpu !== undefined) evidence.push(`db CPU ${pct(cell.dbCpu)}`);
   if (cell.loadgenCpu !== undefined) evidence.push(`loadgen CPU ${pct(cell.loadgenCpu)}`);
-  const littleShare = bounds.littleBoundRps ? throughput / bounds.littleBoundRps : undefined;
+  const little = bounds.little;
+  const littleShare = little ? throughput / little.rps : undefined;
   const dbShare = bounds.dbCeilingRps ? throughput / bounds.dbCeilingRps : undefined;
-  if (littleShare !== undefined) evidence.push(`${pct(littleShare)} of the ${rps(bounds.littleBoundRps!)} Little's-law bound`);
+  const littleText = little && littleShare !== undefined ? `${pct(littleShare)} of the Little's-law bound: ${describeLittleBound(little)}` : undefined;
+  if (littleText) evidence.push(littleText);
   if (dbShare !== undefined) evidence.push(`${pct(dbShare)} of the ${rps(bounds.dbCeilingRps!)} database ceiling`);
   const loadgenShare = bounds.loadgenCeilingRps ? throughput / bounds.loadgenCeilingRps : undefined;
-  if (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND) evidence.push(`${pct(loadgenShare)} of the ${rps(bounds.loadgenCeilingRps!)} load generator ceiling`);
+  const loadgenText = loadgenShare !== undefined ? `${pct(loadgenShare)} of the ${rps(bounds.loadgenCeilingRps!)} load generator ceiling` : undefined;
+  if (loadgenText && loadgenShare! >= NEAR_BOUND) evidence.push(loadgenText);
 
+  const limits: Limit[] = [];
   const loadgen = cell.loadgenCpu ?? 0;
+  const app = cell.appCpu ?? 0;
   const sharedBusy = bounds.sharedLoadgenDbCore ? loadgen + (cell.dbCpu ?? 0) : 0;
-  if (loadgen >= LOADGEN_SATURATED || (loadgenShare !== undefined && loadgenShare >= NEAR_BOUND)) {
-    return { label: 'load generator', evidence, flagged: true };
-  }
-  if (sharedBusy >= SHARED_CORE_SATURATED && (cell.appCpu ?? 0) < APP_SATURATED) {
+  if (loadgen >= LOADGEN_SATURATED) limits.push({ label: 'load generator', reason: `loadgen CPU ${pct(loadgen)} >= ${pct(LOADGEN_SATURATED)}` });
+  else if (loadgenText && loadgenShare! >= NEAR_BOUND) limits.push({ label: 'load generator', reason: `${loadgenText} >= ${pct(NEAR_BOUND)}` });
+  else if (sharedBusy >= SHARED_CORE_SATURATED && app < APP_SATURATED) {
     evidence.push(`shared loadgen/db core ${pct(sharedBusy)} busy`);
-    return { label: 'load generator', evidence, flagged: true };
+    limits.push({ label: 'load generator', reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}` });
   }
-  if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED) return { label: 'framework', evidence, flagged: false };
-  if (littleShare !== undefined && littleShare >= NEAR_BOUND) return { label: 'concurrency limit', evidence, flagged: false };
-  if ((dbShare !== undefined && dbShare >= NEAR_BOUND) || (cell.dbCpu !== undefined && cell.dbCpu >= DB_SATURATED)) {
-    return { label: 'database', evidence, flagged: false };
+  if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED) limits.push({ label: 'framework', reason: `app CPU ${pct(cell.appCpu)} >= ${pct(APP_SATURATED)}` });
+  if (little && littleText && littleShare! >= NEAR_BOUND) {
+    limits.push({ label: little.limitedBy === 'connection cap' ? 'connection pool' : 'concurrency limit', reason: littleText });
   }
-  return { label: 'undetermined', evidence, flagged: false };
+  // A ceiling within reach of the Little bound measured the pool, not the database.
+  const ceilingIsPool = little !== undefined && bounds.dbCeilingRps !== undefined && bounds.dbCeilingRps >= NEAR_BOUND * little.rps;
+  if (cell.dbCpu !== undefined && cell.dbCpu >= DB_SATURATED) limits.push({ label: 'database', reason: `db CPU ${pct(cell.dbCpu)} >= ${pct(DB_SATURATED)}` });
+  else if (dbShare !== undefined && dbShare >= NEAR_BOUND && !ceilingIsPool) {
+    limits.push({ label: 'database', reason: `${pct(dbShare)} of the ${rps(bounds.dbCeilingRps!)} database ceiling >= ${pct(NEAR_BOUND)}` });
+  }
+  const labels = BOTTLENECKS.filter((b) => limits.some((l) => l.label === b));
+  if (labels.length === 0) labels.push('undetermined');
+  return { label: labels[0]!, labels, limits, evidence, flagged: labels.includes('load generator') };
 }
 
 /** Little's law: in-flight requests / time each spends = throughput. Undefined at 0 ms (no bound). */
 export function littleBoundRps(connections: number, appConcurrencyLimit: number, connectionCap: number, dbLatencyMs: number): number | undefined {
+  return littleBound(connections, appConcurrencyLimit, connectionCap, dbLatencyMs)?.rps;
+}
+
+/** As littleBoundRps, saying which of the three numbers set the bound (ties go to the cap). */
+export function littleBound(connections: number, appConcurrencyLimit: number, connectionCap: number, dbLatencyMs: number): LittleBound | undefined {
   if (dbLatencyMs <= 0) return undefined;
-  return Math.min(connections, appConcurrencyLimit, connectionCap) / (dbLatencyMs / 1000);
+  const n = Math.min(connections, appConcurrencyLimit, connectionCap);
+  const limitedBy = n === connectionCap ? 'connection cap' : n === appConcurrencyLimit ? 'app concurrency' : 'load generator connections';
+  return { rps: n / (dbLatencyMs / 1000), connections: n, limitedBy, latencyMs: dbLatencyMs };
+}
+
+/** Compact form for tables: `fw+db`, `pool`, `loadgen`. */
+export function shortLabels(labels: readonly Bottleneck[]): string {
+  const SHORT: Record<Bottleneck, string> = {
+    'load generator': 'loadgen',
+    framework: 'fw',
+    'connection pool': 'pool',
+    'concurrency limit': 'conc',
+    database: 'db',
+    undetermined: '?',
+  };
+  if (labels.length === 1 && (labels[0] === 'framework' || labels[0] === 'database')) return labels[0];
+  return labels.map((l) => SHORT[l]).join('+');
 }

@@ -1,25 +1,30 @@
-import type { Bottleneck } from './attribution.ts';
+import type { Bottleneck, CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
+import type { Results } from '../results/schema.ts';
+import type { AnalyzedCell } from './types.ts';
+import { appProtocol, latencyFor } from './bounds.ts';
+import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
 
-/** Frameworks within 10% of each other are, for a reader, equally fast (issue brief; TechEmpower's rounds show run-to-run spread of a few %). */
+/** Frameworks within 10% of each other are, for a reader, equally fast (TechEmpower's rounds show run-to-run spread of a few %). */
 export const CONVERGED_SPREAD = 0.1;
 
 export interface SweepPoint {
   dbLatencyMs: number;
   rps: number;
-  label: Bottleneck;
+  labels: readonly Bottleneck[];
 }
 
-const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'concurrency limit']);
+/** The limits past the crossover: the framework no longer sets the throughput alone. */
+const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'connection pool', 'concurrency limit']);
 
 /**
- * Pure: the smallest swept latency from which this framework is database- or
- * concurrency-bound at that latency and every larger one; undefined if never.
+ * Pure: the smallest swept latency from which this framework is pool- or database-bound
+ * (whatever else also holds) at that latency and every larger one; undefined if never.
  */
 export function frameworkCrossoverMs(points: SweepPoint[]): number | undefined {
   const sorted = [...points].sort((a, b) => a.dbLatencyMs - b.dbLatencyMs);
   let crossover: number | undefined;
   for (let i = sorted.length - 1; i >= 0; i--) {
-    if (!DB_BOUND.has(sorted[i]!.label)) break;
+    if (!sorted[i]!.labels.some((l) => DB_BOUND.has(l))) break;
     crossover = sorted[i]!.dbLatencyMs;
   }
   return crossover;
@@ -45,4 +50,86 @@ export function overallCrossoverMs(byLatency: Map<number, number[]>): number | u
     crossover = latencies[i];
   }
   return crossover;
+}
+
+const isSweep = (c: AnalyzedCell, connections: number) => c.kind === 'slow-db' && c.status === 'ok' && c.dbLatencyMs !== undefined && c.connections === connections;
+
+/** One framework's row: measured crossover, Little's-law prediction, MVA curve. */
+function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string, latencies: number[], scenario: string, connections: number, notes: string[]): FrameworkCrossover {
+  const at = (ms: number) => cells.find((c) => c.framework === framework && isSweep(c, connections) && c.dbLatencyMs === ms);
+  const effective = latencies.map((ms) => at(ms)?.effectiveDbLatencyMs ?? latencyFor(results, scenario, ms, connections, appProtocol(results, framework)).effectiveMs);
+  const crossoverMs = frameworkCrossoverMs(
+    latencies.flatMap((ms) => {
+      const c = at(ms);
+      return c?.attribution ? [{ dbLatencyMs: ms, rps: c.rps.median, labels: c.attribution.labels }] : [];
+    }),
+  );
+  const app = results.apps[framework];
+  const db = cells.find((c) => c.framework === framework && c.kind === 'db' && c.connections === connections && c.status === 'ok' && c.rps.median > 0);
+  let prediction: FrameworkCrossover['prediction'];
+  let model: CurveModel | undefined;
+  if (db && app) {
+    const s = app.settings;
+    const c = Math.min(connections, s.concurrencyLimit, s.connectionCap);
+    const predictedMs = predictedCrossoverMs(c, db.rps.median);
+    const predictedIndex = stepIndex(effective, predictedMs);
+    const measuredIndex = crossoverMs === undefined ? latencies.length : latencies.indexOf(crossoverMs);
+    prediction = { dbCellRps: db.rps.median, connections: c, predictedMs, predictedStepMs: latencies[predictedIndex], disagrees: stepsDisagree(predictedIndex, measuredIndex) };
+    model = { ownRps: db.rps.median, customers: connections, poolConnections: Math.min(s.concurrencyLimit, s.connectionCap), model: app.model };
+    if (!db.attribution?.labels.includes('framework')) {
+      notes.push(`${framework}: its db cell was not app-bound (${db.attribution?.labels.join(' + ') ?? 'no attribution'}), so ${Math.round(db.rps.median)} req/s understates its own throughput and the prediction errs early.`);
+    }
+  } else {
+    notes.push(`${framework}: no measured db cell at c${connections}, so no prediction.`);
+  }
+  const points = latencies.map((ms, i) => {
+    const c = at(ms);
+    const predicted = model ? predictedRps(model, effective[i]!) : undefined;
+    const measured = c?.rps.median;
+    return {
+      requestedMs: ms,
+      effectiveMs: effective[i]!,
+      measuredRps: measured,
+      rpsMin: c?.rps.min,
+      rpsMax: c?.rps.max,
+      predictedRps: predicted,
+      error: predictionError(measured, predicted),
+    };
+  });
+  const crossoverEffectiveMs = crossoverMs === undefined ? undefined : effective[latencies.indexOf(crossoverMs)];
+  return { framework, crossoverMs, crossoverEffectiveMs, prediction, points };
+}
+
+/** Pure: the crossover table of a run at its first connection count; undefined with fewer than two swept latencies. */
+export function buildCrossover(results: Results, cells: AnalyzedCell[]): CrossoverAnalysis | undefined {
+  // One connection count: the first the run used (full sweeps several; the crossover is per count).
+  const connections = results.config.connections[0]!;
+  const at = cells.filter((c) => isSweep(c, connections));
+  const latencies = [...new Set(at.map((c) => c.dbLatencyMs!))].sort((a, b) => a - b);
+  if (latencies.length < 2) return undefined;
+  const scenario = at[0]!.scenario;
+  const notes: string[] = [];
+  const settings = latencies.map((ms) => {
+    const { note: _protocolNote, ...setting } = latencyFor(results, scenario, ms, connections, undefined);
+    if (setting.source === 'requested') notes.push(`${ms} ms: no database ceiling to read the effective latency from; the requested value stands in.`);
+    return setting;
+  });
+  const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
+  const perFramework = frameworks.map((f) => frameworkRow(results, cells, f, latencies, scenario, connections, notes));
+  const byLatency = new Map<number, number[]>();
+  for (const latency of latencies) {
+    const values = frameworks.map((f) => at.find((c) => c.framework === f && c.dbLatencyMs === latency)?.rps.median);
+    if (values.every((v): v is number => v !== undefined)) byLatency.set(latency, values);
+  }
+  const overallMs = frameworks.length > 1 ? overallCrossoverMs(byLatency) : undefined;
+  return {
+    connections,
+    latencies,
+    settings,
+    perFramework,
+    overallMs,
+    overallEffectiveMs: overallMs === undefined ? undefined : settings[latencies.indexOf(overallMs)]!.effectiveMs,
+    spreadByLatency: [...byLatency].map(([dbLatencyMs, values]) => ({ dbLatencyMs, spread: relativeSpread(values) })),
+    notes,
+  };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
+import type { StatementProtocol } from '../results/analysis-schema.ts';
 
 export type DbWork = { kind: 'db' | 'queries' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
 
@@ -20,11 +21,38 @@ export function pgbenchScript(work: DbWork): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What one pgbench run reports. */
+export interface PgbenchOutput {
+  /** Transactions (= app requests' worth of SQL) per second, without connection set-up. */
+  tps: number;
+  /**
+   * Mean time of one transaction as the client saw it (`latency average = X ms`): for
+   * slow-db, the time each request really holds its connection. Undefined when pgbench did
+   * not print it.
+   */
+  latencyAverageMs?: number | undefined;
+}
+
+/** Pure: reads `tps = ...` and `latency average = ... ms` from pgbench's summary. */
+export function parsePgbenchOutput(output: string): PgbenchOutput {
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output) ?? /tps = ([\d.]+)/.exec(output);
+  if (!tps) throw new BenchError('LOADGEN', `pgbench printed no tps line: ${output.trim().split('\n').slice(-2).join(' | ')}`);
+  const latency = /latency average = ([\d.]+) ms/.exec(output);
+  return { tps: Number(tps[1]), latencyAverageMs: latency ? Number(latency[1]) : undefined };
+}
+
 /** Pure: `tps = 12345.6 (without initial connection time)` -> 12345.6. */
 export function parsePgbenchTps(output: string): number {
-  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(output) ?? /tps = ([\d.]+)/.exec(output);
-  if (!match) throw new BenchError('LOADGEN', `pgbench printed no tps line: ${output.trim().split('\n').slice(-2).join(' | ')}`);
-  return Number(match[1]);
+  return parsePgbenchOutput(output).tps;
+}
+
+/**
+ * Pure: pgbench's `-M` argument for a statement protocol. The Django ORM over psycopg 3
+ * with client-side binding sends `simple` queries with the literals inlined; asyncpg and
+ * psycopg pools prepare (`prepared`) or send parse/bind/execute each time (`extended`).
+ */
+export function pgbenchProtocolArgs(protocol: StatementProtocol): string[] {
+  return ['-M', protocol];
 }
 
 /** pgbench from PATH or from a Debian PostgreSQL install; undefined when there is none. */
@@ -41,9 +69,9 @@ export async function findPgbench(): Promise<string | undefined> {
 }
 
 /**
- * Runs pgbench (C, libpq, prepared statements) with `clients` connections for durationS,
- * pinned to `cpus`, and returns transactions per second: the rate the database sustains
- * for this SQL with this many connections when the client costs almost nothing.
+ * Runs pgbench (C, libpq) with `clients` connections for durationS over `protocol`, pinned
+ * to `cpus`, and returns transactions per second: the rate the database sustains for this
+ * SQL with this many connections when the client costs almost nothing.
  */
 export async function runPgbench(
   binary: string,
@@ -53,11 +81,26 @@ export async function runPgbench(
   durationS: number,
   cpus: number[],
   pin: boolean,
+  protocol: StatementProtocol = 'prepared',
 ): Promise<number> {
+  return (await runPgbenchOutput(binary, url, work, clients, durationS, cpus, pin, protocol)).tps;
+}
+
+/** As runPgbench, with the mean transaction latency too (the effective slow-db latency). */
+export async function runPgbenchOutput(
+  binary: string,
+  url: string,
+  work: DbWork,
+  clients: number,
+  durationS: number,
+  cpus: number[],
+  pin: boolean,
+  protocol: StatementProtocol = 'prepared',
+): Promise<PgbenchOutput> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pgbench-'));
   const script = path.join(dir, 'request.sql');
   await writeFile(script, pgbenchScript(work));
-  const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', '1', '-T', String(durationS), '-f', script, url];
+  const args = ['-n', ...pgbenchProtocolArgs(protocol), '-c', String(clients), '-j', '1', '-T', String(durationS), '-f', script, url];
   const [file, argv] = pin ? ['taskset', ['-c', cpus.join(','), binary, ...args]] : [binary, args];
   const child = execa(file, argv as string[], { reject: false, timeout: (durationS + 30) * 1000 });
   const unregister = onCleanup('pgbench', async () => {
@@ -66,7 +109,7 @@ export async function runPgbench(
   try {
     const r = await child;
     if (r.exitCode !== 0) throw new BenchError('LOADGEN', `pgbench failed: ${String(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
-    return parsePgbenchTps(String(r.stdout));
+    return parsePgbenchOutput(String(r.stdout));
   } finally {
     unregister();
     await rm(dir, { recursive: true, force: true });

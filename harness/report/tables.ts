@@ -1,31 +1,26 @@
-import { analyze, type AnalyzedCell, type Analysis } from '../analysis/analyze.ts';
+import { shortLabels } from '../analysis/attribution.ts';
+import { analyze } from '../analysis/analyze.ts';
 import { columnKey, type Column } from '../analysis/summary.ts';
+import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
+import { ceilingsTable, crossoverTable, evidenceTable, predictionTable } from './analysis-tables.ts';
+import { cellText, displayName, fmtMs, fmtPct, fmtRps, latencyLabel, OFF_NOTE, type Table } from './format.ts';
 
-/** A table as data; renderers turn it into terminal, Markdown or CSV text. */
-export interface Table {
-  title: string;
-  head: string[];
-  rows: string[][];
-  notes: string[];
+export type { Table } from './format.ts';
+export { ceilingsTable, crossoverTable, evidenceTable, predictionTable } from './analysis-tables.ts';
+export { displayName, fmtPct, fmtRps } from './format.ts';
+
+/** `1 ms (eff 2.1!)` for a slow-db column: the run's setting, or the column's first measured cell. */
+function columnLatency(analysis: Analysis, cell: AnalyzedCell): string {
+  const requested = cell.dbLatencyMs!;
+  const setting = analysis.crossover?.connections === cell.connections ? analysis.crossover.settings.find((s) => s.requestedMs === requested) : undefined;
+  if (setting) return latencyLabel(requested, setting.effectiveMs, setting.source !== 'requested');
+  const measured = analysis.cells.find((c) => columnKey(c) === columnKey(cell) && c.effectiveDbLatencyMs !== undefined && c.judgedAgainst?.dbCeiling);
+  return latencyLabel(requested, measured?.effectiveDbLatencyMs);
 }
 
-export function fmtRps(rps: number | undefined): string {
-  if (rps === undefined || !Number.isFinite(rps)) return '-';
-  return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1);
-}
-
-export function fmtPct(share: number | undefined): string {
-  return share === undefined || !Number.isFinite(share) ? '-' : `${(share * 100).toFixed(0)}%`;
-}
-
-function fmtMs(ms: number): string {
-  return !Number.isFinite(ms) ? '-' : ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
-}
-
-export function displayName(results: Results, framework: string): string {
-  return results.apps[framework]?.displayName ?? framework;
-}
+/** True when some slow-db column's effective latency is marked as off. */
+const anyOff = (columns: Column[]) => columns.some((c) => c.label.includes('!)'));
 
 /** Frameworks x columns, in plan order. */
 function grid(results: Results, analysis: Analysis): { columns: Column[]; frameworks: string[]; at: (f: string, c: Column) => AnalyzedCell | undefined } {
@@ -34,17 +29,12 @@ function grid(results: Results, analysis: Analysis): { columns: Column[]; framew
   for (const cell of analysis.cells) {
     const key = columnKey(cell);
     if (columns.some((c) => c.key === key)) continue;
-    const latency = cell.dbLatencyMs === undefined ? '' : ` ${cell.dbLatencyMs}ms`;
+    const latency = cell.dbLatencyMs === undefined ? '' : ` ${columnLatency(analysis, cell)}`;
     columns.push({ key, label: `${cell.scenario}${latency}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
   }
   const byKey = new Map(analysis.cells.map((c) => [`${c.framework}|${columnKey(c)}`, c]));
   const frameworks = results.config.frameworks.filter((f) => analysis.cells.some((c) => c.framework === f));
   return { columns, frameworks, at: (f, c) => byKey.get(`${f}|${c.key}`) };
-}
-
-function cellText(c: AnalyzedCell | undefined, value: (c: AnalyzedCell) => string): string {
-  if (!c) return '';
-  return c.status === 'failed' ? 'FAILED' : value(c);
 }
 
 function rpsText(c: AnalyzedCell): string {
@@ -62,6 +52,8 @@ export function throughputTable(results: Results, analysis: Analysis): Table {
     rows: frameworks.map((f) => [displayName(results, f), ...columns.map((c) => cellText(at(f, c), rpsText))]),
     notes: [
       'noisy: repeats vary by more than 5% (coefficient of variation); loadgen-bound: the load generator was saturated, so this is not a framework number.',
+      ...dataAccessNotes(results, frameworks),
+      ...(anyOff(columns) ? [OFF_NOTE] : []),
     ],
   };
 }
@@ -80,23 +72,21 @@ export function shareTable(results: Results, analysis: Analysis): Table {
       ),
     ]),
     notes: [
-      'db: requests/s as a share of the database ceiling measured in this run for the same SQL with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).',
+      'db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app\'s own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).',
       'loadgen-bound cells are left out of the comparison: their number is the load generator\'s.',
     ],
   };
 }
 
+/** Labels only, compactly; evidenceTable carries the figures. */
 export function attributionTable(results: Results, analysis: Analysis): Table {
   const { columns, frameworks, at } = grid(results, analysis);
   return {
-    title: 'Bottleneck per cell, with the evidence',
+    title: 'Bottleneck per cell (every limit that holds)',
     head: ['framework', ...columns.map((c) => c.label)],
-    rows: frameworks.map((f) => [
-      displayName(results, f),
-      ...columns.map((c) => cellText(at(f, c), (x) => (x.attribution ? `${x.attribution.label}: ${x.attribution.evidence.join(', ')}` : '-'))),
-    ]),
+    rows: frameworks.map((f) => [displayName(results, f), ...columns.map((c) => cellText(at(f, c), (x) => (x.attribution ? shortLabels(x.attribution.labels) : '-')))]),
     notes: [
-      'framework: app CPU >= 85% of its cores; concurrency limit: >= 85% of min(connections, app concurrency, connection cap) / latency; database: >= 85% of the database ceiling or database CPU >= 90%; load generator: its CPU >= 90% (or the core it shares with the database >= 95%).',
+      'fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little\'s law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app\'s protocol (unless that ceiling is itself the pool\'s), or database CPU >= 90%; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.',
     ],
   };
 }
@@ -111,48 +101,6 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
       ...columns.map((c) => cellText(at(f, c), (x) => `${fmtMs(x.latencyMeanMs)} / ${fmtMs(x.latencyP50Ms)} / ${fmtMs(x.latencyP99Ms)}`)),
     ]),
     notes: ["autocannon's histogram truncates to whole milliseconds, so p50 of a fast app can read 0; the mean is summed from every response's exact time."],
-  };
-}
-
-export function ceilingsTable(results: Results): Table | undefined {
-  if (results.ceilings.length === 0) return undefined;
-  return {
-    title: 'Ceilings measured in this run',
-    head: ['ceiling', 'connections', 'requests/s', 'how'],
-    rows: results.ceilings.map((c) => [
-      c.kind === 'loadgen' ? 'load generator' : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}`,
-      String(c.connections),
-      fmtRps(c.rps),
-      `${c.note}${c.cpuMeanUtil !== undefined ? `; loadgen CPU ${fmtPct(c.cpuMeanUtil)}` : ''}`,
-    ]),
-    notes: [],
-  };
-}
-
-export function crossoverTable(results: Results, analysis: Analysis): Table | undefined {
-  const x = analysis.crossover;
-  if (!x) return undefined;
-  const label = (l: string | undefined) => (l === 'concurrency limit' ? 'conc' : l === 'load generator' ? 'loadgen' : l === 'undetermined' ? '?' : (l ?? '?'));
-  const connections = results.config.connections[0]!;
-  const rows = x.perFramework.map(({ framework, crossoverMs }) => [
-    displayName(results, framework),
-    ...x.latencies.map((ms) => {
-      const c = analysis.cells.find((y) => y.framework === framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === connections);
-      return cellText(c, (y) => `${fmtRps(y.rps.median)} ${label(y.attribution?.label)}`);
-    }),
-    crossoverMs === undefined ? 'not in sweep' : `${crossoverMs} ms`,
-  ]);
-  rows.push(['spread', ...x.latencies.map((ms) => fmtPct(x.spreadByLatency.find((s) => s.dbLatencyMs === ms)?.spread)), '']);
-  return {
-    title: `The crossover: slow-db requests/s and bottleneck by database latency (c${connections})`,
-    head: ['framework', ...x.latencies.map((ms) => `${ms} ms`), 'db-bound from'],
-    rows,
-    notes: [
-      x.overallMs === undefined
-        ? 'Frameworks never came within 10% of each other in this sweep.'
-        : `From ${x.overallMs} ms of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`,
-      'spread: (fastest - slowest) / fastest. conc: concurrency limit (Little\'s law), database: near the database ceiling, framework: app CPU saturated.',
-    ],
   };
 }
 
@@ -178,19 +126,37 @@ export function failuresTable(results: Results): Table | undefined {
   };
 }
 
+export interface TableOptions {
+  /** Include the long evidence table (Markdown, HTML, verbose terminal). Default true. */
+  evidence?: boolean;
+  /** A precomputed analyze(results), to avoid computing it again. */
+  analysis?: Analysis;
+}
+
 /** Every table of a run, in reading order. Pure. */
-export function buildTables(results: Results): Table[] {
-  const analysis = analyze(results);
+export function buildTables(results: Results, options: TableOptions = {}): Table[] {
+  const analysis = options.analysis ?? analyze(results);
   return [
+    crossoverTable(results, analysis),
+    predictionTable(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     attributionTable(results, analysis),
+    ...(options.evidence === false ? [] : [evidenceTable(results, analysis)]),
     latencyTable(results, analysis),
     ceilingsTable(results),
-    crossoverTable(results, analysis),
     crossCheckTable(results),
     failuresTable(results),
   ].filter((t): t is Table => t !== undefined);
+}
+
+/** `Data access: Django: ORM, psycopg, simple protocol, json (stdlib) serializer; ...` when apps declare it. */
+export function dataAccessNotes(results: Results, frameworks: string[]): string[] {
+  const parts = frameworks.flatMap((f) => {
+    const d = results.apps[f]?.dataAccess;
+    return d ? [`${displayName(results, f)}: ${d.kind === 'orm' ? 'ORM' : 'raw SQL'}, ${d.driver}, ${d.protocol} protocol, ${d.serializer} serializer`] : [];
+  });
+  return parts.length ? [`Data access: ${parts.join('; ')}.`] : [];
 }
 
 /** Machine, layout, durations, repeats and versions: what a reader needs to compare. */

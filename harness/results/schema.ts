@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
+import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** One measured load run; see load/normalize.ts for how it is derived from autocannon. */
 export const MeasurementSchema = z.object({
@@ -121,6 +123,8 @@ export const AppRecordSchema = z.object({
   baseImage: z.string().optional(),
   prepareS: z.number().min(0),
   cached: z.boolean(),
+  /** ORM or raw driver, statement protocol and JSON serializer, from the manifest. */
+  dataAccess: DataAccessSchema.optional(),
 });
 export type AppRecord = z.infer<typeof AppRecordSchema>;
 
@@ -138,6 +142,10 @@ export const CeilingSchema = z.object({
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   rps: z.number().min(0),
+  /** Database ceilings: the statement protocol pgbench used; absent means `prepared` (files before version 2). */
+  protocol: StatementProtocolSchema.optional(),
+  /** Database ceilings: mean transaction latency (pgbench's `latency average`), the effective slow-db latency. */
+  latencyMeanMs: z.number().min(0).optional(),
   /** Load generator CPU while measuring the ceiling. */
   cpuMeanUtil: z.number().min(0).optional(),
   note: z.string(),
@@ -197,5 +205,7 @@ export const ResultsSchema = z.object({
     .object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() })
     .optional(),
   cells: z.array(CellSchema),
+  /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
+  analysis: AnalysisSchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;

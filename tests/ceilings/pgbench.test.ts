@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { parsePgbenchTps, pgbenchScript } from '../../harness/ceilings/pgbench.ts';
+import { parsePgbenchOutput, parsePgbenchTps, pgbenchProtocolArgs, pgbenchScript } from '../../harness/ceilings/pgbench.ts';
+
+/** The summary pgbench 16 prints for a slow-db run (trimmed). */
+const SLOW_DB_OUTPUT = `pgbench (16.4 (Debian 16.4-1.pgdg120+1))
+transaction type: /tmp/crossover-pgbench-x/request.sql
+scaling factor: 1
+query mode: prepared
+number of clients: 10
+number of threads: 1
+maximum number of tries: 1
+duration: 5 s
+number of transactions actually processed: 23545
+number of failed transactions: 0 (0.000%)
+latency average = 2.124 ms
+initial connection time = 6.118 ms
+tps = 4708.734183 (without initial connection time)
+`;
 
 describe('pgbench scripts', () => {
   it('issues the SQL of one app request per transaction', () => {
@@ -8,7 +24,21 @@ describe('pgbench scripts', () => {
     expect(pgbenchScript({ kind: 'slow-db', dbLatencyMs: 10 })).toContain('pg_sleep(0.01) WHERE w.id = :id');
   });
 
-  it('reads the tps line', () => {
+  it('passes the statement protocol as -M', () => {
+    expect(pgbenchProtocolArgs('prepared')).toEqual(['-M', 'prepared']);
+    expect(pgbenchProtocolArgs('simple')).toEqual(['-M', 'simple']);
+    expect(pgbenchProtocolArgs('extended')).toEqual(['-M', 'extended']);
+  });
+});
+
+describe('pgbench output', () => {
+  it('reads tps and the mean transaction latency', () => {
+    expect(parsePgbenchOutput(SLOW_DB_OUTPUT)).toEqual({ tps: 4708.734183, latencyAverageMs: 2.124 });
+    expect(parsePgbenchTps(SLOW_DB_OUTPUT)).toBeCloseTo(4708.73, 2);
+  });
+
+  it('keeps reading tps when no latency line is printed, and refuses output without tps', () => {
+    expect(parsePgbenchOutput('tps = 17444.123456 (without initial connection time)\n')).toEqual({ tps: 17444.123456, latencyAverageMs: undefined });
     expect(parsePgbenchTps('latency average = 0.6 ms\ntps = 17444.123456 (without initial connection time)\n')).toBeCloseTo(17444.12, 2);
     expect(() => parsePgbenchTps('connection refused')).toThrow(/no tps line/);
   });

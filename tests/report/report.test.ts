@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
-import { attributionTable, crossoverTable, throughputTable } from '../../harness/report/tables.ts';
+import { attributionTable, buildTables, ceilingsTable, crossoverTable, evidenceTable, predictionTable, throughputTable } from '../../harness/report/tables.ts';
 import { htmlReport } from '../../harness/report/html.ts';
 import { benchmarkActionReport, csvReport, markdownReport } from '../../harness/report/report.ts';
-import { makeCell, makeResults } from '../support/factories.ts';
+import { makeCell, makeResults, sweepResults } from '../support/factories.ts';
 
 const sweep = (framework: string, rps: number[], appCpu: number[]) =>
   [0, 5, 10, 20].map((ms, i) => makeCell({ framework, scenario: 'slow-db', dbLatencyMs: ms, rps: [rps[i]!], appCpu: appCpu[i], dbCpu: 0.2, loadgenCpu: 0.1 }));
 
+/** A version-1-like run: no slow-db ceilings, so the requested latencies stand in. */
 const results = makeResults([
   makeCell({ framework: 'fastapi', scenario: 'json', rps: [9000, 9400, 9100], appCpu: 0.99, loadgenCpu: 0.4 }),
   makeCell({ framework: 'flask', scenario: 'json', rps: [3000, 3500, 3100], appCpu: 0.97, loadgenCpu: 0.2 }),
@@ -18,33 +19,222 @@ const results = makeResults([
   ...sweep('flask', [2000, 1500, 930, 470], [0.97, 0.9, 0.6, 0.3]),
 ]);
 
+/** A run with slow-db ceilings (effective latencies), two protocols and declared data access. */
+const measured = sweepResults();
+
 describe('tables', () => {
   it('shows the median with the min-max spread and flags noisy cells and failures', () => {
     expect(renderMarkdown(throughputTable(results, analyze(results))).split('\n').slice(0, 6).join('\n')).toMatchInlineSnapshot(`
       "### Requests per second (2xx responses/s, median of 3 with min-max)
 
-      | framework | json | db | slow-db 0ms | slow-db 5ms | slow-db 10ms | slow-db 20ms |
+      | framework | json | db | slow-db 0 ms | slow-db 5 ms | slow-db 10 ms | slow-db 20 ms |
       | --- | ---: | ---: | ---: | ---: | ---: | ---: |
       | FastAPI | 9,100 (9,000-9,400) | 5,050 (5,000-5,100) | 5,000 | 1,800 | 950 | 480 |
       | Flask | 3,100 (3,000-3,500) [noisy] | FAILED | 2,000 | 1,500 | 930 | 470 |"
     `);
   });
 
-  it('labels every measured cell with its bottleneck and the evidence', () => {
-    const rows = attributionTable(results, analyze(results)).rows;
-    expect(rows[0]![2]).toBe('framework: app CPU 98%, db CPU 30%, loadgen CPU 30%, 42% of the 12,000 req/s database ceiling');
-    expect(rows[0]![5]).toBe("concurrency limit: app CPU 30%, db CPU 20%, loadgen CPU 10%, 95% of the 1,000 req/s Little's-law bound");
-    expect(rows[1]![2]).toBe('FAILED');
+  it('heads slow-db columns with requested and effective latency and states each app data access', () => {
+    const table = throughputTable(measured, analyze(measured));
+    expect(table.head).toMatchInlineSnapshot(`
+      [
+        "framework",
+        "db",
+        "queries",
+        "slow-db 0 ms (eff 0.4)",
+        "slow-db 1 ms (eff 2.1!)",
+        "slow-db 2 ms (eff 2.2)",
+        "slow-db 5 ms (eff 5.2)",
+        "slow-db 10 ms (eff 10.3)",
+        "slow-db 20 ms (eff 20.3)",
+      ]
+    `);
+    expect(table.notes).toMatchInlineSnapshot(`
+      [
+        "noisy: repeats vary by more than 5% (coefficient of variation); loadgen-bound: the load generator was saturated, so this is not a framework number.",
+        "Data access: Django: ORM, psycopg, simple protocol, json (stdlib) serializer; FastAPI: raw SQL, asyncpg, prepared protocol, pydantic-core serializer.",
+        "!: the database held each request more than 20% longer or shorter than requested (eff: the database ceiling run's mean transaction time); every bound and prediction uses the effective latency.",
+      ]
+    `);
   });
 
-  it('names the crossover latency per framework and overall', () => {
+  it('labels every measured cell compactly, with the evidence in its own long table', () => {
+    const rows = attributionTable(results, analyze(results)).rows;
+    expect(rows).toMatchInlineSnapshot(`
+      [
+        [
+          "FastAPI",
+          "framework",
+          "framework",
+          "framework",
+          "pool",
+          "pool",
+          "pool",
+        ],
+        [
+          "Flask",
+          "framework",
+          "FAILED",
+          "framework",
+          "framework",
+          "pool",
+          "pool",
+        ],
+      ]
+    `);
+    const evidence = evidenceTable(measured, analyze(measured));
+    expect(evidence.head).toEqual(['cell', 'labels', 'evidence']);
+    expect(evidence.rows.find((r) => r[0] === 'fastapi/queries/c64')).toMatchInlineSnapshot(`
+      [
+        "fastapi/queries/c64",
+        "framework + database",
+        "framework: app CPU 92% >= 85%; database: 90% of the 1,000 req/s database ceiling >= 85%; db CPU 60%; loadgen CPU 10%",
+      ]
+    `);
+    expect(evidence.rows.find((r) => r[0] === 'django/slow-db/c64/10ms')).toMatchInlineSnapshot(`
+      [
+        "django/slow-db/c64/10ms",
+        "connection pool",
+        "connection pool: 97% of the Little's-law bound: 10 connections x 10 ms = 971 req/s; app CPU 63%; db CPU 20%; loadgen CPU 10%; 97% of the 971 req/s database ceiling; no simple-protocol database ceiling for database/slow-db/c64/10ms: judged against the prepared one",
+      ]
+    `);
+  });
+
+  it('names the crossover per framework, measured and predicted, with requested and effective latencies', () => {
+    const table = crossoverTable(measured, analyze(measured))!;
+    expect(renderMarkdown(table)).toMatchInlineSnapshot(`
+      "### The crossover: slow-db requests/s and bottleneck by database latency (c64)
+
+      | framework | 0 ms (eff 0.4) | 1 ms (eff 2.1!) | 2 ms (eff 2.2) | 5 ms (eff 5.2) | 10 ms (eff 10.3) | 20 ms (eff 20.3) | pool/db-bound from | predicted C / X |
+      | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+      | Django | 1,455 framework | 1,455 framework | 1,455 framework | 1,455 framework | 942 pool | 478 pool | 10 ms (eff 10.3) | 6.7 ms, at 10 ms |
+      | FastAPI | 4,850 framework | 4,619 fw+pool | 4,409 fw+pool | 1,865 pool | 942 pool | 478 pool | 1 ms (eff 2.1!) | 2.0 ms, at 1 ms |
+      | spread | 70% | 69% | 67% | 22% | 0% | 0% |  |  |
+
+      _From 10 ms (eff 10.3) of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload._
+
+      _Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one._
+
+      _!: the database held each request more than 20% longer or shorter than requested (eff: the database ceiling run's mean transaction time); every bound and prediction uses the effective latency._
+
+      _spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated._
+      "
+    `);
+  });
+
+  it('falls back to requested latencies and says so when the run measured no slow-db ceiling', () => {
     const table = crossoverTable(results, analyze(results))!;
-    expect(table.rows).toEqual([
-      ['FastAPI', '5,000 framework', '1,800 conc', '950 conc', '480 conc', '5 ms'],
-      ['Flask', '2,000 framework', '1,500 framework', '930 conc', '470 conc', '10 ms'],
-      ['spread', '60%', '17%', '2%', '2%', ''],
-    ]);
-    expect(table.notes[0]).toContain('From 10 ms of database latency on, every framework lies within 10% of the fastest');
+    expect(table.rows).toMatchInlineSnapshot(`
+      [
+        [
+          "FastAPI",
+          "5,000 framework",
+          "1,800 pool",
+          "950 pool",
+          "480 pool",
+          "5 ms",
+          "2.0 ms, at 5 ms",
+        ],
+        [
+          "Flask",
+          "2,000 framework",
+          "1,500 framework",
+          "930 pool",
+          "470 pool",
+          "10 ms",
+          "-",
+        ],
+        [
+          "spread",
+          "60%",
+          "17%",
+          "2%",
+          "2%",
+          "",
+          "",
+        ],
+      ]
+    `);
+    expect(table.notes).toContain('5 ms: no database ceiling to read the effective latency from; the requested value stands in.');
+  });
+
+  it('sets the predicted curve beside the measurements with the error per point', () => {
+    expect(predictionTable(measured, analyze(measured))!.rows).toMatchInlineSnapshot(`
+      [
+        [
+          "Django",
+          "1,500 (-3%)",
+          "1,498 (-3%)",
+          "1,498 (-3%)",
+          "1,331 (+9%)",
+          "864 (+9%)",
+          "471 (+1%)",
+        ],
+        [
+          "FastAPI",
+          "5,000 (-3%)",
+          "4,747 (-3%)",
+          "4,544 (-3%)",
+          "1,923 (-3%)",
+          "971 (-3%)",
+          "493 (-3%)",
+        ],
+      ]
+    `);
+  });
+
+  it('lists ceilings with their protocol and mean latency', () => {
+    expect(ceilingsTable(measured)!.rows.slice(0, 5)).toMatchInlineSnapshot(`
+      [
+        [
+          "load generator",
+          "",
+          "64",
+          "40,000",
+          "",
+          "trivial server; loadgen CPU 98%",
+        ],
+        [
+          "database: db",
+          "prepared",
+          "64",
+          "12,000",
+          "",
+          "pgbench",
+        ],
+        [
+          "database: db",
+          "simple",
+          "64",
+          "9,000",
+          "",
+          "pgbench",
+        ],
+        [
+          "database: queries",
+          "prepared",
+          "64",
+          "1,000",
+          "",
+          "pgbench",
+        ],
+        [
+          "database: slow-db 0ms",
+          "prepared",
+          "64",
+          "25,000",
+          "0.40 ms",
+          "pgbench",
+        ],
+      ]
+    `);
+  });
+
+  it('leaves the evidence table out on request (compact terminal)', () => {
+    const titles = (o?: { evidence: boolean }) => buildTables(measured, o).map((t) => t.title);
+    expect(titles()).toContain('Bottleneck evidence per cell');
+    expect(titles({ evidence: false })).not.toContain('Bottleneck evidence per cell');
+    expect(titles()[0]).toMatch(/^The crossover/);
   });
 
   it('writes the footnote with machine, layout, profile and versions, and a CSV row per cell', () => {

@@ -1,7 +1,8 @@
 import type { AppDefinition } from '../../harness/apps/manifest.ts';
 import type { RunConfig } from '../../harness/config/options.ts';
-import type { Cell, Measurement, Results } from '../../harness/results/schema.ts';
 import type { Scenario } from '../../harness/scenarios/scenario.ts';
+import type { DataAccess } from '../../harness/results/analysis-schema.ts';
+import { RESULTS_SCHEMA_VERSION, type AppRecord, type Ceiling, type Cell, type Measurement, type Results } from '../../harness/results/schema.ts';
 
 export function makeMeasurement(o: Partial<Measurement> = {}): Measurement {
   return {
@@ -60,22 +61,41 @@ export function makeCell(o: {
   };
 }
 
-export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
-  const settings = { workers: 1, threads: 10, poolSize: 10, connectionCap: 10, concurrencyLimit: 10 };
-  const app = (displayName: string, server: string, model: 'sync' | 'async') => ({
+/** An app record with the default worker rule (1 worker, cap 10). */
+export function makeAppRecord(displayName: string, o: { server?: string; model?: 'sync' | 'async'; concurrencyLimit?: number; dataAccess?: DataAccess } = {}): AppRecord {
+  return {
     displayName,
-    server,
-    model,
-    settings,
+    server: o.server ?? 'uvicorn',
+    model: o.model ?? 'async',
+    settings: { workers: 1, threads: 10, poolSize: 10, connectionCap: 10, concurrencyLimit: o.concurrencyLimit ?? 10 },
     command: [],
     pythonVersion: '3.13.0',
     keyPackages: {},
     packages: {},
     prepareS: 0,
     cached: true,
-  });
+    ...(o.dataAccess ? { dataAccess: o.dataAccess } : {}),
+  };
+}
+
+/** A database ceiling at c64 (`protocol` left absent, as in version 1 files, unless given). */
+export function makeDbCeiling(o: { scenario: string; rps: number; dbLatencyMs?: number; protocol?: Ceiling['protocol']; latencyMeanMs?: number }): Ceiling {
   return {
-    schemaVersion: 1,
+    kind: 'database',
+    scenario: o.scenario,
+    connections: 64,
+    rps: o.rps,
+    note: 'pgbench',
+    ...(o.dbLatencyMs === undefined ? {} : { dbLatencyMs: o.dbLatencyMs }),
+    ...(o.protocol ? { protocol: o.protocol } : {}),
+    ...(o.latencyMeanMs === undefined ? {} : { latencyMeanMs: o.latencyMeanMs }),
+  };
+}
+
+export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
+  const app = (displayName: string, server: string, model: 'sync' | 'async') => makeAppRecord(displayName, { server, model });
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'crossover-bench', version: '0.1.0' },
     runId: 'test-run',
     status: 'complete',
@@ -109,6 +129,49 @@ export function makeResults(cells: Cell[], o: Partial<Results> = {}): Results {
     warnings: [],
     cells,
     ...o,
+  };
+}
+
+/** Effective latency pgbench measured for each requested one (pg_sleep's ~2.1 ms floor at 1 and 2 ms). */
+export const EFFECTIVE: Record<number, number> = { 0: 0.4, 1: 2.1, 2: 2.2, 5: 5.2, 10: 10.3, 20: 20.3 };
+
+/**
+ * A sweep of two apps: FastAPI (raw asyncpg, prepared, 5,000 req/s on /db) and Django
+ * (ORM, simple protocol, 1,500 req/s on /db), with the pool binding from C / X on.
+ */
+export function sweepResults(o: { withLatency?: boolean; frameworks?: string[] } = {}): Results {
+  const withLatency = o.withLatency ?? true;
+  const slow = (framework: string, ownRps: number) =>
+    Object.entries(EFFECTIVE).map(([ms, eff]) => {
+      const bound = 10 / (eff / 1000);
+      const rps = Math.min(ownRps, bound) * 0.97;
+      return makeCell({ framework, scenario: 'slow-db', dbLatencyMs: Number(ms), rps: [rps * 0.99, rps, rps * 1.01], appCpu: rps / ownRps, dbCpu: 0.2, loadgenCpu: 0.1 });
+    });
+  const cells = [
+    makeCell({ framework: 'fastapi', scenario: 'db', rps: [5000], appCpu: 0.98, dbCpu: 0.4, loadgenCpu: 0.2 }),
+    makeCell({ framework: 'django', scenario: 'db', rps: [1500], appCpu: 0.99, dbCpu: 0.2, loadgenCpu: 0.1 }),
+    makeCell({ framework: 'fastapi', scenario: 'queries', rps: [900], appCpu: 0.92, dbCpu: 0.6, loadgenCpu: 0.1 }),
+    makeCell({ framework: 'django', scenario: 'queries', rps: [400], appCpu: 0.97, dbCpu: 0.4, loadgenCpu: 0.1 }),
+    ...slow('fastapi', 5000),
+    ...slow('django', 1500),
+  ].filter((c) => !o.frameworks || o.frameworks.includes(c.framework));
+  const base = makeResults(cells);
+  return {
+    ...base,
+    config: { ...base.config, frameworks: o.frameworks ?? ['django', 'fastapi'], scenarios: ['db', 'queries', 'slow-db'] },
+    apps: {
+      django: makeAppRecord('Django', { server: 'gunicorn-gthread', model: 'sync', dataAccess: { kind: 'orm', driver: 'psycopg', protocol: 'simple', serializer: 'json (stdlib)' } }),
+      fastapi: makeAppRecord('FastAPI', { dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'pydantic-core' } }),
+    },
+    ceilings: [
+      { kind: 'loadgen', connections: 64, rps: 40_000, cpuMeanUtil: 0.98, note: 'trivial server' },
+      makeDbCeiling({ scenario: 'db', rps: 12_000, protocol: 'prepared' }),
+      makeDbCeiling({ scenario: 'db', rps: 9_000, protocol: 'simple' }),
+      makeDbCeiling({ scenario: 'queries', rps: 1_000, protocol: 'prepared' }),
+      ...Object.entries(EFFECTIVE).map(([ms, eff]) =>
+        makeDbCeiling({ scenario: 'slow-db', dbLatencyMs: Number(ms), rps: 10 / (eff / 1000), protocol: 'prepared', ...(withLatency ? { latencyMeanMs: eff } : {}) }),
+      ),
+    ],
   };
 }
 

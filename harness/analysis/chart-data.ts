@@ -1,0 +1,68 @@
+import type { Results } from '../results/schema.ts';
+import { ceilingProtocol } from './bounds.ts';
+import type { Analysis } from './types.ts';
+
+/** One measured point of a framework's curve, with its predicted value when the model had one. */
+export interface ChartPoint {
+  requestedMs: number;
+  effectiveMs: number;
+  /** Median over repeats. */
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  predictedRps?: number | undefined;
+}
+
+/** Everything a requests/s-against-latency chart draws, at the run's first connection count. */
+export interface CrossoverChartData {
+  connections: number;
+  /** The swept settings, ascending: the x axis ticks. */
+  settings: { requestedMs: number; effectiveMs: number; flagged: boolean }[];
+  series: { framework: string; displayName: string; crossoverMs?: number | undefined; crossoverEffectiveMs?: number | undefined; points: ChartPoint[] }[];
+  /** min(connections, connection cap) / effective latency; absent where the latency is 0. */
+  littleBound: { requestedMs: number; effectiveMs: number; rps: number }[];
+  dbCeiling: { requestedMs: number; effectiveMs: number; rps: number; protocol: string }[];
+  overallCrossoverMs?: number | undefined;
+  overallCrossoverEffectiveMs?: number | undefined;
+  caption: { runId: string; cpuModel: string; cores: number; date: string; text: string };
+}
+
+/** Pure: chart-ready data of the crossover; undefined when the run swept fewer than two latencies. */
+export function crossoverChartData(results: Results, analysis: Analysis): CrossoverChartData | undefined {
+  const x = analysis.crossover;
+  if (!x) return undefined;
+  const effective = new Map(x.settings.map((s) => [s.requestedMs, s.effectiveMs]));
+  const clients = Math.min(x.connections, results.config.connectionCap);
+  const scenario = analysis.cells.find((c) => c.kind === 'slow-db')?.scenario ?? 'slow-db';
+  const date = results.startedAt.slice(0, 10);
+  const m = results.machine;
+  return {
+    connections: x.connections,
+    settings: x.settings.map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs, flagged: s.flagged })),
+    series: x.perFramework.map((f) => ({
+      framework: f.framework,
+      displayName: results.apps[f.framework]?.displayName ?? f.framework,
+      crossoverMs: f.crossoverMs,
+      crossoverEffectiveMs: f.crossoverEffectiveMs,
+      points: f.points.flatMap((p) =>
+        p.measuredRps === undefined
+          ? []
+          : [{ requestedMs: p.requestedMs, effectiveMs: p.effectiveMs, rps: p.measuredRps, rpsMin: p.rpsMin ?? p.measuredRps, rpsMax: p.rpsMax ?? p.measuredRps, predictedRps: p.predictedRps }],
+      ),
+    })),
+    littleBound: x.settings.filter((s) => s.effectiveMs > 0).map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs, rps: clients / (s.effectiveMs / 1000) })),
+    dbCeiling: results.ceilings
+      .filter((c) => c.kind === 'database' && c.scenario === scenario && c.connections === x.connections && c.dbLatencyMs !== undefined && effective.has(c.dbLatencyMs))
+      .map((c) => ({ requestedMs: c.dbLatencyMs!, effectiveMs: effective.get(c.dbLatencyMs!)!, rps: c.rps, protocol: ceilingProtocol(c) }))
+      .sort((a, b) => a.requestedMs - b.requestedMs),
+    overallCrossoverMs: x.overallMs,
+    overallCrossoverEffectiveMs: x.overallEffectiveMs,
+    caption: {
+      runId: results.runId,
+      cpuModel: m.cpuModel,
+      cores: m.cores,
+      date,
+      text: `crossover-bench run ${results.runId}, ${m.cpuModel} (${m.cores} cores), ${date}, ${x.connections} connections`,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { mva, type Station } from './mva.ts';
+
+/**
+ * Little's law for the crossover: with C requests in the database at once, each holding
+ * a connection for L, the pool serves at most C / L; an app whose own throughput is X
+ * stops being the limit from L = C / X on. Returned in ms.
+ */
+export function predictedCrossoverMs(poolConnections: number, ownRps: number): number {
+  return (1000 * poolConnections) / ownRps;
+}
+
+/**
+ * Pure: the index of the first swept setting whose effective latency reaches `ms`
+ * (`effectiveMs` in sweep order); the sweep's length when none does.
+ */
+export function stepIndex(effectiveMs: readonly number[], ms: number): number {
+  const i = effectiveMs.findIndex((e) => e >= ms);
+  return i === -1 ? effectiveMs.length : i;
+}
+
+/**
+ * Predicted and measured crossovers disagree when they lie more than one sweep step
+ * apart: the sweep cannot place a crossover more finely than one step, and the labels
+ * allow 15% slack (NEAR_BOUND), which can move it by one step at the knee.
+ */
+export function stepsDisagree(predictedIndex: number, measuredIndex: number): boolean {
+  return Math.abs(predictedIndex - measuredIndex) > 1;
+}
+
+export interface CurveModel {
+  /** X: the framework's own requests/s on its db cell (one query per request). */
+  ownRps: number;
+  /** The load generator's connections: requests in flight (a closed loop, no think time). */
+  customers: number;
+  /** C: connections the app can hold at once, min(app concurrency limit, connection cap). */
+  poolConnections: number;
+  /**
+   * `sync`: a thread per request holds its connection for the whole request (gunicorn
+   * gthread, one persistent connection per thread); `async`: an event loop serves every
+   * request and holds a pool connection only around the query.
+   */
+  model: 'sync' | 'async';
+}
+
+/**
+ * The closed networks of docs/analysis.md. Both have a queue for the app's CPU with
+ * demand 1 / X (the app's work for one request with one query, as its db cell measured).
+ * - async: all `customers` requests circulate; the pool is a station of C servers, each
+ *   held for the effective database latency.
+ * - sync: only C requests are inside the app at once (the rest wait in the listen
+ *   backlog, costing nothing), and each holds its connection throughout, so the database
+ *   is a plain delay of the effective latency for C circulating requests.
+ */
+export function curveNetwork(model: CurveModel, effectiveMs: number): { stations: Station[]; customers: number } {
+  const app: Station = { kind: 'queue', name: 'app CPU', demandS: 1 / model.ownRps };
+  if (model.model === 'sync') {
+    return { customers: Math.min(model.customers, model.poolConnections), stations: [app, { kind: 'delay', name: 'database', demandS: effectiveMs / 1000 }] };
+  }
+  return { customers: model.customers, stations: [app, { kind: 'multi', name: 'connection pool', demandS: effectiveMs / 1000, servers: model.poolConnections }] };
+}
+
+/** Pure: predicted requests/s at one effective latency, by exact MVA. */
+export function predictedRps(model: CurveModel, effectiveMs: number): number {
+  const { stations, customers } = curveNetwork(model, effectiveMs);
+  return mva(stations, customers).throughputPerS;
+}
+
+/** measured / predicted - 1; undefined without both. */
+export function predictionError(measuredRps: number | undefined, predicted: number | undefined): number | undefined {
+  return measuredRps !== undefined && predicted !== undefined && predicted > 0 ? measuredRps / predicted - 1 : undefined;
+}

@@ -1,0 +1,105 @@
+import { shortLabels } from '../analysis/attribution.ts';
+import { ceilingProtocol } from '../analysis/bounds.ts';
+import type { Analysis } from '../analysis/types.ts';
+import type { EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
+import type { Results } from '../results/schema.ts';
+import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, latencyLabel, OFF_NOTE, type Table } from './format.ts';
+
+const settingLabel = (s: EffectiveLatency) => latencyLabel(s.requestedMs, s.effectiveMs, s.source !== 'requested');
+
+function measuredText(f: FrameworkCrossover, settings: EffectiveLatency[]): string {
+  if (f.crossoverMs === undefined) return 'not in sweep';
+  const measured = settings.find((s) => s.requestedMs === f.crossoverMs)?.source !== 'requested';
+  return latencyLabel(f.crossoverMs, f.crossoverEffectiveMs, measured);
+}
+
+function predictedText(f: FrameworkCrossover): string {
+  const p = f.prediction;
+  if (!p) return '-';
+  const step = p.predictedStepMs === undefined ? 'beyond the sweep' : `at ${p.predictedStepMs} ms`;
+  return `${fmtMs(p.predictedMs)} ms, ${step}${p.disagrees ? ' DISAGREES' : ''}`;
+}
+
+/** Requests/s and label(s) per latency, the measured crossover and the Little's-law prediction. */
+export function crossoverTable(results: Results, analysis: Analysis): Table | undefined {
+  const x = analysis.crossover;
+  if (!x) return undefined;
+  const rows = x.perFramework.map((f) => [
+    displayName(results, f.framework),
+    ...x.latencies.map((ms) => {
+      const c = analysis.cells.find((y) => y.framework === f.framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === x.connections);
+      return cellText(c, (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`);
+    }),
+    measuredText(f, x.settings),
+    predictedText(f),
+  ]);
+  rows.push(['spread', ...x.latencies.map((ms) => fmtPct(x.spreadByLatency.find((s) => s.dbLatencyMs === ms)?.spread)), '', '']);
+  const overall =
+    x.overallMs === undefined
+      ? 'Frameworks never came within 10% of each other in this sweep.'
+      : `From ${latencyLabel(x.overallMs, x.overallEffectiveMs)} of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`;
+  return {
+    title: `The crossover: slow-db requests/s and bottleneck by database latency (c${x.connections})`,
+    head: ['framework', ...x.settings.map(settingLabel), 'pool/db-bound from', 'predicted C / X'],
+    rows,
+    notes: [
+      overall,
+      'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
+      ...(x.settings.some((s) => s.flagged) ? [OFF_NOTE] : []),
+      'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated.',
+      ...x.notes,
+    ],
+  };
+}
+
+/** The MVA curve per framework beside the measured points, with the error per point. */
+export function predictionTable(results: Results, analysis: Analysis): Table | undefined {
+  const x = analysis.crossover;
+  if (!x || !x.perFramework.some((f) => f.prediction)) return undefined;
+  return {
+    title: `Predicted (queueing model) against measured requests/s (c${x.connections})`,
+    head: ['framework', ...x.settings.map(settingLabel)],
+    rows: x.perFramework
+      .filter((f) => f.prediction)
+      .map((f) => [
+        displayName(results, f.framework),
+        ...f.points.map((p) => (p.predictedRps === undefined ? '-' : `${fmtRps(p.predictedRps)}${p.error === undefined ? '' : ` (${fmtSignedPct(p.error)})`}`)),
+      ]),
+    notes: [
+      "Predicted by exact mean-value analysis of a closed network: the load generator's connections circulate through a queue for the app's CPU (1 / its db-cell req/s per request) and a pool of C connections each held for the effective latency (docs/analysis.md). In brackets: measured / predicted - 1.",
+    ],
+  };
+}
+
+/** One row per cell: every label that holds and the figures behind it. */
+export function evidenceTable(results: Results, analysis: Analysis): Table {
+  return {
+    title: 'Bottleneck evidence per cell',
+    head: ['cell', 'labels', 'evidence'],
+    rows: analysis.cells.map((c) => {
+      if (c.status !== 'ok' || !c.attribution) return [c.id, c.status.toUpperCase(), c.failure ?? ''];
+      const a = c.attribution;
+      // Each limit's reason quotes its figure; the other figures follow.
+      const why = a.limits.map((l) => `${l.label}: ${l.reason}`);
+      return [c.id, a.labels.join(' + '), [...why, ...a.evidence.filter((e) => !why.some((w) => w.includes(e))), ...c.notes].join('; ')];
+    }),
+    notes: [`Database ceilings per cell are those of the app's own statement protocol (${[...new Set(results.ceilings.filter((c) => c.kind === 'database').map(ceilingProtocol))].join(', ') || 'none measured'} in this run).`],
+  };
+}
+
+export function ceilingsTable(results: Results): Table | undefined {
+  if (results.ceilings.length === 0) return undefined;
+  return {
+    title: 'Ceilings measured in this run',
+    head: ['ceiling', 'protocol', 'connections', 'requests/s', 'mean latency', 'how'],
+    rows: results.ceilings.map((c) => [
+      c.kind === 'loadgen' ? 'load generator' : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}`,
+      c.kind === 'database' ? ceilingProtocol(c) : '',
+      String(c.connections),
+      fmtRps(c.rps),
+      c.latencyMeanMs === undefined ? '' : `${c.latencyMeanMs.toFixed(2)} ms`,
+      `${c.note}${c.cpuMeanUtil !== undefined ? `; loadgen CPU ${fmtPct(c.cpuMeanUtil)}` : ''}`,
+    ]),
+    notes: ["protocol: pgbench's -M (prepared, extended, or simple with the values inlined, as the Django ORM sends them); each cell is judged against the database ceiling of its app's own protocol. mean latency: one transaction's mean time, the effective latency of a slow-db setting."],
+  };
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * How a client sends its SQL (pgbench's `-M`): `prepared` parses once per connection,
+ * `extended` parses and binds every time, `simple` sends one text query with the values
+ * inlined (the Django ORM over psycopg 3 with client-side binding).
+ */
+export const STATEMENT_PROTOCOLS = ['prepared', 'simple', 'extended'] as const;
+export const StatementProtocolSchema = z.enum(STATEMENT_PROTOCOLS);
+export type StatementProtocol = z.infer<typeof StatementProtocolSchema>;
+
+/** What an app's requests go through to reach the database, as its manifest declares. */
+export const DataAccessSchema = z.object({
+  kind: z.enum(['orm', 'raw']),
+  /** e.g. `psycopg`, `asyncpg`. */
+  driver: z.string(),
+  protocol: StatementProtocolSchema,
+  /** The JSON serializer, e.g. `json (stdlib)`, `pydantic-core`, `msgspec`. */
+  serializer: z.string(),
+});
+export type DataAccess = z.infer<typeof DataAccessSchema>;
+
+/**
+ * The limits a cell can hit, in the order that picks the primary label for compact
+ * displays: a saturated load generator voids the rest; then the app; then the bounds.
+ * `connection pool`: the connection cap x the database latency binds (Little's law);
+ * `concurrency limit`: the same bound, but set by the app's threads or by the load
+ * generator's connections, which are fewer than the cap.
+ */
+export const BOTTLENECKS = ['load generator', 'framework', 'connection pool', 'concurrency limit', 'database', 'undetermined'] as const;
+export const BottleneckSchema = z.enum(BOTTLENECKS);
+export type Bottleneck = z.infer<typeof BottleneckSchema>;
+
+/** One limit that holds for a cell and the figure that shows it. */
+export const LimitSchema = z.object({ label: BottleneckSchema, reason: z.string() });
+export type Limit = z.infer<typeof LimitSchema>;
+
+export const AttributionSchema = z.object({
+  /** The first of `labels` in BOTTLENECKS order: for displays with room for one word. */
+  label: BottleneckSchema,
+  /** Every limit that holds, in BOTTLENECKS order; `['undetermined']` when none does. */
+  labels: z.array(BottleneckSchema).min(1),
+  limits: z.array(LimitSchema),
+  /** Every figure looked at, e.g. `app CPU 98%`, `94% of the 1,000 req/s Little's-law bound`. */
+  evidence: z.array(z.string()),
+  /** The cell is not a framework number: the load generator may have limited it. */
+  flagged: z.boolean(),
+});
+export type AttributionData = z.infer<typeof AttributionSchema>;
+
+/** A ceiling a cell was judged against; `id` as made by ceilingId() in analysis/bounds.ts. */
+export const CeilingRefSchema = z.object({
+  id: z.string(),
+  rps: z.number().min(0),
+  protocol: StatementProtocolSchema.optional(),
+  latencyMeanMs: z.number().min(0).optional(),
+});
+
+export const LittleBoundSchema = z.object({
+  rps: z.number().min(0),
+  /** min(load generator connections, app concurrency limit, connection cap). */
+  connections: z.number().int().positive(),
+  /** What set `connections`. */
+  limitedBy: z.enum(['connection cap', 'app concurrency', 'load generator connections']),
+  /** The effective database latency the bound uses. */
+  latencyMs: z.number().positive(),
+});
+export type LittleBound = z.infer<typeof LittleBoundSchema>;
+
+/** The analysis of one cell (the raw measurements stay in results.cells). */
+export const CellAnalysisSchema = z.object({
+  id: z.string(),
+  framework: z.string(),
+  scenario: z.string(),
+  connections: z.number().int().positive(),
+  /** The requested slow-db latency. */
+  dbLatencyMs: z.number().min(0).optional(),
+  /** The latency the database really held each request for (see EffectiveLatencySchema). */
+  effectiveDbLatencyMs: z.number().min(0).optional(),
+  rpsMedian: z.number().min(0).optional(),
+  attribution: AttributionSchema.optional(),
+  dbCeilingRps: z.number().min(0).optional(),
+  littleBoundRps: z.number().min(0).optional(),
+  /** This cell's rps / the fastest framework's in the same column (load-generator-bound cells left out). */
+  shareOfFastest: z.number().min(0).optional(),
+  shareOfDbCeiling: z.number().min(0).optional(),
+  shareOfLittleBound: z.number().min(0).optional(),
+  judgedAgainst: z
+    .object({ dbCeiling: CeilingRefSchema.optional(), loadgenCeiling: CeilingRefSchema.optional(), littleBound: LittleBoundSchema.optional() })
+    .optional(),
+  /** e.g. the fall-back to another protocol's ceiling. */
+  notes: z.array(z.string()).default([]),
+});
+export type CellAnalysis = z.infer<typeof CellAnalysisSchema>;
+
+/** A slow-db setting: the latency asked of pg_sleep and the one the database delivered. */
+export const EffectiveLatencySchema = z.object({
+  requestedMs: z.number().min(0),
+  effectiveMs: z.number().min(0),
+  /**
+   * `pgbench latency`: the ceiling run's mean transaction latency; `ceiling throughput`:
+   * its clients / its requests/s (Little's law, for files without the latency);
+   * `requested`: no ceiling to read it from.
+   */
+  source: z.enum(['pgbench latency', 'ceiling throughput', 'requested']),
+  /** effective / requested - 1; undefined at 0 ms requested. */
+  offBy: z.number().optional(),
+  /** |offBy| > EFFECTIVE_LATENCY_TOLERANCE. */
+  flagged: z.boolean(),
+  ceilingId: z.string().optional(),
+});
+export type EffectiveLatency = z.infer<typeof EffectiveLatencySchema>;
+
+export const CurvePointSchema = z.object({
+  requestedMs: z.number().min(0),
+  effectiveMs: z.number().min(0),
+  measuredRps: z.number().min(0).optional(),
+  rpsMin: z.number().min(0).optional(),
+  rpsMax: z.number().min(0).optional(),
+  /** Exact MVA of the closed network in docs/analysis.md. */
+  predictedRps: z.number().min(0).optional(),
+  /** measured / predicted - 1. */
+  error: z.number().optional(),
+});
+export type CurvePoint = z.infer<typeof CurvePointSchema>;
+
+export const FrameworkCrossoverSchema = z.object({
+  framework: z.string(),
+  /** Measured: the smallest requested latency from which the cell stays pool- or database-bound. */
+  crossoverMs: z.number().min(0).optional(),
+  crossoverEffectiveMs: z.number().min(0).optional(),
+  prediction: z
+    .object({
+      /** The framework's own requests/s on its db cell in this run (X). */
+      dbCellRps: z.number().positive(),
+      /** C: min(connections, app concurrency limit, connection cap). */
+      connections: z.number().int().positive(),
+      /** C / X, in ms of effective latency. */
+      predictedMs: z.number().positive(),
+      /** The first swept setting whose effective latency reaches predictedMs (undefined: beyond the sweep). */
+      predictedStepMs: z.number().min(0).optional(),
+      /** Predicted and measured settings lie more than one sweep step apart. */
+      disagrees: z.boolean(),
+    })
+    .optional(),
+  points: z.array(CurvePointSchema),
+});
+export type FrameworkCrossover = z.infer<typeof FrameworkCrossoverSchema>;
+
+export const CrossoverAnalysisSchema = z.object({
+  /** The load generator connection count the table is for (the run's first). */
+  connections: z.number().int().positive(),
+  /** Requested latencies, ascending. */
+  latencies: z.array(z.number().min(0)),
+  settings: z.array(EffectiveLatencySchema),
+  perFramework: z.array(FrameworkCrossoverSchema),
+  /** Smallest requested latency from which every framework lies within 10% of the fastest. */
+  overallMs: z.number().min(0).optional(),
+  overallEffectiveMs: z.number().min(0).optional(),
+  spreadByLatency: z.array(z.object({ dbLatencyMs: z.number().min(0), spread: z.number().min(0) })),
+  notes: z.array(z.string()).default([]),
+});
+export type CrossoverAnalysis = z.infer<typeof CrossoverAnalysisSchema>;
+
+/** What `analyze` derives from a run, stored in results.json so consumers need not re-derive it. */
+export const AnalysisSchema = z.object({
+  cells: z.array(CellAnalysisSchema),
+  crossover: CrossoverAnalysisSchema.optional(),
+  /** The highest load generator ceiling of the run. */
+  loadgenCeilingRps: z.number().min(0).optional(),
+  notes: z.array(z.string()).default([]),
+});
+export type AnalysisRecord = z.infer<typeof AnalysisSchema>;
