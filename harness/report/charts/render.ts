@@ -20,11 +20,32 @@ const isBold = (weight: TextItem['fontWeight']) => weight === 'bold' || (typeof 
 };
 
 /**
+ * Compiles Vega-Lite to Vega and collects what Vega-Lite warns about (a field no data has,
+ * a channel a mark ignores): the specs are built from loose objects, so tests assert none.
+ */
+export function compileSpec(spec: TopLevelSpec): { vega: vega.Spec; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger: vega.LoggerInterface = {
+    level: () => logger,
+    error: (...args: unknown[]) => {
+      throw new Error(`vega-lite: ${args.join(' ')}`);
+    },
+    warn: (...args: unknown[]) => {
+      warnings.push(args.join(' '));
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
+  return { vega: compile(spec, { logger }).spec, warnings };
+}
+
+/**
  * Renders a Vega-Lite spec to standalone SVG text in Node: compile to Vega, run a headless
  * view (renderer 'none': no DOM, no canvas), serialise its scenegraph.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compileSpec(spec).vega), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
