@@ -54,7 +54,7 @@ const STYLE = [
   'body{font-family:Helvetica,Arial,"Liberation Sans",sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#111}',
   'h1{font-size:1.5em;margin-bottom:.2em}.meta{color:#444;margin-top:0}',
   '.warnings{border:2px solid #b00020;background:#fff4f4;padding:.6em 1em;margin:1em 0}.warnings h2{margin:0 0 .3em;font-size:1.1em;color:#b00020}.warnings li{margin:.2em 0}',
-  'figure{margin:1em 0}figure svg{max-width:100%;height:auto}figcaption{font-size:12px;color:#555}',
+  'figure{margin:1em 0}figure svg{width:100%;max-width:1100px;height:auto}figcaption{font-size:12px;color:#555}',
   '.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}td{text-align:right}thead th{background:#f4f4f4}',
   '.note{color:#555;font-size:12px;margin:.2em 0}',
 ].join('\n');

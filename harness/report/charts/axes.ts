@@ -20,7 +20,8 @@ export interface LatencyTick {
   lines: string[];
 }
 
-const fmtMs = (ms: number) => (ms >= 10 || Number.isInteger(ms) ? ms.toFixed(0) : ms.toFixed(1));
+/** 0.05, 2.1, 20: two significant digits below 10 ms, whole ms above. */
+const fmtMs = (ms: number) => (ms >= 10 || Number.isInteger(ms) ? ms.toFixed(0) : String(Number(ms.toPrecision(2))));
 
 /**
  * Pure: the x ticks of a latency sweep, at the effective latencies, labelled with the
@@ -56,7 +57,10 @@ export function effectiveOf(points: { requestedMs: number; effectiveMs: number }
  * step roughly geometrically (0, 1, 2, 5, 10, 20 ms) and include 0, which a log scale cannot
  * place: on a linear axis 0-2 ms crowd into 10% of the width, where the frameworks differ most.
  */
-export function latencyX(ticks: LatencyTick[], title: string): Record<string, unknown> {
+export function latencyX(ticks: LatencyTick[]): Record<string, unknown> {
+  const title = ticks.some((t) => t.lines.length > 1)
+    ? 'database latency per request, ms (as requested; the effective latency below where it differs)'
+    : 'database latency per request, ms';
   const values = ticks.map((t) => t.effectiveMs);
   const labelExpr = ticks.reduceRight(
     (rest, t) => `abs(datum.value - ${t.effectiveMs}) < 1e-6 ? ${JSON.stringify(t.lines)} : ${rest}`,

@@ -38,8 +38,9 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
   const ticks = latencyTicks(allPoints);
   // The floor is drawn only where it is positive: log scales cannot place 0 ms.
   const floor = ticks.filter((t) => t.effectiveMs > 0).map((t) => ({ effectiveMs: t.effectiveMs, p99Ms: t.effectiveMs, series: FLOOR }));
-  const domain = logDomain([...rows.map((r) => r.p99Ms), ...floor.map((f) => f.p99Ms)]);
-  const x = latencyX(ticks, 'database latency per request, ms (requested; effective below where it differs)');
+  // The floor is left out of the domain: at 0 ms it would stretch the axis down to 0.05 ms.
+  const domain = logDomain(rows.map((r) => r.p99Ms));
+  const x = latencyX(ticks);
   const y = { field: 'p99Ms', type: 'quantitative', scale: { type: 'log', domain, nice: false }, axis: { title: 'p99 latency, ms (log scale)', values: logTicks(...domain), format: ',.4~g', grid: true, gridColor: '#eeeeee' } };
   const color = { field: 'displayName', type: 'nominal', scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) }, legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 } };
   const crossover = data.crossoverMs;
@@ -49,7 +50,10 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `p99 latency against database latency at ${fmtRate(data.offeredRps)} requests/s offered (open loop)`,
-      subtitle: [captionLine(data.caption), 'latency measured from each request\'s scheduled send time; log scale: equal gaps are equal ratios'],
+      subtitle: [
+        captionLine(data.caption),
+        ['latency from each request\'s scheduled send time', unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '', 'log scale: equal gaps are equal ratios'].filter(Boolean).join('; '),
+      ],
       anchor: 'start',
       fontSize: 15,
       subtitleFontSize: 11,
@@ -65,7 +69,7 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
         : []),
       { data: { values: sustained }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color } },
       ...(unsustained.length
-        ? [{ data: { values: unsustained.map((r) => ({ ...r, note: UNSUSTAINED })) }, mark: { type: 'point', shape: 'cross', filled: true, size: 110 }, encoding: { x, y, color, shape: { field: 'note', type: 'nominal', scale: { domain: [UNSUSTAINED], range: ['cross'] }, legend: { title: null, orient: 'bottom', labelLimit: 0 } } } }]
+        ? [{ data: { values: unsustained }, mark: { type: 'point', shape: 'cross', filled: true, size: 140 }, encoding: { x, y, color } }]
         : []),
       ...crossoverMarks,
     ],

@@ -50,7 +50,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const domain = logDomain([...measured.flatMap((m) => [m.rpsMin, m.rpsMax]), ...predicted.map((p) => p.rps), ...ceiling.map((c) => c.rps)]);
   const repeats = measured.some((m) => m.rpsMax > m.rpsMin);
   const ticks = latencyTicks(allPoints);
-  const x = latencyX(ticks, 'database latency per request, ms (requested; effective below where it differs)');
+  const x = latencyX(ticks);
   const y = { field: 'rps', type: 'quantitative', scale: { type: 'log', domain, nice: false }, axis: { title: 'requests/s (log scale)', values: logTicks(...domain), format: ',.0f', grid: true, gridColor: '#eeeeee' } };
   const color = { field: 'displayName', type: 'nominal', scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) }, legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 } };
   const present = [SERIES.measured, ...(predicted.length ? [SERIES.predicted] : []), ...(little.length ? [SERIES.little] : []), ...(ceiling.length ? [SERIES.ceiling] : [])];
