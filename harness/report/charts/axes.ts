@@ -91,7 +91,13 @@ export function logTicks(min: number, max: number): number[] {
     }
     if (ticks.length >= 4) return ticks;
   }
-  return ticks;
+  // Narrower than any ladder (every framework within a few %): about four round linear steps.
+  const raw = (max - min) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const linear: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max; v += step) linear.push(Number(v.toPrecision(6)));
+  return linear;
 }
 
 /** Pure: a log y domain with 15% headroom either side of the values that must show. */
