@@ -14,6 +14,12 @@ export const PLOT_HEIGHT = 360;
  */
 const SAME_TICK = 0.1;
 
+/**
+ * The effective latency gets its own label line when it is more than 5% off the setting:
+ * closer than that, the two would print the same at two significant digits.
+ */
+const SHOW_EFFECTIVE = 0.05;
+
 /** One x tick: where it sits (effective ms) and its lines of label text. */
 export interface LatencyTick {
   effectiveMs: number;
@@ -42,7 +48,7 @@ export function latencyTicks(points: { requestedMs: number; effectiveMs: number 
   return groups.map((group) => {
     const effectiveMs = group.reduce((a, s) => a + s.effectiveMs, 0) / group.length;
     const requested = `${group.map((s) => fmtMs(s.requestedMs)).join(', ')}`;
-    const differs = group.some((s) => Math.abs(s.effectiveMs - s.requestedMs) > 0.05 * Math.max(s.requestedMs, 0.1));
+    const differs = group.some((s) => Math.abs(s.effectiveMs - s.requestedMs) > SHOW_EFFECTIVE * Math.max(s.requestedMs, 0.1));
     return { effectiveMs, lines: differs ? [requested, `(eff ${fmtMs(effectiveMs)})`] : [requested] };
   });
 }

@@ -73,5 +73,5 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
         : []),
       ...crossoverMarks,
     ],
-  } as unknown as TopLevelSpec;
+  } as unknown as TopLevelSpec; // Layers are plain objects from helpers; tests check compileSpec's warnings instead of the types.
 }
