@@ -6,6 +6,7 @@ import { htmlReport, leadingWarnings, scopeSvgIds } from '../../harness/report/h
 import { reportFiles } from '../../harness/report/report.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
+/** A synthetic standard run shaped like one on a 2-core VM (numbers modelled, not measured): 6 frameworks, slow-db 0-20 ms, 3 repeats, a DRIFT warning. */
 const sweep = ResultsSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/results/sweep-v1.json', import.meta.url), 'utf8')));
 const NAMES = ['Django', 'Django REST framework', 'Flask', 'FastAPI', 'Starlette', 'django-bolt'];
 
