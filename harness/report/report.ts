@@ -1,6 +1,8 @@
 import { analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { renderCsv, renderMarkdown, renderTerminal } from './render.ts';
+import { chartSet } from './charts/data.ts';
+import { renderCharts, svgFiles } from './charts/files.ts';
 import { htmlReport } from './html.ts';
 import { buildTables, footnote } from './tables.ts';
 
@@ -41,12 +43,15 @@ export function benchmarkActionReport(results: Results): string {
   return `${JSON.stringify(entries, null, 2)}\n`;
 }
 
-/** Files a run directory holds besides results.json and raw/, name -> content. */
-export function reportFiles(results: Results): Record<string, string> {
+/** Files a run directory holds besides results.json and raw/, relative path -> content. */
+export async function reportFiles(results: Results): Promise<Record<string, string>> {
+  // Charts render once, for report.html and their own SVG files under charts/.
+  const charts = await renderCharts(chartSet(results, analyze(results)));
   return {
     'results.md': markdownReport(results),
     'results.csv': csvReport(results),
     'benchmark-action.json': benchmarkActionReport(results),
-    'report.html': htmlReport(results),
+    'report.html': await htmlReport(results, charts),
+    ...svgFiles(charts),
   };
 }

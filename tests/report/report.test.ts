@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
 import { attributionTable, buildTables, ceilingsTable, crossoverTable, evidenceTable, predictionTable, throughputTable } from '../../harness/report/tables.ts';
-import { htmlReport } from '../../harness/report/html.ts';
 import { benchmarkActionReport, csvReport, markdownReport } from '../../harness/report/report.ts';
 import { makeCell, makeResults, sweepResults } from '../support/factories.ts';
 
@@ -252,13 +251,5 @@ describe('tables', () => {
     expect(entries).toHaveLength(results.cells.length - 1);
     expect(entries[0]).toEqual({ name: 'fastapi/json/c64', unit: 'req/s', value: 9100, range: '9000-9400', extra: 'bottleneck: framework; run test-run' });
     expect(entries.map((e) => e.name)).not.toContain('flask/db/c64');
-  });
-
-  it('draws the crossover as SVG in a self-contained HTML report', () => {
-    const html = htmlReport(results);
-    expect(html).toContain('<svg');
-    expect(html.match(/<polyline/g)).toHaveLength(2);
-    expect(html).toContain('FastAPI');
-    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });
