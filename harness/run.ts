@@ -22,6 +22,8 @@ export interface RunInputs {
   apps: Map<string, AppDefinition>;
   scenarios: Scenario[];
   log: (line: string) => void;
+  /** The harness's git commit, read by the CLI; recorded as tool.commit. */
+  commit?: string | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface RunInputs {
  * Whatever happens, the app, the database and the containers are stopped, and what was
  * measured is on disk. Returns the results; throws only when the run could not go on.
  */
-export async function executeRun({ config, apps, scenarios, log }: RunInputs): Promise<Results> {
+export async function executeRun({ config, apps, scenarios, log, commit }: RunInputs): Promise<Results> {
   const pinned = await hasTaskset();
   const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
@@ -39,7 +41,7 @@ export async function executeRun({ config, apps, scenarios, log }: RunInputs): P
   log(`database: ${db.database.kind} at ${redactUrl(db.database.url)}${db.seeded ? ' (world seeded)' : ''}`);
   const results: Results = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'crossover-bench', version: TOOL_VERSION },
+    tool: { name: 'crossover-bench', version: TOOL_VERSION, commit },
     runId,
     status: 'running',
     startedAt: new Date().toISOString(),

@@ -2,19 +2,37 @@ import path from 'node:path';
 import { wasInterrupted } from '../cleanup.ts';
 import { resolveRunConfig, type RunFlags } from '../config/options.ts';
 import { BenchError } from '../errors.ts';
-import { printReport } from '../report/write.ts';
+import type { OutputMode } from '../output/mode.ts';
+import { planEvent } from '../output/plan-event.ts';
+import { createProgress } from '../output/progress.ts';
+import type { FrameworkOrder } from '../report/report.ts';
 import { executeRun } from '../run.ts';
-import { loadApps, loadCatalog, log } from './common.ts';
+import { loadApps, loadCatalog, log, showResults } from './common.ts';
+import { harnessCommit } from './git.ts';
+import { prepareOutDir } from './out-dir.ts';
+
+/** `run`'s flags: the run's own, plus how to show the tables. */
+export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
 
 /** config -> plan -> provision -> measure -> report; exits non-zero when a cell failed. */
-export async function runCommand(flags: RunFlags): Promise<void> {
+export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
+  const { sort = 'run', ...runFlags } = flags;
   const catalog = await loadCatalog();
-  const config = resolveRunConfig(flags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  const config = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
   const apps = await loadApps(config.frameworks);
-  const results = await executeRun({ config, apps, scenarios: catalog.scenarios, log });
+  // Usage errors end here, before any database, virtualenv or container starts.
+  await prepareOutDir(config.out);
+  const progress = createProgress({ stream: process.stderr, now: Date.now, live: mode.live, quiet: mode.quiet });
+  progress.observe(planEvent(config, catalog.scenarios));
+  let results;
+  try {
+    results = await executeRun({ config, apps, scenarios: catalog.scenarios, log: (line) => progress.observe({ type: 'log', line }), commit: await harnessCommit() });
+  } finally {
+    progress.close();
+  }
   if (wasInterrupted()) return;
-  printReport(results);
-  log(`results: ${path.join(config.out, 'results.json')} (tables in results.md)`);
+  showResults(results, config.out, mode, sort);
+  if (!mode.quiet) log(`results: ${path.join(config.out, 'results.json')} (tables in results.md)`);
   const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
   if (failed.length > 0) {
     throw new BenchError('APP_START', `${failed.length} of ${results.cells.length} cells failed: ${failed.map((c) => c.id).join(', ')}`, {

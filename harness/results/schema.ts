@@ -138,7 +138,12 @@ export type Ceiling = z.infer<typeof CeilingSchema>;
 
 export const ResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  tool: z.object({ name: z.string(), version: z.string() }),
+  tool: z.object({
+    name: z.string(),
+    version: z.string(),
+    /** `git rev-parse HEAD` of the harness when it ran from a checkout. */
+    commit: z.string().optional(),
+  }),
   runId: z.string(),
   status: z.enum(['running', 'complete', 'failed', 'interrupted']),
   startedAt: z.string(),
