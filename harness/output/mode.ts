@@ -20,6 +20,12 @@ interface StreamInfo {
   columns?: number | undefined;
 }
 
+/** `COLUMNS=120 crossover report ...`: the width asked for when output goes to a pipe or a log. */
+function columnsFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const n = Number(env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 /** CI providers set `CI` (GitHub Actions, GitLab, CircleCI, Buildkite all do); a live bar there only floods the log. */
 export function isCi(env: Record<string, string | undefined>): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
@@ -41,6 +47,6 @@ export function resolveOutputMode(
     json,
     verbose: flags.verbose === true,
     live: streams.stderr.isTTY === true && !isCi(env),
-    width: tables.isTTY && tables.columns ? tables.columns : FALLBACK_WIDTH,
+    width: tables.isTTY && tables.columns ? tables.columns : columnsFromEnv(env) ?? FALLBACK_WIDTH,
   };
 }
