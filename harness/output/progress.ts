@@ -7,6 +7,8 @@ export const HEARTBEAT_S = 10;
 
 export interface ProgressStream {
   write(text: string): unknown;
+  /** cli-progress draws only on a TTY. */
+  isTTY?: boolean | undefined;
   columns?: number | undefined;
 }
 
