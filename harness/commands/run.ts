@@ -6,6 +6,7 @@ import type { OutputMode } from '../output/mode.ts';
 import { planEvent } from '../output/plan-event.ts';
 import { createProgress } from '../output/progress.ts';
 import type { FrameworkOrder } from '../report/report.ts';
+import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
@@ -24,7 +25,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   await prepareOutDir(config.out);
   const progress = createProgress({ stream: process.stderr, now: Date.now, live: mode.live, quiet: mode.quiet });
   progress.observe(planEvent(config, catalog.scenarios));
-  let results;
+  let results: Results;
   try {
     results = await executeRun({ config, apps, scenarios: catalog.scenarios, log: (line) => progress.observe({ type: 'log', line }), commit: await harnessCommit() });
   } finally {

@@ -54,7 +54,7 @@ describe('benchmark-action.json', () => {
       'benchmark-action*.json leave out 3 flagged cell(s):',
       '  drf/db/c64: failed (verify: the app exited (3) before answering)',
       '  flask/queries/c64: noisy: repeats vary by 9.1% (limit 5%)',
-      '  django-bolt/json/c64: loadgen-bound: the load generator was saturated, so the number is its own',
+      '  django-bolt/json/c64: loadgen-bound: the load generator was saturated',
     ]);
   });
 

@@ -17,7 +17,7 @@ export const TRACKED_MAX_CV = NOISY_CV;
 export function flagOf(c: AnalyzedCell): string | undefined {
   if (c.status === 'failed') return `failed (${c.failure ?? 'no reason recorded'})`;
   if (c.rps.n === 0) return 'unmeasured';
-  if (c.attribution?.flagged) return 'loadgen-bound: the load generator was saturated, so the number is its own';
+  if (c.attribution?.flagged) return 'loadgen-bound: the load generator was saturated';
   if (c.rps.cv > TRACKED_MAX_CV) return `noisy: repeats vary by ${(c.rps.cv * 100).toFixed(1)}% (limit ${(TRACKED_MAX_CV * 100).toFixed(0)}%)`;
   if (c.errors + c.timeouts + c.non2xx > 0) return `errors: ${c.errors} errors, ${c.timeouts} timeouts, ${c.non2xx} non-2xx`;
   return undefined;
