@@ -1,18 +1,37 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { wasInterrupted } from './cleanup.ts';
-import { EXIT_CODES, isBenchError } from './errors.ts';
 import { PROFILE_NAMES } from './config/profiles.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
+import { compareCommand } from './commands/compare.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { errorText, exitCodeFor } from './commands/exit.ts';
+import { listCommand } from './commands/list.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
-import { reportCommand } from './commands/report.ts';
-import { compareCommand } from './commands/compare.ts';
-import { listCommand } from './commands/list.ts';
-import { doctorCommand } from './commands/doctor.ts';
+import { resolveOutputMode, type OutputMode } from './output/mode.ts';
+import { REPO_ROOT } from './paths.ts';
+import { FRAMEWORK_ORDERS } from './report/report.ts';
+
+const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const program = new Command('crossover')
   .description('Benchmarks Python web frameworks against PostgreSQL and finds where the database, not the framework, is the bottleneck.')
-  .showHelpAfterError();
+  .version(VERSION, '-V, --version', 'print the version and exit')
+  .addOption(new Option('-q, --quiet', 'print only the final tables and errors').conflicts('verbose'))
+  .option('--json', 'print one JSON summary on stdout; tables go to stderr')
+  .option('--verbose', 'also print the evidence tables and the full footnote')
+  .addHelpText('after', '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure or failed cells, 4 regression, 130/143 interrupted.')
+  .showHelpAfterError()
+  // Every parse error (unknown option or command, bad choice, missing argument) becomes exit 2 below.
+  .exitOverride();
+
+/** The output mode from the global options, decided once here at the edge. */
+const modeOf = (command: Command): OutputMode =>
+  resolveOutputMode(command.optsWithGlobals<{ quiet?: boolean; json?: boolean; verbose?: boolean }>(), process.env, { stdout: process.stdout, stderr: process.stderr });
+const sortOption = () => new Option('--sort <order>', "framework order in the tables: 'run' (as listed) or 'rps' (fastest first)").choices(FRAMEWORK_ORDERS).default('run');
 
 program
   .command('run')
@@ -28,13 +47,14 @@ program
   .option('--repeat <n>', 'measurements per cell')
   .option('--db-latencies <list>', 'slow-db latencies in ms, comma-separated (overrides the profile)')
   .option('--connection-cap <n>', 'database connections every app may hold', String(DEFAULT_CONNECTION_CAP))
-  .option('--out <dir>', 'output folder (default results/<UTC timestamp>-<profile>/)')
+  .option('--out <dir>', 'output folder, new or empty (default results/<UTC timestamp>-<profile>/)')
   .option('--python <path>', 'Python 3.12+ interpreter for local virtualenvs and wheel downloads')
   .option('--base-image <image>', `base image of the app images (default ${DEFAULT_BASE_IMAGE}, or ${OFFLINE_BASE_IMAGE} when only that is present)`)
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
-  .action(runCommand);
+  .addOption(sortOption())
+  .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 
 program
   .command('serve <framework>')
@@ -47,24 +67,28 @@ program
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE})`)
   .action(serveCommand);
 
-program.command('report <runDir>').description('rebuild every table from results.json, without re-running').action(reportCommand);
+program
+  .command('report <runDir>')
+  .description('rebuild every table and report file from results.json, without re-running')
+  .addOption(sortOption())
+  .action((runDir: string, flags, command: Command) => reportCommand(runDir, flags, modeOf(command)));
 program
   .command('compare <baseline> <candidate>')
   .description('per-cell changes; exits 4 when a cell regressed beyond the threshold')
   .option('--threshold <pct>', 'regression threshold in percent of requests/s', '10')
   .action(compareCommand);
 program.command('list').description('frameworks, scenarios and profiles').action(listCommand);
-program.command('doctor').description('what is installed, what is missing, how to get it').action(doctorCommand);
+program
+  .command('doctor')
+  .description('what is installed, what is missing, whether the machine is ready to measure')
+  .option('--strict', 'exit 3 when something required is missing')
+  .action((flags: { strict?: boolean }) => doctorCommand(flags));
 
 try {
   await program.parseAsync();
 } catch (error) {
   // After Ctrl-C, errors are the echo of stopping things; the signal handler finishes cleanup and exits 130.
   if (wasInterrupted()) await new Promise(() => undefined);
-  if (isBenchError(error)) {
-    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-    process.exit(EXIT_CODES[error.code]);
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  process.stderr.write(errorText(error));
+  process.exit(exitCodeFor(error));
 }

@@ -18,6 +18,7 @@ import { databaseProbes } from './verify/probes.ts';
 import { provisionDatabase } from './db/provision.ts';
 import { redactUrl } from './db/seed.ts';
 import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
+import { analysisRecord, analyze } from './analysis/analyze.ts';
 import { writeReports } from './report/write.ts';
 import { Recorder } from './results/recorder.ts';
 import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
@@ -38,6 +39,8 @@ export interface RunInputs {
   /** Receives every run event; `log` is the older form (classic progress lines). */
   observer?: RunObserver | undefined;
   log?: ((line: string) => void) | undefined;
+  /** The harness's git commit, read by the CLI; recorded as tool.commit. */
+  commit?: string | undefined;
 }
 
 /**
@@ -45,10 +48,12 @@ export interface RunInputs {
  * apps, containers and the database are stopped and what was measured is on disk with a
  * final status. Throws only when the run could not go on (a dead database: DATABASE).
  */
-export async function executeRun({ config, apps, scenarios, observer, log }: RunInputs): Promise<Results> {
+export async function executeRun({ config, apps, scenarios, observer, log, commit }: RunInputs): Promise<Results> {
   const observe = observer ?? logObserver(log ?? (() => undefined));
-  const recorder = new Recorder(fileStorage(config.out), observe);
-  const report = (results: Results) => writeReports(config.out, results);
+  const recorder = new Recorder(fileStorage(config.out), observe, (doc) => analysisRecord(analyze(doc)));
+  const report = async (results: Results) => {
+    await writeReports(config.out, results);
+  };
   // On Ctrl-C the cleanup registry writes the final state (the recorder seals it, so the unwinding run cannot overwrite it).
   const unregister = onCleanup('save results', async () => {
     if (!recorder.started) return;
@@ -61,7 +66,7 @@ export async function executeRun({ config, apps, scenarios, observer, log }: Run
       apps,
       scenarios,
       recorder,
-      provision: () => provisionRig(config, (line) => observe({ type: 'log', line })),
+      provision: () => provisionRig(config, (line) => observe({ type: 'log', line }), commit),
       report,
       interrupted: wasInterrupted,
       now: () => new Date(),
@@ -72,7 +77,7 @@ export async function executeRun({ config, apps, scenarios, observer, log }: Run
 }
 
 /** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */
-async function provisionRig(config: RunConfig, log: (line: string) => void): Promise<Rig> {
+async function provisionRig(config: RunConfig, log: (line: string) => void, commit: string | undefined): Promise<Rig> {
   const pinned = await hasTaskset();
   const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
@@ -90,7 +95,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void): Pro
     const probes = await databaseProbes(db.database.url);
     const results: Results = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
-      tool: { name: 'crossover-bench', version: TOOL_VERSION },
+      tool: { name: 'crossover-bench', version: TOOL_VERSION, commit },
       runId,
       status: 'running',
       startedAt: new Date().toISOString(),

@@ -1,7 +1,14 @@
 import { loadApp, listAppNames, type AppDefinition } from '../apps/manifest.ts';
 import { APPS_DIR, SCENARIOS_DIR } from '../paths.ts';
 import { loadScenarios, type Scenario } from '../scenarios/scenario.ts';
+import { analyze } from '../analysis/analyze.ts';
 import { BenchError } from '../errors.ts';
+import type { OutputMode } from '../output/mode.ts';
+import { runSummary } from '../output/summary.ts';
+import { trackedCells } from '../report/exporters/tracked.ts';
+import { terminalReport, type FrameworkOrder } from '../report/report.ts';
+import { leftOutLines } from '../report/write.ts';
+import type { Results } from '../results/schema.ts';
 
 /** Progress goes to stderr so stdout carries only reports. */
 export const log = (line: string): void => {
@@ -20,4 +27,17 @@ export async function loadApps(names: string[]): Promise<Map<string, AppDefiniti
     apps.set(name, await loadApp(APPS_DIR, name));
   }
   return apps;
+}
+
+/**
+ * Prints a run's tables (stdout, or stderr with --json), the JSON summary (stdout, --json)
+ * and the cells the tracking exports leave out (stderr, unless --quiet).
+ */
+export function showResults(results: Results, outDir: string, mode: OutputMode, order: FrameworkOrder): void {
+  const analysis = analyze(results);
+  const tables = terminalReport(results, analysis, { width: mode.width, verbose: mode.verbose, order });
+  const { leftOut } = trackedCells(analysis);
+  (mode.json ? process.stderr : process.stdout).write(tables);
+  if (!mode.quiet) for (const line of leftOutLines(leftOut)) log(line);
+  if (mode.json) process.stdout.write(`${JSON.stringify(runSummary(results, analysis, outDir, leftOut))}\n`);
 }

@@ -1,11 +1,13 @@
+import type { OutputMode } from '../output/mode.ts';
+import type { FrameworkOrder } from '../report/report.ts';
+import { writeReports } from '../report/write.ts';
 import { readResults } from '../results/store.ts';
-import { printReport, writeReports } from '../report/write.ts';
-import { log } from './common.ts';
+import { log, showResults } from './common.ts';
 
-/** Rebuilds results.md and results.csv from results.json; measures nothing. */
-export async function reportCommand(runDir: string): Promise<void> {
+/** Rebuilds every report file from results.json and prints the tables; measures nothing. */
+export async function reportCommand(runDir: string, flags: { sort: FrameworkOrder }, mode: OutputMode): Promise<void> {
   const results = await readResults(runDir);
   await writeReports(runDir, results);
-  printReport(results);
-  log(`rewrote the reports in ${runDir}`);
+  showResults(results, runDir, mode, flags.sort);
+  if (!mode.quiet) log(`rewrote the reports in ${runDir}`);
 }

@@ -2,20 +2,39 @@ import path from 'node:path';
 import { wasInterrupted } from '../cleanup.ts';
 import { resolveRunConfig, type RunFlags } from '../config/options.ts';
 import { BenchError } from '../errors.ts';
-import { printReport } from '../report/write.ts';
+import type { OutputMode } from '../output/mode.ts';
+import { planEvent } from '../output/plan-event.ts';
+import { createProgress } from '../output/progress.ts';
+import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
+import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
-import { loadApps, loadCatalog, log } from './common.ts';
+import { loadApps, loadCatalog, log, showResults } from './common.ts';
+import { harnessCommit } from './git.ts';
+import { prepareOutDir } from './out-dir.ts';
+
+/** `run`'s flags: the run's own, plus how to show the tables. */
+export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
 
 /** config -> plan -> provision -> measure -> report; exits non-zero when a cell failed. */
-export async function runCommand(flags: RunFlags): Promise<void> {
+export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
+  const { sort = 'run', ...runFlags } = flags;
   const catalog = await loadCatalog();
-  const config = resolveRunConfig(flags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  const config = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
   const apps = await loadApps(config.frameworks);
-  const results = await executeRun({ config, apps, scenarios: catalog.scenarios, log });
+  // Usage errors end here, before any database, virtualenv or container starts.
+  await prepareOutDir(config.out);
+  const progress = createProgress({ stream: process.stderr, now: Date.now, live: mode.live, quiet: mode.quiet });
+  progress.observe(planEvent(config, catalog.scenarios));
+  let results: Results;
+  try {
+    results = await executeRun({ config, apps, scenarios: catalog.scenarios, observer: progress.observe, commit: await harnessCommit() });
+  } finally {
+    progress.close();
+  }
   if (wasInterrupted()) return;
-  printReport(results);
-  log(`results: ${path.join(config.out, 'results.json')} (tables in results.md)`);
+  showResults(results, config.out, mode, sort);
+  if (!mode.quiet) log(`results: ${path.join(config.out, 'results.json')} (tables in results.md)`);
   // Exit 0 only when every planned cell was verified and measured cleanly.
   const notOk = notOkSummary(results.cells);
   if (notOk) throw new BenchError('APP_START', notOk, { hint: `reasons are in ${path.join(config.out, 'results.md')}` });

@@ -44,8 +44,9 @@ export async function ensureWorld(url: string): Promise<{ seeded: boolean; versi
   }
 }
 
-/** The URL with its password replaced, for messages and results. */
+/** The URL with its password replaced, for messages and results; `embedded` and `docker` pass through. */
 export function redactUrl(url: string): string {
+  if (url === 'embedded' || url === 'docker') return url;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

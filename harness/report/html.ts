@@ -1,4 +1,4 @@
-import { analyze } from '../analysis/analyze.ts';
+import { analyze, type Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { chartSet } from './charts/data.ts';
 import { renderCharts, type RenderedChart } from './charts/files.ts';
@@ -64,8 +64,8 @@ const STYLE = [
  * charts, then the tables and the footnote. Async because charts render through Vega; pass
  * `charts` when they are already rendered (reportFiles renders once for the page and the files).
  */
-export async function htmlReport(results: Results, charts?: RenderedChart[]): Promise<string> {
-  const rendered = charts ?? (await renderCharts(chartSet(results, analyze(results))));
+export async function htmlReport(results: Results, analysis: Analysis = analyze(results), charts?: RenderedChart[]): Promise<string> {
+  const rendered = charts ?? (await renderCharts(chartSet(results, analysis)));
   const warnings = leadingWarnings(results);
   const m = results.machine;
   const warningsBox = warnings.length
@@ -81,7 +81,7 @@ ${STYLE}
 <p class="meta">${escape(`${m.cpuModel}, ${m.cores} cores · profile ${results.config.profile} · started ${results.startedAt} · status ${results.status}`)}</p>
 ${warningsBox}
 ${rendered.length ? rendered.map(chartHtml).join('\n') : '<p class="note">No chart: the run measured slow-db at fewer than two database latencies.</p>'}
-${buildTables(results).map(tableHtml).join('\n')}
+${buildTables(results, { analysis }).map(tableHtml).join('\n')}
 <hr><ul>${footnote(results).map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
 </body></html>
 `;

@@ -1,57 +1,62 @@
-import { analyze } from '../analysis/analyze.ts';
+import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
-import { renderCsv, renderMarkdown, renderTerminal } from './render.ts';
-import { chartSet } from './charts/data.ts';
-import { renderCharts, svgFiles } from './charts/files.ts';
-import { htmlReport } from './html.ts';
-import { buildTables, footnote } from './tables.ts';
+import { renderTerminal, wrap } from './render.ts';
+import { crossoverTable, predictionTable } from './analysis-tables.ts';
+import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
 
-export function terminalReport(results: Results): string {
-  return `${buildTables(results).map(renderTerminal).join('\n')}\n${footnote(results).join('\n')}\n`;
+/** How frameworks are ordered in every table: as the run listed them, or fastest first. */
+export type FrameworkOrder = 'run' | 'rps';
+export const FRAMEWORK_ORDERS: FrameworkOrder[] = ['run', 'rps'];
+
+/** Every table with its evidence, in reading order: results.md, report.html and `--verbose`. Pure. */
+export function documentTables(results: Results, analysis: Analysis): Table[] {
+  return buildTables(results, { analysis });
 }
 
-export function markdownReport(results: Results): string {
-  const title = `# crossover-bench results: ${results.runId}\n`;
-  const foot = `\n---\n\n${footnote(results).map((l) => `- ${l}`).join('\n')}\n`;
-  return `${title}\n${buildTables(results).map(renderMarkdown).join('\n')}${foot}`;
-}
-
-/** One row per cell with the raw medians, for spreadsheets. */
-export function csvReport(results: Results): string {
-  const head = ['cell', 'framework', 'scenario', 'connections', 'db_latency_ms', 'status', 'rps_median', 'rps_min', 'rps_max', 'rps_cv', 'repeats', 'latency_mean_ms', 'latency_p50_ms', 'latency_p90_ms', 'latency_p99_ms', 'errors', 'timeouts', 'non2xx', 'app_cpu', 'db_cpu', 'loadgen_cpu', 'bottleneck', 'db_ceiling_rps', 'little_bound_rps', 'share_of_fastest', 'failure'];
-  const rows = analyze(results).cells.map((s) => {
-    const n = (v: number | undefined, digits = 2) => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
-    return [s.id, s.framework, s.scenario, s.connections, s.dbLatencyMs ?? '', s.status, n(s.rps.median, 1), n(s.rps.min, 1), n(s.rps.max, 1), n(s.rps.cv, 4), s.rps.n, n(s.latencyMeanMs), n(s.latencyP50Ms), n(s.latencyP90Ms), n(s.latencyP99Ms), s.errors, s.timeouts, s.non2xx, n(s.appCpu, 3), n(s.dbCpu, 3), n(s.loadgenCpu, 3), s.attribution?.label ?? '', n(s.dbCeilingRps, 1), n(s.littleBoundRps, 1), n(s.shareOfFastest, 3), s.failure ?? ''];
-  });
-  return renderCsv(head, rows);
+/** The compact tables a terminal shows: the headline first, bottleneck labels without their evidence. Pure. */
+export function terminalTables(results: Results, analysis: Analysis): Table[] {
+  return [
+    crossoverTable(results, analysis),
+    predictionTable(results, analysis),
+    throughputTable(results, analysis),
+    shareTable(results, analysis),
+    attributionTable(results, analysis),
+    failuresTable(results),
+  ].filter((t): t is Table => t !== undefined);
 }
 
 /**
- * The `customBiggerIsBetter` format of github-action-benchmark, one entry per measured
- * cell, so a nightly job can track requests/s over time and alert on drops.
+ * The results with `config.frameworks` reordered, so every table follows. `rps`: by the
+ * mean share of the fastest framework over the cells each measured, highest first;
+ * frameworks without a comparable cell go last, ties keep the run's order. Pure.
  */
-export function benchmarkActionReport(results: Results): string {
-  const entries = analyze(results)
-    .cells.filter((c) => c.status === 'ok')
-    .map((c) => ({
-      name: c.id,
-      unit: 'req/s',
-      value: Number(c.rps.median.toFixed(1)),
-      range: c.rps.n > 1 ? `${c.rps.min.toFixed(0)}-${c.rps.max.toFixed(0)}` : undefined,
-      extra: [c.attribution ? `bottleneck: ${c.attribution.label}` : '', c.noisy ? 'noisy' : '', `run ${results.runId}`].filter(Boolean).join('; '),
-    }));
-  return `${JSON.stringify(entries, null, 2)}\n`;
+export function orderFrameworks(results: Results, analysis: Analysis, order: FrameworkOrder): Results {
+  if (order === 'run') return results;
+  const score = (f: string) => {
+    const shares = analysis.cells.filter((c) => c.framework === f && c.shareOfFastest !== undefined).map((c) => c.shareOfFastest!);
+    return shares.length ? shares.reduce((a, b) => a + b, 0) / shares.length : -1;
+  };
+  const ranked = results.config.frameworks.map((f, i) => ({ f, i, s: score(f) })).sort((a, b) => b.s - a.s || a.i - b.i);
+  return { ...results, config: { ...results.config, frameworks: ranked.map((r) => r.f) } };
 }
 
-/** Files a run directory holds besides results.json and raw/, relative path -> content. */
-export async function reportFiles(results: Results): Promise<Record<string, string>> {
-  // Charts render once, for report.html and their own SVG files under charts/.
-  const charts = await renderCharts(chartSet(results, analyze(results)));
-  return {
-    'results.md': markdownReport(results),
-    'results.csv': csvReport(results),
-    'benchmark-action.json': benchmarkActionReport(results),
-    'report.html': await htmlReport(results, charts),
-    ...svgFiles(charts),
-  };
+export function orderNote(order: FrameworkOrder): string {
+  return order === 'rps'
+    ? 'Frameworks ordered by mean share of the fastest, highest first (--sort rps).'
+    : 'Frameworks in the order the run listed them (--sort rps orders them by requests/s).';
+}
+
+export interface TerminalOptions {
+  width: number;
+  verbose: boolean;
+  order: FrameworkOrder;
+}
+
+/** Pure: the run's tables as terminal text, no line wider than `options.width`. */
+export function terminalReport(results: Results, analysis: Analysis, options: TerminalOptions): string {
+  const ordered = orderFrameworks(results, analysis, options.order);
+  const tables = options.verbose ? documentTables(ordered, analysis) : terminalTables(ordered, analysis);
+  const foot = options.verbose ? footnote(ordered) : footnote(ordered).slice(0, 4);
+  const lines = [orderNote(options.order), ...foot].flatMap((l) => wrap(l, options.width));
+  return `${tables.map((t) => renderTerminal(t, options.width)).join('\n')}\n${lines.join('\n')}\n`;
 }

@@ -31,9 +31,13 @@ export class Recorder {
   readonly #storage: ResultsStorage;
   readonly #observer: RunObserver;
 
-  constructor(storage: ResultsStorage, observer: RunObserver) {
+  readonly #analyze: ((doc: Results) => Results['analysis']) | undefined;
+
+  /** `analyze`: derives the analysis written into the final document (pure; harness/analysis). */
+  constructor(storage: ResultsStorage, observer: RunObserver, analyze?: (doc: Results) => Results['analysis']) {
     this.#storage = storage;
     this.#observer = observer;
+    this.#analyze = analyze;
   }
 
   /** The document as it stands. Read it; change it only through the recorder. */
@@ -138,6 +142,8 @@ export class Recorder {
     for (const cell of this.#doc.cells) if (cell.status === 'ok' && cell.repeats.length === 0) cell.status = 'unmeasured';
     this.#doc.status = status;
     this.#doc.finishedAt = finishedAt.toISOString();
+    // Consumers (CI, notebooks) read the analysis instead of re-implementing it.
+    if (this.#analyze) this.#doc.analysis = this.#analyze(this.#doc);
     this.#sealed = true;
     await this.#save();
     this.#observer({ type: 'finish', status });

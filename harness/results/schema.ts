@@ -158,7 +158,12 @@ export type FinalRunStatus = Exclude<RunStatus, 'running'>;
 
 export const ResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  tool: z.object({ name: z.string(), version: z.string() }),
+  tool: z.object({
+    name: z.string(),
+    version: z.string(),
+    /** `git rev-parse HEAD` of the harness when it ran from a checkout. */
+    commit: z.string().optional(),
+  }),
   runId: z.string(),
   /**
    * running while measuring; at the end complete (every planned cell is ok or failed),

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartFiles } from '../../harness/report/charts/files.ts';
 import { htmlReport, leadingWarnings, scopeSvgIds } from '../../harness/report/html.ts';
-import { reportFiles } from '../../harness/report/report.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeReports } from '../../harness/report/write.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 /** A synthetic standard run shaped like one on a 2-core VM (numbers modelled, not measured): 6 frameworks, slow-db 0-20 ms, 3 repeats, a DRIFT warning. */
@@ -54,14 +57,31 @@ describe('leadingWarnings', () => {
 
 describe('chart SVG files', () => {
   it('writes each chart as a standalone SVG beside report.html, caption and frameworks inside', async () => {
-    const files = await reportFiles(sweep);
-    expect(Object.keys(files).sort()).toEqual(['benchmark-action.json', 'charts/throughput-c64.svg', 'report.html', 'results.csv', 'results.md']);
-    const svg = files['charts/throughput-c64.svg']!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-html-test-'));
+    try {
+      const written = await writeReports(dir, sweep);
+      expect(written.files.map((f) => path.relative(dir, f)).sort()).toEqual([
+        'benchmark-action-latency.json',
+        'benchmark-action.json',
+        'charts/throughput-c64.svg',
+        'report.html',
+        'results.csv',
+        'results.md',
+      ]);
+      expect(await readFile(path.join(dir, 'results.md'), 'utf8')).toContain('![Requests/s against database latency, 64 connections](charts/throughput-c64.svg)');
+      const svg = await readFile(path.join(dir, 'charts/throughput-c64.svg'), 'utf8');
+      checkSvg(svg);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const checkSvg = (svg: string) => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg).toContain('run 20261121T140312Z-standard');
     for (const name of NAMES) expect(svg).toContain(name);
     expect(svg).toContain('crossover 10 ms');
-  });
+  };
 
   it('renders the open-loop latency chart to its own file', async () => {
     const caption = { runId: 'r', machine: 'Test CPU, 2 cores', date: '2026-11-21 14:03 UTC' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
 import { attributionTable, buildTables, ceilingsTable, crossoverTable, evidenceTable, predictionTable, throughputTable } from '../../harness/report/tables.ts';
-import { benchmarkActionReport, csvReport, markdownReport } from '../../harness/report/report.ts';
+import { markdownExporter } from '../../harness/report/exporters/markdown.ts';
 import { makeCell, makeResults, sweepResults } from '../support/factories.ts';
 
 const sweep = (framework: string, rps: number[], appCpu: number[]) =>
@@ -236,20 +236,10 @@ describe('tables', () => {
     expect(titles()[0]).toMatch(/^The crossover/);
   });
 
-  it('writes the footnote with machine, layout, profile and versions, and a CSV row per cell', () => {
-    const md = markdownReport(results);
+  it('writes the footnote with machine, layout, profile and versions', async () => {
+    const md = await markdownExporter.serialize(results, analyze(results), []);
     expect(md).toContain('Machine: Test CPU, 2 cores, Linux 6.1');
     expect(md).toContain('CPU layout: app on CPU 1, database on 0, load generator on 0 (shared: shared)');
     expect(md).toContain('Profile standard: 3 s warm-up, 10 s measured, 3 repeat(s) interleaved across frameworks');
-    const csv = csvReport(results).trim().split('\n');
-    expect(csv).toHaveLength(1 + results.cells.length);
-    expect(csv[1]).toMatch(/^fastapi\/json\/c64,fastapi,json,64,,ok,9100\.0,9000\.0,9400\.0,/);
-  });
-
-  it('exports measured cells for github-action-benchmark, failed ones left out', () => {
-    const entries = JSON.parse(benchmarkActionReport(results)) as { name: string; value: number; unit: string; range?: string; extra: string }[];
-    expect(entries).toHaveLength(results.cells.length - 1);
-    expect(entries[0]).toEqual({ name: 'fastapi/json/c64', unit: 'req/s', value: 9100, range: '9000-9400', extra: 'bottleneck: framework; run test-run' });
-    expect(entries.map((e) => e.name)).not.toContain('flask/db/c64');
   });
 });

@@ -1,0 +1,50 @@
+/** Pure text for progress lines: no clock, no stream. */
+
+/** `45s`, `3m05s`, `1h02m`: short enough for every progress line. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Seconds left. Once a measurement is done, from the pace so far (it includes starting
+ * apps, which the plan's estimate cannot know); before that, from the plan's estimate.
+ */
+export function etaSeconds(p: { elapsedS: number; done: number; total: number; expectedS?: number | undefined }): number | undefined {
+  if (p.total <= 0) return undefined;
+  if (p.done >= p.total) return 0;
+  if (p.done > 0) return (p.elapsedS / p.done) * (p.total - p.done);
+  return p.expectedS === undefined ? undefined : Math.max(0, p.expectedS - p.elapsedS);
+}
+
+export function etaText(p: { elapsedS: number; done: number; total: number; expectedS?: number | undefined }): string {
+  const eta = etaSeconds(p);
+  return eta === undefined ? 'ETA ?' : `ETA ${formatDuration(eta)}`;
+}
+
+/** `[ 3/24] 1m12s ETA 5m40s  text`: count, elapsed and time left on every line. */
+export function progressLine(p: { done: number; total: number; elapsedS: number; expectedS?: number | undefined; text: string }): string {
+  if (p.total <= 0) return `${formatDuration(p.elapsedS)}  ${p.text}`;
+  const width = String(p.total).length;
+  return `[${String(p.done).padStart(width)}/${p.total}] ${formatDuration(p.elapsedS)} ${etaText(p)}  ${p.text}`;
+}
+
+export function planText(p: { cells: number; measurements: number; expectedS: number }): string {
+  const repeats = p.cells > 0 && p.measurements % p.cells === 0 ? ` (${p.measurements / p.cells} repeat(s) per cell)` : '';
+  return `plan: ${p.cells} cell(s), ${p.measurements} measurement(s)${repeats}; measuring alone takes about ${formatDuration(p.expectedS)}, starting apps and measuring ceilings add to it`;
+}
+
+/** The periodic line that shows a long measurement is alive when no bar can be drawn. */
+export function stillMeasuringText(p: { cellId: string; secondsIn: number; warmupS: number; durationS: number }): string {
+  const total = p.warmupS + p.durationS;
+  const phase = p.secondsIn < p.warmupS ? 'warming up' : 'measuring';
+  return `still ${phase} ${p.cellId}, ${Math.min(Math.round(p.secondsIn), total)}/${total} s`;
+}
+
+/** A log line the orchestrator prints when a repeat finished (`flask/db/c64: 2300 req/s, ...`), for runs that emit no measure-end event. */
+export function isMeasuredLine(line: string): boolean {
+  return /^[\w.-]+\/[\w.-]+\/c\d+(?:\/\d+ms)?: [\d.]+ req\/s/.test(line);
+}
