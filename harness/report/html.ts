@@ -4,7 +4,7 @@ import { chartSet } from './charts/data.ts';
 import { renderCharts, type RenderedChart } from './charts/files.ts';
 import { buildTables, footnote, type Table } from './tables.ts';
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
 const DOUBT_CODES = ['DRIFT', 'CROSS_CHECK', 'BUSY_MACHINE'];
@@ -39,15 +39,15 @@ export function scopeSvgIds(svg: string, prefix: string): string {
 }
 
 function tableHtml(table: Table): string {
-  const head = table.head.map((h) => `<th>${escape(h)}</th>`).join('');
-  const rows = table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`).join('\n');
-  const notes = table.notes.map((n) => `<p class="note">${escape(n)}</p>`).join('');
-  return `<h2>${escape(table.title)}</h2>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>${notes}`;
+  const head = table.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const rows = table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('\n');
+  const notes = table.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
+  return `<h2>${escapeHtml(table.title)}</h2>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>${notes}`;
 }
 
 function chartHtml(chart: RenderedChart, index: number): string {
-  const svg = scopeSvgIds(chart.svg, `chart${index}`).replace('<svg ', `<svg role="img" aria-label="${escape(chart.title)}" `);
-  return `<figure>${svg}<figcaption>Also as its own file: <a href="${escape(chart.path)}">${escape(chart.path)}</a></figcaption></figure>`;
+  const svg = scopeSvgIds(chart.svg, `chart${index}`).replace('<svg ', `<svg role="img" aria-label="${escapeHtml(chart.title)}" `);
+  return `<figure>${svg}<figcaption>Also as its own file: <a href="${escapeHtml(chart.path)}">${escapeHtml(chart.path)}</a></figcaption></figure>`;
 }
 
 const STYLE = [
@@ -69,20 +69,20 @@ export async function htmlReport(results: Results, analysis: Analysis = analyze(
   const warnings = leadingWarnings(results);
   const m = results.machine;
   const warningsBox = warnings.length
-    ? `<section class="warnings"><h2>Read these first</h2><ul>${warnings.map((w) => `<li>${escape(w)}</li>`).join('')}</ul></section>`
+    ? `<section class="warnings"><h2>Read these first</h2><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></section>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>crossover-bench ${escape(results.runId)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>crossover-bench ${escapeHtml(results.runId)}</title>
 <style>
 ${STYLE}
 </style>
 </head><body>
-<h1>crossover-bench results: ${escape(results.runId)}</h1>
-<p class="meta">${escape(`${m.cpuModel}, ${m.cores} cores · profile ${results.config.profile} · started ${results.startedAt} · status ${results.status}`)}</p>
+<h1>crossover-bench results: ${escapeHtml(results.runId)}</h1>
+<p class="meta">${escapeHtml(`${m.cpuModel}, ${m.cores} cores · profile ${results.config.profile} · started ${results.startedAt} · status ${results.status}`)}</p>
 ${warningsBox}
 ${rendered.length ? rendered.map(chartHtml).join('\n') : '<p class="note">No chart: the run measured slow-db at fewer than two database latencies.</p>'}
 ${buildTables(results, { analysis }).map(tableHtml).join('\n')}
-<hr><ul>${footnote(results).map((l) => `<li>${escape(l)}</li>`).join('')}</ul>
+<hr><ul>${footnote(results).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
 </body></html>
 `;
 }
