@@ -119,7 +119,7 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
   const free = [...senders];
   const queue: Pending[] = [];
   let head = 0;
-  let inFlight = 0;
+  const inFlight = new Set<Pending>();
   let nextDueMs = schedule.next().value;
   let announced = false;
   let finished = false;
@@ -141,6 +141,7 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
           c.late++;
         }
       }
+      for (const p of inFlight) if (p.measured) c.timeouts++;
       if (c.latencyMinMs === Infinity) c.latencyMinMs = 0;
       resolve({ counts: c, histogram, fromSendHistogram, elapsedS: now() / 1000 });
     };
@@ -199,14 +200,14 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
         }
         p.sentMs = atMs;
         const sender = free.pop()!;
-        inFlight++;
+        inFlight.add(p);
         sender.send((outcome) => {
-          inFlight--;
+          inFlight.delete(p);
           free.push(sender);
           if (finished) return;
           complete(p, outcome);
           dispatch();
-          if (nextDueMs >= endMs && inFlight === 0 && head === queue.length) finish();
+          if (nextDueMs >= endMs && inFlight.size === 0 && head === queue.length) finish();
         });
       }
       // Keep the queue's storage from growing without bound on long runs.
@@ -232,7 +233,7 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
       }
       dispatch();
       if (nextDueMs >= endMs) {
-        if (inFlight === 0 && head === queue.length) finish();
+        if (inFlight.size === 0 && head === queue.length) finish();
         else deadline = setTimeout(finish, Math.max(0, endMs + timeoutMs - atMs));
         return;
       }
