@@ -22,7 +22,7 @@ const clock = () => performance.now();
 
 describe('runEngine', () => {
   it('sends every scheduled request once and counts only the measured window', async () => {
-    const senders = Array.from({ length: 20 }, () => fakeSender(1));
+    const senders = Array.from({ length: 20 }, () => fakeSender(5));
     let starts = 0;
     const r = await runEngine(options({ warmupS: 0.2, durationS: 0.3, onMeasureStart: () => starts++ }), senders, clock);
     expect(starts).toBe(1);
@@ -33,9 +33,9 @@ describe('runEngine', () => {
     expect(r.counts.timeouts + r.counts.errors + r.counts.non2xx).toBe(0);
     expect(senders.reduce((a, s) => a + s.sent, 0)).toBe(50);
     expect(r.histogram.totalCount).toBe(30);
-    // Every answer took at least the fake's 1 ms.
-    expect(r.counts.latencyMinMs).toBeGreaterThanOrEqual(0.9);
-    expect(r.histogram.minNonZeroValue).toBeGreaterThanOrEqual(900);
+    // Every answer took the fake's 5 ms, less up to 1 ms because Node's timers count from a whole-ms loop clock.
+    expect(r.counts.latencyMinMs).toBeGreaterThanOrEqual(3.9);
+    expect(r.histogram.minNonZeroValue).toBeGreaterThanOrEqual(3900);
   });
 
   it('counts requests that wait for a free connection as late and times them from their due time', async () => {
@@ -47,7 +47,8 @@ describe('runEngine', () => {
     // Closed-loop timing (from the send) sees ~20 ms; timing from the due time sees the queue, which grows to about a second.
     const fromSendMeanMs = r.counts.fromSendSumMs / r.counts.responses;
     const meanMs = r.counts.latencySumMs / r.counts.responses;
-    expect(fromSendMeanMs).toBeLessThan(40);
+    // Generous: a busy machine can stall a 20 ms timer by tens of ms.
+    expect(fromSendMeanMs).toBeLessThan(100);
     expect(meanMs).toBeGreaterThan(5 * fromSendMeanMs);
     expect(r.counts.latencyMaxMs).toBeGreaterThan(1000);
   });
