@@ -1,7 +1,7 @@
 /**
  * Evidence that the open-loop mode measures what it claims (docs/open-loop.md): a server with
  * one worker and a fixed service time under Poisson arrivals is an M/D/1 queue, whose mean
- * response time is S + rho*S / (2(1 - rho)). The open-loop generator must match it within 10% at
+ * response time is S + rho*S / (2(1 - rho)) (plus the client's fixed overhead outside the queue). The open-loop generator must match it within 10% at
  * rho 0.5 and 0.8; the same load timed from the actual send (a closed loop: one connection, the
  * next request waits for the last answer) must not.
  */
@@ -62,6 +62,8 @@ async function restoreSession(): Promise<void> {
 let server: Awaited<ReturnType<typeof startNodeServer>>;
 let url: string;
 let serviceMs: number;
+/** Client and loopback time per request outside the server's queue. */
+let overheadMs: number;
 
 function job(o: Partial<OpenLoopJob>): OpenLoopJob {
   return { url, connections: 64, rateRps: 100, arrival: 'poisson', seed: SEED, warmupS: WARMUP_S, durationS: DURATION_S, timeoutS: 10, lateToleranceMs: 2, ...o };
@@ -76,11 +78,25 @@ beforeAll(async () => {
   server = await startNodeServer({ script: SERVER, args: [String(BUSY_MS)], cpus: SERVER_CPUS, pin, timeoutS: 600, what: 'M/D/1 fixture server' });
   url = `http://127.0.0.1:${server.port}/`;
   await boost(server.pid);
-  // S under the same conditions as the runs: the same generator, one connection, spaced far
-  // enough apart that no request ever queues, so each time from send is one service time.
-  const probe = await runOpenLoop(job({ connections: 1, rateRps: 100, arrival: 'constant', warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
-  serviceMs = probe.fromSendPercentilesUs.p50 / 1000;
-  console.log(`M/D/1 calibration: pinned ${pin}, reniced ${mayRenice} (session group ${autogroupNiceBefore !== undefined ? 'too' : 'no'}), busy loop ${BUSY_MS} ms, measured S (median of ${probe.responses} unqueued requests) = ${serviceMs.toFixed(3)} ms, mean ${probe.fromSendMeanMs.toFixed(3)} ms`);
+  // Measured under the same conditions as the runs, through the same generator. The client's
+  // round trip (RTT) holds the server's service time S plus a fixed overhead c (the client's own
+  // parsing, loopback) that does not occupy the server, so it must not enter rho or the queue:
+  // S is the server's time per request at saturation, c = RTT - S is added to the prediction.
+  const unqueued = await runOpenLoop(job({ connections: 1, rateRps: 100, arrival: 'constant', warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+  const rttMs = unqueued.fromSendPercentilesUs.p50 / 1000;
+  // Offered at twice what it can serve, through 4 connections: the server never idles, so 1 / throughput is its time per request.
+  const saturated = await runOpenLoop(
+    job({ connections: 4, rateRps: 2000 / rttMs, arrival: 'constant', warmupS: 0.5, durationS: 2, timeoutS: 2 }),
+    GENERATOR_CPUS,
+    pin,
+    { onPid: (p) => void boost(p) },
+  );
+  serviceMs = (saturated.job.durationS * 1000) / saturated.windowResponses;
+  overheadMs = Math.max(0, rttMs - serviceMs);
+  console.log(
+    `M/D/1 calibration: pinned ${pin}, reniced ${mayRenice} (session group ${autogroupNiceBefore !== undefined ? 'too' : 'no'}), busy loop ${BUSY_MS} ms; ` +
+      `round trip (median of ${unqueued.responses} unqueued requests) ${rttMs.toFixed(3)} ms; S (1 / throughput at saturation, ${saturated.windowResponses} responses) ${serviceMs.toFixed(3)} ms; overhead c ${overheadMs.toFixed(3)} ms`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -93,9 +109,9 @@ describe('open-loop generator against an M/D/1 queue', () => {
     it(`matches S + rho*S / (2(1 - rho)) within 10% at rho ${rho}`, async () => {
       const rateRps = (rho / serviceMs) * 1000;
       const raw = await runOpenLoop(job({ rateRps }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
-      const predictedMs = mD1MeanMs(serviceMs, rho);
+      const predictedMs = overheadMs + mD1MeanMs(serviceMs, rho);
       const startMs = WARMUP_S * 1000;
-      const samplePathMs = singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), serviceMs, startMs, startMs + DURATION_S * 1000);
+      const samplePathMs = overheadMs + singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), serviceMs, startMs, startMs + DURATION_S * 1000);
       console.log(
         `M/D/1 rho ${rho} at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
           `(${((raw.latencyMeanMs / predictedMs - 1) * 100).toFixed(1)}%), this arrival sequence simulated ${samplePathMs.toFixed(3)} ms; ` +
@@ -110,7 +126,7 @@ describe('open-loop generator against an M/D/1 queue', () => {
     const rho = 0.8;
     const rateRps = (rho / serviceMs) * 1000;
     const raw = await runOpenLoop(job({ rateRps, connections: 1, warmupS: 1, durationS: 6 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
-    const predictedMs = mD1MeanMs(serviceMs, rho);
+    const predictedMs = overheadMs + mD1MeanMs(serviceMs, rho);
     console.log(
       `M/D/1 rho ${rho}, closed loop: mean from the send ${raw.fromSendMeanMs.toFixed(3)} ms vs predicted ${predictedMs.toFixed(3)} ms ` +
         `(${((raw.fromSendMeanMs / predictedMs - 1) * 100).toFixed(1)}%); the same requests timed from their scheduled time: ${raw.latencyMeanMs.toFixed(3)} ms; ${describeRun(raw)}`,
