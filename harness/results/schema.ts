@@ -22,6 +22,21 @@ export const MeasurementSchema = z.object({
   non2xx: z.number().int().min(0),
   resets: z.number().int().min(0),
   throughputBytesPerS: z.number().min(0),
+  /** The generator that measured this (`autocannon`, `open-loop`); absent in older results (autocannon). */
+  generator: z.string().optional(),
+  /** Open loop only (docs/open-loop.md): how requests were spaced. */
+  arrival: z.enum(['constant', 'poisson']).optional(),
+  /** Open loop only: the rate requests were scheduled at. */
+  offeredRps: z.number().min(0).optional(),
+  /** Open loop only: responses of any status completed per second in the measured window. */
+  achievedRps: z.number().min(0).optional(),
+  /** Open loop only: 99.9th percentile latency, from each request's scheduled time. */
+  latencyP999Ms: z.number().min(0).optional(),
+  /** Open loop only: requests due in the measured window. */
+  scheduled: z.number().int().min(0).optional(),
+  /** Open loop only: requests sent more than `lateToleranceMs` after they were due (or never sent). */
+  late: z.number().int().min(0).optional(),
+  lateToleranceMs: z.number().min(0).optional(),
 });
 export type Measurement = z.infer<typeof MeasurementSchema>;
 

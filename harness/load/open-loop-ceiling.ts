@@ -1,0 +1,136 @@
+/**
+ * The open-loop generator's own ceiling: the highest offered rate it sustains against a server
+ * that does almost nothing (on the app's CPUs), with few late requests and the achieved rate
+ * within 1% of the offered one. An open-loop cell offered more than OPEN_LOOP_CEILING_SHARE of it
+ * measured the generator as much as the app. See docs/open-loop.md.
+ */
+import { fileURLToPath } from 'node:url';
+import type { CpuLayout } from '../cpu/layout.ts';
+import type { Ceiling } from '../results/schema.ts';
+import { startNodeServer } from '../util/node-child.ts';
+import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, LATE_TOLERANCE_MS, runOpenLoop } from './open-loop.ts';
+import { OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX } from './open-loop-normalize.ts';
+import type { OpenLoopRaw } from './open-loop-raw.ts';
+
+const TRIVIAL_SERVER = fileURLToPath(new URL('../ceilings/trivial-server-child.ts', import.meta.url));
+
+/**
+ * Cells offered more than this share of the generator's open-loop ceiling are flagged: at 80%
+ * busy, a single-threaded event loop already queues each request behind about four others'
+ * work (rho / (1 - rho) = 4), so its own delay starts to show in the app's percentiles.
+ */
+export const OPEN_LOOP_CEILING_SHARE = 0.8;
+
+/** One probed rate and whether the generator kept up. */
+export interface CeilingStep {
+  offeredRps: number;
+  achievedRps: number;
+  late: number;
+  scheduled: number;
+  sustained: boolean;
+}
+
+export interface CeilingSearch {
+  /** First rate tried, requests/s. */
+  startRps: number;
+  /** Each step multiplies the rate by this until the generator falls behind. */
+  growth: number;
+  /** Never offer more than this (bounds the run). */
+  maxRps: number;
+  /** Bisection steps between the last sustained and the first failed rate. */
+  refineSteps: number;
+}
+
+/** Starts at 1,000 requests/s and doubles: 2^7 = 128,000 is beyond any single Node event loop. */
+export const DEFAULT_CEILING_SEARCH: CeilingSearch = { startRps: 1000, growth: 2, maxRps: 128_000, refineSteps: 2 };
+
+/** Pure: did the generator keep up in this run (late share and achieved rate within the named limits)? */
+export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
+  const achievedRps = raw.windowResponses / raw.job.durationS;
+  const lateShare = raw.scheduled > 0 ? raw.late / raw.scheduled : 1;
+  const sustained =
+    lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= raw.job.rateRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
+  return { offeredRps: raw.job.rateRps, achievedRps, late: raw.late, scheduled: raw.scheduled, sustained };
+}
+
+/**
+ * Pure search over an injected probe: grow the rate until a step fails, then bisect between the
+ * last good and the first bad rate. Returns the highest sustained rate (0 when even the first failed).
+ */
+export async function searchCeiling(probe: (rateRps: number) => Promise<CeilingStep>, s: CeilingSearch = DEFAULT_CEILING_SEARCH): Promise<{ rps: number; steps: CeilingStep[] }> {
+  const steps: CeilingStep[] = [];
+  let good = 0;
+  let bad: number | undefined;
+  for (let rate = s.startRps; rate <= s.maxRps; rate *= s.growth) {
+    const step = await probe(rate);
+    steps.push(step);
+    if (!step.sustained) {
+      bad = rate;
+      break;
+    }
+    good = rate;
+  }
+  if (bad !== undefined) {
+    let low = good;
+    let high = bad;
+    for (let i = 0; i < s.refineSteps; i++) {
+      const mid = Math.round((low + high) / 2);
+      if (mid <= low || mid >= high) break;
+      const step = await probe(mid);
+      steps.push(step);
+      if (step.sustained) low = mid;
+      else high = mid;
+    }
+    good = low;
+  }
+  return { rps: good, steps };
+}
+
+export interface OpenLoopCeilingOptions {
+  connections: number;
+  warmupS: number;
+  durationS: number;
+  arrival: 'constant' | 'poisson';
+  search?: CeilingSearch;
+}
+
+/**
+ * Measures the open-loop generator's ceiling on the load generator's CPUs against the trivial
+ * server on the app's CPUs. Bounded: at most log2(maxRps / startRps) + 1 + refineSteps runs.
+ */
+export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o: OpenLoopCeilingOptions): Promise<{ ceiling: Ceiling; steps: CeilingStep[] }> {
+  const search = o.search ?? DEFAULT_CEILING_SEARCH;
+  const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: 3600, what: 'trivial server (open-loop ceiling)' });
+  try {
+    const url = `http://127.0.0.1:${server.port}/json`;
+    const probe = async (rateRps: number) =>
+      stepFromRaw(
+        await runOpenLoop(
+          { url, connections: o.connections, rateRps, arrival: o.arrival, seed: DEFAULT_SEED, warmupS: o.warmupS, durationS: o.durationS, timeoutS: DEFAULT_TIMEOUT_S, lateToleranceMs: LATE_TOLERANCE_MS },
+          layout.loadgenCpus,
+          pin,
+        ),
+      );
+    const { rps, steps } = await searchCeiling(probe, search);
+    const capped = steps.every((s) => s.sustained);
+    return {
+      ceiling: {
+        kind: 'loadgen',
+        connections: o.connections,
+        rps,
+        note:
+          `open-loop generator (${o.arrival}) against a canned-response server on CPU ${layout.appCpus.join(',')}: highest rate with at most ` +
+          `${OPEN_LOOP_LATE_SHARE_MAX * 100}% late (> ${LATE_TOLERANCE_MS} ms) and achieved within ${OPEN_LOOP_ACHIEVED_SHORTFALL_MAX * 100}% of offered` +
+          (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : ''),
+      },
+      steps,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Pure: is this offered rate near the generator's open-loop ceiling (so the cell is flagged)? */
+export function nearOpenLoopCeiling(offeredRps: number, ceilingRps: number): boolean {
+  return offeredRps > OPEN_LOOP_CEILING_SHARE * ceilingRps;
+}

@@ -1,0 +1,79 @@
+/**
+ * Runs in its own Node process, pinned to the load generator's CPUs, like autocannon's child:
+ * reads one JSON job from argv, runs the open-loop engine over undici keep-alive connections,
+ * prints one JSON result (the raw output, histograms included). `measuring` on stderr marks the
+ * start of the measured window.
+ */
+import { performance } from 'node:perf_hooks';
+import hdr from 'hdr-histogram-js';
+import { Client } from 'undici';
+import { runEngine, type Outcome, type Sender } from './open-loop-engine.ts';
+import { OpenLoopJobSchema, type OpenLoopRaw } from './open-loop-raw.ts';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function connection(origin: string, path: string, timeoutMs: number): { sender: Sender; client: Client } {
+  const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const sender: Sender = {
+    send(done: (o: Outcome) => void) {
+      let status = 0;
+      let bytes = 0;
+      client.dispatch(
+        { origin, path, method: 'GET' },
+        {
+          // undici recognises the new handler API by this method.
+          onRequestStart: () => undefined,
+          onResponseStart: (_controller, statusCode) => {
+            status = statusCode;
+          },
+          onResponseData: (_controller, chunk) => {
+            bytes += chunk.length;
+          },
+          // Deferred: `done` may send the next request on this client, which undici does not accept from inside its own callbacks.
+          onResponseEnd: () => queueMicrotask(() => done({ kind: 'response', status, bytes })),
+          onResponseError: (_controller, error) => {
+            const code = (error as { code?: string }).code;
+            const outcome: Outcome = code && TIMEOUT_CODES.has(code) ? { kind: 'timeout' } : { kind: 'error', message: error.message };
+            setImmediate(() => done(outcome));
+          },
+        },
+      );
+    },
+  };
+  return { sender, client };
+}
+
+const job = OpenLoopJobSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+const url = new URL(job.url);
+const connections = Array.from({ length: job.connections }, () => connection(url.origin, url.pathname + url.search, job.timeoutS * 1000));
+const result = await runEngine(
+  { ...job, onMeasureStart: () => process.stderr.write('measuring\n') },
+  connections.map((c) => c.sender),
+  () => performance.now(),
+);
+await Promise.all(connections.map((c) => c.client.destroy()));
+const { counts: c, histogram, fromSendHistogram } = result;
+const raw: OpenLoopRaw = {
+  generator: 'open-loop',
+  job,
+  elapsedS: result.elapsedS,
+  ...c,
+  latencyMeanMs: c.responses > 0 ? c.latencySumMs / c.responses : 0,
+  fromSendMeanMs: c.responses > 0 ? c.fromSendSumMs / c.responses : 0,
+  sendLagMeanMs: c.sent > 0 ? c.sendLagSumMs / c.sent : 0,
+  percentilesUs: {
+    p50: histogram.getValueAtPercentile(50),
+    p90: histogram.getValueAtPercentile(90),
+    p99: histogram.getValueAtPercentile(99),
+    p999: histogram.getValueAtPercentile(99.9),
+  },
+  fromSendPercentilesUs: {
+    p50: fromSendHistogram.getValueAtPercentile(50),
+    p90: fromSendHistogram.getValueAtPercentile(90),
+    p99: fromSendHistogram.getValueAtPercentile(99),
+    p999: fromSendHistogram.getValueAtPercentile(99.9),
+  },
+  histogram: hdr.encodeIntoCompressedBase64(histogram),
+  fromSendHistogram: hdr.encodeIntoCompressedBase64(fromSendHistogram),
+};
+process.stdout.write(JSON.stringify(raw));

@@ -1,0 +1,65 @@
+import type { Measurement } from '../results/schema.ts';
+import type { OpenLoopRaw } from './open-loop-raw.ts';
+
+/**
+ * A cell whose late requests exceed this share of its scheduled ones did not get its offered
+ * load on time, so its latencies carry the generator's delay: it is labelled unsustained,
+ * never averaged in. 1%: beyond it the p99 itself can be a late request.
+ */
+export const OPEN_LOOP_LATE_SHARE_MAX = 0.01;
+
+/** A cell whose achieved rate falls more than this share below the offered rate did not sustain it. */
+export const OPEN_LOOP_ACHIEVED_SHORTFALL_MAX = 0.01;
+
+const usToMs = (us: number) => us / 1000;
+
+/**
+ * Pure: the open-loop child's raw output -> Measurement. Latencies are from each request's
+ * scheduled time; percentiles come from the HDR histogram (3 significant digits), the mean
+ * and max are exact. `rps` counts 2xx responses completed in the measured window, like autocannon's.
+ */
+export function normalizeOpenLoop(raw: OpenLoopRaw): Measurement {
+  const durationS = raw.job.durationS;
+  return {
+    rps: raw.windowResponses2xx / durationS,
+    // No autocannon here; the nearest equivalent is every response per second.
+    autocannonRequestsAverage: raw.windowResponses / durationS,
+    durationS,
+    requests2xx: raw.responses2xx,
+    latencyMeanMs: raw.latencyMeanMs,
+    latencyP50Ms: usToMs(raw.percentilesUs.p50),
+    latencyP90Ms: usToMs(raw.percentilesUs.p90),
+    latencyP99Ms: usToMs(raw.percentilesUs.p99),
+    latencyP999Ms: usToMs(raw.percentilesUs.p999),
+    latencyMaxMs: raw.latencyMaxMs,
+    errors: raw.errors,
+    timeouts: raw.timeouts,
+    non2xx: raw.non2xx,
+    // undici does not report connection resets apart from other errors.
+    resets: 0,
+    throughputBytesPerS: raw.windowBytes / durationS,
+    generator: raw.generator,
+    arrival: raw.job.arrival,
+    offeredRps: raw.job.rateRps,
+    achievedRps: raw.windowResponses / durationS,
+    scheduled: raw.scheduled,
+    late: raw.late,
+    lateToleranceMs: raw.job.lateToleranceMs,
+  };
+}
+
+/** Why an open-loop measurement did not sustain its offered rate, or undefined when it did. Pure. */
+export function openLoopShortfall(m: Measurement): string | undefined {
+  if (m.offeredRps === undefined || m.scheduled === undefined || m.late === undefined) return undefined;
+  const reasons: string[] = [];
+  const lateShare = m.scheduled > 0 ? m.late / m.scheduled : 0;
+  if (lateShare > OPEN_LOOP_LATE_SHARE_MAX) {
+    reasons.push(`${(lateShare * 100).toFixed(1)}% of requests sent more than ${m.lateToleranceMs ?? '?'} ms late (max ${OPEN_LOOP_LATE_SHARE_MAX * 100}%)`);
+  }
+  const achieved = m.achievedRps ?? m.rps;
+  if (achieved < m.offeredRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX)) {
+    reasons.push(`achieved ${achieved.toFixed(0)} of ${m.offeredRps.toFixed(0)} requests/s offered`);
+  }
+  if (m.timeouts > 0) reasons.push(`${m.timeouts} requests not answered within the timeout`);
+  return reasons.length > 0 ? reasons.join('; ') : undefined;
+}

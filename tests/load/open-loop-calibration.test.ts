@@ -1,0 +1,137 @@
+/**
+ * Evidence that the open-loop mode measures what it claims (docs/open-loop.md): a server with
+ * one worker and a fixed service time under Poisson arrivals is an M/D/1 queue, whose mean
+ * response time is S + rho*S / (2(1 - rho)) (plus the client's fixed overhead outside the queue). The open-loop generator must match it within 10% at
+ * rho 0.5 and 0.8; the same load timed from the actual send (a closed loop: one connection, the
+ * next request waits for the last answer) must not.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOpenLoop } from '../../harness/load/open-loop.ts';
+import type { OpenLoopJob, OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
+import { mD1MeanMs, scheduleWindow, singleServerMeanMs } from '../../harness/load/open-loop-schedule.ts';
+import { startNodeServer } from '../../harness/util/node-child.ts';
+
+const SERVER = fileURLToPath(new URL('../fixtures/servers/busy-server.ts', import.meta.url));
+/** The fixture's busy loop per request; the HTTP stack adds to it, so S itself is measured. */
+const BUSY_MS = 2;
+/**
+ * Poisson seed whose arrival sequence gives a simulated M/D/1 mean within 2% of the formula at
+ * both loads: a 10 s run at rho 0.8 has a sample-mean spread of about 7% from seed to seed, so a
+ * random seed would test the luck of the draw, not the generator (docs/open-loop.md).
+ */
+const SEED = 277;
+const WARMUP_S = 2;
+const DURATION_S = 10;
+/** The issue's tolerance: the measured mean within 10% of M/D/1. */
+const TOLERANCE = 0.1;
+
+const pin = os.availableParallelism() >= 2 && (await execa('taskset', ['-p', String(process.pid)], { reject: false })).exitCode === 0;
+// Server on one CPU, generator on the other, when there are two.
+const SERVER_CPUS = [1];
+const GENERATOR_CPUS = [0];
+
+/**
+ * On a machine shared with other work, both parties are starved of CPU and the queue measured is
+ * the machine's, not the fixture's. When the test may (root), it raises both to nice -20, and,
+ * where the kernel groups processes by session (autogroup, where a process's own nice only
+ * counts inside its group), this session's group too, restored afterwards. Elsewhere (CI runners
+ * are quiet) nothing changes. Logged either way.
+ */
+const mayRenice = process.getuid?.() === 0;
+const AUTOGROUP = `/proc/${process.pid}/autogroup`;
+let autogroupNiceBefore: string | undefined;
+async function boost(pid: number): Promise<void> {
+  if (mayRenice) await execa('renice', ['-n', '-20', '-p', String(pid)], { reject: false });
+}
+async function boostSession(): Promise<void> {
+  if (!mayRenice) return;
+  const before = await readFile(AUTOGROUP, 'utf8').catch(() => undefined);
+  const nice = before?.match(/nice (-?\d+)/)?.[1];
+  if (nice === undefined) return;
+  autogroupNiceBefore = nice;
+  await writeFile(AUTOGROUP, '-20').catch(() => undefined);
+}
+async function restoreSession(): Promise<void> {
+  if (autogroupNiceBefore !== undefined) await writeFile(AUTOGROUP, autogroupNiceBefore).catch(() => undefined);
+}
+
+let server: Awaited<ReturnType<typeof startNodeServer>>;
+let url: string;
+let serviceMs: number;
+/** Client and loopback time per request outside the server's queue. */
+let overheadMs: number;
+
+function job(o: Partial<OpenLoopJob>): OpenLoopJob {
+  return { url, connections: 64, rateRps: 100, arrival: 'poisson', seed: SEED, warmupS: WARMUP_S, durationS: DURATION_S, timeoutS: 10, lateToleranceMs: 2, ...o };
+}
+
+function describeRun(raw: OpenLoopRaw): string {
+  return `${raw.scheduled} requests, late ${raw.late}, send lag mean ${raw.sendLagMeanMs.toFixed(3)} ms, errors ${raw.errors + raw.timeouts + raw.non2xx}`;
+}
+
+beforeAll(async () => {
+  await boostSession();
+  server = await startNodeServer({ script: SERVER, args: [String(BUSY_MS)], cpus: SERVER_CPUS, pin, timeoutS: 600, what: 'M/D/1 fixture server' });
+  url = `http://127.0.0.1:${server.port}/`;
+  await boost(server.pid);
+  // Measured under the same conditions as the runs, through the same generator. The client's
+  // round trip (RTT) holds the server's service time S plus a fixed overhead c (the client's own
+  // parsing, loopback) that does not occupy the server, so it must not enter rho or the queue:
+  // S is the server's time per request at saturation, c = RTT - S is added to the prediction.
+  const unqueued = await runOpenLoop(job({ connections: 1, rateRps: 100, arrival: 'constant', warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+  const rttMs = unqueued.fromSendPercentilesUs.p50 / 1000;
+  // Offered at twice what it can serve, through 4 connections: the server never idles, so 1 / throughput is its time per request.
+  const saturated = await runOpenLoop(
+    job({ connections: 4, rateRps: 2000 / rttMs, arrival: 'constant', warmupS: 0.5, durationS: 2, timeoutS: 2 }),
+    GENERATOR_CPUS,
+    pin,
+    { onPid: (p) => void boost(p) },
+  );
+  serviceMs = (saturated.job.durationS * 1000) / saturated.windowResponses;
+  overheadMs = Math.max(0, rttMs - serviceMs);
+  console.log(
+    `M/D/1 calibration: pinned ${pin}, reniced ${mayRenice} (session group ${autogroupNiceBefore !== undefined ? 'too' : 'no'}), busy loop ${BUSY_MS} ms; ` +
+      `round trip (median of ${unqueued.responses} unqueued requests) ${rttMs.toFixed(3)} ms; S (1 / throughput at saturation, ${saturated.windowResponses} responses) ${serviceMs.toFixed(3)} ms; overhead c ${overheadMs.toFixed(3)} ms`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await restoreSession();
+});
+
+describe('open-loop generator against an M/D/1 queue', () => {
+  for (const rho of [0.5, 0.8]) {
+    it(`matches S + rho*S / (2(1 - rho)) within 10% at rho ${rho}`, async () => {
+      const rateRps = (rho / serviceMs) * 1000;
+      const raw = await runOpenLoop(job({ rateRps }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+      const predictedMs = overheadMs + mD1MeanMs(serviceMs, rho);
+      const startMs = WARMUP_S * 1000;
+      const samplePathMs = overheadMs + singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), serviceMs, startMs, startMs + DURATION_S * 1000);
+      console.log(
+        `M/D/1 rho ${rho} at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
+          `(${((raw.latencyMeanMs / predictedMs - 1) * 100).toFixed(1)}%), this arrival sequence simulated ${samplePathMs.toFixed(3)} ms; ` +
+          `p50 ${(raw.percentilesUs.p50 / 1000).toFixed(2)} p99 ${(raw.percentilesUs.p99 / 1000).toFixed(2)} ms; ${describeRun(raw)}`,
+      );
+      expect(raw.errors + raw.timeouts + raw.non2xx).toBe(0);
+      expect(Math.abs(raw.latencyMeanMs / predictedMs - 1)).toBeLessThan(TOLERANCE);
+    }, 120_000);
+  }
+
+  it('a closed loop at rho 0.8 (one connection, timed from the send) under-reports by more than 10%', async () => {
+    const rho = 0.8;
+    const rateRps = (rho / serviceMs) * 1000;
+    const raw = await runOpenLoop(job({ rateRps, connections: 1, warmupS: 1, durationS: 6 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+    const predictedMs = overheadMs + mD1MeanMs(serviceMs, rho);
+    console.log(
+      `M/D/1 rho ${rho}, closed loop: mean from the send ${raw.fromSendMeanMs.toFixed(3)} ms vs predicted ${predictedMs.toFixed(3)} ms ` +
+        `(${((raw.fromSendMeanMs / predictedMs - 1) * 100).toFixed(1)}%); the same requests timed from their scheduled time: ${raw.latencyMeanMs.toFixed(3)} ms; ${describeRun(raw)}`,
+    );
+    // With one connection the queue forms in the generator, where time from the send cannot see it.
+    expect(raw.fromSendMeanMs).toBeLessThan(predictedMs * (1 - TOLERANCE));
+  }, 120_000);
+});
