@@ -28,8 +28,9 @@ function relay(from: net.Socket, to: net.Socket, line: DelayLine): void {
 
 async function listen(l: (typeof spec.listeners)[number]): Promise<number> {
   const line = new DelayLine(l.oneWayDelayMs);
-  const server = net.createServer({ noDelay: true }, (client) => {
-    const upstream = net.connect({ host: l.targetHost, port: l.targetPort, noDelay: true });
+  // Half-open streams, so a client's end reaches the server after its last delayed chunk instead of closing both at once.
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ host: l.targetHost, port: l.targetPort, noDelay: true, allowHalfOpen: true });
     const close = () => {
       client.destroy();
       upstream.destroy();
