@@ -98,6 +98,8 @@ export const NetworkSchema = z.object({
       measured: RttSummarySchema,
       /** measured median minus the direct median: the round trip the path adds. */
       addedMs: z.number().min(0),
+      /** Proxy only: the proxy's own overhead, measured first and taken off its delay. */
+      calibrationMs: z.number().min(0).optional(),
       /** Namespaces, interfaces or proxy titles it used, so leftovers can be traced. */
       names: z.array(z.string()),
     }),
