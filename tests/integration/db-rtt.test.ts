@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listInterfaces, listNamespaces, runTag } from '../../harness/net/link.ts';
 import { runApps } from '../support/run.ts';
 import { execa } from 'execa';
+import { rm } from 'node:fs/promises';
 
 // One framework, db and slow-db at one latency, through a 1 ms round trip: the path is
 // built, measured before the cells, carried into the results, sampled, and removed after.
@@ -27,6 +28,8 @@ describe('--db-rtt 1 through the pipeline', () => {
     expect((await execa('pgrep', ['-f', `crossover-proxy-${tag}`], { reject: false })).stdout).toBe('');
     expect(await listNamespaces()).toEqual(namespacesBefore);
     expect((await listInterfaces()).filter((i) => i.includes(tag.slice(0, 6)))).toEqual([]);
-    expect(out).toBeTruthy();
+    // The figures, for whoever reads the test output (not asserted beyond the 20% above).
+    console.log(log.find((l) => l.includes('network: ')));
+    await rm(out, { recursive: true, force: true });
   }, 600_000);
 });
