@@ -53,6 +53,8 @@ program
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
+  .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
+  .option('--app-host <host>', 'address the apps bind to and are reached at (default 127.0.0.1; docs/network.md)')
   .addOption(sortOption())
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 

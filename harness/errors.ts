@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'LOADGEN' // the load generator failed or printed something unparseable
   | 'RESULTS' // results on disk fail their schema or cannot be written
   | 'PORT_BUSY' // a port the user asked for is taken
+  | 'NETWORK' // a simulated network (--db-rtt) could not be set up, or its measured round trip is off
   | 'REGRESSION'; // compare found a regression beyond the threshold
 
 export const EXIT_CODES: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   DOCKER: 3,
   LOADGEN: 3,
   RESULTS: 3,
+  NETWORK: 3,
   REGRESSION: 4,
 };
 

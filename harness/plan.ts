@@ -13,6 +13,8 @@ export interface CellPlan {
   dbLatencyMs?: number | undefined;
   /** queries only. */
   queries?: number | undefined;
+  /** Round trip added between app and database (--db-rtt), in ms; undefined on the direct path. */
+  dbRttMs?: number | undefined;
   /** Request path, e.g. `/queries?queries=20`. */
   path: string;
   /** Seconds of discarded load, then measured seconds, of each load run of this cell. */
@@ -27,24 +29,37 @@ export function cellTiming(config: Pick<RunConfig, 'warmupS' | 'durationS' | 'bo
   return { warmupS: config.warmupS, durationS: config.durationS };
 }
 
-export function cellId(c: Pick<CellPlan, 'framework' | 'scenario' | 'connections' | 'dbLatencyMs'>): string {
+/** `fastapi/slow-db/c64/10ms`, with `/rtt0.5` when a round trip is added, so ids without one are unchanged. */
+export function cellId(c: Pick<CellPlan, 'framework' | 'scenario' | 'connections' | 'dbLatencyMs' | 'dbRttMs'>): string {
   const latency = c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`;
-  return `${c.framework}/${c.scenario}/c${c.connections}${latency}`;
+  const rtt = c.dbRttMs ? `/rtt${c.dbRttMs}` : '';
+  return `${c.framework}/${c.scenario}/c${c.connections}${latency}${rtt}`;
 }
 
-/** The cells of one framework, in scenario order. Pure. */
+/** The round trips of a run (--db-rtt), 0 being the direct path; [0] for configurations that predate it. */
+export function rttsOf(config: Pick<RunConfig, 'dbRttMs'>): number[] {
+  return config.dbRttMs && config.dbRttMs.length > 0 ? config.dbRttMs : [0];
+}
+
+/** The cells of one framework, per round trip (--db-rtt) then in scenario order. Pure. */
 export function planCells(config: RunConfig, scenarios: Scenario[], framework: string): CellPlan[] {
+  return rttsOf(config).flatMap((rtt) => planCellsAt(config, scenarios, framework, rtt > 0 ? rtt : undefined));
+}
+
+function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string, dbRttMs: number | undefined): CellPlan[] {
   const cells: CellPlan[] = [];
   for (const name of config.scenarios) {
     const scenario = scenarios.find((s) => s.name === name);
     if (!scenario) continue;
+    // json never reaches the database: when the direct path is measured too, its json cells stand for every RTT.
+    if (scenario.kind === 'json' && dbRttMs !== undefined && rttsOf(config).includes(0)) continue;
     const latencies =
       scenario.kind === 'slow-db'
         ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs])
         : [undefined];
     for (const connections of config.connections) {
       for (const dbLatencyMs of latencies) {
-        const base = { framework, scenario: scenario.name, connections, dbLatencyMs };
+        const base = { framework, scenario: scenario.name, connections, dbLatencyMs, dbRttMs };
         cells.push({
           ...base,
           id: cellId(base),

@@ -29,6 +29,10 @@ import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
 import { verifyCell } from './verify/verify.ts';
 import type { WarningCode } from './warnings.ts';
+import { openDatabasePaths } from './db/rtt-path.ts';
+import { describeNetwork } from './db/rtt-describe.ts';
+import type { Database } from './db/types.ts';
+import { rttsOf } from './plan.ts';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -85,6 +89,13 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   const runId = path.basename(config.out);
   const db = await provisionDatabase(config, layout, runId);
   log(`database: ${db.database.kind} at ${redactUrl(db.database.url)}${db.seeded ? ' (world seeded)' : ''}`);
+  const paths = await openDatabasePaths({ databaseUrl: db.database.url, rttsMs: rttsOf(config), cpus: layout.dbCpus, runId }).catch(async (error: unknown) => {
+    await db.database.stop();
+    throw error;
+  });
+  if (paths.method !== 'none') log(`network: ${describeNetwork(paths.record)}`);
+  // The path goes before the database it leads to, on every exit (the pipeline stops the database last).
+  const database: Database = { ...db.database, stop: async () => { await paths.stop(); await db.database.stop(); } };
   log(`writing to ${config.out}`);
   const warnings: { code: WarningCode; detail?: string }[] = layout.shared ? [{ code: 'SHARED_CORES', detail: layout.note }] : [];
   try {
@@ -92,7 +103,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
     if (!pgbench) warnings.push({ code: 'NO_PGBENCH' });
     const setup = { layout, pin: pinned, warmupS: config.warmupS, durationS: config.durationS };
     const loadGenerator = autocannonGenerator(pinned);
-    const probes = await databaseProbes(db.database.url);
+    const probes = await databaseProbes(database.url);
     const results: Results = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       tool: { name: 'crossover-bench', version: TOOL_VERSION, commit },
@@ -106,6 +117,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       runtime: { kind: chosen.kind, reason: chosen.reason, baseImage: chosen.baseImage },
       database: { kind: db.database.kind, url: redactUrl(db.database.url), version: db.version, seeded: db.seeded, image: db.image },
       python: chosen.python ? { path: chosen.python.path, version: chosen.python.version } : undefined,
+      network: paths.record,
       apps: {},
       ceilings: [],
       warnings: [],
@@ -115,7 +127,9 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       layout,
       pinned,
       runtime: chosen.runtime,
-      database: db.database,
+      database,
+      databaseFor: paths.urlFor,
+      networkPids: paths.pids,
       loadGenerator,
       crossCheck: config.crossCheck ? wrkGenerator(pinned) : undefined,
       ceilings: { loadgen: loadgenCeilingProbe(loadGenerator, setup), database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup) },
@@ -127,7 +141,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       onPrepared: () => (pinned ? pinSelf(layout.loadgenCpus) : Promise.resolve()),
     };
   } catch (error) {
-    await db.database.stop();
+    await database.stop();
     throw error;
   }
 }

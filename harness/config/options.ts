@@ -41,6 +41,10 @@ export const RunFlagsSchema = z
     connections: numberList(z.number().int().positive()).optional(),
     repeat: positiveInt.optional(),
     dbLatencies: numberList(z.number().int().min(0).max(10_000)).optional(),
+    /** --db-rtt 0,0.5,1: round trips added between app and database, in ms (docs/network.md). */
+    dbRtt: numberList(z.number().min(0).max(1000)).optional(),
+    /** --app-host: where the apps are reached (an address, or a remote Docker engine). */
+    appHost: z.string().min(1).optional(),
     connectionCap: positiveInt.default(DEFAULT_CONNECTION_CAP),
     out: z.string().optional(),
     python: z.string().optional(),
@@ -69,6 +73,10 @@ export const RunConfigSchema = z.object({
   dbLatenciesMs: z.array(z.number().int().min(0)).optional(),
   /** Shorter load runs for latency-bound slow-db cells (the profile's; none when --duration or --warmup is given). */
   boundTiming: z.object({ fromMs: z.number().min(0), warmupS: z.number().min(0), durationS: z.number().positive() }).optional(),
+  /** Round trips added between app and database, in ms; 0 is the direct path. Undefined in results from before --db-rtt: [0]. */
+  dbRttMs: z.array(z.number().min(0)).optional(),
+  /** Where the apps are reached; undefined: 127.0.0.1. */
+  appHost: z.string().optional(),
   connectionCap: z.number().int().positive(),
   out: z.string(),
   python: z.string().optional(),
@@ -112,6 +120,8 @@ export function resolveRunConfig(
     repeat: f.repeat ?? profile.repeat,
     dbLatenciesMs: f.dbLatencies ?? [...profile.slowDbMs],
     boundTiming: f.duration === undefined && f.warmup === undefined && 'boundTiming' in profile ? { ...profile.boundTiming } : undefined,
+    dbRttMs: [...new Set(f.dbRtt ?? profile.dbRttMs)],
+    appHost: f.appHost,
     connectionCap: f.connectionCap,
     out: f.out ?? `results/${utcStamp(now)}-${f.profile}`,
     python: f.python,

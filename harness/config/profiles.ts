@@ -17,6 +17,8 @@ export interface Profile {
    * sets --duration or --warmup.
    */
   boundTiming?: BoundTiming;
+  /** Round trips added between app and database, in ms (--db-rtt); 0 is the direct path. */
+  dbRttMs: readonly number[];
 }
 
 /** Load-run timing for latency-bound slow-db cells. */
@@ -35,10 +37,10 @@ export const PROFILES = {
    * (10 / rate), so 0, 5, 10 and 20 ms go from spread to converged. Budget: at most
    * 5 minutes on a fresh clone of a 2-core machine, installs included (README).
    */
-  quick: { durationS: 3, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 } },
+  quick: { durationS: 3, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 }, dbRttMs: [0] },
   // What a blog post should cite: long enough for a stable median, three repeats for the spread.
-  standard: { durationS: 10, warmupS: 3, connections: [64], repeat: 3, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 } },
-  full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 } },
+  standard: { durationS: 10, warmupS: 3, connections: [64], repeat: 3, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 }, dbRttMs: [0, 0.5] },
+  full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 }, dbRttMs: [0, 0.5, 1] },
 } as const satisfies Record<string, Profile>;
 
 export type ProfileName = keyof typeof PROFILES;

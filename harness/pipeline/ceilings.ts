@@ -1,6 +1,6 @@
 import { errorLine } from '../errors.ts';
 import type { Ceiling } from '../results/schema.ts';
-import { stopping, type RunContext } from './context.ts';
+import { databaseUrlFor, stopping, type RunContext } from './context.ts';
 
 /** The load generator's ceiling per connection count, and the database's per database cell shape; once per run, before any framework. */
 export async function measureCeilings(ctx: RunContext): Promise<void> {
@@ -10,11 +10,12 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
     await record(ctx, `load generator, c${connections}`, () => ctx.ceilings.loadgen.measure({ connections }));
   }
   for (const shape of ctx.plan.dbCeilingShapes) {
-    const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS } = shape;
+    const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs } = shape;
     if (kind === 'json') continue;
-    const job = { url: ctx.database.url, connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS, durationS };
+    const job = { url: databaseUrlFor(ctx, dbRttMs), connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS, durationS };
     // The id without its framework part: `db/c64`, `slow-db/c64/10ms`.
-    await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}`, () => ctx.ceilings.database.measure(job, ctx.databaseSignal));
+    // The probe does not know the round trip; the record carries it, so ceilings of the same shape stay apart.
+    await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}`, async () => ({ ...(await ctx.ceilings.database.measure(job, ctx.databaseSignal)), ...(dbRttMs ? { dbRttMs } : {}) }));
   }
 }
 

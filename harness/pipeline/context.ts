@@ -37,6 +37,20 @@ export interface Rig {
   warnings: { code: WarningCode; detail?: string }[];
   /** Once every app is prepared, before the first measurement (pins the harness off the app's CPUs). */
   onPrepared?: (() => Promise<void>) | undefined;
+  /**
+   * --db-rtt: the database URL the apps and probes use at a round trip (db/rtt-path.ts). Absent
+   * when the run adds none; then every cell uses `database.url`.
+   */
+  databaseFor?: ((rttMs: number) => string) | undefined;
+  /** Processes carrying the --db-rtt delay (the proxy), sampled as `proxy` beside app and database. */
+  networkPids?: number[] | undefined;
+}
+
+/** The database URL for a cell's round trip: the direct one without --db-rtt. */
+export function databaseUrlFor(rig: Pick<Rig, 'database' | 'databaseFor'>, rttMs: number | undefined): string {
+  if (!rttMs) return rig.database.url;
+  if (!rig.databaseFor) throw new Error(`a cell asks for --db-rtt ${rttMs}, but the rig has no database path for it`);
+  return rig.databaseFor(rttMs);
 }
 
 /** Everything the pipeline reaches outside itself: run.ts wires the real ones, tests the fakes. */

@@ -26,7 +26,7 @@ export async function checkDrift(ctx: RunContext): Promise<void> {
   ctx.recorder.emit({ type: 'stage', stage: 'drift', detail: `measuring ${first.id} again` });
   let app: RunningApp | undefined;
   try {
-    app = await startApp(ctx, prepared);
+    app = await startApp(ctx, prepared, plan.dbRttMs);
     const index = ++ctx.counter.measured;
     const total = ctx.plan.measurements;
     ctx.recorder.emit({ type: 'measure-start', cellId: first.id, repeat: first.repeats.length, index, total, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS });

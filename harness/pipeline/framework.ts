@@ -1,21 +1,32 @@
 import { errorLine } from '../errors.ts';
 import type { PreparedApp, RunningApp } from '../runtime/types.ts';
 import { runCell } from './cell.ts';
-import { stopping, type RunContext } from './context.ts';
+import { databaseUrlFor, stopping, type RunContext } from './context.ts';
 import { failCells, FAILURE_LOG_LINES, PartDied } from './failure.ts';
+import type { CellPlan } from '../plan.ts';
 import { settingsFor } from './prepare.ts';
 import { cellsOf } from './run-plan.ts';
 
-/** One step of a round: start the framework's app, run each of its cells that has not failed, stop it. */
+/**
+ * One step of a round: per database round trip (--db-rtt; one without it), start the
+ * framework's app against that path, run each of its cells that has not failed, stop it.
+ */
 export async function runFramework(ctx: RunContext, step: { round: number; framework: string }): Promise<void> {
+  const all = cellsOf(ctx.plan, step.framework);
+  for (const rtt of [...new Set(all.map((c) => c.dbRttMs))]) {
+    await runFrameworkAt(ctx, step, all.filter((c) => c.dbRttMs === rtt), rtt);
+  }
+}
+
+async function runFrameworkAt(ctx: RunContext, step: { round: number; framework: string }, planned: CellPlan[], rttMs: number | undefined): Promise<void> {
   const prepared = ctx.prepared.get(step.framework);
   if (stopping(ctx) || !prepared || prepared instanceof Error) return;
-  const cells = cellsOf(ctx.plan, step.framework).filter((c) => ctx.recorder.cell(c.id)?.status !== 'failed');
+  const cells = planned.filter((c) => ctx.recorder.cell(c.id)?.status !== 'failed');
   if (cells.length === 0) return;
   ctx.recorder.emit({ type: 'stage', stage: 'measure', detail: `${step.framework}${step.round >= 0 ? `, round ${step.round + 1} of ${ctx.config.repeat}` : ''}` });
   let app: RunningApp;
   try {
-    app = await startApp(ctx, prepared);
+    app = await startApp(ctx, prepared, rttMs);
   } catch (error) {
     await failCells(ctx, cells, 'start', error);
     return;
@@ -34,13 +45,13 @@ export async function runFramework(ctx: RunContext, step: { round: number; frame
 }
 
 /** Starts the app and waits until it answers; on failure it is stopped and its last log lines kept. */
-export async function startApp(ctx: RunContext, prepared: PreparedApp): Promise<RunningApp> {
+export async function startApp(ctx: RunContext, prepared: PreparedApp, dbRttMs?: number): Promise<RunningApp> {
   const settings = settingsFor(ctx, prepared.app);
   const port = await ctx.findPort();
   ctx.recorder.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
   let app: RunningApp | undefined;
   try {
-    app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: ctx.database.url, cpus: ctx.layout.appCpus, runId: ctx.recorder.results.runId });
+    app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: databaseUrlFor(ctx, dbRttMs), cpus: ctx.layout.appCpus, runId: ctx.recorder.results.runId });
     if (stopping(ctx)) throw new Error('the run is stopping');
     await ctx.ready(app);
     return app;

@@ -1,7 +1,7 @@
 import { BenchError } from '../errors.ts';
 import type { LoadGenerator, LoadResult } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
-import { processTreeReader, readCgroup } from '../resources/proc.ts';
+import { processTreeReader, readCgroup, type CpuMemReading } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
 import type { Measurement } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
@@ -32,7 +32,7 @@ export function measurementProblem(m: Measurement): string | undefined {
 }
 
 /** What is sampled during a load run: the app, and the database when the harness can see it. */
-export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database'>, app: RunningApp): SampledTarget[] {
+export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database' | 'networkPids'>, app: RunningApp): SampledTarget[] {
   const target = app.resourceTarget;
   const targets: SampledTarget[] = [
     { name: 'app', cores: ctx.layout.appCpus.length, read: target.kind === 'cgroup' ? () => readCgroup(target.path) : processTreeReader(target.rootPid) },
@@ -43,7 +43,17 @@ export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database'>, app:
     const cgroup = db.cgroupPath;
     targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(cgroup) });
   }
+  // The --db-rtt proxy shares the database's cores: its CPU is load the database's host would carry too.
+  if (ctx.networkPids && ctx.networkPids.length > 0) targets.push({ name: 'proxy', cores: ctx.layout.dbCpus.length, read: sumReaders(ctx.networkPids.map((pid) => processTreeReader(pid))) });
   return targets;
+}
+
+/** CPU and memory of several process trees, summed. */
+function sumReaders(readers: (() => Promise<CpuMemReading>)[]): () => Promise<CpuMemReading> {
+  return async () => {
+    const readings = await Promise.all(readers.map((read) => read()));
+    return { cpuS: readings.reduce((s, r) => s + r.cpuS, 0), memBytes: readings.reduce((s, r) => s + r.memBytes, 0) };
+  };
 }
 
 /**

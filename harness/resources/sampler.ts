@@ -36,7 +36,7 @@ export function summarizeSamples(samples: Sample[], cores: number): Usage | unde
 }
 
 export interface SampledTarget {
-  name: 'app' | 'database' | 'loadgen';
+  name: 'app' | 'database' | 'loadgen' | 'proxy';
   cores: number;
   read: () => Promise<CpuMemReading>;
 }

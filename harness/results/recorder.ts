@@ -14,8 +14,8 @@ export interface RepeatInput {
 
 /** Pure: a planned cell before anything happened to it. */
 export function plannedCell(plan: CellPlan): Cell {
-  const { id, framework, scenario, kind, connections, dbLatencyMs, queries, path } = plan;
-  return { id, framework, scenario, kind, connections, dbLatencyMs, queries, path, status: 'unmeasured', repeats: [] };
+  const { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path } = plan;
+  return { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path, status: 'unmeasured', repeats: [] };
 }
 
 /**

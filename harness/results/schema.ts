@@ -58,6 +58,8 @@ export const ResourcesSchema = z.object({
   app: UsageSchema.optional(),
   database: UsageSchema.optional(),
   loadgen: UsageSchema.optional(),
+  /** The --db-rtt delay proxy, on the database's CPUs. */
+  proxy: UsageSchema.optional(),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;
 
@@ -97,6 +99,31 @@ export const CrossCheckSchema = z.object({
   flagged: z.boolean(),
 });
 
+/** Median and p99 of `samples` round trips of SELECT 1 over one connection. */
+export const RttSummarySchema = z.object({ medianMs: z.number().min(0), p99Ms: z.number().min(0), samples: z.number().int().min(0) });
+
+/** How --db-rtt added its round trips, and what was measured before the cells (docs/network.md). */
+export const NetworkSchema = z.object({
+  method: z.enum(['netem', 'proxy', 'none']),
+  reason: z.string(),
+  /** SELECT 1 straight to the database: the loopback baseline subtracted from each path. */
+  direct: RttSummarySchema.optional(),
+  paths: z.array(
+    z.object({
+      requestedRttMs: z.number().min(0),
+      /** SELECT 1 through the path the apps use, baseline included. */
+      measured: RttSummarySchema,
+      /** measured median minus the direct median: the round trip the path adds. */
+      addedMs: z.number().min(0),
+      /** Proxy only: the proxy's own overhead, measured first and taken off its delay. */
+      calibrationMs: z.number().min(0).optional(),
+      /** Namespaces, interfaces or proxy titles it used, so leftovers can be traced. */
+      names: z.array(z.string()),
+    }),
+  ),
+});
+export type NetworkRecord = z.infer<typeof NetworkSchema>;
+
 export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
@@ -105,6 +132,8 @@ export const CellSchema = z.object({
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),
+  /** Round trip added between app and database (--db-rtt); absent on the direct path. */
+  dbRttMs: z.number().min(0).optional(),
   path: z.string(),
   status: CellStatusSchema,
   failure: FailureSchema.optional(),
@@ -156,6 +185,8 @@ export const CeilingSchema = z.object({
   scenario: z.string().optional(),
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
+  /** Round trip added between the probe and the database (--db-rtt). */
+  dbRttMs: z.number().min(0).optional(),
   rps: z.number().min(0),
   /** Database ceilings: the statement protocol pgbench used; absent means `prepared` (files before version 2). */
   protocol: StatementProtocolSchema.optional(),
@@ -217,6 +248,8 @@ export const ResultsSchema = z.object({
     image: z.string().optional(),
   }),
   python: z.object({ path: z.string(), version: z.string() }).optional(),
+  /** --db-rtt: the method and the measured round trips; absent in results from before it. */
+  network: NetworkSchema.optional(),
   apps: z.record(z.string(), AppRecordSchema),
   ceilings: z.array(CeilingSchema).default([]),
   warnings: z.array(WarningSchema).default([]),
