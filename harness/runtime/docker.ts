@@ -4,6 +4,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { onCleanup } from '../cleanup.ts';
+import { withLock } from '../util/lock.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import type { AppDefinition } from '../apps/manifest.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -459,7 +460,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const dockerfilePath = options.dockerfilePath ?? DEFAULT_DOCKERFILE;
   const started = new Set<RunningApp>();
 
+  /** Two runs preparing the same app's image take turns; the second then finds it built (docs/faults.md). */
   async function prepare(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
+    const lockFile = path.join(options.cacheDir, 'locks', `docker-build-${app.name}.lock`);
+    const onWait = (pid: number) => log(`${app.name}: waiting for another run building the ${app.name} image (pid ${pid}, lock ${lockFile})`);
+    return withLock(lockFile, { what: `the ${app.name} image build`, errorCode: 'DOCKER', onWait }, () => prepareUnlocked(app, log));
+  }
+
+  async function prepareUnlocked(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
     const startedAt = performance.now();
     const baseImageId = await requireImage(docker, options.baseImage, baseImageHint(options.baseImage));
     const hash = await contentHash([app.dir, app.requirementsPath, dockerfilePath], [`base ${baseImageId}`]);

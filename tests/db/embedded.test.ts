@@ -16,10 +16,16 @@ function dataDirsOf(pid: number): string[] {
 
 function readPid(dir: string): string {
   try {
-    return readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0];
+    return readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0] ?? '';
   } catch {
     return '';
   }
+}
+
+/** Field 5 of /proc/<pid>/stat: the process group. */
+function pgidOf(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
 async function ping(url: string): Promise<number> {
@@ -40,9 +46,8 @@ describe('startEmbeddedDatabase', () => {
     expect(dir).toBeDefined();
     expect(await ping(db.url)).toBe(1);
     // Its own group: a Ctrl-C to the harness's group does not reach it.
-    const pgid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[2]);
-    expect(pgid).toBe(pid);
-    expect(pgid).not.toBe(Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[2]));
+    expect(pgidOf(pid)).toBe(pid);
+    expect(pgidOf(pid)).not.toBe(pgidOf('self'));
     const started = Date.now();
     await db.stop();
     expect(Date.now() - started).toBeLessThan(3000);
