@@ -1,4 +1,4 @@
-import { readResults } from '../results/store.ts';
+import { readResults } from '../results/read.ts';
 import { printReport, writeReports } from '../report/write.ts';
 import { log } from './common.ts';
 
