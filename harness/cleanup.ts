@@ -15,6 +15,14 @@ const pending = new Set<Cleanup>();
 const syncKillers = new Set<() => void>();
 let installed = false;
 let stoppingOn: StopSignal | undefined;
+let stoppingSince = 0;
+
+/**
+ * npm forwards SIGINT/SIGTERM to the command it runs, so a signal to the whole group
+ * arrives twice within milliseconds; repeats inside this window are that copy, not a
+ * person pressing Ctrl-C again to force the stop.
+ */
+const REPEAT_SIGNAL_GRACE_MS = 1_000;
 
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
@@ -77,14 +85,18 @@ function runSyncKillers(): void {
 }
 
 /** Stops everything (gracefully within STOP_BUDGET_MS, then by force) and exits with the signal's code. */
-export function stopOnSignal(signal: StopSignal, why: string = signal): void {
+export function stopOnSignal(signal: StopSignal, why: string = signal, source: 'signal' | 'parent' = 'signal'): void {
   const code = SIGNAL_EXIT_CODES[signal];
   if (stoppingOn !== undefined) {
-    // A second signal: stop waiting for graceful cleanup.
+    // A parent that vanished while stopping (npm exits on SIGTERM at once), or a copy of the
+    // first signal forwarded by npm or a shell, must not cut the graceful stop short; a
+    // second Ctrl-C from a person comes later than that.
+    if (source === 'parent' || Date.now() - stoppingSince < REPEAT_SIGNAL_GRACE_MS) return;
     runSyncKillers();
     process.exit(SIGNAL_EXIT_CODES[stoppingOn]);
   }
   stoppingOn = signal;
+  stoppingSince = Date.now();
   if (pending.size > 0) process.stderr.write(`\n${why}: stopping apps, containers and databases (Ctrl-C again to force)\n`);
   const budget = setTimeout(() => {
     process.stderr.write(`warning: stopping took over ${STOP_BUDGET_MS / 1000} s; killing what is left\n`);
@@ -109,7 +121,7 @@ function watchParent(): void {
   const timer = setInterval(() => {
     if (process.ppid !== parent) {
       clearInterval(timer);
-      stopOnSignal('SIGHUP', `SIGHUP (parent process ${parent} is gone)`);
+      stopOnSignal('SIGHUP', `SIGHUP (parent process ${parent} is gone)`, 'parent');
     }
   }, PARENT_POLL_MS);
   timer.unref();
