@@ -97,6 +97,12 @@ export function stopOnSignal(signal: StopSignal, why: string = signal, source: '
   }
   stoppingOn = signal;
   stoppingSince = Date.now();
+  // From here on, errors thrown by work in flight (a database client whose server was just
+  // stopped, a load generator that was killed) are echoes of stopping, not new failures:
+  // they must not crash the process before cleanup is done or change its exit code.
+  const echo = (error: unknown) => process.stderr.write(`(while stopping: ${error instanceof Error ? error.message : String(error)})\n`);
+  process.on('uncaughtException', echo);
+  process.on('unhandledRejection', echo);
   if (pending.size > 0) process.stderr.write(`\n${why}: stopping apps, containers and databases (Ctrl-C again to force)\n`);
   const budget = setTimeout(() => {
     process.stderr.write(`warning: stopping took over ${STOP_BUDGET_MS / 1000} s; killing what is left\n`);

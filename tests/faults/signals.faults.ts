@@ -33,7 +33,7 @@ async function signalCase(name: string, o: { signal: StopSignal; via: Launcher; 
   expect(goneAtMs - signalledAt).toBeLessThan(STOP_WITHIN_MS);
   expect(exit.atMs - signalledAt).toBeLessThan(STOP_WITHIN_MS);
   // npm re-raises the signal on itself once crossover has exited; a shell shows both as 128 + n.
-  expect(shellStatus(exit)).toBe(SIGNAL_EXIT_CODES[o.signal]);
+  expect(shellStatus(exit), run.output()).toBe(SIGNAL_EXIT_CODES[o.signal]);
   // What was measured is kept, and the run says how it ended.
   expect(results?.status).toBe('interrupted');
   // No cell is saved as measured without a measurement.
