@@ -112,81 +112,88 @@ export function lineColumn(text: string, offset: number): { line: number; column
  */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
-  const fail = (): never => {
-    throw i;
+  /** Thrown with the offset where parsing must stop. */
+  class Stop {
+    constructor(readonly at: number) {}
+  }
+  const fail = (at = i): never => {
+    throw new Stop(at);
   };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  const skipSpace = () => {
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
   };
   const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) (i--, fail());
-  };
-  const string = () => {
-    i++; // opening quote
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) ((i += k), fail());
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x') || i >= text.length) fail();
-      } else if (text.charCodeAt(i) < 0x20) fail();
+    for (const ch of word) {
+      if (text.charAt(i) !== ch) fail();
       i++;
     }
-    if (i >= text.length) fail();
+  };
+  const string = () => {
+    i++; // the opening quote
+    while (text.charAt(i) !== '"') {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
+      if (text.charAt(i) === '\\') {
+        i++;
+        if (text.charAt(i) === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail(i + 1);
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text.charAt(i)) || i >= text.length) fail();
+      }
+      i++;
+    }
     i++;
   };
   const number = () => {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!m || m[0] === '-' || m[0] === '') fail();
-    i += m![0].length;
+    if (!m) fail();
+    else i += m[0].length;
+  };
+  const sequence = (close: string, item: () => void) => {
+    i++; // the opening bracket
+    skipSpace();
+    if (text.charAt(i) === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      skipSpace();
+      if (text.charAt(i) === close) {
+        i++;
+        return;
+      }
+      if (text.charAt(i) !== ',') fail();
+      i++;
+    }
+  };
+  const member = () => {
+    skipSpace();
+    if (text.charAt(i) !== '"') fail();
+    string();
+    skipSpace();
+    if (text.charAt(i) !== ':') fail();
+    i++;
+    value();
   };
   const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    }
-    if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    }
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return number();
-    fail();
+    skipSpace();
+    const ch = text.charAt(i);
+    if (ch === '{') sequence('}', member);
+    else if (ch === '[') sequence(']', value);
+    else if (ch === '"') string();
+    else if (ch === 't') literal('true');
+    else if (ch === 'f') literal('false');
+    else if (ch === 'n') literal('null');
+    else if (ch === '-' || (ch >= '0' && ch <= '9' && ch !== '')) number();
+    else fail();
   };
   try {
     value();
-    ws();
+    skipSpace();
     if (i < text.length) fail();
-  } catch (offset) {
-    return Math.min(offset as number, text.length);
+  } catch (error) {
+    if (error instanceof Stop) return Math.min(error.at, text.length);
+    throw error;
   }
   return text.length;
 }
