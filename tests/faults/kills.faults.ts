@@ -3,7 +3,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRunResults, reap, report, runProcesses, shellStatus, SMALL_RUN, sleep, startRun, waitForMeasurement, waitUntilGone, type FaultRun } from './support.ts';
 
-/** A dead part must end the run in seconds, not after every remaining cell timed out. */
+/**
+ * A dead database or app must end the run in seconds, not after every remaining cell timed
+ * out; 30 s leaves room for the reports and the stop on a loaded 2-core machine.
+ */
 const EXIT_AFTER_KILL_MS = 30_000;
 
 const runs: FaultRun[] = [];
@@ -27,7 +30,7 @@ function gunicorn(run: FaultRun): { master: number; workers: number[] } {
 }
 
 /** Kills `victim` with SIGKILL mid-cell, then checks exit code, timing, statuses and leftovers. */
-async function killCase(name: string, victim: (run: FaultRun) => number, expectReason: RegExp) {
+async function killCase(name: string, victim: (run: FaultRun) => number, expectReason: RegExp, o: { exitWithinMs?: number } = {}) {
   const run = startRun(name, SMALL_RUN, { via: 'node' });
   runs.push(run);
   await waitForMeasurement(run);
@@ -39,9 +42,9 @@ async function killCase(name: string, victim: (run: FaultRun) => number, expectR
   const results = readRunResults(run);
   report(name, { code: exit?.code ?? null, signal: exit?.signal, exitS: ((exit?.atMs ?? Date.now()) - killedAt) / 1000, goneS: (goneAtMs - killedAt) / 1000, status: results?.status });
   expect(exit, `${name} did not exit; output:\n${run.output()}`).toBeDefined();
-  expect(exit!.atMs - killedAt).toBeLessThan(EXIT_AFTER_KILL_MS);
   // Never a false success: infrastructure failed, so exit 3 and a failed run.
-  expect(shellStatus(exit!)).toBe(3);
+  expect(shellStatus(exit!), run.output()).toBe(3);
+  if (o.exitWithinMs !== undefined) expect(exit!.atMs - killedAt).toBeLessThan(o.exitWithinMs);
   expect(results?.status).toBe('failed');
   const cell = results?.cells.find((c) => c.id === 'flask/db/c64');
   expect(cell?.status).toBe('failed');
@@ -53,7 +56,7 @@ async function killCase(name: string, victim: (run: FaultRun) => number, expectR
 
 describe('a part that dies mid-cell fails the cell and the run, and nothing is left', () => {
   it('kill -9 of the embedded PostgreSQL postmaster during flask/db exits 3 and names the database', async () => {
-    await killCase('kill-postmaster', postmasterPid, /database|postgres/i);
+    await killCase('kill-postmaster', postmasterPid, /database|postgres/i, { exitWithinMs: EXIT_AFTER_KILL_MS });
   });
 
   it('kill -9 of a gunicorn worker mid-cell (gunicorn restarts it) is not a success', async () => {
@@ -61,6 +64,6 @@ describe('a part that dies mid-cell fails the cell and the run, and nothing is l
   });
 
   it('kill -9 of the gunicorn master mid-cell aborts the cell within seconds', async () => {
-    await killCase('kill-gunicorn-master', (run) => gunicorn(run).master, /app|exited|gunicorn/i);
+    await killCase('kill-gunicorn-master', (run) => gunicorn(run).master, /app|exited|gunicorn/i, { exitWithinMs: EXIT_AFTER_KILL_MS });
   });
 });
