@@ -11,12 +11,18 @@ export default defineConfig({
       {
         extends: true,
         // Seconds, no real apps, databases, containers or load: `npm run test:unit`.
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/integration/**', 'tests/faults/**'] },
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/integration/**', 'tests/faults/**', 'tests/load/open-loop-calibration.test.ts'] },
       },
       {
         extends: true,
         // Real virtualenvs, PostgreSQL, containers and short load runs: `npm run test:integration`.
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'] },
+        // The M/D/1 calibration of the open-loop generator is a timing test: it runs with the real-process tests, alone.
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts', 'tests/load/open-loop-calibration.test.ts'] },
+      },
+      {
+        extends: true,
+        // Fault injection (docs/faults.md): real runs killed, signalled and fed bad input; each checks nothing is left.
+        test: { name: 'faults', include: ['tests/faults/**/*.faults.ts'], sequence: { concurrent: false } },
       },
     ],
   },

@@ -9,4 +9,8 @@ if (!existsSync(cli)) {
   // 3: infrastructure is missing (the CLI's own exit code for it).
   process.exit(3);
 }
+// Signal and parent-death handling first: a Ctrl-C while the CLI is still loading is then
+// handled like any other (exit 130, nothing left behind). See docs/faults.md.
+const { installStopHandlers } = await import(new URL('../dist/cleanup.js', import.meta.url).href);
+installStopHandlers();
 await import(cli.href);

@@ -78,6 +78,7 @@ program
   .command('compare <baseline> <candidate>')
   .description('per-cell changes; exits 4 when a cell regressed beyond the threshold')
   .option('--threshold <pct>', 'regression threshold in percent of requests/s', '10')
+  .addOption(new Option('--format <format>', 'how the comparison is printed').choices(['text', 'markdown', 'json']).default('text'))
   .action(compareCommand);
 program.command('list').description('frameworks, scenarios and profiles').action(listCommand);
 program

@@ -1,7 +1,7 @@
 import type { OutputMode } from '../output/mode.ts';
 import type { FrameworkOrder } from '../report/report.ts';
 import { writeReports } from '../report/write.ts';
-import { readResults } from '../results/store.ts';
+import { readResults } from '../results/read.ts';
 import { log, showResults } from './common.ts';
 
 /** Rebuilds every report file from results.json and prints the tables; measures nothing. */

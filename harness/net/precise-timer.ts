@@ -66,5 +66,6 @@ export class PreciseTimer {
 let shared: PreciseTimer | undefined;
 /** One timer thread per process, started on first use. */
 export function preciseTimer(): PreciseTimer {
-	return (shared ??= new PreciseTimer());
+	if (!shared) shared = new PreciseTimer();
+	return shared;
 }

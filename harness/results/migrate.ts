@@ -19,6 +19,11 @@ function v1ToV2(raw: Json): Json {
   return { ...rest, ceilings, schemaVersion: 2 };
 }
 
+/** Pure: a parsed results.json upgraded to the current version's shape, not yet validated (older versions only; anything else is returned as it is). */
+export function upgradeResults(raw: unknown): unknown {
+  return isObject(raw) && raw.schemaVersion === 1 ? v1ToV2(raw) : raw;
+}
+
 /**
  * Pure: a results.json of any version this tool has written, parsed and upgraded to the
  * current schema. `where` names the file in messages.

@@ -40,16 +40,3 @@ export interface ResultsStorage {
 export function fileStorage(dir: string): ResultsStorage {
   return { save: (results) => saveResults(dir, results), saveRaw: (name, raw) => saveRaw(dir, name, raw) };
 }
-
-export async function readResults(dir: string): Promise<Results> {
-  const file = path.join(dir, RESULTS_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new BenchError('RESULTS', `cannot read ${file}`, { cause, hint: 'pass a run directory written by `crossover run`' });
-  }
-  const parsed = ResultsSchema.safeParse(raw);
-  if (!parsed.success) throw new BenchError('RESULTS', `${file} fails the results schema: ${formatZodError(parsed.error)}`);
-  return parsed.data;
-}

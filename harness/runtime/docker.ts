@@ -8,6 +8,7 @@ import { containerOutput, lastLines } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { prepareAppImage } from './docker-image.ts';
+import { withLock } from '../util/lock.ts';
 import { launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
@@ -38,7 +39,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const dockerfilePath = options.dockerfilePath ?? DEFAULT_DOCKERFILE;
   const started = new Set<RunningApp>();
 
+  /** One build of an app's image at a time across runs (docs/faults.md): the second run waits and says so. */
   function prepare(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
+    const lockFile = path.join(options.cacheDir, 'locks', `docker-build-${app.name}.lock`);
+    const onWait = (pid: number) => log(`${app.name}: waiting for another run building the ${app.name} image (pid ${pid}, lock ${lockFile})`);
+    return withLock(lockFile, { what: `the ${app.name} image build`, errorCode: 'DOCKER', onWait }, () => prepareUnlocked(app, log));
+  }
+
+  function prepareUnlocked(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
     return prepareAppImage(docker, app, { baseImage: options.baseImage, cacheDir: options.cacheDir, hostPython: options.hostPython, dockerfilePath, warn: options.log }, log);
   }
 

@@ -10,6 +10,7 @@ import type { PythonInfo } from '../python/discover.ts';
 import { contentHash } from '../util/hash.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { isAlive } from '../util/process.ts';
+import { acquireLock } from '../util/lock.ts';
 import { parseFreeze } from '../util/freeze.ts';
 import { launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
@@ -52,9 +53,30 @@ async function prepareVenv(app: AppDefinition, options: LocalRuntimeOptions, log
   const hash = await contentHash([app.requirementsPath], [options.python.version, options.python.path]);
   const dir = venvDir(options.cacheDir, app, options.python, hash);
   const freezeFile = path.join(dir, FREEZE_FILE);
-  if (existsSync(freezeFile)) {
-    return { app, pythonVersion: options.python.version, packages: parseFreeze(await readFile(freezeFile, 'utf8')), envDir: dir, prepareS: 0, cached: true };
+  const cached = async (): Promise<PreparedApp> => ({
+    app,
+    pythonVersion: options.python.version,
+    packages: parseFreeze(await readFile(freezeFile, 'utf8')),
+    envDir: dir,
+    prepareS: 0,
+    cached: true,
+  });
+  if (existsSync(freezeFile)) return cached();
+  // Two runs needing the same venv: one builds, the other waits and then uses it (docs/faults.md).
+  const lock = await acquireLock(`${dir}.lock`, {
+    what: `the ${app.name} virtualenv`,
+    errorCode: 'PYTHON',
+    onWait: (pid) => log(`${app.name}: waiting for another run building the ${app.name} virtualenv (pid ${pid}, lock ${dir}.lock)`),
+  });
+  try {
+    if (existsSync(freezeFile)) return await cached();
+    return await buildVenv(app, options, dir, log);
+  } finally {
+    lock.release();
   }
+}
+
+async function buildVenv(app: AppDefinition, options: LocalRuntimeOptions, dir: string, log: (line: string) => void): Promise<PreparedApp> {
   const started = Date.now();
   // Built beside its final place and renamed at the end, so a half-built venv is never reused.
   const building = `${dir}.building-${process.pid}`;

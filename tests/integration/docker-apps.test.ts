@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/paths.ts';
-import { readResults } from '../../harness/results/store.ts';
+import { readResults } from '../../harness/results/read.ts';
 import { dockerTestGate, harnessContainers, TEST_BASE_IMAGE } from '../support/docker.ts';
 import { FIXTURE_APPS, runApps } from '../support/run.ts';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { readResults } from '../../harness/results/store.ts';
+import { readResults } from '../../harness/results/read.ts';
 import { runApps } from '../support/run.ts';
 
 /** Every framework, every scenario, for real: virtualenvs, embedded PostgreSQL, verification, autocannon. */

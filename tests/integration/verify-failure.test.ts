@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readResults } from '../../harness/results/store.ts';
+import { readResults } from '../../harness/results/read.ts';
 import { FIXTURE_APPS, runApps } from '../support/run.ts';
 
 // A real app process (stdlib Python) and the real embedded PostgreSQL: the harness must

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readResults, saveResults } from '../../harness/results/store.ts';
+import { readResults } from '../../harness/results/read.ts';
+import { saveResults } from '../../harness/results/store.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 describe('results store', () => {
@@ -22,6 +23,6 @@ describe('results store', () => {
     const json = JSON.parse(await readFile(file, 'utf8'));
     json.status = 'finished-ish';
     await writeFile(file, JSON.stringify(json));
-    await expect(readResults(dir)).rejects.toThrow(/results\.json fails the results schema: status/);
+    await expect(readResults(dir)).rejects.toThrow(/results\.json does not match the results schema: status/);
   });
 });

