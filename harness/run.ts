@@ -28,6 +28,8 @@ import { waitUntilReady } from './runtime/ready.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
 import { verifyCell } from './verify/verify.ts';
+import { startConnectionSampler } from './verify/connections.ts';
+import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
 import type { WarningCode } from './warnings.ts';
 import { openDatabasePaths } from './db/rtt-path.ts';
 import { describeNetwork } from './db/rtt-describe.ts';
@@ -82,6 +84,9 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
 
 /** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */
 async function provisionRig(config: RunConfig, log: (line: string) => void, commit: string | undefined): Promise<Rig> {
+  // Before anything of ours starts: is something else on this machine busy? (docs/measured-facts.md#quiet-machine)
+  const busy = busyMachineWarning(await sampleMachine([process.pid]));
+  if (busy) log(`WARNING: ${busy.message}`);
   const pinned = await hasTaskset();
   const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
@@ -97,7 +102,10 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   // The path goes before the database it leads to, on every exit (the pipeline stops the database last).
   const database: Database = { ...db.database, stop: async () => { await paths.stop(); await db.database.stop(); } };
   log(`writing to ${config.out}`);
-  const warnings: { code: WarningCode; detail?: string }[] = layout.shared ? [{ code: 'SHARED_CORES', detail: layout.note }] : [];
+  const warnings: { code: WarningCode; detail?: string }[] = [
+    ...(busy ? [{ code: 'BUSY_MACHINE' as const, detail: busy.message }] : []),
+    ...(layout.shared ? [{ code: 'SHARED_CORES' as const, detail: layout.note }] : []),
+  ];
   try {
     const pgbench = await findPgbench();
     if (!pgbench) warnings.push({ code: 'NO_PGBENCH' });
@@ -133,7 +141,9 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       loadGenerator,
       crossCheck: config.crossCheck ? wrkGenerator(pinned) : undefined,
       ceilings: { loadgen: loadgenCeilingProbe(loadGenerator, setup), database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup) },
-      verify: (baseUrl, plan) => verifyCell(baseUrl, plan, probes),
+      verify: (baseUrl, plan) => verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap }),
+      // Every 100 ms: 10 small queries a second beside thousands of requests; verification's burst samples every 25 ms.
+      sampleConnections: (url) => startConnectionSampler(url, 100),
       ready: (app) => waitUntilReady(app),
       findPort: findFreePort,
       results,

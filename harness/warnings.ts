@@ -11,6 +11,10 @@ interface WarningSpec {
  * and each one carries its own advice.
  */
 export const WARNINGS = {
+  BUSY_MACHINE: {
+    summary: 'the machine was busy before the run: its figures may be low and uneven',
+    hint: 'stop other work or run on a quiet machine, then run again; compare runs only from quiet machines',
+  },
   SHARED_CORES: { summary: 'the load generator, the database and the app share cores', hint: 'on 4+ cores each role gets its own' },
   NO_PGBENCH: {
     summary: 'pgbench not found: database ceilings measured with node-postgres, which may limit them on one core',

@@ -7,7 +7,8 @@ import type { LoadGenerator } from '../load/types.ts';
 import { processTreeReader } from '../resources/proc.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
-import { runPgbench, type DbWork } from './pgbench.ts';
+import type { StatementProtocol } from '../results/analysis-schema.ts';
+import { runPgbench, runPgbenchOutput, type DbWork } from './pgbench.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('./trivial-server-child.ts', import.meta.url));
 const DB_CHILD = fileURLToPath(new URL('./db-ceiling-child.ts', import.meta.url));
@@ -30,6 +31,8 @@ export interface DbCeilingJob extends DbWork {
   connectionCap: number;
   connections: number;
   scenario: string;
+  /** The statement protocol pgbench speaks (`-M`): each app's ceiling is the one of its own protocol (docs/fairness.md). */
+  protocol?: StatementProtocol | undefined;
   /** The timing of the cells this ceiling is for, when it differs from the setup's (latency-bound slow-db cells run shorter). */
   warmupS?: number | undefined;
   durationS?: number | undefined;
@@ -79,7 +82,7 @@ export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetu
 const base = (job: DbCeilingJob) => ({ kind: 'database' as const, scenario: job.scenario, connections: job.connections, dbLatencyMs: job.dbLatencyMs });
 
 /**
- * The database ceiling with pgbench (C, libpq, prepared statements): the same SQL, with the
+ * The database ceiling with pgbench (C, libpq, the apps' statement protocol): the same SQL, with the
  * apps' connection cap, from the app's CPUs (the seat an app's driver would take). Preferred:
  * node-postgres spends more CPU per query than asyncpg or psycopg, so on one core it measured
  * itself rather than the database.
@@ -95,10 +98,18 @@ export function pgbenchCeilingProbe(binary: string, setup: CeilingSetup): Databa
         // Every in-flight request holds one of the cap's connections, so the database never sees more than the cap.
         const clients = Math.min(job.connectionCap, job.connections);
         // pgbench cannot be handed a signal; a dead database makes it fail within its connection timeout anyway.
-        if (warmupS > 0) await runPgbench(binary, job.url, job, clients, warmupS, layout.appCpus, pin);
+        const protocol = job.protocol ?? 'prepared';
+        if (warmupS > 0) await runPgbench(binary, job.url, job, clients, warmupS, layout.appCpus, pin, protocol);
         signal?.throwIfAborted();
-        const rps = await runPgbench(binary, job.url, job, clients, durationS, layout.appCpus, pin);
-        return { ...base(job), rps, note: `pgbench -M prepared, ${clients} connections, on CPU ${layout.appCpus.join(',')}` };
+        // pgbench's mean transaction latency is the request's own SQL as the database served it: the effective latency of a slow-db setting.
+        const out = await runPgbenchOutput(binary, job.url, job, clients, durationS, layout.appCpus, pin, protocol);
+        return {
+          ...base(job),
+          rps: out.tps,
+          protocol,
+          ...(out.latencyAverageMs === undefined ? {} : { latencyMeanMs: out.latencyAverageMs }),
+          note: `pgbench -M ${protocol}, ${clients} connections, on CPU ${layout.appCpus.join(',')}`,
+        };
       }),
   };
 }
@@ -135,6 +146,8 @@ export function nodePostgresCeilingProbe(setup: CeilingSetup): DatabaseCeilingPr
         return {
           ...base(job),
           rps: parsed.data.rps,
+          // node-postgres sends every query as an unnamed extended-protocol statement, whatever the app's protocol.
+          protocol: 'extended' as const,
           note: `node-postgres, ${job.connectionCap} connections, ${job.connections} concurrent clients, on CPU ${layout.appCpus.join(',')}`,
         };
       }),

@@ -98,6 +98,8 @@ export async function measureSelectRtt(
 		connectionString: url,
 		connectionTimeoutMillis: 10_000,
 	});
+	// Errors surface through the awaited queries; an unhandled 'error' event would crash the harness.
+	client.on('error', () => undefined);
 	client.on("error", () => undefined);
 	try {
 		await client.connect();

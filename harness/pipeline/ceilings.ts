@@ -1,4 +1,5 @@
 import { errorLine } from '../errors.ts';
+import type { StatementProtocol } from '../results/analysis-schema.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { databaseUrlFor, stopping, type RunContext } from './context.ts';
 
@@ -12,11 +13,24 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
   for (const shape of ctx.plan.dbCeilingShapes) {
     const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs } = shape;
     if (kind === 'json') continue;
-    const job = { url: databaseUrlFor(ctx, dbRttMs), connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS, durationS };
-    // The id without its framework part: `db/c64`, `slow-db/c64/10ms`.
-    // The probe does not know the round trip; the record carries it, so ceilings of the same shape stay apart.
-    await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}`, async () => ({ ...(await ctx.ceilings.database.measure(job, ctx.databaseSignal)), ...(dbRttMs ? { dbRttMs } : {}) }));
+    for (const protocol of runProtocols(ctx)) {
+      const job = { url: databaseUrlFor(ctx, dbRttMs), connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS, durationS, protocol };
+      // The id without its framework part: `db/c64`, `slow-db/c64/10ms`.
+      // The probe does not know the round trip; the record carries it, so ceilings of the same shape stay apart.
+      await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}, ${protocol} protocol`, async () => ({ ...(await ctx.ceilings.database.measure(job, ctx.databaseSignal)), ...(dbRttMs ? { dbRttMs } : {}) }));
+    }
   }
+}
+
+/**
+ * The statement protocols of the run's apps, `prepared` first: each gets its own database
+ * ceiling, so an ORM app that sends simple-protocol queries is not judged against a ceiling
+ * only prepared statements reach (docs/fairness.md). Apps that declare none count as prepared.
+ */
+export function runProtocols(ctx: Pick<RunContext, 'config' | 'apps'>): StatementProtocol[] {
+  const used = new Set<StatementProtocol>(['prepared']);
+  for (const name of ctx.config.frameworks) used.add(ctx.apps.get(name)?.dataAccess?.protocol ?? 'prepared');
+  return [...used];
 }
 
 /** A ceiling that cannot be measured is a warning: the cells are still worth measuring. */

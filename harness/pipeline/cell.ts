@@ -5,7 +5,7 @@ import type { Measurement, Resources } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
 import { stopping, type RunContext } from './context.ts';
 import { failCells } from './failure.ts';
-import { measureOnce, requireClean } from './measure.ts';
+import { measureOnce, requireClean, requireWithinCap } from './measure.ts';
 
 /**
  * autocannon and wrk agreeing within 10% is what the two tools' own run-to-run noise
@@ -44,12 +44,13 @@ async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): 
   const total = ctx.plan.measurements;
   ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
   const startedAt = ctx.now().toISOString();
-  const { measurement, usage, raw } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
-  const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage };
+  const { measurement, usage, raw, dbConnections } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
+  const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage, ...(dbConnections ? { dbConnections } : {}) };
   // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
   await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
   requireClean(measurement);
+  requireWithinCap(dbConnections, ctx.config.connectionCap);
   if (ctx.crossCheck && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0) await crossCheck(ctx, app, plan, measurement);
 }
 

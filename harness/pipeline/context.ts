@@ -1,6 +1,7 @@
 import type { AppDefinition } from '../apps/manifest.ts';
 import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../ceilings/ceilings.ts';
 import type { RunConfig } from '../config/options.ts';
+import type { ConnectionSampler } from '../verify/connections.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
 import type { Database, DatabaseExit } from '../db/types.ts';
 import type { LoadGenerator } from '../load/types.ts';
@@ -42,6 +43,8 @@ export interface Rig {
    * when the run adds none; then every cell uses `database.url`.
    */
   databaseFor?: ((rttMs: number) => string) | undefined;
+  /** Counts the app's database connections over a load run (pg_stat_activity); absent: not counted. */
+  sampleConnections?: ((databaseUrl: string) => ConnectionSampler) | undefined;
   /** Processes carrying the --db-rtt delay (the proxy), sampled as `proxy` beside app and database. */
   networkPids?: number[] | undefined;
 }

@@ -5,7 +5,8 @@ import { processTreeReader, readCgroup, type CpuMemReading } from '../resources/
 import type { SampledTarget } from '../resources/sampler.ts';
 import type { Measurement } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
-import type { RunContext } from './context.ts';
+import { connectionCapProblems, type ConnectionCounts } from '../verify/connections.ts';
+import { databaseUrlFor, type RunContext } from './context.ts';
 import { PartDied } from './failure.ts';
 
 /**
@@ -60,15 +61,35 @@ function sumReaders(readers: (() => Promise<CpuMemReading>)[]): () => Promise<Cp
  * One load run of `generator` against the cell's URL. It is aborted at once when the app
  * exits or the database dies, and an app that exited by the end fails it too.
  */
-export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = plan.warmupS): Promise<LoadResult> {
+export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = plan.warmupS): Promise<MeasuredLoad> {
   const appDied = new AbortController();
   const died = (exit: { code: number | null; signal: string | null }) => new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
   void app.exited.then((exit) => appDied.abort(died(exit)));
   const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: plan.durationS, cpus: ctx.layout.loadgenCpus };
-  const result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
+  // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
+  const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs));
+  let result: LoadResult;
+  try {
+    result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
+  } catch (error) {
+    await sampler?.stop().catch(() => undefined);
+    throw error;
+  }
+  const dbConnections = await sampler?.stop();
   const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
   if (exit) throw died(exit);
-  return result;
+  return { ...result, dbConnections };
+}
+
+/** A load run and, for database cells, the connections the app held meanwhile. */
+export interface MeasuredLoad extends LoadResult {
+  dbConnections?: ConnectionCounts | undefined;
+}
+
+/** Fails a measurement in which the app held more database connections than the cap (docs/fairness.md). */
+export function requireWithinCap(counts: ConnectionCounts | undefined, connectionCap: number): void {
+  const problems = counts ? connectionCapProblems(counts, connectionCap, 'during the measurement') : [];
+  if (problems.length > 0) throw new BenchError('LOADGEN', problems[0]!);
 }
 
 /** Fails a measurement whose requests failed beyond MAX_FAILED_SHARE. */

@@ -1,6 +1,6 @@
 import { BenchError, errorLine } from '../errors.ts';
 import type { FinalRunStatus, Results } from '../results/schema.ts';
-import { measureCeilings } from './ceilings.ts';
+import { measureCeilings, runProtocols } from './ceilings.ts';
 import type { PipelineDeps, RunContext } from './context.ts';
 import { checkDrift } from './drift.ts';
 import { PartDied } from './failure.ts';
@@ -15,7 +15,7 @@ import { planRun, type RunPlan } from './run-plan.ts';
  * happens on every path. Throws after that write when the run could not go on.
  */
 export async function runPipeline(deps: PipelineDeps): Promise<Results> {
-  const plan = planRun(deps.config, deps.scenarios);
+  const plan = planRun(deps.config, deps.scenarios, runProtocols(deps).length);
   deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
   const ctx = await provision(deps, plan);
   let failure: unknown;

@@ -48,5 +48,6 @@ export function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSe
     baseImage: p.baseImage,
     prepareS: p.prepareS,
     cached: p.cached,
+    dataAccess: app.dataAccess,
   };
 }

@@ -25,12 +25,13 @@ const START_ESTIMATE_S = 5;
 const VERIFY_ESTIMATE_S = 2;
 
 /** Pure: the run's plan from its configuration. */
-export function planRun(config: RunConfig, scenarios: Scenario[]): RunPlan {
+/** `protocols`: how many statement protocols get a database ceiling of their own (pipeline/ceilings.ts runProtocols). */
+export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1): RunPlan {
   const rounds = planRounds(config);
   const cells = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
   const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
-  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells, rounds.length, dbCeilingShapes) };
+  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells, rounds.length, dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s))) };
 }
 
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;

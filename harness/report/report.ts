@@ -1,5 +1,6 @@
 import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
+import { leadingWarnings } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
 import { crossoverTable, predictionTable } from './analysis-tables.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
@@ -58,5 +59,8 @@ export function terminalReport(results: Results, analysis: Analysis, options: Te
   const tables = options.verbose ? documentTables(ordered, analysis) : terminalTables(ordered, analysis);
   const foot = options.verbose ? footnote(ordered) : footnote(ordered).slice(0, 4);
   const lines = [orderNote(options.order), ...foot].flatMap((l) => wrap(l, options.width));
-  return `${tables.map((t) => renderTerminal(t, options.width)).join('\n')}\n${lines.join('\n')}\n`;
+  // What puts the numbers in doubt (a busy machine, drift, disagreeing load generators) comes before any number.
+  const lead = leadingWarnings(results).flatMap((l) => wrap(`! ${l}`, options.width));
+  const head = lead.length ? `${lead.join('\n')}\n\n` : '';
+  return `${head}${tables.map((t) => renderTerminal(t, options.width)).join('\n')}\n${lines.join('\n')}\n`;
 }

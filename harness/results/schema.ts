@@ -60,6 +60,8 @@ export const ResourcesSchema = z.object({
   loadgen: UsageSchema.optional(),
   /** The --db-rtt delay proxy, on the database's CPUs. */
   proxy: UsageSchema.optional(),
+  /** Client connections the app held to the database, sampled from pg_stat_activity over the load run (database cells only). */
+  dbConnections: z.object({ peak: z.number().int().min(0), mean: z.number().min(0), samples: z.number().int().min(0) }).optional(),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;
 

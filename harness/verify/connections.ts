@@ -54,6 +54,10 @@ export function startConnectionSampler(url: string, intervalMs: number): Connect
   let failure: unknown;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // A dead database must fail the count, not crash the harness with an unhandled 'error' event.
+  client.on('error', (error) => {
+    failure ??= error;
+  });
   const sampleOnce = async () => {
     samples.push(Number(((await client.query(COUNT_SQL)).rows[0] as { n: number }).n));
   };

@@ -43,6 +43,8 @@ export function worldTotals(stats: readonly StatementStat[]): StatementTotals {
 
 async function queryRows(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: PROBE_APPLICATION_NAME });
+  // Errors surface through the awaited calls; an unhandled 'error' event would crash the harness.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query(tagProbe(sql))).rows as Record<string, unknown>[];

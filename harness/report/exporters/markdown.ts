@@ -1,3 +1,4 @@
+import { leadingWarnings } from '../leading.ts';
 import { renderMarkdown } from '../render.ts';
 import { documentTables } from '../report.ts';
 import { footnote } from '../tables.ts';
@@ -10,6 +11,8 @@ export const markdownExporter: Exporter = {
     const title = `# crossover-bench results: ${results.runId}\n`;
     const chartLinks = charts.length ? `\n### Charts\n\n${charts.map((c) => `![${c.title}](${c.path})`).join('\n\n')}\n` : '';
     const foot = `\n---\n\n${footnote(results).map((l) => `- ${l}`).join('\n')}\n`;
-    return `${title}${chartLinks}\n${documentTables(results, analysis).map(renderMarkdown).join('\n')}${foot}`;
+    const lead = leadingWarnings(results);
+    const leadBlock = lead.length ? `\n> **Read these first**\n>\n${lead.map((l) => `> - ${l}`).join('\n')}\n` : '';
+    return `${title}${leadBlock}${chartLinks}\n${documentTables(results, analysis).map(renderMarkdown).join('\n')}${foot}`;
   },
 };

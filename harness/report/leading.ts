@@ -1,0 +1,26 @@
+import type { Results } from '../results/schema.ts';
+
+/** Warnings that put the numbers themselves in doubt: they lead the box. */
+const DOUBT_CODES = ['BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
+/** Informational on every 2-core machine; the footnote states the CPU layout instead. */
+const QUIET_CODES = new Set(['SHARED_CORES']);
+
+/**
+ * Pure: the lines that lead every report (terminal, results.md, report.html), the ones that put the numbers in doubt first
+ * (drift, load generators that disagree), then the run's other warnings and failures.
+ */
+export function leadingWarnings(results: Results): string[] {
+  const warnings = results.warnings.filter((w) => !QUIET_CODES.has(w.code));
+  const rank = (code: string) => (DOUBT_CODES.includes(code) ? DOUBT_CODES.indexOf(code) : DOUBT_CODES.length);
+  const lines = [...warnings].sort((a, b) => rank(a.code) - rank(b.code)).map((w) => `${w.code}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
+  const crossChecked = results.cells.filter((c) => c.crossCheck?.flagged);
+  if (crossChecked.length && !warnings.some((w) => w.code === 'CROSS_CHECK')) {
+    const list = crossChecked.map((c) => `${c.id} (autocannon/${c.crossCheck!.tool} ${c.crossCheck!.ratio.toFixed(2)})`).join(', ');
+    lines.splice(warnings.filter((w) => rank(w.code) < rank('CROSS_CHECK')).length, 0, `CROSS_CHECK: the load generators disagree by more than 10% on ${list}; those cells are not trustworthy`);
+  }
+  const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
+  if (failed.length) lines.push(`${failed.length} cell(s) failed and were not measured: see "Failed cells" below`);
+  if (results.status !== 'complete') lines.push(`The run is ${results.status}: the tables hold only the cells measured before it stopped`);
+  return lines;
+}
+
