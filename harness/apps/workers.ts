@@ -16,7 +16,7 @@ export interface WorkerSettings {
 
 /**
  * One rule per server type, so no framework gets hand-tuned settings:
- * - gunicorn gthread: one worker per core (DESIGN.md trap: on a shared core more
+ * - gunicorn gthread: one worker per core (docs/measured-facts.md#shared-core-workers: on a shared core more
  *   workers lowered Flask /db from 2.3k to 1.6k requests/s), threads share the
  *   connection cap, one persistent connection per thread.
  * - uvicorn and django-bolt: one process per core, as their docs advise for CPU-bound

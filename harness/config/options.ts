@@ -3,7 +3,7 @@ import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
 
-/** The cap on database connections every app gets (DESIGN.md trap: an asyncpg pool of 10 beat 64 on a shared core). */
+/** The cap on database connections every app gets (docs/measured-facts.md#shared-core-workers: an asyncpg pool of 10 beat 64 on a shared core). */
 export const DEFAULT_CONNECTION_CAP = 10;
 /** For users with a registry; without one, the offline images below stand in (see provision.ts). */
 export const DEFAULT_BASE_IMAGE = 'python:3.13-slim';

@@ -117,7 +117,7 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
         measureEvents = true;
         total = event.total || total;
         done = Math.min(total || Number.POSITIVE_INFINITY, done + 1);
-        print(line(event.summary));
+        print(line(`${event.cellId}: ${event.summary}`));
         return;
       case 'cell-failed':
         endMeasurement();

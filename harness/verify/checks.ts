@@ -13,7 +13,7 @@ export const WORLD_MAX_ID = 10_000;
 /**
  * The checks TechEmpower's verifier applies to every test type, plus keep-alive:
  * a server that answers `Connection: close` makes autocannon count phantom requests
- * (DESIGN.md trap: 37-40% low against wrk), so such an app is not measured.
+ * (docs/measured-facts.md#gunicorn-sync-worker: 37-40% low against wrk), so such an app is not measured.
  * Returns the problems found; an empty list means the response passes.
  */
 export function checkHeaders(res: ObservedResponse): string[] {

@@ -31,7 +31,7 @@ describe('progress display', () => {
     h.display.observe({ type: 'plan', cells: 2, measurements: 4, expectedS: 40 });
     h.display.observe({ type: 'measure-start', cellId: 'flask/db/c64', repeat: 0, index: 0, total: 4, warmupS: 2, durationS: 8 });
     h.advance(10);
-    h.display.observe({ type: 'measure-end', cellId: 'flask/db/c64', repeat: 0, index: 0, total: 4, summary: 'flask/db/c64: 2300 req/s' });
+    h.display.observe({ type: 'measure-end', cellId: 'flask/db/c64', repeat: 0, index: 0, total: 4, summary: '2300 req/s' });
     h.advance(10);
     h.display.close();
     expect(h.text()).toBe(
@@ -77,7 +77,7 @@ describe('progress display', () => {
     h.display.observe({ type: 'plan', cells: 1, measurements: 1, expectedS: 10 });
     h.display.observe({ type: 'measure-start', cellId: 'x/json/c64', repeat: 0, index: 0, total: 1, warmupS: 2, durationS: 8 });
     h.advance(5);
-    h.display.observe({ type: 'measure-end', cellId: 'x/json/c64', repeat: 0, index: 0, total: 1, summary: 'x/json/c64: 1000 req/s' });
+    h.display.observe({ type: 'measure-end', cellId: 'x/json/c64', repeat: 0, index: 0, total: 1, summary: '1000 req/s' });
     h.display.close();
     const text = h.text();
     expect(text).toContain('x/json/c64 [');
