@@ -5,6 +5,7 @@
  * is a share of what the closed-loop cells measured.
  */
 import { median } from './analysis/stats.ts';
+import { BenchError } from './errors.ts';
 import type { RunConfig } from './config/options.ts';
 import { rateIdPart, rateRps, rateShare, type RateSpec } from './config/rates.ts';
 import { cellId, planCells, rttsOf, type CellPlan } from './plan.ts';
@@ -73,4 +74,14 @@ export function resolveOpenLoopRates(open: CellPlan[], closed: Cell[]): Resolved
     return { id: c.id, offeredRps: Math.round(share * cap * 10) / 10 };
   });
   return { cells, warnings };
+}
+
+/** Pure: a usage error when --rates or --arrival was given but no selected scenario is slow-db (the open-loop sweep's). */
+export function checkOpenLoopScenarios(flags: { rates?: string | undefined; arrival?: string | undefined }, config: Pick<RunConfig, 'scenarios'>, scenarios: Scenario[]): void {
+  if (flags.rates === undefined && flags.arrival === undefined) return;
+  const slow = scenarios.filter((s) => s.kind === 'slow-db').map((s) => s.name);
+  if (config.scenarios.some((name) => slow.includes(name))) return;
+  throw new BenchError('USAGE', `--${flags.rates === undefined ? 'arrival' : 'rates'} measures the slow-db sweep, but --scenarios ${config.scenarios.join(',')} has no slow-db scenario`, {
+    hint: `add ${slow[0] ?? 'slow-db'} to --scenarios, or leave out --rates and --arrival`,
+  });
 }
