@@ -83,10 +83,6 @@ function buildSweep(results: Results, cells: Cell[], ceilingRps: number | undefi
   const offered = [...new Set(analyzed.map((c) => c.offeredRps).filter((r): r is number => r !== undefined))];
   const notes: string[] = [];
   if (offered.length > 1) notes.push(`the cells of this sweep were offered different rates (${offered.join(', ')} req/s)`);
-  const near = analyzed.filter((c) => c.nearGeneratorCeiling);
-  if (near.length > 0 && ceilingRps !== undefined) {
-    notes.push(`offered more than 80% of the open-loop generator's own ceiling (${Math.round(ceilingRps)} req/s): these latencies include the generator's own queueing`);
-  }
   const byLatency = new Map<number, (number | undefined)[]>();
   for (const ms of latencies) {
     byLatency.set(

@@ -124,7 +124,8 @@ export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o:
         note:
           `open-loop generator (${o.arrival}) against a canned-response server on CPU ${layout.appCpus.join(',')}: highest rate with at most ` +
           `${OPEN_LOOP_LATE_SHARE_MAX * 100}% late (> ${LATE_TOLERANCE_MS} ms) and achieved within ${OPEN_LOOP_ACHIEVED_SHORTFALL_MAX * 100}% of offered` +
-          (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : ''),
+          (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : '') +
+          (rps === 0 ? `; fell behind at every rate tried, down to ${Math.min(...steps.map((s) => s.offeredRps))} requests/s` : ''),
       },
       steps,
     };

@@ -36,6 +36,13 @@ function latencyHead(analysis: Analysis, ms: number): string {
   return setting ? latencyLabel(ms, setting.effectiveMs, setting.source !== 'requested') : `${ms} ms`;
 }
 
+/** What `*` means; a ceiling of 0 means the generator fell behind at every rate its search tried. */
+function nearCeilingNote(ceilingRps: number | undefined): string {
+  return ceilingRps === 0
+    ? `${NEAR_CEILING_MARK}: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.`
+    : `${NEAR_CEILING_MARK}: offered more than 80% of the open-loop generator's own ceiling (${fmtRps(ceilingRps)} req/s in this run): the generator's own queueing is in these numbers.`;
+}
+
 /** One sentence on where the latencies converge at this rate, or that they never did. */
 export function latencyCrossoverLine(s: LatencySweep): string {
   const at = `At ${sweepRateText(s)}`;
@@ -66,7 +73,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
         ...(unsustained.length
           ? [`UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`]
           : []),
-        ...(near ? [`${NEAR_CEILING_MARK}: offered more than 80% of the open-loop generator's own ceiling (${fmtRps(ceiling)} req/s in this run): the generator's own queueing is in these numbers.`] : []),
+        ...(near ? [nearCeilingNote(ceiling)] : []),
         ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),
         ...s.notes,
       ],

@@ -48,6 +48,13 @@ describe('latency tables', () => {
     expect(analysisRecord(analysis).latency?.sweeps[0]?.offeredRps).toBe(200);
   });
 
+  it('says so when the generator fell behind at every rate of its ceiling search (a ceiling of 0)', () => {
+    const r = results();
+    const zero = { ...r, ceilings: r.ceilings.map((c) => (c.generator === 'open-loop' ? { ...c, rps: 0 } : c)) };
+    const [table] = latencySweepTables(zero, analyze(zero));
+    expect(table!.notes).toContain("*: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.");
+  });
+
   it('the open-loop ceiling is labelled as such among the ceilings', () => {
     const r = results();
     const ceilings = buildTables(r).find((t) => t.title === 'Ceilings measured in this run')!;
