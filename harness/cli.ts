@@ -55,6 +55,8 @@ program
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
   .option('--app-host <host>', 'address the apps bind to and are reached at (default 127.0.0.1; docs/network.md)')
+  .option('--rates <list>', "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)")
+  .addOption(new Option('--arrival <kind>', 'open-loop request spacing (alone: the profile\'s rates, or 50%)').choices(['constant', 'poisson']))
   .addOption(sortOption())
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 

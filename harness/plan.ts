@@ -15,6 +15,10 @@ export interface CellPlan {
   queries?: number | undefined;
   /** Round trip added between app and database (--db-rtt), in ms; undefined on the direct path. */
   dbRttMs?: number | undefined;
+  /** Open loop only (plan-open-loop.ts): the rate as asked (`300`, `50%`), its spacing, and the rate when known at plan time. */
+  rateSpec?: string | undefined;
+  arrival?: 'constant' | 'poisson' | undefined;
+  offeredRps?: number | undefined;
   /** Request path, e.g. `/queries?queries=20`. */
   path: string;
   /** Seconds of discarded load, then measured seconds, of each load run of this cell. */
@@ -79,12 +83,21 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
  * once. With interleaving, repeat r of every cell runs in round r, so slow drift of the
  * machine spreads across frameworks instead of landing on whichever ran last.
  */
-export function planRounds(config: RunConfig): { round: number; framework: string }[] {
-  const rounds: { round: number; framework: string }[] = [];
+export function planRounds(config: RunConfig, phase: RoundPhase = 'closed'): RoundStep[] {
+  const rounds: RoundStep[] = [];
   if (config.interleave) {
-    for (let round = 0; round < config.repeat; round++) for (const framework of config.frameworks) rounds.push({ round, framework });
+    for (let round = 0; round < config.repeat; round++) for (const framework of config.frameworks) rounds.push({ round, framework, phase });
   } else {
-    for (const framework of config.frameworks) rounds.push({ round: -1, framework });
+    for (const framework of config.frameworks) rounds.push({ round: -1, framework, phase });
   }
   return rounds;
+}
+
+/** `closed`: the saturation cells; `open`: the open-loop cells, after every closed-loop cell (their `%` rates need them). */
+export type RoundPhase = 'closed' | 'open';
+/** Start one framework and measure its cells of `phase` once (all repeats when round is -1). */
+export interface RoundStep {
+  round: number;
+  framework: string;
+  phase: RoundPhase;
 }

@@ -10,6 +10,8 @@ import { allowedCpus, planCpuLayout } from './cpu/layout.ts';
 import { logObserver, type RunObserver } from './events.ts';
 import { autocannonGenerator } from './load/autocannon.ts';
 import { wrkGenerator } from './load/wrk.ts';
+import { openLoopGenerator } from './load/open-loop.ts';
+import { openLoopCeilingProbe } from './load/open-loop-ceiling.ts';
 import { describeMachine } from './machine.ts';
 import { REPO_ROOT } from './paths.ts';
 import type { Rig } from './pipeline/context.ts';
@@ -139,8 +141,14 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       databaseFor: paths.urlFor,
       networkPids: paths.pids,
       loadGenerator,
+      // Open-loop cells (docs/open-loop.md) exist only when the run has rates.
+      openLoop: config.openLoop ? openLoopGenerator({ pin: pinned }) : undefined,
       crossCheck: config.crossCheck ? wrkGenerator(pinned) : undefined,
-      ceilings: { loadgen: loadgenCeilingProbe(loadGenerator, setup), database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup) },
+      ceilings: {
+        loadgen: loadgenCeilingProbe(loadGenerator, setup),
+        database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup),
+        openLoop: config.openLoop ? openLoopCeilingProbe(layout, pinned) : undefined,
+      },
       verify: (baseUrl, plan) => verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap }),
       // Every 100 ms: 10 small queries a second beside thousands of requests; verification's burst samples every 25 ms.
       sampleConnections: (url) => startConnectionSampler(url, 100),

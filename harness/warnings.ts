@@ -25,6 +25,10 @@ export const WARNINGS = {
   STOP_FAILED: { summary: 'stopping something the run started failed', hint: 'look for leftover processes or containers labelled crossover-bench' },
   DRIFT: { summary: 'the machine was not steady: the first cell moved between the start and the end of the run', hint: 're-run on a quiet machine' },
   DRIFT_FAILED: { summary: 'the drift check could not measure the first cell again' },
+  OPEN_LOOP_RATE: {
+    summary: 'an open-loop % rate was resolved without some closed-loop cells',
+    hint: 'the rate is a share of the slowest framework that was measured; see docs/open-loop.md',
+  },
 } as const satisfies Record<string, WarningSpec>;
 
 export type WarningCode = keyof typeof WARNINGS;

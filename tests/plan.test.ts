@@ -5,19 +5,19 @@ import { makeConfig, makeScenarios } from './support/factories.ts';
 describe('planRounds', () => {
   it('interleaved: repeat r of every framework runs in round r, frameworks in the given order', () => {
     expect(planRounds(makeConfig({ frameworks: ['flask', 'fastapi'], repeat: 3 }))).toEqual([
-      { round: 0, framework: 'flask' },
-      { round: 0, framework: 'fastapi' },
-      { round: 1, framework: 'flask' },
-      { round: 1, framework: 'fastapi' },
-      { round: 2, framework: 'flask' },
-      { round: 2, framework: 'fastapi' },
+      { round: 0, framework: 'flask', phase: 'closed' },
+      { round: 0, framework: 'fastapi', phase: 'closed' },
+      { round: 1, framework: 'flask', phase: 'closed' },
+      { round: 1, framework: 'fastapi', phase: 'closed' },
+      { round: 2, framework: 'flask', phase: 'closed' },
+      { round: 2, framework: 'fastapi', phase: 'closed' },
     ]);
   });
 
   it('not interleaved: one step per framework, round -1 (all repeats back to back)', () => {
     expect(planRounds(makeConfig({ frameworks: ['flask', 'fastapi'], repeat: 3, interleave: false }))).toEqual([
-      { round: -1, framework: 'flask' },
-      { round: -1, framework: 'fastapi' },
+      { round: -1, framework: 'flask', phase: 'closed' },
+      { round: -1, framework: 'fastapi', phase: 'closed' },
     ]);
   });
 });

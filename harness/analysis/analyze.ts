@@ -1,12 +1,16 @@
 import { BenchError } from '../errors.ts';
 import { AnalysisSchema, type AnalysisRecord } from '../results/analysis-schema.ts';
-import type { Cell, Results } from '../results/schema.ts';
+import type { Ceiling, Cell, Results } from '../results/schema.ts';
 import { formatZodError } from '../zod-format.ts';
 import { attribute, littleBound } from './attribution.ts';
 import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, pickDbCeiling } from './bounds.ts';
 import { buildCrossover } from './crossover.ts';
 import { columnKey, summarizeCell } from './summary.ts';
+import { buildLatency, isOpenLoop } from './latency.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
+
+/** The closed-loop load generator's ceilings; the open-loop generator's judges only open-loop cells. */
+const isClosedLoopCeiling = (c: Ceiling) => c.kind === 'loadgen' && c.generator !== 'open-loop';
 
 export type { Analysis, AnalyzedCell } from './types.ts';
 
@@ -17,7 +21,7 @@ function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCel
   if (s.status !== 'ok') return { ...s, notes };
   const app = results.apps[cell.framework];
   // The lowest load generator ceiling at the cell's connection count: the conservative bound.
-  const loadgen = results.ceilings.filter((c) => c.kind === 'loadgen' && c.connections === cell.connections).sort((a, b) => a.rps - b.rps)[0];
+  const loadgen = results.ceilings.filter((c) => isClosedLoopCeiling(c) && c.connections === cell.connections).sort((a, b) => a.rps - b.rps)[0];
   const choice = pickDbCeiling(results.ceilings, cell, appProtocol(results, cell.framework));
   if (choice.note) notes.push(choice.note);
   const db = choice.ceiling;
@@ -53,7 +57,8 @@ function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCel
 /** Pure: summaries, bounds, attribution, shares, the crossover and its prediction, all from results.json. */
 export function analyze(results: Results): Analysis {
   const shared = results.cpuLayout.shared && results.cpuLayout.loadgenCpus.some((c) => results.cpuLayout.dbCpus.includes(c));
-  const cells = results.cells.map((cell) => analyzeCell(results, cell, shared));
+  // Open-loop cells are not saturation numbers: they have their own analysis (latency.ts).
+  const cells = results.cells.filter((cell) => !isOpenLoop(cell)).map((cell) => analyzeCell(results, cell, shared));
   // Share of the fastest framework per column, among cells not limited by the load generator.
   const best = new Map<string, number>();
   for (const c of cells) {
@@ -65,8 +70,9 @@ export function analyze(results: Results): Analysis {
     const top = best.get(columnKey(c));
     if (c.status === 'ok' && top) c.shareOfFastest = c.rps.median / top;
   }
-  const loadgen = results.ceilings.filter((c) => c.kind === 'loadgen').map((c) => c.rps);
-  return { cells, crossover: buildCrossover(results, cells), loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined, notes: [] };
+  const loadgen = results.ceilings.filter(isClosedLoopCeiling).map((c) => c.rps);
+  const latency = buildLatency(results);
+  return { cells, crossover: buildCrossover(results, cells), loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined, ...(latency ? { latency } : {}), notes: [] };
 }
 
 /**

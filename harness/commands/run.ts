@@ -9,6 +9,7 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
+import { checkOpenLoopScenarios } from '../plan-open-loop.ts';
 import { claimDefaultRunDir } from '../util/run-dir.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
@@ -22,6 +23,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   const { sort = 'run', ...runFlags } = flags;
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);
   // Two runs started in the same second must not share the default folder (docs/faults.md).
   const config = runFlags.out === undefined ? { ...resolved, out: await claimDefaultRunDir(resolved.out) } : resolved;
   const apps = await loadApps(config.frameworks);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
+import { ArrivalSchema, OpenLoopConfigSchema, resolveOpenLoop } from './rates.ts';
 
 /** The cap on database connections every app gets (docs/measured-facts.md#shared-core-workers: an asyncpg pool of 10 beat 64 on a shared core). */
 export const DEFAULT_CONNECTION_CAP = 10;
@@ -53,6 +54,10 @@ export const RunFlagsSchema = z
     dbImage: z.string().min(1).optional(),
     interleave: z.boolean().default(true),
     crossCheck: z.boolean().default(false),
+    /** --arrival constant|poisson: open-loop spacing (docs/open-loop.md). */
+    arrival: ArrivalSchema.optional(),
+    /** --rates 50%,300: open-loop offered rates, parsed by config/rates.ts parseRates. */
+    rates: z.string().optional(),
   })
   .strict();
 
@@ -84,6 +89,8 @@ export const RunConfigSchema = z.object({
   dbImage: z.string().optional(),
   interleave: z.boolean(),
   crossCheck: z.boolean(),
+  /** Open-loop latency sweep (--rates, --arrival, or the profile's); undefined: closed loop only. */
+  openLoop: OpenLoopConfigSchema.optional(),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
@@ -129,6 +136,7 @@ export function resolveRunConfig(
     dbImage: f.dbImage,
     interleave: f.interleave,
     crossCheck: f.crossCheck,
+    openLoop: resolveOpenLoop(f.arrival, f.rates, 'openLoop' in profile ? profile.openLoop : undefined),
   };
 }
 

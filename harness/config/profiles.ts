@@ -1,3 +1,5 @@
+import type { OpenLoopConfig } from './rates.ts';
+
 /** Defaults per profile; every one can be overridden on the command line. */
 export interface Profile {
   /** Measured seconds per cell, after the warm-up. */
@@ -19,6 +21,8 @@ export interface Profile {
   boundTiming?: BoundTiming;
   /** Round trips added between app and database, in ms (--db-rtt); 0 is the direct path. */
   dbRttMs: readonly number[];
+  /** The open-loop latency sweep (docs/open-loop.md): slow-db at the same latencies, at fixed offered rates. */
+  openLoop?: OpenLoopConfig;
 }
 
 /** Load-run timing for latency-bound slow-db cells. */
@@ -38,8 +42,27 @@ export const PROFILES = {
    * 5 minutes on a fresh clone of a 2-core machine, installs included (README).
    */
   quick: { durationS: 3, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 }, dbRttMs: [0] },
-  // What a blog post should cite: long enough for a stable median, three repeats for the spread.
-  standard: { durationS: 10, warmupS: 3, connections: [64], repeat: 3, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 }, dbRttMs: [0, 0.5] },
+  /*
+   * What a blog post should cite: long enough for a stable median, three repeats for the spread.
+   * Its latency sweep offers every framework the same Poisson load at 50% of the sweep's
+   * capacity: the slowest framework's lowest closed-loop slow-db rate over the sweep, which is
+   * at 50 ms, where the pool of 10 serves at most 10 / 50 ms = 200 req/s. A rate taken from
+   * the 0 ms cells (hundreds of req/s) would overrun that pool from about 20 ms on, so every
+   * framework would be unsustained exactly where the latencies should converge and the
+   * crossover could not be placed. At 50% the pool is half busy at 50 ms (an M/D/c queue at
+   * rho 0.5 barely waits), while at 0 ms the slowest app still spends a measurable share of
+   * each request in its own code, which is the gap the crossover watches close.
+   */
+  standard: {
+    durationS: 10,
+    warmupS: 3,
+    connections: [64],
+    repeat: 3,
+    slowDbMs: [0, 1, 2, 5, 10, 20, 50],
+    boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 },
+    dbRttMs: [0, 0.5],
+    openLoop: { arrival: 'poisson', rates: ['50%'] },
+  },
   full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 }, dbRttMs: [0, 0.5, 1] },
 } as const satisfies Record<string, Profile>;
 

@@ -9,17 +9,14 @@ import type { CpuLayout } from '../cpu/layout.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { startNodeServer } from '../util/node-child.ts';
 import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, LATE_TOLERANCE_MS, runOpenLoop } from './open-loop.ts';
+import type { CeilingProbe } from '../ceilings/ceilings.ts';
 import { OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX } from './open-loop-normalize.ts';
 import type { OpenLoopRaw } from './open-loop-raw.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('../ceilings/trivial-server-child.ts', import.meta.url));
 
-/**
- * Cells offered more than this share of the generator's open-loop ceiling are flagged: at 80%
- * busy, a single-threaded event loop already queues each request behind about four others'
- * work (rho / (1 - rho) = 4), so its own delay starts to show in the app's percentiles.
- */
-export const OPEN_LOOP_CEILING_SHARE = 0.8;
+// Pure and needed by the analysis, so they live with the normalisation; re-exported here.
+export { nearOpenLoopCeiling, OPEN_LOOP_CEILING_SHARE } from './open-loop-normalize.ts';
 
 /** One probed rate and whether the generator kept up. */
 export interface CeilingStep {
@@ -92,6 +89,8 @@ export interface OpenLoopCeilingOptions {
   durationS: number;
   arrival: 'constant' | 'poisson';
   search?: CeilingSearch;
+  /** Checked before each step: a dead database or Ctrl-C ends the search. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -103,25 +102,30 @@ export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o:
   const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: 3600, what: 'trivial server (open-loop ceiling)' });
   try {
     const url = `http://127.0.0.1:${server.port}/json`;
-    const probe = async (rateRps: number) =>
-      stepFromRaw(
+    const probe = async (rateRps: number) => {
+      o.signal?.throwIfAborted();
+      return stepFromRaw(
         await runOpenLoop(
           { url, connections: o.connections, rateRps, arrival: o.arrival, seed: DEFAULT_SEED, warmupS: o.warmupS, durationS: o.durationS, timeoutS: DEFAULT_TIMEOUT_S, lateToleranceMs: LATE_TOLERANCE_MS },
           layout.loadgenCpus,
           pin,
+          { signal: o.signal },
         ),
       );
+    };
     const { rps, steps } = await searchCeiling(probe, search);
     const capped = steps.every((s) => s.sustained);
     return {
       ceiling: {
         kind: 'loadgen',
+        generator: 'open-loop',
         connections: o.connections,
         rps,
         note:
           `open-loop generator (${o.arrival}) against a canned-response server on CPU ${layout.appCpus.join(',')}: highest rate with at most ` +
           `${OPEN_LOOP_LATE_SHARE_MAX * 100}% late (> ${LATE_TOLERANCE_MS} ms) and achieved within ${OPEN_LOOP_ACHIEVED_SHORTFALL_MAX * 100}% of offered` +
-          (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : ''),
+          (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : '') +
+          (rps === 0 ? `; fell behind at every rate tried, down to ${Math.min(...steps.map((s) => s.offeredRps))} requests/s` : ''),
       },
       steps,
     };
@@ -130,7 +134,29 @@ export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o:
   }
 }
 
-/** Pure: is this offered rate near the generator's open-loop ceiling (so the cell is flagged)? */
-export function nearOpenLoopCeiling(offeredRps: number, ceilingRps: number): boolean {
-  return offeredRps > OPEN_LOOP_CEILING_SHARE * ceilingRps;
+/** What the open-loop ceiling is measured for: the cells' connection count and spacing. */
+export interface OpenLoopCeilingJob {
+  connections: number;
+  arrival: 'constant' | 'poisson';
+}
+
+export type OpenLoopCeilingProbe = CeilingProbe<OpenLoopCeilingJob>;
+
+/**
+ * Seconds per step of the ceiling search. Short on purpose: the search runs up to
+ * log2(maxRps / startRps) + 1 + refineSteps load runs, and at 1,000 req/s or more 3 s hold
+ * 3,000+ requests, enough to see the 1% late share that ends a step.
+ */
+export const OPEN_LOOP_CEILING_TIMING = { warmupS: 1, durationS: 3 } as const;
+
+/** measureOpenLoopCeiling behind the CeilingProbe seam, like the other ceilings; aborts between steps when `signal` fires. */
+export function openLoopCeilingProbe(layout: CpuLayout, pin: boolean, timing: { warmupS: number; durationS: number } = OPEN_LOOP_CEILING_TIMING): OpenLoopCeilingProbe {
+  return {
+    name: 'open-loop',
+    async measure(job, signal) {
+      signal?.throwIfAborted();
+      const { ceiling } = await measureOpenLoopCeiling(layout, pin, { ...job, ...timing, signal });
+      return ceiling;
+    },
+  };
 }

@@ -11,6 +11,18 @@ export const OPEN_LOOP_LATE_SHARE_MAX = 0.01;
 /** A cell whose achieved rate falls more than this share below the offered rate did not sustain it. */
 export const OPEN_LOOP_ACHIEVED_SHORTFALL_MAX = 0.01;
 
+/**
+ * Cells offered more than this share of the generator's open-loop ceiling are flagged: at 80%
+ * busy, a single-threaded event loop already queues each request behind about four others'
+ * work (rho / (1 - rho) = 4), so its own delay starts to show in the app's percentiles.
+ */
+export const OPEN_LOOP_CEILING_SHARE = 0.8;
+
+/** Pure: is this offered rate near the generator's open-loop ceiling (so the cell is flagged)? */
+export function nearOpenLoopCeiling(offeredRps: number, ceilingRps: number): boolean {
+  return offeredRps > OPEN_LOOP_CEILING_SHARE * ceilingRps;
+}
+
 const usToMs = (us: number) => us / 1000;
 
 /**

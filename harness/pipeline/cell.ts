@@ -1,4 +1,5 @@
 import { errorLine } from '../errors.ts';
+import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import { SAMPLE_INTERVAL_MS } from '../resources/sampler.ts';
 import type { Measurement, Resources } from '../results/schema.ts';
@@ -44,14 +45,21 @@ async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): 
   const total = ctx.plan.measurements;
   ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
   const startedAt = ctx.now().toISOString();
-  const { measurement, usage, raw, dbConnections } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
+  const { measurement, usage, raw, dbConnections } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
   const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage, ...(dbConnections ? { dbConnections } : {}) };
   // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
   await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
   requireClean(measurement);
   requireWithinCap(dbConnections, ctx.config.connectionCap);
-  if (ctx.crossCheck && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0) await crossCheck(ctx, app, plan, measurement);
+  if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0) await crossCheck(ctx, app, plan, measurement);
+}
+
+/** The open-loop generator for cells with an offered rate (docs/open-loop.md), the run's load generator otherwise. */
+function generatorFor(ctx: RunContext, plan: CellPlan): LoadGenerator {
+  if (plan.rateSpec === undefined) return ctx.loadGenerator;
+  if (!ctx.openLoop) throw new Error(`${plan.id} is an open-loop cell, but the run has no open-loop generator`);
+  return ctx.openLoop;
 }
 
 /** A second load generator on the same cell; a tool that cannot run is a warning, not the cell's failure. */

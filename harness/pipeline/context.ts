@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../apps/manifest.ts';
 import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../ceilings/ceilings.ts';
+import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { RunConfig } from '../config/options.ts';
 import type { ConnectionSampler } from '../verify/connections.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
@@ -26,9 +27,12 @@ export interface Rig {
   runtime: Runtime;
   database: Database;
   loadGenerator: LoadGenerator;
+  /** Open-loop cells (docs/open-loop.md): the generator at a fixed offered rate; absent when the run has none. */
+  openLoop?: LoadGenerator | undefined;
   /** --cross-check: the second load generator (wrk). */
   crossCheck?: LoadGenerator | undefined;
-  ceilings: { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe };
+  /** `openLoop`: the open-loop generator's own ceiling, measured once when the run has open-loop cells. */
+  ceilings: { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe; openLoop?: OpenLoopCeilingProbe | undefined };
   verify: Verifier;
   ready: ReadyCheck;
   findPort: () => Promise<number>;

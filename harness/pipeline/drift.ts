@@ -19,7 +19,8 @@ export function driftOf(cellId: string, firstRps: number, lastRps: number) {
 
 /** Measures the run's first measured cell once more, on a fresh start of its app. */
 export async function checkDrift(ctx: RunContext): Promise<void> {
-  const first = ctx.recorder.results.cells.find((c) => c.status === 'ok' && c.repeats.length > 0);
+  // A closed-loop cell: the drift is a change of requests/s at saturation.
+  const first = ctx.recorder.results.cells.find((c) => c.status === 'ok' && c.repeats.length > 0 && c.rateSpec === undefined);
   const prepared = first && ctx.prepared.get(first.framework);
   const plan = first && ctx.plan.cells.find((p) => p.id === first.id);
   if (stopping(ctx) || !first || !plan || !prepared || prepared instanceof Error) return;

@@ -3,7 +3,7 @@ import type { PreparedApp, RunningApp } from '../runtime/types.ts';
 import { runCell } from './cell.ts';
 import { databaseUrlFor, stopping, type RunContext } from './context.ts';
 import { failCells, FAILURE_LOG_LINES, PartDied } from './failure.ts';
-import type { CellPlan } from '../plan.ts';
+import type { CellPlan, RoundStep } from '../plan.ts';
 import { settingsFor } from './prepare.ts';
 import { cellsOf } from './run-plan.ts';
 
@@ -11,8 +11,8 @@ import { cellsOf } from './run-plan.ts';
  * One step of a round: per database round trip (--db-rtt; one without it), start the
  * framework's app against that path, run each of its cells that has not failed, stop it.
  */
-export async function runFramework(ctx: RunContext, step: { round: number; framework: string }): Promise<void> {
-  const all = cellsOf(ctx.plan, step.framework);
+export async function runFramework(ctx: RunContext, step: RoundStep): Promise<void> {
+  const all = cellsOf(ctx.plan, step.framework, step.phase);
   for (const rtt of [...new Set(all.map((c) => c.dbRttMs))]) {
     await runFrameworkAt(ctx, step, all.filter((c) => c.dbRttMs === rtt), rtt);
   }

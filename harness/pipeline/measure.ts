@@ -65,7 +65,9 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   const appDied = new AbortController();
   const died = (exit: { code: number | null; signal: string | null }) => new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
   void app.exited.then((exit) => appDied.abort(died(exit)));
-  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: plan.durationS, cpus: ctx.layout.loadgenCpus };
+  // Open loop: the rate known at plan time, or the one resolved from the closed-loop cells (pipeline/open-loop.ts).
+  const rateRps = plan.rateSpec === undefined ? undefined : (plan.offeredRps ?? ctx.recorder.cell(plan.id)?.offeredRps);
+  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: plan.durationS, cpus: ctx.layout.loadgenCpus, rateRps, arrival: plan.arrival };
   // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
   const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs));
   let result: LoadResult;

@@ -5,12 +5,13 @@ import type { PipelineDeps, RunContext } from './context.ts';
 import { checkDrift } from './drift.ts';
 import { PartDied } from './failure.ts';
 import { runFramework } from './framework.ts';
+import { startOpenLoopPhase } from './open-loop.ts';
 import { prepareApps } from './prepare.ts';
 import { planRun, type RunPlan } from './run-plan.ts';
 
 /**
  * The run: plan -> provision -> prepare -> ceilings -> per round and framework (start ->
- * per cell: verify -> measure) -> drift -> stop everything -> final status -> report.
+ * per cell: verify -> measure) -> open-loop rates and ceiling -> the open-loop rounds -> drift -> stop everything -> final status -> report.
  * Every finished repeat and cell is on disk before the next starts; the final write
  * happens on every path. Throws after that write when the run could not go on.
  */
@@ -24,7 +25,10 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
     for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
     await prepareApps(ctx);
     await measureCeilings(ctx);
-    for (const step of plan.rounds) await runFramework(ctx, step);
+    for (const step of plan.rounds.filter((s) => s.phase === 'closed')) await runFramework(ctx, step);
+    // Open-loop cells last: their % rates are shares of what the closed-loop cells measured (docs/open-loop.md).
+    await startOpenLoopPhase(ctx);
+    for (const step of plan.rounds.filter((s) => s.phase === 'open')) await runFramework(ctx, step);
     await checkDrift(ctx);
   } catch (error) {
     failure = error;

@@ -1,12 +1,13 @@
 import type { RunConfig } from '../config/options.ts';
-import { planCells, planRounds, type CellPlan } from '../plan.ts';
+import { planCells, planRounds, type CellPlan, type RoundStep } from '../plan.ts';
+import { planOpenLoopCells } from '../plan-open-loop.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 
 /** Everything a run will do, known before anything starts. Pure data. */
 export interface RunPlan {
-  /** Start each framework once per step, in this order. */
-  rounds: { round: number; framework: string }[];
-  /** Every planned cell, in framework then scenario order. */
+  /** Start each framework once per step, in this order: the closed-loop rounds, then the open-loop ones. */
+  rounds: RoundStep[];
+  /** Every planned cell: the closed-loop ones in framework then scenario order, then the open-loop ones (docs/open-loop.md). */
   cells: CellPlan[];
   /** Each database cell shape (scenario x connections x latency) once: one database ceiling each. */
   dbCeilingShapes: CellPlan[];
@@ -27,8 +28,9 @@ const VERIFY_ESTIMATE_S = 2;
 /** Pure: the run's plan from its configuration. */
 /** `protocols`: how many statement protocols get a database ceiling of their own (pipeline/ceilings.ts runProtocols). */
 export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1): RunPlan {
-  const rounds = planRounds(config);
-  const cells = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
+  const open = config.frameworks.flatMap((framework) => planOpenLoopCells(config, scenarios, framework));
+  const rounds = [...planRounds(config), ...(open.length > 0 ? planRounds(config, 'open') : [])];
+  const cells = [...config.frameworks.flatMap((framework) => planCells(config, scenarios, framework)), ...open];
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
   const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
   return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells, rounds.length, dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s))) };
@@ -51,7 +53,7 @@ export function estimateDurationS(
   return ceilingsS + measurementsS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
 }
 
-/** The planned cells of one framework. */
-export function cellsOf(plan: RunPlan, framework: string): CellPlan[] {
-  return plan.cells.filter((c) => c.framework === framework);
+/** The planned cells of one framework, of one phase when given (open loop: those with a rate). */
+export function cellsOf(plan: RunPlan, framework: string, phase?: RoundStep['phase']): CellPlan[] {
+  return plan.cells.filter((c) => c.framework === framework && (phase === undefined || (c.rateSpec !== undefined) === (phase === 'open')));
 }

@@ -3,6 +3,7 @@ import { ceilingProtocol } from '../analysis/bounds.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
+import { latencyCrossoverLines } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, latencyLabel, OFF_NOTE, type Table } from './format.ts';
 
 const settingLabel = (s: EffectiveLatency) => latencyLabel(s.requestedMs, s.effectiveMs, s.source !== 'requested');
@@ -44,6 +45,8 @@ export function crossoverTable(results: Results, analysis: Analysis): Table | un
     rows,
     notes: [
       overall,
+      // The open-loop sweep's answer to the same question for latency (docs/open-loop.md).
+      ...latencyCrossoverLines(analysis),
       'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
       ...(x.settings.some((s) => s.flagged) ? [OFF_NOTE] : []),
       'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated.',
@@ -93,7 +96,7 @@ export function ceilingsTable(results: Results): Table | undefined {
     title: 'Ceilings measured in this run',
     head: ['ceiling', 'protocol', 'connections', 'requests/s', 'mean latency', 'how'],
     rows: results.ceilings.map((c) => [
-      c.kind === 'loadgen' ? 'load generator' : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}`,
+      c.kind === 'loadgen' ? (c.generator === 'open-loop' ? 'open-loop generator' : 'load generator') : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}`,
       c.kind === 'database' ? ceilingProtocol(c) : '',
       String(c.connections),
       fmtRps(c.rps),

@@ -3,6 +3,7 @@ import type { Results } from '../results/schema.ts';
 import { leadingWarnings } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
 import { crossoverTable, predictionTable } from './analysis-tables.ts';
+import { latencySweepTables } from './latency-tables.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
 
 /** How frameworks are ordered in every table: as the run listed them, or fastest first. */
@@ -19,6 +20,8 @@ export function terminalTables(results: Results, analysis: Analysis): Table[] {
   return [
     crossoverTable(results, analysis),
     predictionTable(results, analysis),
+    // The open-loop latency sweeps right after the throughput crossover they answer to.
+    ...latencySweepTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     attributionTable(results, analysis),

@@ -4,6 +4,7 @@ import { columnKey, type Column } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 import { ceilingsTable, crossoverTable, evidenceTable, predictionTable } from './analysis-tables.ts';
+import { latencySweepTables } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, latencyLabel, OFF_NOTE, type Table } from './format.ts';
 
 export type { Table } from './format.ts';
@@ -144,6 +145,7 @@ export function buildTables(results: Results, options: TableOptions = {}): Table
     attributionTable(results, analysis),
     ...(options.evidence === false ? [] : [evidenceTable(results, analysis)]),
     latencyTable(results, analysis),
+    ...latencySweepTables(results, analysis),
     ceilingsTable(results),
     crossCheckTable(results),
     failuresTable(results),

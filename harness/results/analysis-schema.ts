@@ -162,12 +162,68 @@ export const CrossoverAnalysisSchema = z.object({
 });
 export type CrossoverAnalysis = z.infer<typeof CrossoverAnalysisSchema>;
 
+/** One open-loop cell of a latency sweep (docs/open-loop.md): medians over its repeats. */
+export const LatencyCellSchema = z.object({
+  id: z.string(),
+  framework: z.string(),
+  dbLatencyMs: z.number().min(0),
+  status: z.enum(['ok', 'failed', 'unmeasured']),
+  offeredRps: z.number().min(0).optional(),
+  /** Responses per second completed in the measured window (median over repeats). */
+  achievedRps: z.number().min(0).optional(),
+  /** Requests sent more than the late tolerance after their scheduled time, summed over repeats, of `scheduled`. */
+  late: z.number().int().min(0).optional(),
+  scheduled: z.number().int().min(0).optional(),
+  /** From each request's scheduled time. */
+  p50Ms: z.number().min(0).optional(),
+  p99Ms: z.number().min(0).optional(),
+  p999Ms: z.number().min(0).optional(),
+  /** Every repeat kept its offered rate (load/open-loop-normalize.ts openLoopShortfall); only these count. */
+  sustained: z.boolean(),
+  /** Why not sustained, or why not measured. */
+  shortfall: z.string().optional(),
+  /** Offered more than OPEN_LOOP_CEILING_SHARE of the open-loop generator's own ceiling. */
+  nearGeneratorCeiling: z.boolean(),
+});
+export type LatencyCell = z.infer<typeof LatencyCellSchema>;
+
+/** The open-loop slow-db sweep at one offered rate, every framework at the same rate. */
+export const LatencySweepSchema = z.object({
+  /** As asked: `300` (requests/s) or `50%` (of the sweep's capacity). */
+  rateSpec: z.string(),
+  arrival: z.enum(['constant', 'poisson']).optional(),
+  scenario: z.string(),
+  connections: z.number().int().positive(),
+  dbRttMs: z.number().min(0).optional(),
+  /** The rate every cell was offered; undefined when no cell got one (its % could not be resolved). */
+  offeredRps: z.number().min(0).optional(),
+  /** Requested latencies, ascending. */
+  latencies: z.array(z.number().min(0)),
+  frameworks: z.array(z.string()),
+  cells: z.array(LatencyCellSchema),
+  /** Smallest latency from which every framework's p99 lies within 10% of the others' at it and every larger one. */
+  crossoverMs: z.number().min(0).optional(),
+  /** Per latency: highest p99 / lowest p99 - 1, or undefined when some framework has no sustained cell there. */
+  spreadByLatency: z.array(z.object({ dbLatencyMs: z.number().min(0), spread: z.number().min(0).optional() })),
+  notes: z.array(z.string()).default([]),
+});
+export type LatencySweep = z.infer<typeof LatencySweepSchema>;
+
+export const LatencyAnalysisSchema = z.object({
+  /** The open-loop generator's own ceiling in this run (requests/s), when measured. */
+  generatorCeilingRps: z.number().min(0).optional(),
+  sweeps: z.array(LatencySweepSchema),
+});
+export type LatencyAnalysis = z.infer<typeof LatencyAnalysisSchema>;
+
 /** What `analyze` derives from a run, stored in results.json so consumers need not re-derive it. */
 export const AnalysisSchema = z.object({
   cells: z.array(CellAnalysisSchema),
   crossover: CrossoverAnalysisSchema.optional(),
   /** The highest load generator ceiling of the run. */
   loadgenCeilingRps: z.number().min(0).optional(),
+  /** The open-loop latency sweeps (docs/open-loop.md); absent when the run had none. */
+  latency: LatencyAnalysisSchema.optional(),
   notes: z.array(z.string()).default([]),
 });
 export type AnalysisRecord = z.infer<typeof AnalysisSchema>;

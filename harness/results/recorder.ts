@@ -15,7 +15,10 @@ export interface RepeatInput {
 /** Pure: a planned cell before anything happened to it. */
 export function plannedCell(plan: CellPlan): Cell {
   const { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path } = plan;
-  return { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path, status: 'unmeasured', repeats: [] };
+  const cell: Cell = { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path, status: 'unmeasured', repeats: [] };
+  // Open loop only (docs/open-loop.md), so closed-loop cells keep their shape.
+  if (plan.rateSpec !== undefined) Object.assign(cell, { rateSpec: plan.rateSpec, arrival: plan.arrival, offeredRps: plan.offeredRps });
+  return cell;
 }
 
 /**
@@ -107,6 +110,14 @@ export class Recorder {
     if (!this.#open()) return;
     cell.repeats.push({ repeat: index, startedAt: input.startedAt, measurement: input.measurement, resources: input.resources, rawFile });
     if (cell.status === 'unmeasured') cell.status = 'ok';
+    await this.#save();
+  }
+
+  /** Open loop: the offered rate, once a `%` rate is resolved from the closed-loop cells. */
+  async setOfferedRps(id: string, offeredRps: number): Promise<void> {
+    const cell = this.#open() && this.cell(id);
+    if (!cell) return;
+    cell.offeredRps = offeredRps;
     await this.#save();
   }
 

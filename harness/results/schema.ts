@@ -136,6 +136,12 @@ export const CellSchema = z.object({
   queries: z.number().int().positive().optional(),
   /** Round trip added between app and database (--db-rtt); absent on the direct path. */
   dbRttMs: z.number().min(0).optional(),
+  /** Open loop only (docs/open-loop.md): the rate as asked, `300` (requests/s) or `50%` (of the sweep's capacity). */
+  rateSpec: z.string().optional(),
+  /** Open loop only: how requests were spaced. */
+  arrival: z.enum(['constant', 'poisson']).optional(),
+  /** Open loop only: the rate offered, requests/s; a share is resolved once the closed-loop cells are measured. */
+  offeredRps: z.number().positive().optional(),
   path: z.string(),
   status: CellStatusSchema,
   failure: FailureSchema.optional(),
@@ -194,6 +200,8 @@ export const CeilingSchema = z.object({
   protocol: StatementProtocolSchema.optional(),
   /** Database ceilings: mean transaction latency (pgbench's `latency average`), the effective slow-db latency. */
   latencyMeanMs: z.number().min(0).optional(),
+  /** Load generator ceilings: `open-loop` for the open-loop generator's (docs/open-loop.md); absent: the closed-loop one. */
+  generator: z.string().optional(),
   /** Load generator CPU while measuring the ceiling. */
   cpuMeanUtil: z.number().min(0).optional(),
   note: z.string(),

@@ -222,3 +222,49 @@ export function makeApp(name: string, o: Partial<AppDefinition> = {}): AppDefini
     ...o,
   };
 }
+
+/**
+ * An open-loop slow-db cell (docs/open-loop.md) offered `offeredRps`, one repeat per p99 given.
+ * `unsustained` makes every repeat 5% late; `failed` gives no repeats.
+ */
+export function makeOpenLoopCell(o: { framework: string; dbLatencyMs: number; p99Ms: number[]; offeredRps?: number; rateSpec?: string; unsustained?: boolean; failed?: string }): Cell {
+  const offeredRps = o.offeredRps ?? 200;
+  const rateSpec = o.rateSpec ?? '50%';
+  const scheduled = offeredRps * 10;
+  return {
+    id: `${o.framework}/slow-db/c64/${o.dbLatencyMs}ms/${rateSpec.endsWith('%') ? `at${rateSpec}` : `open${rateSpec}`}`,
+    framework: o.framework,
+    scenario: 'slow-db',
+    kind: 'slow-db',
+    connections: 64,
+    dbLatencyMs: o.dbLatencyMs,
+    rateSpec,
+    arrival: 'poisson',
+    offeredRps,
+    path: `/slow-db?ms=${o.dbLatencyMs}`,
+    status: o.failed ? 'failed' : 'ok',
+    failure: o.failed ? { stage: 'measure', reason: o.failed, logLines: [] } : undefined,
+    repeats: o.failed
+      ? []
+      : o.p99Ms.map((p99, repeat) => ({
+          repeat,
+          startedAt: '2026-11-21T00:00:00.000Z',
+          measurement: makeMeasurement({
+            rps: offeredRps,
+            durationS: 10,
+            requests2xx: scheduled,
+            latencyP50Ms: p99 / 2,
+            latencyP99Ms: p99,
+            latencyP999Ms: p99 * 1.5,
+            generator: 'open-loop',
+            arrival: 'poisson',
+            offeredRps,
+            achievedRps: offeredRps,
+            scheduled,
+            late: o.unsustained ? scheduled / 20 : 0,
+            lateToleranceMs: 2,
+          }),
+          rawFile: 'raw/x.json',
+        })),
+  };
+}

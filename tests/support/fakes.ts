@@ -10,6 +10,7 @@ import type { RunConfig } from '../../harness/config/options.ts';
 import type { Database, DatabaseExit } from '../../harness/db/types.ts';
 import type { RunEvent } from '../../harness/events.ts';
 import type { LoadGenerator } from '../../harness/load/types.ts';
+import type { OpenLoopCeilingProbe } from '../../harness/load/open-loop-ceiling.ts';
 import type { PipelineDeps, Rig } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
@@ -179,8 +180,49 @@ function fakeLoadGenerator(world: FakeWorld, name: string, cellIdOf: (url: strin
   };
 }
 
-function fakeCeilings(world: FakeWorld): { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe } {
+/**
+ * An open-loop generator answering at once: it traces `open-loop <cell id> at <rate>` (the
+ * rate it was given, so a test sees how a % rate resolved) and returns a sustained
+ * measurement at that rate unless `measurement` says otherwise.
+ */
+function fakeOpenLoopGenerator(world: FakeWorld, cellOf: (url: string, rateRps: number | undefined) => string): LoadGenerator {
   return {
+    name: 'open-loop',
+    async run(job, _targets, signal) {
+      const id = cellOf(job.url, job.rateRps);
+      const run = world.runs.get(`open-loop ${id}`) ?? 0;
+      world.runs.set(`open-loop ${id}`, run + 1);
+      world.step(`open-loop ${id} at ${job.rateRps}`);
+      signal?.throwIfAborted();
+      const rate = job.rateRps ?? 0;
+      const scheduled = Math.round(rate * job.durationS);
+      const measurement = makeMeasurement({
+        rps: rate,
+        requests2xx: scheduled,
+        generator: 'open-loop',
+        arrival: job.arrival,
+        offeredRps: rate,
+        achievedRps: rate,
+        scheduled,
+        late: 0,
+        lateToleranceMs: 2,
+        latencyP999Ms: 45,
+        ...world.options.measurement?.(id, run),
+      });
+      return { measurement, usage: {}, raw: { fake: true, id, run, rateRps: job.rateRps } };
+    },
+  };
+}
+
+function fakeCeilings(world: FakeWorld, openLoop: boolean): { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe; openLoop?: OpenLoopCeilingProbe } {
+  return {
+    openLoop: !openLoop ? undefined : {
+      name: 'fake-open-loop',
+      async measure({ connections, arrival }) {
+        world.step(`ceiling open-loop c${connections} ${arrival}`);
+        return { kind: 'loadgen', generator: 'open-loop', connections, rps: 8_000, note: 'fake' };
+      },
+    },
     loadgen: {
       name: 'fake-loadgen',
       async measure({ connections }) {
@@ -212,6 +254,14 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
     const cell = plan.cells.find((c) => c.framework === framework && c.path === `${pathname}${search}` && c.connections === connections);
     return cell?.id ?? `${framework}?${pathname}`;
   };
+  // Open-loop cells share their closed-loop twin's path: the offered rate (as recorded) tells them apart.
+  const recorder = new Recorder(world.storage, (event) => world.events.push(event));
+  const openCellOf = (url: string, rateRps: number | undefined) => {
+    const { host, pathname, search } = new URL(url);
+    const framework = host.replace(/^fake-/, '').replace(/:\d+$/, '');
+    const cell = recorder.results.cells.find((c) => c.rateSpec !== undefined && c.framework === framework && c.path === `${pathname}${search}` && c.offeredRps === rateRps);
+    return cell?.id ?? `${framework}?${pathname}@${rateRps}`;
+  };
   let port = 40_000;
   const rig = (): Rig => ({
     layout: { totalCores: 2, appCpus: [1], dbCpus: [0], loadgenCpus: [0], shared: true, note: 'shared' },
@@ -219,8 +269,9 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
     runtime: fakeRuntime(world),
     database: fakeDatabase(world),
     loadGenerator: fakeLoadGenerator(world, 'measure', cellIdOf),
+    openLoop: config.openLoop ? fakeOpenLoopGenerator(world, openCellOf) : undefined,
     crossCheck: config.crossCheck ? fakeLoadGenerator(world, 'cross-check', cellIdOf) : undefined,
-    ceilings: fakeCeilings(world),
+    ceilings: fakeCeilings(world, config.openLoop !== undefined),
     async verify(_baseUrl, cell) {
       world.step(`verify ${cell.id}`);
       const bad = options.failVerify?.includes(cell.id);
@@ -239,7 +290,7 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
     config,
     apps,
     scenarios,
-    recorder: new Recorder(world.storage, (event) => world.events.push(event)),
+    recorder,
     async provision() {
       world.step('provision');
       return rig();

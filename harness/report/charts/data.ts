@@ -1,7 +1,7 @@
 import type { Analysis } from '../../analysis/analyze.ts';
 import { crossoverChartData } from '../../analysis/chart-data.ts';
 import type { Results } from '../../results/schema.ts';
-import type { ChartCaption, ChartSet, ThroughputChartData } from './types.ts';
+import type { ChartCaption, ChartSet, LatencyChartData, ThroughputChartData } from './types.ts';
 
 /** Pure: run id, machine and start time, as every chart prints them. */
 export function chartCaption(results: Results): ChartCaption {
@@ -35,10 +35,36 @@ export function throughputChartData(results: Results, analysis: Analysis): Throu
 }
 
 /**
- * Pure: every chart a run has data for. The latency charts arrive with the open-loop mode
- * (its results give `LatencyChartData` per offered rate); closed-loop runs have none.
+ * Pure: one p99 chart per open-loop sweep (docs/open-loop.md) that has an offered rate and at
+ * least one measured cell. Points sit at the closed-loop sweep's effective latencies where it
+ * measured them; unsustained cells are kept as points marked `sustained: false` (the chart
+ * draws them as crosses, off the lines); failed cells have no point.
  */
+export function latencyChartData(results: Results, analysis: Analysis): LatencyChartData[] {
+  const effective = new Map((analysis.crossover?.settings ?? []).map((s) => [s.requestedMs, s.effectiveMs]));
+  return (analysis.latency?.sweeps ?? []).flatMap((s) => {
+    const frameworks = s.frameworks.map((f) => ({
+      framework: f,
+      displayName: results.apps[f]?.displayName ?? f,
+      points: s.cells
+        .filter((c) => c.framework === f && c.status === 'ok' && c.p99Ms !== undefined)
+        .sort((a, b) => a.dbLatencyMs - b.dbLatencyMs)
+        .map((c) => ({
+          requestedMs: c.dbLatencyMs,
+          effectiveMs: effective.get(c.dbLatencyMs) ?? c.dbLatencyMs,
+          p50Ms: c.p50Ms ?? c.p99Ms!,
+          p99Ms: c.p99Ms!,
+          p999Ms: c.p999Ms ?? c.p99Ms!,
+          sustained: c.sustained,
+        })),
+    }));
+    if (s.offeredRps === undefined || frameworks.every((f) => f.points.length === 0)) return [];
+    return [{ offeredRps: s.offeredRps, frameworks, ...(s.crossoverMs === undefined ? {} : { crossoverMs: s.crossoverMs }), caption: chartCaption(results) }];
+  });
+}
+
+/** Pure: every chart a run has data for: the throughput chart, and one latency chart per open-loop rate. */
 export function chartSet(results: Results, analysis: Analysis): ChartSet {
   const throughput = throughputChartData(results, analysis);
-  return { throughput: throughput ? [throughput] : [], latency: [] };
+  return { throughput: throughput ? [throughput] : [], latency: latencyChartData(results, analysis) };
 }

@@ -1,0 +1,87 @@
+/**
+ * Tables of the open-loop latency sweeps (docs/open-loop.md): p50 / p99 / p99.9 per framework
+ * per database latency at one offered rate, and the latency crossover line. Pure.
+ */
+import type { Analysis } from '../analysis/types.ts';
+import { rateText } from '../config/rates.ts';
+import type { LatencyCell, LatencySweep } from '../results/analysis-schema.ts';
+import type { Results } from '../results/schema.ts';
+import { displayName, fmtMs, fmtPct, fmtRps, latencyLabel, type Table } from './format.ts';
+
+/** Marks a cell offered more than 80% of the open-loop generator's own ceiling. */
+export const NEAR_CEILING_MARK = '*';
+
+/** `97 req/s offered (50% of capacity, poisson)`: what a sweep's tables and chart say about its rate. */
+export function sweepRateText(s: LatencySweep): string {
+  const offered = s.offeredRps === undefined ? 'no rate could be offered' : `${fmtRps(s.offeredRps)} req/s offered`;
+  const asked = s.rateSpec.endsWith('%') ? `${rateText(s.rateSpec)}, ` : '';
+  return `${offered} (${asked}${s.arrival ?? 'poisson'} arrivals, ${s.connections} connections at most)`;
+}
+
+function cellText(c: LatencyCell | undefined): string {
+  if (!c) return '';
+  if (c.status !== 'ok') return c.status.toUpperCase();
+  const mark = c.nearGeneratorCeiling ? NEAR_CEILING_MARK : '';
+  if (!c.sustained) {
+    const late = c.scheduled ? `, ${fmtPct((c.late ?? 0) / c.scheduled)} late` : '';
+    return `UNSUSTAINED (${fmtRps(c.achievedRps)} of ${fmtRps(c.offeredRps)} req/s${late})${mark}`;
+  }
+  const p = (ms: number | undefined) => (ms === undefined ? '-' : fmtMs(ms));
+  return `${p(c.p50Ms)} / ${p(c.p99Ms)} / ${p(c.p999Ms)}${mark}`;
+}
+
+/** `10 ms (eff 10.3)` from the closed-loop sweep's settings when it measured them. */
+function latencyHead(analysis: Analysis, ms: number): string {
+  const setting = analysis.crossover?.settings.find((s) => s.requestedMs === ms);
+  return setting ? latencyLabel(ms, setting.effectiveMs, setting.source !== 'requested') : `${ms} ms`;
+}
+
+/** What `*` means; a ceiling of 0 means the generator fell behind at every rate its search tried. */
+function nearCeilingNote(ceilingRps: number | undefined): string {
+  return ceilingRps === 0
+    ? `${NEAR_CEILING_MARK}: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.`
+    : `${NEAR_CEILING_MARK}: offered more than 80% of the open-loop generator's own ceiling (${fmtRps(ceilingRps)} req/s in this run): the generator's own queueing is in these numbers.`;
+}
+
+/** One sentence on where the latencies converge at this rate, or that they never did. */
+export function latencyCrossoverLine(s: LatencySweep): string {
+  const at = `At ${sweepRateText(s)}`;
+  if (s.frameworks.length < 2) return `${at}: one framework only, so no latency crossover.`;
+  return s.crossoverMs === undefined
+    ? `${at}: the frameworks' p99 latencies never came within 10% of each other in this sweep.`
+    : `${at}: from ${s.crossoverMs} ms of database latency on, every framework's p99 lies within 10% of the others' (the latency crossover).`;
+}
+
+/** Pure: one table per open-loop sweep: p50 / p99 / p99.9 (ms, from the scheduled time) per framework and database latency. */
+export function latencySweepTables(results: Results, analysis: Analysis): Table[] {
+  const sweeps = analysis.latency?.sweeps ?? [];
+  return sweeps.map((s) => {
+    const at = (f: string, ms: number) => s.cells.find((c) => c.framework === f && c.dbLatencyMs === ms);
+    const unsustained = s.cells.filter((c) => c.status === 'ok' && !c.sustained);
+    const near = s.cells.some((c) => c.nearGeneratorCeiling);
+    const ceiling = analysis.latency?.generatorCeilingRps;
+    return {
+      title: `Open-loop latency at ${sweepRateText(s)}: p50 / p99 / p99.9 in ms, ${s.scenario}${s.dbRttMs ? ` +${s.dbRttMs} ms RTT` : ''}`,
+      head: ['framework', ...s.latencies.map((ms) => latencyHead(analysis, ms))],
+      rows: [
+        ...s.frameworks.map((f) => [displayName(results, f), ...s.latencies.map((ms) => cellText(at(f, ms)))]),
+        ['p99 spread', ...s.latencies.map((ms) => fmtPct(s.spreadByLatency.find((x) => x.dbLatencyMs === ms)?.spread))],
+      ],
+      notes: [
+        latencyCrossoverLine(s),
+        'Latency is timed from each request\'s scheduled send time, so waiting behind a stall counts (no coordinated omission). p99 spread: highest p99 / lowest p99 - 1; "-" where some framework did not sustain the rate.',
+        ...(unsustained.length
+          ? [`UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`]
+          : []),
+        ...(near ? [nearCeilingNote(ceiling)] : []),
+        ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),
+        ...s.notes,
+      ],
+    };
+  });
+}
+
+/** Pure: the latency crossover lines, shown next to the throughput crossover. */
+export function latencyCrossoverLines(analysis: Analysis): string[] {
+  return (analysis.latency?.sweeps ?? []).map(latencyCrossoverLine);
+}
