@@ -1,7 +1,7 @@
 import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { renderTerminal, wrap } from './render.ts';
-import { crossoverTable, predictionTable } from './analysis-tables.ts';
+import { crossoverTables } from './analysis-tables.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
 
 /** How frameworks are ordered in every table: as the run listed them, or fastest first. */
@@ -16,8 +16,7 @@ export function documentTables(results: Results, analysis: Analysis): Table[] {
 /** The compact tables a terminal shows: the headline first, bottleneck labels without their evidence. Pure. */
 export function terminalTables(results: Results, analysis: Analysis): Table[] {
   return [
-    crossoverTable(results, analysis),
-    predictionTable(results, analysis),
+    ...crossoverTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     attributionTable(results, analysis),
