@@ -9,7 +9,7 @@ import { BenchError, errorLine } from '../errors.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { prepareAppImage } from './docker-image.ts';
 import { withLock } from '../util/lock.ts';
-import { launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
+import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
 
@@ -54,6 +54,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     const app = spec.prepared.app;
     const image = spec.prepared.imageId;
     if (!image) throw new BenchError('DOCKER', `app '${app.name}' was not prepared by the Docker runtime (no image id)`);
+    if (spec.netns) throw new BenchError('USAGE', `app '${app.name}': the Docker runtime does not start apps in a network namespace (${spec.netns})`, { hint: 'use --runtime local with --app-host netns' });
     const { argv, env } = launchSpec(spec);
 
     let container: Docker.Container;
@@ -105,7 +106,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     let keptLogs: string[] | undefined;
     let stopping: Promise<void> | undefined;
     const running: RunningApp = {
-      baseUrl: `http://127.0.0.1:${spec.port}`,
+      baseUrl: appBaseUrl(spec.host ?? DEFAULT_APP_HOST, spec.port),
       resourceTarget,
       exited,
       async lastLogLines(count = 50) {
