@@ -128,7 +128,6 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
  * 0. Round trips with fewer than two swept latencies have none.
  */
 export function buildCrossovers(results: Results, cells: AnalyzedCell[]): CrossoverAnalysis[] {
-  const connections = results.config.connections[0]!;
   const rtts = [...new Set(cells.filter((c) => c.kind === 'slow-db').map(rttOf))].sort((a, b) => a - b);
   return rtts.flatMap((rtt) => {
     const x = buildCrossover(results, cells, rtt);

@@ -42,6 +42,8 @@ export interface AppHost {
   spec: AppHostSpec;
   /** The address apps bind to and the load generator targets. */
   host: string;
+  /** What apps bind to when it is not `host` (a remote engine's host network: every interface). */
+  bindHost?: string | undefined;
   /** Local runtime: the namespace apps are started in. */
   netns?: string | undefined;
   /** The database URL as the apps reach it from their host (a relay for a namespace). */
@@ -61,6 +63,11 @@ export interface AppHostOptions {
   /** The relay runs on the database's CPUs, as the network stack of a database host would. */
   dbCpus: number[];
   runtime: 'local' | 'docker';
+}
+
+/** Pure: whether a host name or address is this machine's loopback. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
 
 /** Pure: the topology of a run whose apps bind `app` and whose database is at `databaseUrl`. */
@@ -84,9 +91,17 @@ export async function openAppHost(spec: AppHostSpec, o: AppHostOptions): Promise
     if (o.runtime !== 'docker') {
       throw new BenchError('USAGE', `--app-host ${spec.engine.url} is a Docker engine, but the run uses the ${o.runtime} runtime`, { hint: 'add --runtime docker' });
     }
+    const local = o.databaseUrls.find((url) => isLoopback(hostPortOf(url).host));
+    if (local) {
+      throw new BenchError('USAGE', `--app-host ${spec.engine.url}: the apps there cannot reach a database at ${hostPortOf(local).host}, which is this machine's loopback`, {
+        hint: 'give the database host as the app host sees it: --db postgres://user:password@db-host:5432/hello_world; --db-rtt needs apps on this machine (docs/network.md)',
+      });
+    }
     return {
       spec,
       host: spec.engine.host,
+      // Host networking on the engine's machine: every interface, so the load generator here reaches it by name.
+      bindHost: '0.0.0.0',
       databaseUrl: (url) => url,
       pids: [],
       topology: topologyOf({ host: spec.engine.host, engine: spec.engine.url }, direct),
@@ -143,7 +158,7 @@ export function onAppHost(runtime: Runtime, host: AppHost): Runtime {
   return {
     kind: runtime.kind,
     prepare: (app, log) => runtime.prepare(app, log),
-    start: (spec) => runtime.start({ ...spec, host: host.host, netns: host.netns, databaseUrl: host.databaseUrl(spec.databaseUrl) }),
+    start: (spec) => runtime.start({ ...spec, host: host.host, bindHost: host.bindHost, netns: host.netns, databaseUrl: host.databaseUrl(spec.databaseUrl) }),
     close: () => runtime.close(),
   };
 }

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { BenchError } from '../errors.ts';
-import type { Usage } from '../results/schema.ts';
+import type { CpuMemReading } from '../resources/proc.ts';
 
 /**
  * A remote Docker engine the apps run on (`--app-host ssh://user@host` or
@@ -60,65 +60,43 @@ export function dockerOptions(engine: DockerEngine, tls?: EngineTls): Docker.Doc
   return base;
 }
 
-/** The fields of one answer of the engine's stats API (`GET /containers/{id}/stats?stream=false`) that the usage needs. */
+/**
+ * The fields of one answer of the engine's stats API (`GET /containers/{id}/stats?stream=false&one-shot=true`)
+ * that a reading needs; the recorded answer in tests/fixtures/docker-stats shows the rest.
+ */
 export const DockerStatsSchema = z.object({
   read: z.string(),
-  preread: z.string(),
-  cpu_stats: z.object({
-    cpu_usage: z.object({ total_usage: z.number() }),
-    system_cpu_usage: z.number().optional(),
-    online_cpus: z.number().optional(),
-  }),
-  precpu_stats: z.object({
-    cpu_usage: z.object({ total_usage: z.number() }),
-    system_cpu_usage: z.number().optional(),
-  }),
+  cpu_stats: z.object({ cpu_usage: z.object({ total_usage: z.number().min(0) }) }),
   memory_stats: z.object({
-    usage: z.number().optional(),
-    /** cgroup v2: inactive_file; v1: total_inactive_file. */
+    usage: z.number().min(0).optional(),
+    /** cgroup v2: inactive_file; v1: total_inactive_file (page cache that can be dropped). */
     stats: z.record(z.string(), z.number()).optional(),
   }),
 });
 export type DockerStats = z.infer<typeof DockerStatsSchema>;
 
 /**
- * Pure: busy cores over the interval between a stats answer and the one before it: the
- * container's CPU time over the host's (times its online CPUs), as `docker stats` computes
- * it; from the two read times when the host's counter is missing. Undefined for the first
- * answer of a stream (no earlier sample, precpu is zero).
+ * Pure: one stats answer as the sampler's cumulative reading (harness/resources/sampler.ts
+ * turns consecutive readings into utilisation): the container's CPU time so far, and its
+ * memory without droppable page cache, as `docker stats` shows it.
  */
-export function busyCores(s: DockerStats): number | undefined {
-  const cpuDelta = s.cpu_stats.cpu_usage.total_usage - s.precpu_stats.cpu_usage.total_usage;
-  if (s.precpu_stats.cpu_usage.total_usage === 0 || cpuDelta < 0) return undefined;
-  const systemDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
-  if (systemDelta > 0 && s.cpu_stats.online_cpus) return (cpuDelta / systemDelta) * s.cpu_stats.online_cpus;
-  const wallNs = (Date.parse(s.read) - Date.parse(s.preread)) * 1e6;
-  return wallNs > 0 ? cpuDelta / wallNs : undefined;
-}
-
-/** Pure: the memory in use, page cache that can be dropped left out, as `docker stats` shows it. */
-export function memoryBytes(s: DockerStats): number | undefined {
-  const usage = s.memory_stats.usage;
-  if (usage === undefined) return undefined;
-  const inactive = s.memory_stats.stats?.inactive_file ?? s.memory_stats.stats?.total_inactive_file ?? 0;
-  return Math.max(0, usage - inactive);
+export function statsReading(stats: DockerStats): CpuMemReading {
+  const usage = stats.memory_stats.usage ?? 0;
+  const inactive = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
+  return { cpuS: stats.cpu_stats.cpu_usage.total_usage / 1e9, memBytes: Math.max(0, usage - inactive) };
 }
 
 /**
- * Pure: stats answers of one measurement as a party's usage, CPU as a share of the
- * `cores` the container was given (the same measure as the cgroup sampler's).
+ * A reader of a container's CPU and memory through the engine's stats API, for engines
+ * whose cgroup files are on another machine. `one-shot` answers at once instead of waiting
+ * a second for a previous sample; the request's own latency (an ssh round trip) shifts every
+ * sample alike, so the differences the sampler takes stay right.
  */
-export function statsToUsage(samples: readonly DockerStats[], cores: number): Usage | undefined {
-  const cpu = samples.map(busyCores).filter((v): v is number => v !== undefined).map((busy) => busy / cores);
-  const mem = samples.map(memoryBytes).filter((v): v is number => v !== undefined);
-  if (cpu.length === 0) return undefined;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return {
-    cpuMeanUtil: mean(cpu),
-    cpuPeakUtil: Math.max(...cpu),
-    cores,
-    memMeanBytes: mem.length ? mean(mem) : 0,
-    memPeakBytes: mem.length ? Math.max(...mem) : 0,
-    samples: cpu.length,
+export function dockerStatsReader(container: Pick<Docker.Container, 'stats'>): () => Promise<CpuMemReading> {
+  return async () => {
+    const answer: unknown = await container.stats({ stream: false, 'one-shot': true });
+    const parsed = DockerStatsSchema.safeParse(answer);
+    if (!parsed.success) throw new BenchError('DOCKER', `the engine's stats answer lacks CPU or memory figures: ${parsed.error.issues[0]?.message ?? ''}`);
+    return statsReading(parsed.data);
   };
 }

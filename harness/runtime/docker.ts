@@ -6,6 +6,7 @@ import { containerCgroupPath } from '../docker/cgroups.ts';
 import { containerLabels, dockerError, exitFromStatusCode, removeContainer } from '../docker/client.ts';
 import { containerOutput, lastLines } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
+import { dockerStatsReader } from '../net/docker-engine.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { prepareAppImage } from './docker-image.ts';
 import { withLock } from '../util/lock.ts';
@@ -31,6 +32,12 @@ export interface DockerRuntimeOptions {
   dockerfilePath?: string | undefined;
   /** Defaults to the local daemon (DOCKER_HOST or /var/run/docker.sock). */
   docker?: Docker | undefined;
+  /**
+   * The engine runs on another machine (--app-host ssh://, tcp://): its cgroup files are
+   * not here, so containers are sampled through its stats API. Untested against a real
+   * remote engine (docs/network.md).
+   */
+  remote?: boolean | undefined;
 }
 
 /** Apps as containers on the host network, pinned with CpusetCpus and sampled through their cgroup. */
@@ -92,7 +99,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
           hint: `check the manifest command: ${app.command.join(' ')}`,
         });
       }
-      resourceTarget = { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
+      resourceTarget = options.remote ? { kind: 'reader', read: dockerStatsReader(container) } : { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
     } catch (cause) {
       const logs = await containerOutput(container, 20).then((output) => lastLines(output.combined, 20)).catch(() => []);
       await removeContainer(container).catch((error: unknown) => options.log(`warning: ${errorLine(error)}`));

@@ -2,6 +2,7 @@ import type { AppDefinition } from '../apps/manifest.ts';
 import path from 'node:path';
 import { fillPlaceholders, type WorkerSettings } from '../apps/workers.ts';
 import { BenchError } from '../errors.ts';
+import type { CpuMemReading } from '../resources/proc.ts';
 
 /** What the results record about how an app was built. */
 export interface PreparedApp {
@@ -27,8 +28,10 @@ export interface StartSpec {
   cpus: number[];
   /** Goes into container labels and process titles, so leftovers can be traced to a run. */
   runId: string;
-  /** The address the app binds to and is reached at (--app-host; docs/network.md); 127.0.0.1 when absent. */
+  /** The address the app is reached at (--app-host; docs/network.md); 127.0.0.1 when absent. */
   host?: string | undefined;
+  /** The address it binds to ({host} in its manifest) when that differs, e.g. 0.0.0.0 on a remote engine's host network. */
+  bindHost?: string | undefined;
   /** Local runtime only: the network namespace the app runs in (`ip netns exec`), standing in for a second host. */
   netns?: string | undefined;
 }
@@ -44,7 +47,9 @@ export function appBaseUrl(host: string, port: number): string {
 /** Where to read the CPU time and memory of everything the app runs. */
 export type ResourceTarget =
   | { kind: 'process-tree'; rootPid: number }
-  | { kind: 'cgroup'; path: string };
+  | { kind: 'cgroup'; path: string }
+  /** Read some other way, e.g. a remote Docker engine's stats API (harness/net/docker-engine.ts). */
+  | { kind: 'reader'; read: () => Promise<CpuMemReading> };
 
 export interface RunningApp {
   readonly baseUrl: string;
@@ -68,7 +73,7 @@ export interface Runtime {
 
 /** The app's argv and environment for one start, the same for every runtime. */
 export function launchSpec(spec: StartSpec): { argv: string[]; env: Record<string, string> } {
-  const host = spec.host ?? DEFAULT_APP_HOST;
+  const host = spec.bindHost ?? spec.host ?? DEFAULT_APP_HOST;
   const values = { port: spec.port, host, ...spec.settings };
   const app = spec.prepared.app;
   // An app that binds a fixed address could not be reached anywhere else: say so before it starts.

@@ -61,7 +61,7 @@ describe('the crossover per round trip', () => {
     expect(analysis.crossover).toBe(analysis.crossovers![0]);
     // The effective latencies are the database's own on both paths.
     const direct = analysis.crossovers![0]!.settings;
-    analysis.crossovers![1]!.settings.forEach((s, i) => expect(s.effectiveMs).toBeCloseTo(direct[i]!.effectiveMs, 9));
+    for (const [i, s] of analysis.crossovers![1]!.settings.entries()) expect(s.effectiveMs).toBeCloseTo(direct[i]!.effectiveMs, 9);
   });
 
   it('moves the measured crossover to a lower database latency with the round trip', () => {
@@ -89,7 +89,7 @@ describe('the crossover per round trip', () => {
     const [direct, far] = analysis.crossovers!;
     const curve = (x: typeof direct) => x!.perFramework.find((p) => p.framework === 'flask')!.points.map((p) => p.predictedRps!);
     const near = curve(direct);
-    curve(far).forEach((rps, i) => expect(rps).toBeLessThan(near[i]!));
+    for (const [i, rps] of curve(far).entries()) expect(rps).toBeLessThan(near[i]!);
   });
 
   it('stores the analysis under its own schema', () => {
