@@ -54,7 +54,7 @@ program
   .option('--no-interleave', 'run all repeats of a framework back to back')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
-  .option('--app-host <host>', 'address the apps bind to and are reached at (default 127.0.0.1; docs/network.md)')
+  .option('--app-host <host>', 'where the apps run: an address to bind and reach (default 127.0.0.1), netns (a namespace of their own), or a Docker engine ssh://user@host, tcp://host:2376 (docs/network.md)')
   .option('--rates <list>', "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)")
   .addOption(new Option('--arrival <kind>', 'open-loop request spacing (alone: the profile\'s rates, or 50%)').choices(['constant', 'poisson']))
   .addOption(sortOption())

@@ -37,6 +37,7 @@ import { openDatabasePaths } from './db/rtt-path.ts';
 import { describeNetwork } from './db/rtt-describe.ts';
 import type { Database } from './db/types.ts';
 import { rttsOf } from './plan.ts';
+import { onAppHost, openAppHost, parseAppHost } from './net/app-host.ts';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -90,6 +91,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   const busy = busyMachineWarning(await sampleMachine([process.pid]));
   if (busy) log(`WARNING: ${busy.message}`);
   const pinned = await hasTaskset();
+  const appHostSpec = parseAppHost(config.appHost);
   const layout = planCpuLayout(await allowedCpus());
   const chosen = await chooseRuntime(config, pinned, log);
   log(`runtime: ${chosen.kind} (${chosen.reason})`);
@@ -101,8 +103,16 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
     throw error;
   });
   if (paths.method !== 'none') log(`network: ${describeNetwork(paths.record)}`);
-  // The path goes before the database it leads to, on every exit (the pipeline stops the database last).
-  const database: Database = { ...db.database, stop: async () => { await paths.stop(); await db.database.stop(); } };
+  // --app-host: where the apps bind and how they reach the database from there (docs/network.md).
+  const databaseUrls = rttsOf(config).map((rtt) => (rtt > 0 ? paths.urlFor(rtt) : db.database.url));
+  const appHost = await openAppHost(appHostSpec, { runId, databaseUrls, dbCpus: layout.dbCpus, runtime: chosen.kind }).catch(async (error: unknown) => {
+    await paths.stop();
+    await db.database.stop();
+    throw error;
+  });
+  if (appHost.netns) log(`apps: in network namespace ${appHost.netns} at ${appHost.host}, database through ${appHost.topology.database.via}`);
+  // The app host and the path go before the database they lead to, on every exit (the pipeline stops the database last).
+  const database: Database = { ...db.database, stop: async () => { await appHost.stop(); await paths.stop(); await db.database.stop(); } };
   log(`writing to ${config.out}`);
   const warnings: { code: WarningCode; detail?: string }[] = [
     ...(busy ? [{ code: 'BUSY_MACHINE' as const, detail: busy.message }] : []),
@@ -128,6 +138,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
       database: { kind: db.database.kind, url: redactUrl(db.database.url), version: db.version, seeded: db.seeded, image: db.image },
       python: chosen.python ? { path: chosen.python.path, version: chosen.python.version } : undefined,
       network: paths.record,
+      topology: appHost.topology,
       apps: {},
       ceilings: [],
       warnings: [],
@@ -136,10 +147,10 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
     return {
       layout,
       pinned,
-      runtime: chosen.runtime,
+      runtime: onAppHost(chosen.runtime, appHost),
       database,
       databaseFor: paths.urlFor,
-      networkPids: paths.pids,
+      networkPids: [...paths.pids, ...appHost.pids],
       loadGenerator,
       // Open-loop cells (docs/open-loop.md) exist only when the run has rates.
       openLoop: config.openLoop ? openLoopGenerator({ pin: pinned }) : undefined,

@@ -2,9 +2,9 @@ import { BenchError } from '../errors.ts';
 import { AnalysisSchema, type AnalysisRecord } from '../results/analysis-schema.ts';
 import type { Ceiling, Cell, Results } from '../results/schema.ts';
 import { formatZodError } from '../zod-format.ts';
-import { attribute, littleBound } from './attribution.ts';
-import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, pickDbCeiling } from './bounds.ts';
-import { buildCrossover } from './crossover.ts';
+import { attribute } from './attribution.ts';
+import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, littleBoundWithRtt, measuredRtt, pickDbCeiling } from './bounds.ts';
+import { buildCrossovers } from './crossover.ts';
 import { columnKey, summarizeCell } from './summary.ts';
 import { buildLatency, isOpenLoop } from './latency.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
@@ -25,21 +25,27 @@ function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCel
   const choice = pickDbCeiling(results.ceilings, cell, appProtocol(results, cell.framework));
   if (choice.note) notes.push(choice.note);
   const db = choice.ceiling;
+  // The round trip the cell's path added (docs/network.md): every query holds its connection for it too.
+  const rtt = measuredRtt(results, cell.dbRttMs);
+  if (rtt.source === 'requested' && cell.kind !== 'json') notes.push(`no measured round trip for --db-rtt ${cell.dbRttMs}: the bound uses the requested ${cell.dbRttMs} ms`);
   let effectiveDbLatencyMs: number | undefined;
   if (cell.kind === 'slow-db' && cell.dbLatencyMs !== undefined) {
-    const eff = effectiveLatency(cell.dbLatencyMs, db, ceilingClients(results, cell.connections));
+    const eff = effectiveLatency(cell.dbLatencyMs, db, ceilingClients(results, cell.connections), rtt.rttMs);
     effectiveDbLatencyMs = eff.effectiveMs;
     if (eff.source === 'requested') notes.push(`no database ceiling at ${cell.dbLatencyMs} ms: the bound uses the requested latency`);
     if (eff.flagged) notes.push(`the database held each request ${eff.effectiveMs.toFixed(1)} ms, not the ${cell.dbLatencyMs} ms requested`);
   }
   const little =
-    app && effectiveDbLatencyMs !== undefined ? littleBound(cell.connections, app.settings.concurrencyLimit, app.settings.connectionCap, effectiveDbLatencyMs) : undefined;
+    app && effectiveDbLatencyMs !== undefined
+      ? littleBoundWithRtt(cell.connections, app.settings.concurrencyLimit, app.settings.connectionCap, effectiveDbLatencyMs, rtt.rttMs)
+      : undefined;
   const attribution = attribute(s, { dbCeilingRps: db?.rps, little, loadgenCeilingRps: loadgen?.rps, sharedLoadgenDbCore: shared });
   const share = (bound: number | undefined) => (bound ? s.rps.median / bound : undefined);
   return {
     ...s,
     rpsMedian: s.rps.median,
     effectiveDbLatencyMs,
+    ...(cell.dbRttMs ? { measuredRttMs: rtt.rttMs } : {}),
     attribution,
     dbCeilingRps: db?.rps,
     littleBoundRps: little?.rps,
@@ -72,7 +78,15 @@ export function analyze(results: Results): Analysis {
   }
   const loadgen = results.ceilings.filter(isClosedLoopCeiling).map((c) => c.rps);
   const latency = buildLatency(results);
-  return { cells, crossover: buildCrossover(results, cells), loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined, ...(latency ? { latency } : {}), notes: [] };
+  const crossovers = buildCrossovers(results, cells);
+  return {
+    cells,
+    crossover: crossovers[0],
+    ...(crossovers.some((x) => x.dbRttMs) ? { crossovers } : {}),
+    loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined,
+    ...(latency ? { latency } : {}),
+    notes: [],
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
-import type { EffectiveLatency, StatementProtocol } from '../results/analysis-schema.ts';
+import { effectiveHoldMs } from '../db/rtt-hold.ts';
+import type { EffectiveLatency, LittleBound, StatementProtocol } from '../results/analysis-schema.ts';
 import type { Ceiling, Results } from '../results/schema.ts';
+import { littleBound } from './attribution.ts';
 
 /**
  * A setting whose effective latency is more than 20% off the requested one is flagged. At
@@ -13,10 +15,42 @@ export const EFFECTIVE_LATENCY_TOLERANCE = 0.2;
 /** A ceiling's protocol; files before version 2 and the node-postgres stand-in prepared their statements. */
 export const ceilingProtocol = (c: Ceiling): StatementProtocol => c.protocol ?? 'prepared';
 
-/** Stable name of a ceiling: `loadgen/c64`, `database/slow-db/c64/10ms/prepared`. */
+/** Stable name of a ceiling: `loadgen/c64`, `database/slow-db/c64/10ms/prepared`, `.../10ms/rtt0.5/prepared` through a round trip. */
 export function ceilingId(c: Ceiling): string {
   if (c.kind === 'loadgen') return `loadgen/c${c.connections}`;
-  return `database/${c.scenario ?? '?'}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}/${ceilingProtocol(c)}`;
+  const rtt = c.dbRttMs ? `/rtt${c.dbRttMs}` : '';
+  return `database/${c.scenario ?? '?'}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}${rtt}/${ceilingProtocol(c)}`;
+}
+
+/** Ceilings and cells without a round trip are on the direct path: absent and 0 are the same. */
+const sameRtt = (a: number | undefined, b: number | undefined) => (a ?? 0) === (b ?? 0);
+
+/** The round trip a path added, and where the figure came from. */
+export interface MeasuredRtt {
+  rttMs: number;
+  /** `loopback`: no round trip added; `measured`: results.network's addedMs; `requested`: the file has no measurement of that path. */
+  source: 'loopback' | 'measured' | 'requested';
+}
+
+/**
+ * Pure: the round trip the path of `dbRttMs` added, as measured before the cells
+ * (`results.network.paths[].addedMs`, docs/network.md); 0 on the direct path and in
+ * results from before --db-rtt.
+ */
+export function measuredRtt(results: Pick<Results, 'network'>, dbRttMs: number | undefined): MeasuredRtt {
+  if (!dbRttMs) return { rttMs: 0, source: 'loopback' };
+  const path = results.network?.paths.find((p) => p.requestedRttMs === dbRttMs);
+  return path ? { rttMs: path.addedMs, source: 'measured' } : { rttMs: dbRttMs, source: 'requested' };
+}
+
+/**
+ * Pure: Little's law with the network in the way: a request holds its connection for the
+ * database's effective latency plus the measured round trip (harness/db/rtt.ts
+ * effectiveHoldMs), so the bound is min(connections, concurrency, cap) / that hold.
+ */
+export function littleBoundWithRtt(connections: number, appConcurrencyLimit: number, connectionCap: number, effectiveDbLatencyMs: number, rttMs: number): LittleBound | undefined {
+  const bound = littleBound(connections, appConcurrencyLimit, connectionCap, effectiveHoldMs(effectiveDbLatencyMs, rttMs));
+  return bound && rttMs > 0 ? { ...bound, rttMs } : bound;
 }
 
 export interface CeilingChoice {
@@ -26,16 +60,18 @@ export interface CeilingChoice {
 }
 
 /**
- * Pure: the database ceiling a cell is judged against: same scenario, connection count
- * and latency, measured with the app's own statement protocol; else the prepared one,
- * said in the note (an app that declares no protocol is judged against prepared).
+ * Pure: the database ceiling a cell is judged against: same scenario, connection count,
+ * latency and round trip, measured with the app's own statement protocol; else the
+ * prepared one, said in the note (an app that declares no protocol is judged against prepared).
  */
 export function pickDbCeiling(
   ceilings: readonly Ceiling[],
-  cell: { scenario: string; connections: number; dbLatencyMs?: number | undefined },
+  cell: { scenario: string; connections: number; dbLatencyMs?: number | undefined; dbRttMs?: number | undefined },
   protocol: StatementProtocol | undefined,
 ): CeilingChoice {
-  const candidates = ceilings.filter((c) => c.kind === 'database' && c.scenario === cell.scenario && c.connections === cell.connections && c.dbLatencyMs === cell.dbLatencyMs);
+  const candidates = ceilings.filter(
+    (c) => c.kind === 'database' && c.scenario === cell.scenario && c.connections === cell.connections && c.dbLatencyMs === cell.dbLatencyMs && sameRtt(c.dbRttMs, cell.dbRttMs),
+  );
   const want = protocol ?? 'prepared';
   const own = candidates.find((c) => ceilingProtocol(c) === want);
   if (own) return { ceiling: own };
@@ -48,16 +84,18 @@ export function pickDbCeiling(
  * Pure: the latency the database really held each request of a slow-db setting for. From
  * the ceiling run's mean transaction latency; failing that from its clients / requests/s
  * (Little's law: the ceiling keeps `clients` transactions in flight); failing that the
- * requested value.
+ * requested value. A ceiling measured through a round trip (`rttMs`, --db-rtt) includes it
+ * in both figures, so it is taken off: the result is the database's own time, to which the
+ * bounds add the round trip back.
  */
-export function effectiveLatency(requestedMs: number, ceiling: Ceiling | undefined, clients: number): EffectiveLatency {
+export function effectiveLatency(requestedMs: number, ceiling: Ceiling | undefined, clients: number, rttMs = 0): EffectiveLatency {
   let effectiveMs = requestedMs;
   let source: EffectiveLatency['source'] = 'requested';
   if (ceiling?.latencyMeanMs !== undefined && ceiling.latencyMeanMs > 0) {
-    effectiveMs = ceiling.latencyMeanMs;
+    effectiveMs = Math.max(0, ceiling.latencyMeanMs - rttMs);
     source = 'pgbench latency';
   } else if (ceiling && ceiling.rps > 0) {
-    effectiveMs = (clients / ceiling.rps) * 1000;
+    effectiveMs = Math.max(0, (clients / ceiling.rps) * 1000 - rttMs);
     source = 'ceiling throughput';
   }
   const offBy = requestedMs > 0 ? effectiveMs / requestedMs - 1 : undefined;
@@ -68,22 +106,24 @@ export function effectiveLatency(requestedMs: number, ceiling: Ceiling | undefin
     offBy,
     flagged: offBy !== undefined && Math.abs(offBy) > EFFECTIVE_LATENCY_TOLERANCE,
     ceilingId: ceiling ? ceilingId(ceiling) : undefined,
+    ...(rttMs > 0 && source !== 'requested' ? { rttMs } : {}),
   };
 }
 
 /** The clients a database ceiling ran with: every in-flight request holds one of the cap's connections. */
 export const ceilingClients = (results: Results, connections: number) => Math.min(results.config.connectionCap, connections);
 
-/** Pure: the effective latency of one slow-db setting for one protocol, with the ceiling choice's note. */
+/** Pure: the effective latency of one slow-db setting for one protocol and round trip, with the ceiling choice's note. */
 export function latencyFor(
   results: Results,
   scenario: string,
   requestedMs: number,
   connections: number,
   protocol: StatementProtocol | undefined,
+  dbRttMs?: number | undefined,
 ): EffectiveLatency & { note?: string | undefined } {
-  const choice = pickDbCeiling(results.ceilings, { scenario, connections, dbLatencyMs: requestedMs }, protocol);
-  return { ...effectiveLatency(requestedMs, choice.ceiling, ceilingClients(results, connections)), note: choice.note };
+  const choice = pickDbCeiling(results.ceilings, { scenario, connections, dbLatencyMs: requestedMs, dbRttMs }, protocol);
+  return { ...effectiveLatency(requestedMs, choice.ceiling, ceilingClients(results, connections), measuredRtt(results, dbRttMs).rttMs), note: choice.note };
 }
 
 /** The protocol an app declares, if its record carries one. */

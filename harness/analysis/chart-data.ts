@@ -1,3 +1,4 @@
+import type { CrossoverAnalysis } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { ceilingProtocol } from './bounds.ts';
 import type { Analysis } from './types.ts';
@@ -13,13 +14,17 @@ export interface ChartPoint {
   predictedRps?: number | undefined;
 }
 
-/** Everything a requests/s-against-latency chart draws, at the run's first connection count. */
+/** Everything a requests/s-against-latency chart draws, at the run's first connection count and one round trip. */
 export interface CrossoverChartData {
   connections: number;
+  /** The round trip requested between app and database (--db-rtt); absent: the direct path. */
+  dbRttMs?: number | undefined;
+  /** The round trip measured on that path, in every hold time of the Little's-law bound. */
+  measuredRttMs?: number | undefined;
   /** The swept settings, ascending: the x axis ticks. */
   settings: { requestedMs: number; effectiveMs: number; flagged: boolean }[];
   series: { framework: string; displayName: string; crossoverMs?: number | undefined; crossoverEffectiveMs?: number | undefined; points: ChartPoint[] }[];
-  /** min(connections, connection cap) / effective latency; absent where the latency is 0. */
+  /** min(connections, connection cap) / (effective latency + measured round trip); absent where both are 0. */
   littleBound: { requestedMs: number; effectiveMs: number; rps: number }[];
   dbCeiling: { requestedMs: number; effectiveMs: number; rps: number; protocol: string }[];
   overallCrossoverMs?: number | undefined;
@@ -27,10 +32,13 @@ export interface CrossoverChartData {
   caption: { runId: string; cpuModel: string; cores: number; date: string; text: string };
 }
 
-/** Pure: chart-ready data of the crossover; undefined when the run swept fewer than two latencies. */
-export function crossoverChartData(results: Results, analysis: Analysis): CrossoverChartData | undefined {
-  const x = analysis.crossover;
+/**
+ * Pure: chart-ready data of one crossover (the analysis's first unless `x` is given, e.g.
+ * one of `analysis.crossovers`); undefined when the run swept fewer than two latencies.
+ */
+export function crossoverChartData(results: Results, analysis: Analysis, x: CrossoverAnalysis | undefined = analysis.crossover): CrossoverChartData | undefined {
   if (!x) return undefined;
+  const rttMs = x.measuredRttMs ?? 0;
   const effective = new Map(x.settings.map((s) => [s.requestedMs, s.effectiveMs]));
   const clients = Math.min(x.connections, results.config.connectionCap);
   const scenario = analysis.cells.find((c) => c.kind === 'slow-db')?.scenario ?? 'slow-db';
@@ -38,6 +46,7 @@ export function crossoverChartData(results: Results, analysis: Analysis): Crosso
   const m = results.machine;
   return {
     connections: x.connections,
+    ...(x.dbRttMs ? { dbRttMs: x.dbRttMs, measuredRttMs: x.measuredRttMs } : {}),
     settings: x.settings.map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs, flagged: s.flagged })),
     series: x.perFramework.map((f) => ({
       framework: f.framework,
@@ -50,9 +59,19 @@ export function crossoverChartData(results: Results, analysis: Analysis): Crosso
           : [{ requestedMs: p.requestedMs, effectiveMs: p.effectiveMs, rps: p.measuredRps, rpsMin: p.rpsMin ?? p.measuredRps, rpsMax: p.rpsMax ?? p.measuredRps, predictedRps: p.predictedRps }],
       ),
     })),
-    littleBound: x.settings.filter((s) => s.effectiveMs > 0).map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs, rps: clients / (s.effectiveMs / 1000) })),
+    littleBound: x.settings
+      .filter((s) => s.effectiveMs + rttMs > 0)
+      .map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs, rps: clients / ((s.effectiveMs + rttMs) / 1000) })),
     dbCeiling: results.ceilings
-      .filter((c) => c.kind === 'database' && c.scenario === scenario && c.connections === x.connections && c.dbLatencyMs !== undefined && effective.has(c.dbLatencyMs))
+      .filter(
+        (c) =>
+          c.kind === 'database' &&
+          c.scenario === scenario &&
+          c.connections === x.connections &&
+          (c.dbRttMs ?? 0) === (x.dbRttMs ?? 0) &&
+          c.dbLatencyMs !== undefined &&
+          effective.has(c.dbLatencyMs),
+      )
       .map((c) => ({ requestedMs: c.dbLatencyMs!, effectiveMs: effective.get(c.dbLatencyMs!)!, rps: c.rps, protocol: ceilingProtocol(c) }))
       .sort((a, b) => a.requestedMs - b.requestedMs),
     overallCrossoverMs: x.overallMs,
@@ -62,7 +81,7 @@ export function crossoverChartData(results: Results, analysis: Analysis): Crosso
       cpuModel: m.cpuModel,
       cores: m.cores,
       date,
-      text: `crossover-bench run ${results.runId}, ${m.cpuModel} (${m.cores} cores), ${date}, ${x.connections} connections`,
+      text: `crossover-bench run ${results.runId}, ${m.cpuModel} (${m.cores} cores), ${date}, ${x.connections} connections${x.dbRttMs ? `, database round trip ${x.dbRttMs} ms` : ''}`,
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Bottleneck, CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
+import { effectiveHoldMs } from '../db/rtt-hold.ts';
 import type { AnalyzedCell } from './types.ts';
-import { appProtocol, latencyFor } from './bounds.ts';
+import { appProtocol, latencyFor, measuredRtt } from './bounds.ts';
 import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
 
 /** Frameworks within 10% of each other are, for a reader, equally fast (TechEmpower's rounds show run-to-run spread of a few %). */
@@ -52,12 +53,33 @@ export function overallCrossoverMs(byLatency: Map<number, number[]>): number | u
   return crossover;
 }
 
-const isSweep = (c: AnalyzedCell, connections: number) => c.kind === 'slow-db' && c.status === 'ok' && c.dbLatencyMs !== undefined && c.connections === connections;
+/** Absent and 0 are both the direct path. */
+const rttOf = (c: { dbRttMs?: number | undefined }) => c.dbRttMs ?? 0;
+
+const isSweep = (c: AnalyzedCell, connections: number, dbRttMs: number) =>
+  c.kind === 'slow-db' && c.status === 'ok' && c.dbLatencyMs !== undefined && c.connections === connections && rttOf(c) === dbRttMs;
+
+/** One round trip's sweep: its requested and measured round trip (0 and 0 on the direct path). */
+interface RttGroup {
+  dbRttMs: number;
+  rttMs: number;
+}
+
+/**
+ * The framework's own requests/s (X): its db cell on the direct path, where nothing but the
+ * app limits it; failing that, the db cell through the group's round trip.
+ */
+function ownDbCell(cells: AnalyzedCell[], framework: string, connections: number, dbRttMs: number): AnalyzedCell | undefined {
+  const db = (rtt: number) => cells.find((c) => c.framework === framework && c.kind === 'db' && c.connections === connections && rttOf(c) === rtt && c.status === 'ok' && c.rps.median > 0);
+  return db(0) ?? db(dbRttMs);
+}
 
 /** One framework's row: measured crossover, Little's-law prediction, MVA curve. */
-function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string, latencies: number[], scenario: string, connections: number, notes: string[]): FrameworkCrossover {
-  const at = (ms: number) => cells.find((c) => c.framework === framework && isSweep(c, connections) && c.dbLatencyMs === ms);
-  const effective = latencies.map((ms) => at(ms)?.effectiveDbLatencyMs ?? latencyFor(results, scenario, ms, connections, appProtocol(results, framework)).effectiveMs);
+function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string, latencies: number[], scenario: string, connections: number, group: RttGroup, notes: string[]): FrameworkCrossover {
+  const at = (ms: number) => cells.find((c) => c.framework === framework && isSweep(c, connections, group.dbRttMs) && c.dbLatencyMs === ms);
+  const effective = latencies.map(
+    (ms) => at(ms)?.effectiveDbLatencyMs ?? latencyFor(results, scenario, ms, connections, appProtocol(results, framework), group.dbRttMs || undefined).effectiveMs,
+  );
   const crossoverMs = frameworkCrossoverMs(
     latencies.flatMap((ms) => {
       const c = at(ms);
@@ -65,13 +87,13 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
     }),
   );
   const app = results.apps[framework];
-  const db = cells.find((c) => c.framework === framework && c.kind === 'db' && c.connections === connections && c.status === 'ok' && c.rps.median > 0);
+  const db = ownDbCell(cells, framework, connections, group.dbRttMs);
   let prediction: FrameworkCrossover['prediction'];
   let model: CurveModel | undefined;
   if (db && app) {
     const s = app.settings;
     const c = Math.min(connections, s.concurrencyLimit, s.connectionCap);
-    const predictedMs = predictedCrossoverMs(c, db.rps.median);
+    const predictedMs = predictedCrossoverMs(c, db.rps.median, group.rttMs);
     const predictedIndex = stepIndex(effective, predictedMs);
     const measuredIndex = crossoverMs === undefined ? latencies.length : latencies.indexOf(crossoverMs);
     prediction = { dbCellRps: db.rps.median, connections: c, predictedMs, predictedStepMs: latencies[predictedIndex], disagrees: stepsDisagree(predictedIndex, measuredIndex) };
@@ -84,7 +106,7 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
   }
   const points = latencies.map((ms, i) => {
     const c = at(ms);
-    const predicted = model ? predictedRps(model, effective[i]!) : undefined;
+    const predicted = model ? predictedRps(model, effectiveHoldMs(effective[i]!, group.rttMs)) : undefined;
     const measured = c?.rps.median;
     return {
       requestedMs: ms,
@@ -100,22 +122,38 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
   return { framework, crossoverMs, crossoverEffectiveMs, prediction, points };
 }
 
-/** Pure: the crossover table of a run at its first connection count; undefined with fewer than two swept latencies. */
-export function buildCrossover(results: Results, cells: AnalyzedCell[]): CrossoverAnalysis | undefined {
+/**
+ * Pure: one crossover table per round trip (--db-rtt), ascending, at the run's first
+ * connection count; the direct path (and every result from before --db-rtt) is round trip
+ * 0. Round trips with fewer than two swept latencies have none.
+ */
+export function buildCrossovers(results: Results, cells: AnalyzedCell[]): CrossoverAnalysis[] {
+  const rtts = [...new Set(cells.filter((c) => c.kind === 'slow-db').map(rttOf))].sort((a, b) => a - b);
+  return rtts.flatMap((rtt) => {
+    const x = buildCrossover(results, cells, rtt);
+    return x ? [x] : [];
+  });
+}
+
+/** Pure: the crossover table of one round trip (0: the direct path) at the run's first connection count; undefined with fewer than two swept latencies. */
+export function buildCrossover(results: Results, cells: AnalyzedCell[], dbRttMs = 0): CrossoverAnalysis | undefined {
   // One connection count: the first the run used (full sweeps several; the crossover is per count).
   const connections = results.config.connections[0]!;
-  const at = cells.filter((c) => isSweep(c, connections));
+  const at = cells.filter((c) => isSweep(c, connections, dbRttMs));
   const latencies = [...new Set(at.map((c) => c.dbLatencyMs!))].sort((a, b) => a - b);
   if (latencies.length < 2) return undefined;
   const scenario = at[0]!.scenario;
   const notes: string[] = [];
+  const rtt = measuredRtt(results, dbRttMs || undefined);
+  const group: RttGroup = { dbRttMs, rttMs: rtt.rttMs };
+  if (rtt.source === 'requested') notes.push(`--db-rtt ${dbRttMs}: no measured round trip in this file; the requested ${dbRttMs} ms stands in.`);
   const settings = latencies.map((ms) => {
-    const { note: _protocolNote, ...setting } = latencyFor(results, scenario, ms, connections, undefined);
+    const { note: _protocolNote, ...setting } = latencyFor(results, scenario, ms, connections, undefined, dbRttMs || undefined);
     if (setting.source === 'requested') notes.push(`${ms} ms: no database ceiling to read the effective latency from; the requested value stands in.`);
     return setting;
   });
   const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
-  const perFramework = frameworks.map((f) => frameworkRow(results, cells, f, latencies, scenario, connections, notes));
+  const perFramework = frameworks.map((f) => frameworkRow(results, cells, f, latencies, scenario, connections, group, notes));
   const byLatency = new Map<number, number[]>();
   for (const latency of latencies) {
     const values = frameworks.map((f) => at.find((c) => c.framework === f && c.dbLatencyMs === latency)?.rps.median);
@@ -124,6 +162,7 @@ export function buildCrossover(results: Results, cells: AnalyzedCell[]): Crossov
   const overallMs = frameworks.length > 1 ? overallCrossoverMs(byLatency) : undefined;
   return {
     connections,
+    ...(dbRttMs > 0 ? { dbRttMs, measuredRttMs: rtt.rttMs } : {}),
     latencies,
     settings,
     perFramework,

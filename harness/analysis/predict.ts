@@ -2,11 +2,13 @@ import { mva, type Station } from './mva.ts';
 
 /**
  * Little's law for the crossover: with C requests in the database at once, each holding
- * a connection for L, the pool serves at most C / L; an app whose own throughput is X
- * stops being the limit from L = C / X on. Returned in ms.
+ * a connection for L + RTT (the database's effective latency plus the round trip between
+ * app and database, docs/network.md), the pool serves at most C / (L + RTT); an app whose
+ * own throughput is X stops being the limit from L = C / X - RTT on. Returned in ms of
+ * effective database latency; 0 when the round trip alone binds.
  */
-export function predictedCrossoverMs(poolConnections: number, ownRps: number): number {
-  return (1000 * poolConnections) / ownRps;
+export function predictedCrossoverMs(poolConnections: number, ownRps: number, rttMs = 0): number {
+  return Math.max(0, (1000 * poolConnections) / ownRps - rttMs);
 }
 
 /**
@@ -50,18 +52,20 @@ export interface CurveModel {
  * - sync: only C requests are inside the app at once (the rest wait in the listen
  *   backlog, costing nothing), and each holds its connection throughout, so the database
  *   is a plain delay of the effective latency for C circulating requests.
+ * `holdMs` is that effective latency plus any round trip between app and database
+ * (harness/db/rtt-hold.ts): the connection is held for both.
  */
-export function curveNetwork(model: CurveModel, effectiveMs: number): { stations: Station[]; customers: number } {
+export function curveNetwork(model: CurveModel, holdMs: number): { stations: Station[]; customers: number } {
   const app: Station = { kind: 'queue', name: 'app CPU', demandS: 1 / model.ownRps };
   if (model.model === 'sync') {
-    return { customers: Math.min(model.customers, model.poolConnections), stations: [app, { kind: 'delay', name: 'database', demandS: effectiveMs / 1000 }] };
+    return { customers: Math.min(model.customers, model.poolConnections), stations: [app, { kind: 'delay', name: 'database', demandS: holdMs / 1000 }] };
   }
-  return { customers: model.customers, stations: [app, { kind: 'multi', name: 'connection pool', demandS: effectiveMs / 1000, servers: model.poolConnections }] };
+  return { customers: model.customers, stations: [app, { kind: 'multi', name: 'connection pool', demandS: holdMs / 1000, servers: model.poolConnections }] };
 }
 
-/** Pure: predicted requests/s at one effective latency, by exact MVA. */
-export function predictedRps(model: CurveModel, effectiveMs: number): number {
-  const { stations, customers } = curveNetwork(model, effectiveMs);
+/** Pure: predicted requests/s at one hold time (effective latency plus round trip), by exact MVA. */
+export function predictedRps(model: CurveModel, holdMs: number): number {
+  const { stations, customers } = curveNetwork(model, holdMs);
   return mva(stations, customers).throughputPerS;
 }
 

@@ -9,6 +9,8 @@ export interface CellSummary {
   kind: Cell['kind'];
   connections: number;
   dbLatencyMs?: number | undefined;
+  /** Round trip added between app and database (--db-rtt); absent on the direct path. */
+  dbRttMs?: number | undefined;
   status: Cell['status'];
   failure?: string | undefined;
   rps: Spread;
@@ -41,6 +43,7 @@ export function summarizeCell(cell: Cell): CellSummary {
     kind: cell.kind,
     connections: cell.connections,
     dbLatencyMs: cell.dbLatencyMs,
+    ...(cell.dbRttMs ? { dbRttMs: cell.dbRttMs } : {}),
     status: ms.length === 0 && cell.status === 'ok' ? 'failed' : cell.status,
     failure: cell.failure ? `${cell.failure.stage}: ${cell.failure.reason}` : ms.length === 0 ? 'not measured' : undefined,
     rps,
@@ -65,8 +68,10 @@ export interface Column {
   scenario: string;
   connections: number;
   dbLatencyMs?: number | undefined;
+  dbRttMs?: number | undefined;
 }
 
-export function columnKey(c: { scenario: string; connections: number; dbLatencyMs?: number | undefined }): string {
-  return `${c.scenario}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}`;
+/** `slow-db/c64/10ms`; `/rtt0.5` when a round trip was added, so cells of different round trips are different columns. */
+export function columnKey(c: { scenario: string; connections: number; dbLatencyMs?: number | undefined; dbRttMs?: number | undefined }): string {
+  return `${c.scenario}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}${c.dbRttMs ? `/rtt${c.dbRttMs}` : ''}`;
 }

@@ -52,7 +52,7 @@ export const AppManifestSchema = z
     /** Decides the worker rule (see workers.ts). */
     server: z.enum(SERVER_KINDS),
     model: z.enum(['sync', 'async']),
-    /** argv; command[0] comes from the app's virtualenv bin/. Placeholders: {port} {workers} {threads} {poolSize}. */
+    /** argv; command[0] comes from the app's virtualenv bin/. Placeholders: {port} {host} (the address to bind, --app-host) {workers} {threads} {poolSize}. */
     command: z.array(z.string().min(1)).min(1),
     env: z.record(z.string(), z.string()).default({}),
     /** What bounds in-flight requests per worker process: gthread threads or the DB pool. */

@@ -36,8 +36,8 @@ export function workerSettings(manifest: Pick<AppManifest, 'server' | 'concurren
 }
 
 /** Fills {port} {workers} {threads} {poolSize} in a manifest string; a value not given stays a placeholder. */
-export function fillPlaceholders(template: string, values: { port?: number | undefined } & WorkerSettings): string {
-  return template.replace(/\{(port|workers|threads|poolSize)\}/g, (whole, key: 'port' | 'workers' | 'threads' | 'poolSize') => {
+export function fillPlaceholders(template: string, values: { port?: number | undefined; host?: string | undefined } & WorkerSettings): string {
+  return template.replace(/\{(port|host|workers|threads|poolSize)\}/g, (whole, key: 'port' | 'host' | 'workers' | 'threads' | 'poolSize') => {
     const value = values[key];
     return value === undefined ? whole : String(value);
   });

@@ -9,6 +9,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { findPython } from '../python/discover.ts';
 import { dockerAvailable } from '../docker/client.ts';
 import { imageId } from '../docker/images.ts';
+import { networkChecks } from '../net/method.ts';
 import { DOCTOR_NOT_READY_EXIT, formatChecks, machineChecks, verdict, type Check } from './doctor-checks.ts';
 import { machineFacts } from './doctor-machine.ts';
 
@@ -46,6 +47,8 @@ async function optionalChecks(): Promise<Check[]> {
     const present = docker.ok && (await imageId(new Docker(), name)) !== undefined;
     checks.push({ name, kind: 'optional', ok: present, detail: present ? 'present' : 'missing', fix });
   }
+  // --db-rtt and app namespaces: iproute2, netem, the delay proxy (docs/network.md).
+  checks.push(...(await networkChecks()).map((c) => ({ ...c, kind: 'optional' as const })));
   return checks;
 }
 

@@ -2,6 +2,8 @@ import pg from "pg";
 import { BenchError, errorLine } from "../errors.ts";
 import { redactUrl } from "./seed.ts";
 
+export { effectiveHoldMs } from "./rtt-hold.ts";
+
 /**
  * A measured round trip must be within 20% of the one asked for: the RTT shifts the
  * Little's-law bound by RTT/(latency+RTT), and at 0.5 ms a 20% error is 0.1 ms, below the
@@ -75,18 +77,6 @@ export function requireRtt(
 			hint: "a busy machine delays the proxy; close other load, or use a machine with netem (see docs/network.md)",
 		});
 	}
-}
-
-/**
- * Pure: how long a query holds its pool connection once the network is in the way: the
- * database's own latency plus the round trip. Little's law then bounds throughput at
- * `connectionCap / effectiveHoldMs * 1000` requests per second.
- */
-export function effectiveHoldMs(
-	effectiveDbLatencyMs: number,
-	measuredRttMs: number,
-): number {
-	return effectiveDbLatencyMs + measuredRttMs;
 }
 
 /** `SELECT 1` `iterations` times over one connection to `url`; each round trip in ms. */

@@ -36,7 +36,7 @@ export function measurementProblem(m: Measurement): string | undefined {
 export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database' | 'networkPids'>, app: RunningApp): SampledTarget[] {
   const target = app.resourceTarget;
   const targets: SampledTarget[] = [
-    { name: 'app', cores: ctx.layout.appCpus.length, read: target.kind === 'cgroup' ? () => readCgroup(target.path) : processTreeReader(target.rootPid) },
+    { name: 'app', cores: ctx.layout.appCpus.length, read: target.kind === 'cgroup' ? () => readCgroup(target.path) : target.kind === 'reader' ? target.read : processTreeReader(target.rootPid) },
   ];
   const db = ctx.database;
   if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: processTreeReader(db.serverPid) });

@@ -1,7 +1,7 @@
 import { shortLabels } from '../analysis/attribution.ts';
 import { ceilingProtocol } from '../analysis/bounds.ts';
 import type { Analysis } from '../analysis/types.ts';
-import type { EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
+import type { CrossoverAnalysis, EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { latencyCrossoverLines } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, latencyLabel, OFF_NOTE, type Table } from './format.ts';
@@ -21,14 +21,29 @@ function predictedText(f: FrameworkCrossover): string {
   return `${fmtMs(p.predictedMs)} ms, ${step}${p.disagrees ? ' DISAGREES' : ''}`;
 }
 
+/** `, round trip 0.5 ms (measured 0.55)` for a table through --db-rtt; empty on the direct path. */
+function rttText(x: CrossoverAnalysis): string {
+  return x.dbRttMs ? `, round trip ${x.dbRttMs} ms${x.measuredRttMs === undefined ? '' : `, measured ${x.measuredRttMs.toFixed(2)}`}` : '';
+}
+
+/** The crossovers of a run: one per round trip (--db-rtt), or the only one. */
+const crossoversOf = (analysis: Analysis): CrossoverAnalysis[] => analysis.crossovers ?? (analysis.crossover ? [analysis.crossover] : []);
+
+/** The crossover tables, one per round trip, then the prediction tables, one per round trip. */
+export function crossoverTables(results: Results, analysis: Analysis): Table[] {
+  const all = crossoversOf(analysis);
+  return [...all.map((x) => crossoverTable(results, analysis, x)), ...all.map((x) => predictionTable(results, analysis, x))].filter((t): t is Table => t !== undefined);
+}
+
 /** Requests/s and label(s) per latency, the measured crossover and the Little's-law prediction. */
-export function crossoverTable(results: Results, analysis: Analysis): Table | undefined {
-  const x = analysis.crossover;
+export function crossoverTable(results: Results, analysis: Analysis, x: CrossoverAnalysis | undefined = analysis.crossover): Table | undefined {
   if (!x) return undefined;
   const rows = x.perFramework.map((f) => [
     displayName(results, f.framework),
     ...x.latencies.map((ms) => {
-      const c = analysis.cells.find((y) => y.framework === f.framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === x.connections);
+      const c = analysis.cells.find(
+        (y) => y.framework === f.framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === x.connections && (y.dbRttMs ?? 0) === (x.dbRttMs ?? 0),
+      );
       return cellText(c, (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`);
     }),
     measuredText(f, x.settings),
@@ -40,14 +55,16 @@ export function crossoverTable(results: Results, analysis: Analysis): Table | un
       ? 'Frameworks never came within 10% of each other in this sweep.'
       : `From ${latencyLabel(x.overallMs, x.overallEffectiveMs)} of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`;
   return {
-    title: `The crossover: slow-db requests/s and bottleneck by database latency (c${x.connections})`,
-    head: ['framework', ...x.settings.map(settingLabel), 'pool/db-bound from', 'predicted C / X'],
+    title: `The crossover: slow-db requests/s and bottleneck by database latency (c${x.connections}${rttText(x)})`,
+    head: ['framework', ...x.settings.map(settingLabel), 'pool/db-bound from', x.measuredRttMs ? 'predicted C / X - RTT' : 'predicted C / X'],
     rows,
     notes: [
       overall,
       // The open-loop sweep's answer to the same question for latency (docs/open-loop.md).
       ...latencyCrossoverLines(analysis),
-      'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
+      x.measuredRttMs
+        ? `Predicted: C / X - RTT, the latency from which C connections, each held that long plus the measured ${x.measuredRttMs.toFixed(2)} ms round trip, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.`
+        : 'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
       ...(x.settings.some((s) => s.flagged) ? [OFF_NOTE] : []),
       'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated.',
       ...x.notes,
@@ -56,11 +73,10 @@ export function crossoverTable(results: Results, analysis: Analysis): Table | un
 }
 
 /** The MVA curve per framework beside the measured points, with the error per point. */
-export function predictionTable(results: Results, analysis: Analysis): Table | undefined {
-  const x = analysis.crossover;
+export function predictionTable(results: Results, analysis: Analysis, x: CrossoverAnalysis | undefined = analysis.crossover): Table | undefined {
   if (!x || !x.perFramework.some((f) => f.prediction)) return undefined;
   return {
-    title: `Predicted (queueing model) against measured requests/s (c${x.connections})`,
+    title: `Predicted (queueing model) against measured requests/s (c${x.connections}${rttText(x)})`,
     head: ['framework', ...x.settings.map(settingLabel)],
     rows: x.perFramework
       .filter((f) => f.prediction)
@@ -69,7 +85,7 @@ export function predictionTable(results: Results, analysis: Analysis): Table | u
         ...f.points.map((p) => (p.predictedRps === undefined ? '-' : `${fmtRps(p.predictedRps)}${p.error === undefined ? '' : ` (${fmtSignedPct(p.error)})`}`)),
       ]),
     notes: [
-      "Predicted by exact mean-value analysis of a closed network: the load generator's connections circulate through a queue for the app's CPU (1 / its db-cell req/s per request) and a pool of C connections each held for the effective latency (docs/analysis.md). In brackets: measured / predicted - 1.",
+      `Predicted by exact mean-value analysis of a closed network: the load generator's connections circulate through a queue for the app's CPU (1 / its db-cell req/s per request) and a pool of C connections each held for the effective latency${x.measuredRttMs ? ` plus the measured ${x.measuredRttMs.toFixed(2)} ms round trip` : ''} (docs/analysis.md). In brackets: measured / predicted - 1.`,
     ],
   };
 }
@@ -96,7 +112,7 @@ export function ceilingsTable(results: Results): Table | undefined {
     title: 'Ceilings measured in this run',
     head: ['ceiling', 'protocol', 'connections', 'requests/s', 'mean latency', 'how'],
     rows: results.ceilings.map((c) => [
-      c.kind === 'loadgen' ? (c.generator === 'open-loop' ? 'open-loop generator' : 'load generator') : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}`,
+      c.kind === 'loadgen' ? (c.generator === 'open-loop' ? 'open-loop generator' : 'load generator') : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}${c.dbRttMs ? ` rtt ${c.dbRttMs}ms` : ''}`,
       c.kind === 'database' ? ceilingProtocol(c) : '',
       String(c.connections),
       fmtRps(c.rps),

@@ -2,7 +2,7 @@ import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { leadingWarnings } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
-import { crossoverTable, predictionTable } from './analysis-tables.ts';
+import { crossoverTables } from './analysis-tables.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
 
@@ -18,8 +18,7 @@ export function documentTables(results: Results, analysis: Analysis): Table[] {
 /** The compact tables a terminal shows: the headline first, bottleneck labels without their evidence. Pure. */
 export function terminalTables(results: Results, analysis: Analysis): Table[] {
   return [
-    crossoverTable(results, analysis),
-    predictionTable(results, analysis),
+    ...crossoverTables(results, analysis),
     // The open-loop latency sweeps right after the throughput crossover they answer to.
     ...latencySweepTables(results, analysis),
     throughputTable(results, analysis),

@@ -3,18 +3,19 @@ import { analyze } from '../analysis/analyze.ts';
 import { columnKey, type Column } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
-import { ceilingsTable, crossoverTable, evidenceTable, predictionTable } from './analysis-tables.ts';
+import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, latencyLabel, OFF_NOTE, type Table } from './format.ts';
 
 export type { Table } from './format.ts';
-export { ceilingsTable, crossoverTable, evidenceTable, predictionTable } from './analysis-tables.ts';
+export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
 export { displayName, fmtPct, fmtRps } from './format.ts';
 
 /** `1 ms (eff 2.1!)` for a slow-db column: the run's setting, or the column's first measured cell. */
 function columnLatency(analysis: Analysis, cell: AnalyzedCell): string {
   const requested = cell.dbLatencyMs!;
-  const setting = analysis.crossover?.connections === cell.connections ? analysis.crossover.settings.find((s) => s.requestedMs === requested) : undefined;
+  const own = (analysis.crossovers ?? [analysis.crossover]).find((x) => x?.connections === cell.connections && (x.dbRttMs ?? 0) === (cell.dbRttMs ?? 0));
+  const setting = own?.settings.find((s) => s.requestedMs === requested);
   if (setting) return latencyLabel(requested, setting.effectiveMs, setting.source !== 'requested');
   const measured = analysis.cells.find((c) => columnKey(c) === columnKey(cell) && c.effectiveDbLatencyMs !== undefined && c.judgedAgainst?.dbCeiling);
   return latencyLabel(requested, measured?.effectiveDbLatencyMs);
@@ -31,7 +32,8 @@ function grid(results: Results, analysis: Analysis): { columns: Column[]; framew
     const key = columnKey(cell);
     if (columns.some((c) => c.key === key)) continue;
     const latency = cell.dbLatencyMs === undefined ? '' : ` ${columnLatency(analysis, cell)}`;
-    columns.push({ key, label: `${cell.scenario}${latency}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
+    const rtt = cell.dbRttMs ? ` rtt ${cell.dbRttMs}` : '';
+    columns.push({ key, label: `${cell.scenario}${latency}${rtt}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
   }
   const byKey = new Map(analysis.cells.map((c) => [`${c.framework}|${columnKey(c)}`, c]));
   const frameworks = results.config.frameworks.filter((f) => analysis.cells.some((c) => c.framework === f));
@@ -138,8 +140,7 @@ export interface TableOptions {
 export function buildTables(results: Results, options: TableOptions = {}): Table[] {
   const analysis = options.analysis ?? analyze(results);
   return [
-    crossoverTable(results, analysis),
-    predictionTable(results, analysis),
+    ...crossoverTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     attributionTable(results, analysis),

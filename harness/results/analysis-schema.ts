@@ -62,8 +62,10 @@ export const LittleBoundSchema = z.object({
   connections: z.number().int().positive(),
   /** What set `connections`. */
   limitedBy: z.enum(['connection cap', 'app concurrency', 'load generator connections']),
-  /** The effective database latency the bound uses. */
+  /** How long each request holds its connection: the effective database latency plus `rttMs`. */
   latencyMs: z.number().positive(),
+  /** The measured round trip between app and database included in `latencyMs` (--db-rtt; docs/network.md). */
+  rttMs: z.number().min(0).optional(),
 });
 export type LittleBound = z.infer<typeof LittleBoundSchema>;
 
@@ -77,6 +79,10 @@ export const CellAnalysisSchema = z.object({
   dbLatencyMs: z.number().min(0).optional(),
   /** The latency the database really held each request for (see EffectiveLatencySchema). */
   effectiveDbLatencyMs: z.number().min(0).optional(),
+  /** The round trip requested between app and database (--db-rtt); absent on the direct path. */
+  dbRttMs: z.number().min(0).optional(),
+  /** The round trip measured on that path before the cells (results.network.paths[].addedMs). */
+  measuredRttMs: z.number().min(0).optional(),
   rpsMedian: z.number().min(0).optional(),
   attribution: AttributionSchema.optional(),
   dbCeilingRps: z.number().min(0).optional(),
@@ -108,6 +114,8 @@ export const EffectiveLatencySchema = z.object({
   /** |offBy| > EFFECTIVE_LATENCY_TOLERANCE. */
   flagged: z.boolean(),
   ceilingId: z.string().optional(),
+  /** The measured round trip taken off the ceiling's figures, which include it (--db-rtt). */
+  rttMs: z.number().min(0).optional(),
 });
 export type EffectiveLatency = z.infer<typeof EffectiveLatencySchema>;
 
@@ -135,8 +143,8 @@ export const FrameworkCrossoverSchema = z.object({
       dbCellRps: z.number().positive(),
       /** C: min(connections, app concurrency limit, connection cap). */
       connections: z.number().int().positive(),
-      /** C / X, in ms of effective latency. */
-      predictedMs: z.number().positive(),
+      /** C / X minus the measured round trip, in ms of effective latency (0: the pool binds at every latency). */
+      predictedMs: z.number().min(0),
       /** The first swept setting whose effective latency reaches predictedMs (undefined: beyond the sweep). */
       predictedStepMs: z.number().min(0).optional(),
       /** Predicted and measured settings lie more than one sweep step apart. */
@@ -150,6 +158,10 @@ export type FrameworkCrossover = z.infer<typeof FrameworkCrossoverSchema>;
 export const CrossoverAnalysisSchema = z.object({
   /** The load generator connection count the table is for (the run's first). */
   connections: z.number().int().positive(),
+  /** The round trip requested between app and database for this table's cells (--db-rtt); absent: the direct path. */
+  dbRttMs: z.number().min(0).optional(),
+  /** The round trip measured on that path (results.network.paths[].addedMs), added to every hold time. */
+  measuredRttMs: z.number().min(0).optional(),
   /** Requested latencies, ascending. */
   latencies: z.array(z.number().min(0)),
   settings: z.array(EffectiveLatencySchema),
@@ -220,6 +232,8 @@ export type LatencyAnalysis = z.infer<typeof LatencyAnalysisSchema>;
 export const AnalysisSchema = z.object({
   cells: z.array(CellAnalysisSchema),
   crossover: CrossoverAnalysisSchema.optional(),
+  /** One crossover per round trip, ascending, when the run added one (--db-rtt); `crossover` is the first. */
+  crossovers: z.array(CrossoverAnalysisSchema).optional(),
   /** The highest load generator ceiling of the run. */
   loadgenCeilingRps: z.number().min(0).optional(),
   /** The open-loop latency sweeps (docs/open-loop.md); absent when the run had none. */

@@ -126,6 +126,27 @@ export const NetworkSchema = z.object({
 });
 export type NetworkRecord = z.infer<typeof NetworkSchema>;
 
+/** Where each party ran (--app-host, --db; docs/network.md "Three hosts"). */
+export const TopologySchema = z.object({
+  app: z.object({
+    /** The address apps bound to and the load generator targeted. */
+    host: z.string(),
+    /** --app-host netns: the network namespace standing in for the app's host. */
+    netns: z.string().optional(),
+    /** A remote Docker engine the apps ran on (`ssh://...`, `tcp://...`). */
+    engine: z.string().optional(),
+  }),
+  database: z.object({
+    host: z.string(),
+    port: z.number().int().positive(),
+    /** How apps on another host reached it, e.g. a relay on the veth's host end. */
+    via: z.string().optional(),
+  }),
+  /** The load generator runs where the CLI runs. */
+  loadgen: z.literal('local'),
+});
+export type Topology = z.infer<typeof TopologySchema>;
+
 export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
@@ -260,6 +281,8 @@ export const ResultsSchema = z.object({
   python: z.object({ path: z.string(), version: z.string() }).optional(),
   /** --db-rtt: the method and the measured round trips; absent in results from before it. */
   network: NetworkSchema.optional(),
+  /** Where app, database and load generator ran; absent in results from before --app-host. */
+  topology: TopologySchema.optional(),
   apps: z.record(z.string(), AppRecordSchema),
   ceilings: z.array(CeilingSchema).default([]),
   warnings: z.array(WarningSchema).default([]),

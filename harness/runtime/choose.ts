@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import Docker from 'dockerode';
 import { execa } from 'execa';
 import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE, type RunConfig } from '../config/options.ts';
 import { dockerAvailable } from '../docker/client.ts';
@@ -6,6 +8,8 @@ import { pickImage } from '../docker/images.ts';
 import { BenchError } from '../errors.ts';
 import { CACHE_DIR } from '../paths.ts';
 import { findPython, type PythonInfo } from '../python/discover.ts';
+import { parseAppHost } from '../net/app-host.ts';
+import { type DockerEngine, dockerOptions, type EngineTls } from '../net/docker-engine.ts';
 import { createDockerRuntime } from './docker.ts';
 import { createLocalRuntime } from './local.ts';
 import type { Runtime } from './types.ts';
@@ -32,20 +36,26 @@ export interface ChosenRuntime {
  * assumed), otherwise local virtualenvs. The choice and its reason go into the results.
  */
 export async function chooseRuntime(
-  config: Pick<RunConfig, 'runtime' | 'python' | 'baseImage'>,
+  config: Pick<RunConfig, 'runtime' | 'python' | 'baseImage'> & { appHost?: string | undefined },
   pin: boolean,
   log: (line: string) => void,
 ): Promise<ChosenRuntime> {
-  let kind: 'local' | 'docker' = config.runtime === 'auto' ? 'local' : config.runtime;
+  const appHost = parseAppHost(config.appHost);
+  // --app-host ssh:// or tcp://: the apps run on that engine (docs/network.md, "Three hosts").
+  const engine = appHost.kind === 'docker-engine' ? appHost.engine : undefined;
+  if (engine && config.runtime === 'local') throw new BenchError('USAGE', `--app-host ${engine.url} is a Docker engine; it cannot run --runtime local apps`, { hint: 'use --runtime docker' });
+  const client = engine ? new Docker(dockerOptions(engine, engineTls(engine))) : undefined;
+  let kind: 'local' | 'docker' = engine ? 'docker' : config.runtime === 'auto' ? 'local' : config.runtime;
   let reason = `--runtime ${config.runtime}`;
   let baseImage: string | undefined;
-  if (config.runtime !== 'local') {
-    const docker = await dockerAvailable();
+  if (kind === 'docker' || config.runtime !== 'local') {
+    const docker = await dockerAvailable(client);
+    if (engine && !docker.ok) throw new BenchError('DOCKER', `--app-host ${engine.url}: ${docker.reason}`, { hint: `check that the engine answers: DOCKER_HOST=${engine.url} docker version` });
     if (config.runtime === 'docker' && !docker.ok) {
       throw new BenchError('DOCKER', `--runtime docker: ${docker.reason}`, { hint: 'start dockerd, or use --runtime local' });
     }
-    baseImage = docker.ok ? await pickImage(config.baseImage, DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE) : undefined;
-    if (config.runtime === 'auto') {
+    baseImage = docker.ok ? await pickImage(config.baseImage, DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE, client) : undefined;
+    if (config.runtime === 'auto' && !engine) {
       kind = docker.ok && baseImage ? 'docker' : 'local';
       reason = !docker.ok
         ? `auto: ${docker.reason}; using local virtualenvs`
@@ -54,7 +64,7 @@ export async function chooseRuntime(
           : `auto: ${docker.reason}, but neither ${DEFAULT_BASE_IMAGE} nor ${OFFLINE_BASE_IMAGE} is present locally; using local virtualenvs (docker pull ${DEFAULT_BASE_IMAGE} or docker/build-base-image.sh to benchmark containers)`;
     } else {
       baseImage ??= DEFAULT_BASE_IMAGE;
-      reason = `--runtime docker: ${docker.reason}; base image ${baseImage}`;
+      reason = `${engine ? `--app-host ${engine.url}` : '--runtime docker'}: ${docker.reason}; base image ${baseImage}`;
     }
   }
   // The host interpreter runs the apps (local) or downloads wheels for the images (docker).
@@ -71,8 +81,22 @@ export async function chooseRuntime(
         cacheDir: CACHE_DIR,
         hostPython: python.path,
         log,
+        docker: client,
+        remote: engine !== undefined,
       }),
     };
   }
   return { kind, reason, python, runtime: createLocalRuntime({ python, cacheDir: path.join(CACHE_DIR, 'venvs'), pin }) };
+}
+
+/** TLS files of a `tcp://` engine from DOCKER_CERT_PATH (Docker's own convention); none for ssh or plain HTTP. */
+function engineTls(engine: DockerEngine): EngineTls | undefined {
+  const dir = process.env.DOCKER_CERT_PATH;
+  if (engine.protocol !== 'https' || !dir) return undefined;
+  const file = (name: string) => {
+    const p = path.join(dir, name);
+    if (!existsSync(p)) throw new BenchError('DOCKER', `--app-host ${engine.url}: DOCKER_CERT_PATH has no ${name} (${p})`, { hint: 'DOCKER_CERT_PATH must hold ca.pem, cert.pem and key.pem' });
+    return readFileSync(p, 'utf8');
+  };
+  return { ca: file('ca.pem'), cert: file('cert.pem'), key: file('key.pem') };
 }

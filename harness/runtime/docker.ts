@@ -6,10 +6,11 @@ import { containerCgroupPath } from '../docker/cgroups.ts';
 import { containerLabels, dockerError, exitFromStatusCode, removeContainer } from '../docker/client.ts';
 import { containerOutput, lastLines } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
+import { dockerStatsReader } from '../net/docker-engine.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { prepareAppImage } from './docker-image.ts';
 import { withLock } from '../util/lock.ts';
-import { launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
+import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
 
@@ -31,6 +32,12 @@ export interface DockerRuntimeOptions {
   dockerfilePath?: string | undefined;
   /** Defaults to the local daemon (DOCKER_HOST or /var/run/docker.sock). */
   docker?: Docker | undefined;
+  /**
+   * The engine runs on another machine (--app-host ssh://, tcp://): its cgroup files are
+   * not here, so containers are sampled through its stats API. Untested against a real
+   * remote engine (docs/network.md).
+   */
+  remote?: boolean | undefined;
 }
 
 /** Apps as containers on the host network, pinned with CpusetCpus and sampled through their cgroup. */
@@ -54,6 +61,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     const app = spec.prepared.app;
     const image = spec.prepared.imageId;
     if (!image) throw new BenchError('DOCKER', `app '${app.name}' was not prepared by the Docker runtime (no image id)`);
+    if (spec.netns) throw new BenchError('USAGE', `app '${app.name}': the Docker runtime does not start apps in a network namespace (${spec.netns})`, { hint: 'use --runtime local with --app-host netns' });
     const { argv, env } = launchSpec(spec);
 
     let container: Docker.Container;
@@ -91,7 +99,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
           hint: `check the manifest command: ${app.command.join(' ')}`,
         });
       }
-      resourceTarget = { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
+      resourceTarget = options.remote ? { kind: 'reader', read: dockerStatsReader(container) } : { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
     } catch (cause) {
       const logs = await containerOutput(container, 20).then((output) => lastLines(output.combined, 20)).catch(() => []);
       await removeContainer(container).catch((error: unknown) => options.log(`warning: ${errorLine(error)}`));
@@ -105,7 +113,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     let keptLogs: string[] | undefined;
     let stopping: Promise<void> | undefined;
     const running: RunningApp = {
-      baseUrl: `http://127.0.0.1:${spec.port}`,
+      baseUrl: appBaseUrl(spec.host ?? DEFAULT_APP_HOST, spec.port),
       resourceTarget,
       exited,
       async lastLogLines(count = 50) {

@@ -12,7 +12,7 @@ import { LineBuffer } from '../util/line-buffer.ts';
 import { isAlive } from '../util/process.ts';
 import { acquireLock } from '../util/lock.ts';
 import { parseFreeze } from '../util/freeze.ts';
-import { launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
+import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
   python: PythonInfo;
@@ -137,8 +137,8 @@ class LocalApp implements RunningApp {
   private readonly unregister: () => void;
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly child: ChildProcess, port: number) {
-    this.baseUrl = `http://127.0.0.1:${port}`;
+  constructor(private readonly child: ChildProcess, host: string, port: number) {
+    this.baseUrl = appBaseUrl(host, port);
     const pid = child.pid;
     if (pid === undefined) throw new BenchError('APP_START', 'the app process did not start');
     this.resourceTarget = { kind: 'process-tree', rootPid: pid };
@@ -193,7 +193,9 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
   const launch = launchSpec(spec);
   const [exe, ...args] = launch.argv;
   const executable = path.join(venv, 'bin', exe!);
-  const argv = options.pin ? ['taskset', '-c', spec.cpus.join(','), executable, ...args] : [executable, ...args];
+  const pinned = options.pin ? ['taskset', '-c', spec.cpus.join(','), executable, ...args] : [executable, ...args];
+  // `ip netns exec` enters the namespace and execs the rest: the app keeps the pid spawn returns, so it is sampled and stopped as usual.
+  const argv = spec.netns ? ['ip', 'netns', 'exec', spec.netns, ...pinned] : pinned;
   const env: NodeJS.ProcessEnv = {
     PATH: `${path.join(venv, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: process.env.HOME,
@@ -209,6 +211,6 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
     child.once('error', () => undefined);
     throw new BenchError('APP_START', `${app.name}: cannot start ${argv[0]}`, { hint: `check command[0] in ${path.join(app.dir, 'manifest.json')} and the virtualenv ${venv}` });
   }
-  return new LocalApp(child, spec.port);
+  return new LocalApp(child, spec.host ?? DEFAULT_APP_HOST, spec.port);
 }
 

@@ -1,5 +1,8 @@
 import type { AppDefinition } from '../apps/manifest.ts';
+import path from 'node:path';
 import { fillPlaceholders, type WorkerSettings } from '../apps/workers.ts';
+import { BenchError } from '../errors.ts';
+import type { CpuMemReading } from '../resources/proc.ts';
 
 /** What the results record about how an app was built. */
 export interface PreparedApp {
@@ -25,12 +28,28 @@ export interface StartSpec {
   cpus: number[];
   /** Goes into container labels and process titles, so leftovers can be traced to a run. */
   runId: string;
+  /** The address the app is reached at (--app-host; docs/network.md); 127.0.0.1 when absent. */
+  host?: string | undefined;
+  /** The address it binds to ({host} in its manifest) when that differs, e.g. 0.0.0.0 on a remote engine's host network. */
+  bindHost?: string | undefined;
+  /** Local runtime only: the network namespace the app runs in (`ip netns exec`), standing in for a second host. */
+  netns?: string | undefined;
+}
+
+/** Where apps bind and are reached when no --app-host is given. */
+export const DEFAULT_APP_HOST = '127.0.0.1';
+
+/** `http://host:port`, with IPv6 addresses in brackets. */
+export function appBaseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Where to read the CPU time and memory of everything the app runs. */
 export type ResourceTarget =
   | { kind: 'process-tree'; rootPid: number }
-  | { kind: 'cgroup'; path: string };
+  | { kind: 'cgroup'; path: string }
+  /** Read some other way, e.g. a remote Docker engine's stats API (harness/net/docker-engine.ts). */
+  | { kind: 'reader'; read: () => Promise<CpuMemReading> };
 
 export interface RunningApp {
   readonly baseUrl: string;
@@ -54,12 +73,20 @@ export interface Runtime {
 
 /** The app's argv and environment for one start, the same for every runtime. */
 export function launchSpec(spec: StartSpec): { argv: string[]; env: Record<string, string> } {
-  const values = { port: spec.port, ...spec.settings };
+  const host = spec.bindHost ?? spec.host ?? DEFAULT_APP_HOST;
+  const values = { port: spec.port, host, ...spec.settings };
   const app = spec.prepared.app;
+  // An app that binds a fixed address could not be reached anywhere else: say so before it starts.
+  if (host !== DEFAULT_APP_HOST && ![...app.command, ...Object.values(app.env)].some((part) => part.includes('{host}'))) {
+    throw new BenchError('APP_START', `${app.name}: --app-host ${host}, but its manifest command never uses {host}, so the app would bind elsewhere`, {
+      hint: `put {host} where ${path.join(app.dir, 'manifest.json')} names the address to bind (e.g. "--bind", "{host}:{port}")`,
+    });
+  }
   const env: Record<string, string> = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, fillPlaceholders(v, values)]));
   Object.assign(env, {
     DATABASE_URL: spec.databaseUrl,
     PORT: String(spec.port),
+    HOST: host,
     WORKERS: String(spec.settings.workers),
     THREADS: String(spec.settings.threads),
     DB_POOL_SIZE: String(spec.settings.poolSize),

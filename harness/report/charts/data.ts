@@ -1,5 +1,6 @@
 import type { Analysis } from '../../analysis/analyze.ts';
 import { crossoverChartData } from '../../analysis/chart-data.ts';
+import type { CrossoverAnalysis } from '../../results/analysis-schema.ts';
 import type { Results } from '../../results/schema.ts';
 import type { ChartCaption, ChartSet, LatencyChartData, ThroughputChartData } from './types.ts';
 
@@ -15,12 +16,13 @@ export function chartCaption(results: Results): ChartCaption {
  * one line per framework at effective latencies, the Little's-law bound, and the database
  * ceiling of the prepared protocol (the one the effective latencies come from).
  */
-export function throughputChartData(results: Results, analysis: Analysis): ThroughputChartData | undefined {
-  const data = crossoverChartData(results, analysis);
+export function throughputChartData(results: Results, analysis: Analysis, crossover: CrossoverAnalysis | undefined = analysis.crossover): ThroughputChartData | undefined {
+  const data = crossoverChartData(results, analysis, crossover);
   if (!data) return undefined;
   const prepared = data.dbCeiling.filter((c) => c.protocol === 'prepared');
   return {
     connections: data.connections,
+    ...(data.dbRttMs ? { dbRttMs: data.dbRttMs, ...(data.measuredRttMs === undefined ? {} : { measuredRttMs: data.measuredRttMs }) } : {}),
     frameworks: data.series.map((s) => ({
       framework: s.framework,
       displayName: s.displayName,
@@ -65,6 +67,11 @@ export function latencyChartData(results: Results, analysis: Analysis): LatencyC
 
 /** Pure: every chart a run has data for: the throughput chart, and one latency chart per open-loop rate. */
 export function chartSet(results: Results, analysis: Analysis): ChartSet {
-  const throughput = throughputChartData(results, analysis);
-  return { throughput: throughput ? [throughput] : [], latency: latencyChartData(results, analysis) };
+  // One throughput chart per round trip (--db-rtt), on the same axes: six framework colours
+  // leave no room for a second line set in one chart.
+  const throughput = (analysis.crossovers ?? [analysis.crossover]).flatMap((x) => {
+    const data = throughputChartData(results, analysis, x);
+    return data ? [data] : [];
+  });
+  return { throughput, latency: latencyChartData(results, analysis) };
 }

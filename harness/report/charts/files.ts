@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { latencySpec } from './latency.ts';
 import { renderSvg } from './render.ts';
-import { throughputSpec } from './throughput.ts';
+import { rttTitle, throughputSpec } from './throughput.ts';
 import type { ChartSet } from './types.ts';
 
 /** One chart of a run: where its SVG file goes (relative to the run directory), what it shows, its spec. */
@@ -17,15 +17,16 @@ export interface RenderedChart {
   svg: string;
 }
 
-export const throughputChartPath = (connections: number) => `charts/throughput-c${connections}.svg`;
+export const throughputChartPath = (connections: number, dbRttMs?: number) => `charts/throughput-c${connections}${dbRttMs ? `-rtt${dbRttMs}` : ''}.svg`;
+
 export const latencyChartPath = (offeredRps: number) => `charts/latency-p99-${Math.round(offeredRps)}rps.svg`;
 
 /** Pure: the charts of a run in reading order, throughput first. */
 export function chartEntries(set: ChartSet): ChartEntry[] {
   return [
     ...set.throughput.map((data) => ({
-      path: throughputChartPath(data.connections),
-      title: `Requests/s against database latency, ${data.connections} connections`,
+      path: throughputChartPath(data.connections, data.dbRttMs),
+      title: `Requests/s against database latency, ${data.connections} connections${rttTitle(data)}`,
       spec: throughputSpec(data),
     })),
     ...set.latency.map((data) => ({

@@ -23,6 +23,10 @@ const SERIES = {
   ceiling: { name: 'database ceiling (same SQL)', dash: [12, 3, 2, 3] },
 } as const;
 
+/** `, database round trip 0.5 ms (measured 0.55)` for a chart through --db-rtt; empty on the direct path. */
+export const rttTitle = (data: { dbRttMs?: number; measuredRttMs?: number }) =>
+  data.dbRttMs ? `, database round trip ${data.dbRttMs} ms${data.measuredRttMs === undefined ? '' : ` (measured ${data.measuredRttMs.toFixed(2)})`}` : '';
+
 /**
  * Pure: the Vega-Lite spec of requests/s against database latency, one line per framework.
  *
@@ -44,7 +48,8 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const xMax = Math.max(...allPoints.map((p) => p.effectiveMs));
   // Bounds are drawn over the swept range only; C / L at 0 ms is infinite and is left out.
   const inRange = (b: { effectiveMs: number; rps: number }) => Number.isFinite(b.rps) && b.rps > 0 && b.effectiveMs <= xMax;
-  const little = data.littleBound.filter(inRange).map((b) => ({ ...b, series: SERIES.little.name }));
+  const littleName = data.measuredRttMs ? "Little's-law bound (pool / (latency + round trip))" : SERIES.little.name;
+  const little = data.littleBound.filter(inRange).map((b) => ({ ...b, series: littleName }));
   const ceiling = data.dbCeiling.filter(inRange).map((b) => ({ ...b, series: SERIES.ceiling.name }));
   // The bound is left out of the domain: at 1 ms it is far above anything measured.
   const domain = logDomain([...measured.flatMap((m) => [m.rpsMin, m.rpsMax]), ...predicted.map((p) => p.rps), ...ceiling.map((c) => c.rps)]);
@@ -53,7 +58,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const x = latencyX(ticks);
   const y = { field: 'rps', type: 'quantitative', scale: { type: 'log', domain, nice: false }, axis: { title: 'requests/s (log scale)', values: logTicks(...domain), format: ',.0f', grid: true, gridColor: '#eeeeee' } };
   const color = { field: 'displayName', type: 'nominal', scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) }, legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 } };
-  const present = [SERIES.measured, ...(predicted.length ? [SERIES.predicted] : []), ...(little.length ? [SERIES.little] : []), ...(ceiling.length ? [SERIES.ceiling] : [])];
+  const present = [SERIES.measured, ...(predicted.length ? [SERIES.predicted] : []), ...(little.length ? [{ ...SERIES.little, name: littleName }] : []), ...(ceiling.length ? [SERIES.ceiling] : [])];
   const strokeDash = { field: 'series', type: 'nominal', scale: { domain: present.map((s) => s.name), range: present.map((s) => s.dash) }, legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 900, columnPadding: 24, rowPadding: 4, offset: 12 } };
   const reference = (values: object[]) => ({ data: { values }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5 }, encoding: { x, y, strokeDash } });
 
@@ -74,7 +79,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `Requests/s against database latency, ${data.connections} connections`,
+      text: `Requests/s against database latency, ${data.connections} connections${rttTitle(data)}`,
       subtitle: [captionLine(data.caption), notes.join('; ')],
       anchor: 'start',
       fontSize: 15,

@@ -27,8 +27,11 @@ export interface ThroughputPoint {
  */
 export interface ThroughputChartData {
   connections: number;
+  /** The round trip between app and database (--db-rtt), requested and measured; absent on the direct path. */
+  dbRttMs?: number;
+  measuredRttMs?: number;
   frameworks: { framework: string; displayName: string; points: ThroughputPoint[]; crossoverMs?: number }[];
-  /** min(connections, app concurrency, connection cap) / effective latency. */
+  /** min(connections, app concurrency, connection cap) / (effective latency + measured round trip). */
   littleBound: { effectiveMs: number; rps: number }[];
   /** The database's own requests/s for the same SQL at the connection cap. */
   dbCeiling: { effectiveMs: number; rps: number }[];
