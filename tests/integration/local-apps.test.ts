@@ -10,8 +10,8 @@ const FRAMEWORKS = ['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bo
 
 describe('all six apps on the local runtime', () => {
   it('verifies and measures every cell, sync and async, against the embedded database', async () => {
-    // Short windows: this proves the pipeline end to end; figures belong to `npm run bench`.
-    const { out, results, log } = await runApps(FRAMEWORKS, { runtime: 'local', duration: '2', warmup: '1' });
+    // Short windows and one slow-db latency: this proves the pipeline end to end; the sweep and the figures belong to `npm run bench`.
+    const { out, results, log } = await runApps(FRAMEWORKS, { runtime: 'local', duration: '2', warmup: '1', dbLatencies: '10' });
 
     const failures = results.cells.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.failure?.reason} ${c.failure?.logLines.join(' | ')}`);
     expect(failures).toEqual([]);
@@ -22,6 +22,8 @@ describe('all six apps on the local runtime', () => {
       const m = cell.repeats[0]!.measurement;
       expect(m.rps, cell.id).toBeGreaterThan(0);
       expect(m.errors + m.non2xx + m.timeouts, cell.id).toBe(0);
+      // The worker rule held under load: never more database connections than the cap (10).
+      if (cell.kind !== 'json') expect(cell.repeats[0]!.resources?.dbConnections?.peak, cell.id).toBeLessThanOrEqual(10);
       // The app's process tree was sampled while it served.
       expect(cell.repeats[0]!.resources?.app?.cpuMeanUtil, cell.id).toBeGreaterThan(0);
       const raw = JSON.parse(await readFile(path.join(out, cell.repeats[0]!.rawFile), 'utf8'));
