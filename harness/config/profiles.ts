@@ -39,9 +39,12 @@ export const PROFILES = {
    * wide enough to show the crossover on 2 cores. With a pool of 10, the frameworks' own /db
    * rates (about 800-4,300 req/s here) predict crossovers between about 2 and 12 ms
    * (10 / rate), so 0, 5, 10 and 20 ms go from spread to converged. Budget: at most
-   * 5 minutes on a fresh clone of a 2-core machine, installs included (README).
+   * 5 minutes on a fresh clone of a 2-core machine, installs and image builds included
+   * (README): 42 cells leave about 3.5 s each, so 1 s warm-up and 2 s measured, and 1 s for
+   * the latency-bound cells (at 5 ms the pool alone serves 2,000 requests a second). A smoke
+   * test and the headline at a glance; the standard profile is the one to cite.
    */
-  quick: { durationS: 3, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 }, dbRttMs: [0] },
+  quick: { durationS: 2, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 1 }, dbRttMs: [0] },
   /*
    * What a blog post should cite: long enough for a stable median, three repeats for the spread.
    * Its latency sweep offers every framework the same Poisson load at 50% of the sweep's

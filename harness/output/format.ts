@@ -9,24 +9,35 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** What an ETA is computed from; `measuringSinceS`: elapsed seconds when the first measurement started. */
+export interface EtaInput {
+  elapsedS: number;
+  done: number;
+  total: number;
+  expectedS?: number | undefined;
+  measuringSinceS?: number | undefined;
+}
+
 /**
- * Seconds left. Once a measurement is done, from the pace so far (it includes starting
- * apps, which the plan's estimate cannot know); before that, from the plan's estimate.
+ * Seconds left. Once a measurement is done, from the pace of the measurements so far (app
+ * starts between them included, which the plan's estimate cannot know), counted from the
+ * first measurement: image builds and ceilings before it happen once and would otherwise
+ * inflate every remaining measurement. Before that, from the plan's estimate.
  */
-export function etaSeconds(p: { elapsedS: number; done: number; total: number; expectedS?: number | undefined }): number | undefined {
+export function etaSeconds(p: EtaInput): number | undefined {
   if (p.total <= 0) return undefined;
   if (p.done >= p.total) return 0;
-  if (p.done > 0) return (p.elapsedS / p.done) * (p.total - p.done);
+  if (p.done > 0) return ((p.elapsedS - (p.measuringSinceS ?? 0)) / p.done) * (p.total - p.done);
   return p.expectedS === undefined ? undefined : Math.max(0, p.expectedS - p.elapsedS);
 }
 
-export function etaText(p: { elapsedS: number; done: number; total: number; expectedS?: number | undefined }): string {
+export function etaText(p: EtaInput): string {
   const eta = etaSeconds(p);
   return eta === undefined ? 'ETA ?' : `ETA ${formatDuration(eta)}`;
 }
 
 /** `[ 3/24] 1m12s ETA 5m40s  text`: count, elapsed and time left on every line. */
-export function progressLine(p: { done: number; total: number; elapsedS: number; expectedS?: number | undefined; text: string }): string {
+export function progressLine(p: EtaInput & { text: string }): string {
   if (p.total <= 0) return `${formatDuration(p.elapsedS)}  ${p.text}`;
   const width = String(p.total).length;
   return `[${String(p.done).padStart(width)}/${p.total}] ${formatDuration(p.elapsedS)} ${etaText(p)}  ${p.text}`;

@@ -56,7 +56,8 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
   let bar: cliProgress.SingleBar | undefined;
 
   const elapsedS = () => (o.now() - startMs) / 1000;
-  const line = (text: string) => progressLine({ done, total, elapsedS: elapsedS(), expectedS, text });
+  let measuringSinceS: number | undefined;
+  const line = (text: string) => progressLine({ done, total, elapsedS: elapsedS(), expectedS, measuringSinceS, text });
   const secondsIn = () => (current ? (o.now() - current.startMs) / 1000 : 0);
 
   const stopBar = () => {
@@ -100,6 +101,7 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
         return;
       case 'measure-start': {
         endMeasurement();
+        measuringSinceS ??= elapsedS();
         total = event.total || total;
         current = { cellId: event.cellId, startMs: o.now(), warmupS: event.warmupS, durationS: event.durationS };
         if (o.quiet) return;

@@ -16,8 +16,8 @@ const scenarios: Scenario[] = [
 describe('resolveRunConfig', () => {
   it('applies the quick profile and a UTC-stamped output folder', () => {
     const config = resolveRunConfig({}, known, now);
-    expect(config).toMatchObject({ profile: 'quick', durationS: 3, warmupS: 1, repeat: 1, connections: [64], out: 'results/20261121T102030Z-quick' });
-    expect(config.boundTiming).toEqual({ fromMs: 5, warmupS: 1, durationS: 2 });
+    expect(config).toMatchObject({ profile: 'quick', durationS: 2, warmupS: 1, repeat: 1, connections: [64], out: 'results/20261121T102030Z-quick' });
+    expect(config.boundTiming).toEqual({ fromMs: 5, warmupS: 1, durationS: 1 });
     expect(config.frameworks).toEqual(known.frameworks);
   });
 
@@ -57,7 +57,7 @@ describe('planCells', () => {
       'fastapi/slow-db/c64/20ms',
     ]);
     expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=0', '/slow-db?ms=5', '/slow-db?ms=10', '/slow-db?ms=20']);
-    expect(cells.map((c) => c.durationS)).toEqual([3, 3, 3, 3, 2, 2, 2]);
+    expect(cells.map((c) => c.durationS)).toEqual([2, 2, 2, 2, 1, 1, 1]);
   });
 
   it('sweeps slow-db in the standard profile', () => {

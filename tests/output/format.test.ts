@@ -13,6 +13,8 @@ describe('progress text', () => {
     expect(etaSeconds({ elapsedS: 30, done: 0, total: 10, expectedS: 300 })).toBe(270);
     expect(etaSeconds({ elapsedS: 60, done: 2, total: 10, expectedS: 300 })).toBe(240);
     expect(etaSeconds({ elapsedS: 60, done: 10, total: 10 })).toBe(0);
+    // Two minutes of image builds and ceilings before the first measurement do not count into the pace.
+    expect(etaSeconds({ elapsedS: 130, done: 2, total: 10, measuringSinceS: 120 })).toBe(40);
     expect(etaText({ elapsedS: 5, done: 0, total: 10 })).toBe('ETA ?');
   });
 
