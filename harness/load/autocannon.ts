@@ -31,10 +31,31 @@ export const AutocannonResultSchema = z
   .passthrough();
 export type AutocannonResult = z.infer<typeof AutocannonResultSchema>;
 
+/** What was answered inside the measured window, at full precision. */
+export const WindowSchema = z
+  .object({
+    durationS: z.number().positive(),
+    responses2xx: z.number().int().min(0),
+    non2xx: z.number().int().min(0),
+    errors: z.number().int().min(0),
+    timeouts: z.number().int().min(0),
+    bytes: z.number().min(0),
+    latencyMeanMs: z.number().min(0),
+    latencyP50Ms: z.number().min(0),
+    latencyP90Ms: z.number().min(0),
+    latencyP99Ms: z.number().min(0),
+    latencyMaxMs: z.number().min(0),
+    histogram: z.string(),
+  })
+  .passthrough();
+export type LoadWindow = z.infer<typeof WindowSchema>;
+
 const ChildOutputSchema = z.object({
   warmup: z.object({ requests: z.number(), errors: z.number(), non2xx: z.number() }).optional(),
   /** Mean of every response's float latency; autocannon's own mean is from whole-ms buckets. */
   latencyMeanExactMs: z.number().optional(),
+  /** The measured window, a time slice of one continuous run (autocannon-child.ts); absent in raw files from before it. */
+  window: WindowSchema.optional(),
   result: AutocannonResultSchema,
 });
 export type LoadRunOutput = z.infer<typeof ChildOutputSchema>;
@@ -109,5 +130,5 @@ async function sampledRun(job: LoadJob, pin: boolean, targets: SampledTarget[], 
     killer.done();
   }
   const usage = await sampler.stop();
-  return { measurement: normalizeAutocannon(output.result, output.latencyMeanExactMs), usage, raw: output };
+  return { measurement: normalizeAutocannon(output.result, output.latencyMeanExactMs, output.window), usage, raw: output };
 }

@@ -1,12 +1,31 @@
 import type { Measurement } from '../results/schema.ts';
-import type { AutocannonResult } from './autocannon.ts';
+import type { AutocannonResult, LoadWindow } from './autocannon.ts';
 
 /**
- * Pure: autocannon's raw result -> Measurement. rps counts 2xx responses only. The mean
- * latency is the exact one summed from every response when given; percentiles come from
- * autocannon's histogram of whole milliseconds.
+ * Pure: autocannon's raw result -> Measurement. rps counts 2xx responses only. With the
+ * measured window (a time slice of one continuous run) every figure comes from it, at
+ * full precision; older raw files have only autocannon's own result: its mean is replaced
+ * by the exact one when given, and its percentiles are whole milliseconds.
  */
-export function normalizeAutocannon(raw: AutocannonResult, latencyMeanExactMs?: number): Measurement {
+export function normalizeAutocannon(raw: AutocannonResult, latencyMeanExactMs?: number, window?: LoadWindow): Measurement {
+  if (window) {
+    return {
+      rps: window.responses2xx / window.durationS,
+      autocannonRequestsAverage: raw.requests.average,
+      durationS: window.durationS,
+      requests2xx: window.responses2xx,
+      latencyMeanMs: window.latencyMeanMs,
+      latencyP50Ms: window.latencyP50Ms,
+      latencyP90Ms: window.latencyP90Ms,
+      latencyP99Ms: window.latencyP99Ms,
+      latencyMaxMs: window.latencyMaxMs,
+      errors: window.errors,
+      timeouts: window.timeouts,
+      non2xx: window.non2xx,
+      resets: raw.resets,
+      throughputBytesPerS: window.bytes / window.durationS,
+    };
+  }
   const durationS = raw.duration;
   return {
     rps: durationS > 0 ? raw['2xx'] / durationS : 0,

@@ -103,7 +103,7 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
       displayName(results, f),
       ...columns.map((c) => cellText(at(f, c), (x) => `${fmtMs(x.latencyMeanMs)} / ${fmtMs(x.latencyP50Ms)} / ${fmtMs(x.latencyP99Ms)}`)),
     ]),
-    notes: ["autocannon's histogram truncates to whole milliseconds, so p50 of a fast app can read 0; the mean is summed from every response's exact time."],
+    notes: ["Timed from every response in the measured window at microsecond resolution (HDR histogram); runs recorded before that used autocannon's whole-millisecond histogram, where p50 of a fast app can read 0."],
   };
 }
 
