@@ -11,7 +11,11 @@ export default defineConfig({
       {
         extends: true,
         // Seconds, no real apps, databases, containers or load: `npm run test:unit`.
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, 'tests/integration/**', 'tests/faults/**', 'tests/load/open-loop-calibration.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/integration/**', 'tests/faults/**', 'tests/load/open-loop-calibration.test.ts'],
+        },
       },
       {
         extends: true,

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { wasInterrupted } from './cleanup.ts';
-import { PROFILE_NAMES } from './config/profiles.ts';
-import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
 import { compareCommand } from './commands/compare.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { errorText, exitCodeFor } from './commands/exit.ts';
@@ -11,7 +9,9 @@ import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
-import { resolveOutputMode, type OutputMode } from './output/mode.ts';
+import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
+import { PROFILE_NAMES } from './config/profiles.ts';
+import { type OutputMode, resolveOutputMode } from './output/mode.ts';
 import { REPO_ROOT } from './paths.ts';
 import { FRAMEWORK_ORDERS } from './report/report.ts';
 
@@ -23,15 +23,22 @@ const program = new Command('crossover')
   .addOption(new Option('-q, --quiet', 'print only the final tables and errors').conflicts('verbose'))
   .option('--json', 'print one JSON summary on stdout; tables go to stderr')
   .option('--verbose', 'also print the evidence tables and the full footnote')
-  .addHelpText('after', '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure or failed cells, 4 regression, 130/143 interrupted.')
+  .addHelpText(
+    'after',
+    '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure or failed cells, 4 regression, 130/143 interrupted.',
+  )
   .showHelpAfterError()
   // Every parse error (unknown option or command, bad choice, missing argument) becomes exit 2 below.
   .exitOverride();
 
 /** The output mode from the global options, decided once here at the edge. */
 const modeOf = (command: Command): OutputMode =>
-  resolveOutputMode(command.optsWithGlobals<{ quiet?: boolean; json?: boolean; verbose?: boolean }>(), process.env, { stdout: process.stdout, stderr: process.stderr });
-const sortOption = () => new Option('--sort <order>', "framework order in the tables: 'run' (as listed) or 'rps' (fastest first)").choices(FRAMEWORK_ORDERS).default('run');
+  resolveOutputMode(command.optsWithGlobals<{ quiet?: boolean; json?: boolean; verbose?: boolean }>(), process.env, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+const sortOption = () =>
+  new Option('--sort <order>', "framework order in the tables: 'run' (as listed) or 'rps' (fastest first)").choices(FRAMEWORK_ORDERS).default('run');
 
 program
   .command('run')
@@ -54,9 +61,15 @@ program
   .option('--no-interleave', 'run all repeats of a framework back to back')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
-  .option('--app-host <host>', 'where the apps run: an address to bind and reach (default 127.0.0.1), netns (a namespace of their own), or a Docker engine ssh://user@host, tcp://host:2376 (docs/network.md)')
-  .option('--rates <list>', "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)")
-  .addOption(new Option('--arrival <kind>', 'open-loop request spacing (alone: the profile\'s rates, or 50%)').choices(['constant', 'poisson']))
+  .option(
+    '--app-host <host>',
+    'where the apps run: an address to bind and reach (default 127.0.0.1), netns (a namespace of their own), or a Docker engine ssh://user@host, tcp://host:2376 (docs/network.md)',
+  )
+  .option(
+    '--rates <list>',
+    "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)",
+  )
+  .addOption(new Option('--arrival <kind>', "open-loop request spacing (alone: the profile's rates, or 50%)").choices(['constant', 'poisson']))
   .addOption(sortOption())
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 

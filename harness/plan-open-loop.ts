@@ -5,10 +5,10 @@
  * is a share of what the closed-loop cells measured.
  */
 import { median } from './analysis/stats.ts';
-import { BenchError } from './errors.ts';
 import type { RunConfig } from './config/options.ts';
-import { rateIdPart, rateRps, rateShare, type RateSpec } from './config/rates.ts';
-import { cellId, planCells, rttsOf, type CellPlan } from './plan.ts';
+import { type RateSpec, rateIdPart, rateRps, rateShare } from './config/rates.ts';
+import { BenchError } from './errors.ts';
+import { type CellPlan, cellId, planCells, rttsOf } from './plan.ts';
 import type { Cell } from './results/schema.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
@@ -61,7 +61,9 @@ export function resolveOpenLoopRates(open: CellPlan[], closed: Cell[]): Resolved
     const rates = ok.map((c) => median(c.repeats.map((r) => r.measurement.rps))).filter((rps) => rps > 0);
     capacity.set(key, rates.length ? Math.min(...rates) : undefined);
     if (failed.length > 0 && rates.length > 0) {
-      warnings.push(`${key}: the capacity behind its % rates leaves out ${failed.join(', ')} (not measured), so it is the slowest of the cells that were; a failed framework may not sustain it`);
+      warnings.push(
+        `${key}: the capacity behind its % rates leaves out ${failed.join(', ')} (not measured), so it is the slowest of the cells that were; a failed framework may not sustain it`,
+      );
     }
   }
   const cells = open.map((c): RateResolution => {
@@ -77,11 +79,19 @@ export function resolveOpenLoopRates(open: CellPlan[], closed: Cell[]): Resolved
 }
 
 /** Pure: a usage error when --rates or --arrival was given but no selected scenario is slow-db (the open-loop sweep's). */
-export function checkOpenLoopScenarios(flags: { rates?: string | undefined; arrival?: string | undefined }, config: Pick<RunConfig, 'scenarios'>, scenarios: Scenario[]): void {
+export function checkOpenLoopScenarios(
+  flags: { rates?: string | undefined; arrival?: string | undefined },
+  config: Pick<RunConfig, 'scenarios'>,
+  scenarios: Scenario[],
+): void {
   if (flags.rates === undefined && flags.arrival === undefined) return;
   const slow = scenarios.filter((s) => s.kind === 'slow-db').map((s) => s.name);
   if (config.scenarios.some((name) => slow.includes(name))) return;
-  throw new BenchError('USAGE', `--${flags.rates === undefined ? 'arrival' : 'rates'} measures the slow-db sweep, but --scenarios ${config.scenarios.join(',')} has no slow-db scenario`, {
-    hint: `add ${slow[0] ?? 'slow-db'} to --scenarios, or leave out --rates and --arrival`,
-  });
+  throw new BenchError(
+    'USAGE',
+    `--${flags.rates === undefined ? 'arrival' : 'rates'} measures the slow-db sweep, but --scenarios ${config.scenarios.join(',')} has no slow-db scenario`,
+    {
+      hint: `add ${slow[0] ?? 'slow-db'} to --scenarios, or leave out --rates and --arrival`,
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import type { RunConfig } from './config/options.ts';
-import { scenarioPath, type Scenario } from './scenarios/scenario.ts';
+import { type Scenario, scenarioPath } from './scenarios/scenario.ts';
 
 /** One thing to measure: framework x scenario x connections x database latency. */
 export interface CellPlan {
@@ -27,7 +27,10 @@ export interface CellPlan {
 }
 
 /** Pure: a cell's load-run timing: the run's, or the shorter bound timing for latency-bound slow-db cells. */
-export function cellTiming(config: Pick<RunConfig, 'warmupS' | 'durationS' | 'boundTiming'>, dbLatencyMs: number | undefined): { warmupS: number; durationS: number } {
+export function cellTiming(
+  config: Pick<RunConfig, 'warmupS' | 'durationS' | 'boundTiming'>,
+  dbLatencyMs: number | undefined,
+): { warmupS: number; durationS: number } {
   const bound = config.boundTiming;
   if (bound && dbLatencyMs !== undefined && dbLatencyMs >= bound.fromMs) return { warmupS: bound.warmupS, durationS: bound.durationS };
   return { warmupS: config.warmupS, durationS: config.durationS };
@@ -57,10 +60,7 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
     if (!scenario) continue;
     // json never reaches the database: when the direct path is measured too, its json cells stand for every RTT.
     if (scenario.kind === 'json' && dbRttMs !== undefined && rttsOf(config).includes(0)) continue;
-    const latencies =
-      scenario.kind === 'slow-db'
-        ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs])
-        : [undefined];
+    const latencies = scenario.kind === 'slow-db' ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs]) : [undefined];
     for (const connections of config.connections) {
       for (const dbLatencyMs of latencies) {
         const base = { framework, scenario: scenario.name, connections, dbLatencyMs, dbRttMs };

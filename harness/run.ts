@@ -1,43 +1,43 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { analysisRecord, analyze } from './analysis/analyze.ts';
 import type { AppDefinition } from './apps/manifest.ts';
 import { loadgenCeilingProbe, nodePostgresCeilingProbe, pgbenchCeilingProbe } from './ceilings/ceilings.ts';
 import { findPgbench } from './ceilings/pgbench.ts';
 import { onCleanup, wasInterrupted } from './cleanup.ts';
 import type { RunConfig } from './config/options.ts';
 import { allowedCpus, planCpuLayout } from './cpu/layout.ts';
+import { provisionDatabase } from './db/provision.ts';
+import { describeNetwork } from './db/rtt-describe.ts';
+import { openDatabasePaths } from './db/rtt-path.ts';
+import { redactUrl } from './db/seed.ts';
+import type { Database } from './db/types.ts';
 import { logObserver, type RunObserver } from './events.ts';
 import { autocannonGenerator } from './load/autocannon.ts';
-import { wrkGenerator } from './load/wrk.ts';
 import { openLoopGenerator } from './load/open-loop.ts';
 import { openLoopCeilingProbe } from './load/open-loop-ceiling.ts';
+import { wrkGenerator } from './load/wrk.ts';
 import { describeMachine } from './machine.ts';
+import { onAppHost, openAppHost, parseAppHost } from './net/app-host.ts';
 import { REPO_ROOT } from './paths.ts';
 import type { Rig } from './pipeline/context.ts';
 import { runPipeline } from './pipeline/pipeline.ts';
-import { databaseProbes } from './verify/probes.ts';
-import { provisionDatabase } from './db/provision.ts';
-import { redactUrl } from './db/seed.ts';
-import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
-import { analysisRecord, analyze } from './analysis/analyze.ts';
+import { rttsOf } from './plan.ts';
 import { writeReports } from './report/write.ts';
+import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
 import { Recorder } from './results/recorder.ts';
-import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
 import type { Results } from './results/schema.ts';
+import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
 import { fileStorage } from './results/store.ts';
+import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
 import { waitUntilReady } from './runtime/ready.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
-import { verifyCell } from './verify/verify.ts';
 import { startConnectionSampler } from './verify/connections.ts';
-import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
+import { databaseProbes } from './verify/probes.ts';
+import { verifyCell } from './verify/verify.ts';
 import type { WarningCode } from './warnings.ts';
-import { openDatabasePaths } from './db/rtt-path.ts';
-import { describeNetwork } from './db/rtt-describe.ts';
-import type { Database } from './db/types.ts';
-import { rttsOf } from './plan.ts';
-import { onAppHost, openAppHost, parseAppHost } from './net/app-host.ts';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -112,7 +112,14 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   });
   if (appHost.netns) log(`apps: in network namespace ${appHost.netns} at ${appHost.host}, database through ${appHost.topology.database.via}`);
   // The app host and the path go before the database they lead to, on every exit (the pipeline stops the database last).
-  const database: Database = { ...db.database, stop: async () => { await appHost.stop(); await paths.stop(); await db.database.stop(); } };
+  const database: Database = {
+    ...db.database,
+    stop: async () => {
+      await appHost.stop();
+      await paths.stop();
+      await db.database.stop();
+    },
+  };
   log(`writing to ${config.out}`);
   const warnings: { code: WarningCode; detail?: string }[] = [
     ...(busy ? [{ code: 'BUSY_MACHINE' as const, detail: busy.message }] : []),

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../harness/errors.ts';
-import { checkOpenLoopScenarios, planOpenLoopCells, resolveOpenLoopRates } from '../harness/plan-open-loop.ts';
 import { planRun } from '../harness/pipeline/run-plan.ts';
+import { checkOpenLoopScenarios, planOpenLoopCells, resolveOpenLoopRates } from '../harness/plan-open-loop.ts';
 import type { Cell } from '../harness/results/schema.ts';
 import { makeCell, makeConfig, makeScenarios } from './support/factories.ts';
 
-const config = makeConfig({ scenarios: ['json', 'slow-db'], dbLatenciesMs: [0, 10], connections: [64, 256], openLoop: { arrival: 'poisson', rates: ['50%', '300'] } });
+const config = makeConfig({
+  scenarios: ['json', 'slow-db'],
+  dbLatenciesMs: [0, 10],
+  connections: [64, 256],
+  openLoop: { arrival: 'poisson', rates: ['50%', '300'] },
+});
 
 describe('planOpenLoopCells', () => {
   it('plans slow-db cells per rate at the first connection count, ids suffixed so closed-loop ids are unchanged', () => {
@@ -38,7 +43,8 @@ describe('planOpenLoopCells', () => {
   });
 });
 
-const slow = (framework: string, dbLatencyMs: number, rps: number[], failed?: string): Cell => makeCell({ framework, scenario: 'slow-db', dbLatencyMs, rps, ...(failed ? { failed } : {}) });
+const slow = (framework: string, dbLatencyMs: number, rps: number[], failed?: string): Cell =>
+  makeCell({ framework, scenario: 'slow-db', dbLatencyMs, rps, ...(failed ? { failed } : {}) });
 
 describe('resolveOpenLoopRates', () => {
   const open = ['flask', 'fastapi'].flatMap((f) => planOpenLoopCells(config, makeScenarios(), f));
@@ -69,7 +75,10 @@ describe('resolveOpenLoopRates', () => {
 
   it('gives % cells an error when no closed-loop cell of the sweep was measured', () => {
     const r = resolveOpenLoopRates(open, [slow('flask', 0, [], 'x'), slow('fastapi', 10, [], 'y')]);
-    expect(r.cells[0]).toEqual({ id: 'flask/slow-db/c64/0ms/at50%', error: 'no closed-loop slow-db/c64 cell was measured, so 50% has no capacity to be a share of' });
+    expect(r.cells[0]).toEqual({
+      id: 'flask/slow-db/c64/0ms/at50%',
+      error: 'no closed-loop slow-db/c64 cell was measured, so 50% has no capacity to be a share of',
+    });
     expect(r.cells[2]).toEqual({ id: 'flask/slow-db/c64/0ms/open300', offeredRps: 300 });
     expect(r.warnings).toEqual([]);
   });
@@ -78,7 +87,9 @@ describe('resolveOpenLoopRates', () => {
 describe('checkOpenLoopScenarios', () => {
   it('refuses --rates without a slow-db scenario, naming the option and the fix', () => {
     expect(() => checkOpenLoopScenarios({ rates: '50%' }, { scenarios: ['json'] }, makeScenarios())).toThrow(BenchError);
-    expect(() => checkOpenLoopScenarios({ rates: '50%' }, { scenarios: ['json'] }, makeScenarios())).toThrow('--rates measures the slow-db sweep, but --scenarios json has no slow-db scenario');
+    expect(() => checkOpenLoopScenarios({ rates: '50%' }, { scenarios: ['json'] }, makeScenarios())).toThrow(
+      '--rates measures the slow-db sweep, but --scenarios json has no slow-db scenario',
+    );
     expect(() => checkOpenLoopScenarios({ arrival: 'poisson' }, { scenarios: ['json', 'slow-db'] }, makeScenarios())).not.toThrow();
     expect(() => checkOpenLoopScenarios({}, { scenarios: ['json'] }, makeScenarios())).not.toThrow();
   });

@@ -1,12 +1,12 @@
 import { BenchError } from '../errors.ts';
-import { AnalysisSchema, type AnalysisRecord } from '../results/analysis-schema.ts';
+import { type AnalysisRecord, AnalysisSchema } from '../results/analysis-schema.ts';
 import type { Ceiling, Cell, Results } from '../results/schema.ts';
 import { formatZodError } from '../zod-format.ts';
 import { attribute } from './attribution.ts';
 import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, littleBoundWithRtt, measuredRtt, pickDbCeiling } from './bounds.ts';
 import { buildCrossovers } from './crossover.ts';
-import { columnKey, summarizeCell } from './summary.ts';
 import { buildLatency, isOpenLoop } from './latency.ts';
+import { columnKey, summarizeCell } from './summary.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
 
 /** The closed-loop load generator's ceilings; the open-loop generator's judges only open-loop cells. */
@@ -27,7 +27,8 @@ function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCel
   const db = choice.ceiling;
   // The round trip the cell's path added (docs/network.md): every query holds its connection for it too.
   const rtt = measuredRtt(results, cell.dbRttMs);
-  if (rtt.source === 'requested' && cell.kind !== 'json') notes.push(`no measured round trip for --db-rtt ${cell.dbRttMs}: the bound uses the requested ${cell.dbRttMs} ms`);
+  if (rtt.source === 'requested' && cell.kind !== 'json')
+    notes.push(`no measured round trip for --db-rtt ${cell.dbRttMs}: the bound uses the requested ${cell.dbRttMs} ms`);
   let effectiveDbLatencyMs: number | undefined;
   if (cell.kind === 'slow-db' && cell.dbLatencyMs !== undefined) {
     const eff = effectiveLatency(cell.dbLatencyMs, db, ceilingClients(results, cell.connections), rtt.rttMs);

@@ -1,4 +1,4 @@
-import { BOTTLENECKS, type AttributionData, type Bottleneck, type Limit, type LittleBound } from '../results/analysis-schema.ts';
+import { type AttributionData, BOTTLENECKS, type Bottleneck, type Limit, type LittleBound } from '../results/analysis-schema.ts';
 import type { CellSummary } from './summary.ts';
 
 export { BOTTLENECKS, type Bottleneck };
@@ -79,7 +79,8 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
     evidence.push(`shared loadgen/db core ${pct(sharedBusy)} busy`);
     limits.push({ label: 'load generator', reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}` });
   }
-  if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED) limits.push({ label: 'framework', reason: `app CPU ${pct(cell.appCpu)} >= ${pct(APP_SATURATED)}` });
+  if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED)
+    limits.push({ label: 'framework', reason: `app CPU ${pct(cell.appCpu)} >= ${pct(APP_SATURATED)}` });
   if (little && littleText && littleShare! >= NEAR_BOUND) {
     limits.push({ label: little.limitedBy === 'connection cap' ? 'connection pool' : 'concurrency limit', reason: littleText });
   }

@@ -48,7 +48,13 @@ export function measuredRtt(results: Pick<Results, 'network'>, dbRttMs: number |
  * database's effective latency plus the measured round trip (harness/db/rtt.ts
  * effectiveHoldMs), so the bound is min(connections, concurrency, cap) / that hold.
  */
-export function littleBoundWithRtt(connections: number, appConcurrencyLimit: number, connectionCap: number, effectiveDbLatencyMs: number, rttMs: number): LittleBound | undefined {
+export function littleBoundWithRtt(
+  connections: number,
+  appConcurrencyLimit: number,
+  connectionCap: number,
+  effectiveDbLatencyMs: number,
+  rttMs: number,
+): LittleBound | undefined {
   const bound = littleBound(connections, appConcurrencyLimit, connectionCap, effectiveHoldMs(effectiveDbLatencyMs, rttMs));
   return bound && rttMs > 0 ? { ...bound, rttMs } : bound;
 }
@@ -70,14 +76,22 @@ export function pickDbCeiling(
   protocol: StatementProtocol | undefined,
 ): CeilingChoice {
   const candidates = ceilings.filter(
-    (c) => c.kind === 'database' && c.scenario === cell.scenario && c.connections === cell.connections && c.dbLatencyMs === cell.dbLatencyMs && sameRtt(c.dbRttMs, cell.dbRttMs),
+    (c) =>
+      c.kind === 'database' &&
+      c.scenario === cell.scenario &&
+      c.connections === cell.connections &&
+      c.dbLatencyMs === cell.dbLatencyMs &&
+      sameRtt(c.dbRttMs, cell.dbRttMs),
   );
   const want = protocol ?? 'prepared';
   const own = candidates.find((c) => ceilingProtocol(c) === want);
   if (own) return { ceiling: own };
   const fallback = candidates.find((c) => ceilingProtocol(c) === 'prepared') ?? candidates[0];
   if (!fallback) return {};
-  return { ceiling: fallback, note: `no ${want}-protocol database ceiling for ${ceilingId(fallback).replace(/\/[a-z]+$/, '')}: judged against the ${ceilingProtocol(fallback)} one` };
+  return {
+    ceiling: fallback,
+    note: `no ${want}-protocol database ceiling for ${ceilingId(fallback).replace(/\/[a-z]+$/, '')}: judged against the ${ceilingProtocol(fallback)} one`,
+  };
 }
 
 /**

@@ -36,7 +36,11 @@ export interface CrossoverChartData {
  * Pure: chart-ready data of one crossover (the analysis's first unless `x` is given, e.g.
  * one of `analysis.crossovers`); undefined when the run swept fewer than two latencies.
  */
-export function crossoverChartData(results: Results, analysis: Analysis, x: CrossoverAnalysis | undefined = analysis.crossover): CrossoverChartData | undefined {
+export function crossoverChartData(
+  results: Results,
+  analysis: Analysis,
+  x: CrossoverAnalysis | undefined = analysis.crossover,
+): CrossoverChartData | undefined {
   if (!x) return undefined;
   const rttMs = x.measuredRttMs ?? 0;
   const effective = new Map(x.settings.map((s) => [s.requestedMs, s.effectiveMs]));
@@ -56,7 +60,16 @@ export function crossoverChartData(results: Results, analysis: Analysis, x: Cros
       points: f.points.flatMap((p) =>
         p.measuredRps === undefined
           ? []
-          : [{ requestedMs: p.requestedMs, effectiveMs: p.effectiveMs, rps: p.measuredRps, rpsMin: p.rpsMin ?? p.measuredRps, rpsMax: p.rpsMax ?? p.measuredRps, predictedRps: p.predictedRps }],
+          : [
+              {
+                requestedMs: p.requestedMs,
+                effectiveMs: p.effectiveMs,
+                rps: p.measuredRps,
+                rpsMin: p.rpsMin ?? p.measuredRps,
+                rpsMax: p.rpsMax ?? p.measuredRps,
+                predictedRps: p.predictedRps,
+              },
+            ],
       ),
     })),
     littleBound: x.settings

@@ -1,6 +1,6 @@
 import type { Results } from '../results/schema.ts';
 import type { Spread } from './stats.ts';
-import { summarizeCell, type CellSummary } from './summary.ts';
+import { type CellSummary, summarizeCell } from './summary.ts';
 
 /**
  * What happened to one cell between two runs:
@@ -97,10 +97,15 @@ export function comparabilityWarnings(baseline: Results, candidate: Results): st
     const other = candidate.apps[name];
     if (!other) continue;
     const packages = [...new Set([...Object.keys(app.keyPackages), ...Object.keys(other.keyPackages)])].sort();
-    const changed = packages.filter((p) => app.keyPackages[p] !== other.keyPackages[p]).map((p) => `${p} ${app.keyPackages[p] ?? '-'} -> ${other.keyPackages[p] ?? '-'}`);
+    const changed = packages
+      .filter((p) => app.keyPackages[p] !== other.keyPackages[p])
+      .map((p) => `${p} ${app.keyPackages[p] ?? '-'} -> ${other.keyPackages[p] ?? '-'}`);
     if (changed.length > 0) warnings.push(`${name}: framework versions differ: ${changed.join(', ')}`);
   }
-  for (const [which, r] of [['baseline', baseline], ['candidate', candidate]] as const) {
+  for (const [which, r] of [
+    ['baseline', baseline],
+    ['candidate', candidate],
+  ] as const) {
     if (r.status !== 'complete') warnings.push(`the ${which} run ended '${r.status}', not 'complete'`);
   }
   return warnings;

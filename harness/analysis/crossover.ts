@@ -1,9 +1,9 @@
+import { effectiveHoldMs } from '../db/rtt-hold.ts';
 import type { Bottleneck, CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { effectiveHoldMs } from '../db/rtt-hold.ts';
-import type { AnalyzedCell } from './types.ts';
 import { appProtocol, latencyFor, measuredRtt } from './bounds.ts';
 import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
+import type { AnalyzedCell } from './types.ts';
 
 /** Frameworks within 10% of each other are, for a reader, equally fast (TechEmpower's rounds show run-to-run spread of a few %). */
 export const CONVERGED_SPREAD = 0.1;
@@ -70,15 +70,28 @@ interface RttGroup {
  * app limits it; failing that, the db cell through the group's round trip.
  */
 function ownDbCell(cells: AnalyzedCell[], framework: string, connections: number, dbRttMs: number): AnalyzedCell | undefined {
-  const db = (rtt: number) => cells.find((c) => c.framework === framework && c.kind === 'db' && c.connections === connections && rttOf(c) === rtt && c.status === 'ok' && c.rps.median > 0);
+  const db = (rtt: number) =>
+    cells.find(
+      (c) => c.framework === framework && c.kind === 'db' && c.connections === connections && rttOf(c) === rtt && c.status === 'ok' && c.rps.median > 0,
+    );
   return db(0) ?? db(dbRttMs);
 }
 
 /** One framework's row: measured crossover, Little's-law prediction, MVA curve. */
-function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string, latencies: number[], scenario: string, connections: number, group: RttGroup, notes: string[]): FrameworkCrossover {
+function frameworkRow(
+  results: Results,
+  cells: AnalyzedCell[],
+  framework: string,
+  latencies: number[],
+  scenario: string,
+  connections: number,
+  group: RttGroup,
+  notes: string[],
+): FrameworkCrossover {
   const at = (ms: number) => cells.find((c) => c.framework === framework && isSweep(c, connections, group.dbRttMs) && c.dbLatencyMs === ms);
   const effective = latencies.map(
-    (ms) => at(ms)?.effectiveDbLatencyMs ?? latencyFor(results, scenario, ms, connections, appProtocol(results, framework), group.dbRttMs || undefined).effectiveMs,
+    (ms) =>
+      at(ms)?.effectiveDbLatencyMs ?? latencyFor(results, scenario, ms, connections, appProtocol(results, framework), group.dbRttMs || undefined).effectiveMs,
   );
   const crossoverMs = frameworkCrossoverMs(
     latencies.flatMap((ms) => {
@@ -96,10 +109,18 @@ function frameworkRow(results: Results, cells: AnalyzedCell[], framework: string
     const predictedMs = predictedCrossoverMs(c, db.rps.median, group.rttMs);
     const predictedIndex = stepIndex(effective, predictedMs);
     const measuredIndex = crossoverMs === undefined ? latencies.length : latencies.indexOf(crossoverMs);
-    prediction = { dbCellRps: db.rps.median, connections: c, predictedMs, predictedStepMs: latencies[predictedIndex], disagrees: stepsDisagree(predictedIndex, measuredIndex) };
+    prediction = {
+      dbCellRps: db.rps.median,
+      connections: c,
+      predictedMs,
+      predictedStepMs: latencies[predictedIndex],
+      disagrees: stepsDisagree(predictedIndex, measuredIndex),
+    };
     model = { ownRps: db.rps.median, customers: connections, poolConnections: Math.min(s.concurrencyLimit, s.connectionCap), model: app.model };
     if (!db.attribution?.labels.includes('framework')) {
-      notes.push(`${framework}: its db cell was not app-bound (${db.attribution?.labels.join(' + ') ?? 'no attribution'}), so ${Math.round(db.rps.median)} req/s understates its own throughput and the prediction errs early.`);
+      notes.push(
+        `${framework}: its db cell was not app-bound (${db.attribution?.labels.join(' + ') ?? 'no attribution'}), so ${Math.round(db.rps.median)} req/s understates its own throughput and the prediction errs early.`,
+      );
     }
   } else {
     notes.push(`${framework}: no measured db cell at c${connections}, so no prediction.`);

@@ -23,7 +23,8 @@ export function latencyCell(cell: Cell, ceilingRps: number | undefined): Latency
   const measured = cell.status === 'ok' && ms.length > 0;
   const shortfalls = ms.map(openLoopShortfall).filter((s): s is string => s !== undefined);
   const offeredRps = cell.offeredRps ?? ms[0]?.offeredRps;
-  const sum = (pick: (m: (typeof ms)[number]) => number | undefined) => (ms.some((m) => pick(m) !== undefined) ? ms.reduce((a, m) => a + (pick(m) ?? 0), 0) : undefined);
+  const sum = (pick: (m: (typeof ms)[number]) => number | undefined) =>
+    ms.some((m) => pick(m) !== undefined) ? ms.reduce((a, m) => a + (pick(m) ?? 0), 0) : undefined;
   const med = (pick: (m: (typeof ms)[number]) => number | undefined) => {
     const values = ms.map(pick).filter((v): v is number => v !== undefined);
     return values.length ? median(values) : undefined;
@@ -104,7 +105,10 @@ function buildSweep(results: Results, cells: Cell[], ceilingRps: number | undefi
     frameworks,
     cells: analyzed,
     crossoverMs: frameworks.length > 1 ? latencyCrossoverMs(byLatency) : undefined,
-    spreadByLatency: [...byLatency].map(([dbLatencyMs, p99s]) => ({ dbLatencyMs, spread: p99s.every((p) => p !== undefined) ? p99Spread(p99s as number[]) : undefined })),
+    spreadByLatency: [...byLatency].map(([dbLatencyMs, p99s]) => ({
+      dbLatencyMs,
+      spread: p99s.every((p) => p !== undefined) ? p99Spread(p99s as number[]) : undefined,
+    })),
     notes,
   };
 }

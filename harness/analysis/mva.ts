@@ -31,12 +31,14 @@ export interface MvaResult {
 }
 
 function check(stations: readonly Station[], customers: number, thinkS: number): void {
-  const bad = (what: string) => new BenchError('RESULTS', `mean-value analysis: ${what}`, { hint: 'the model takes measured, positive figures; see docs/analysis.md' });
+  const bad = (what: string) =>
+    new BenchError('RESULTS', `mean-value analysis: ${what}`, { hint: 'the model takes measured, positive figures; see docs/analysis.md' });
   if (!Number.isInteger(customers) || customers < 0) throw bad(`customers must be an integer >= 0 (got ${customers})`);
   if (!(thinkS >= 0)) throw bad(`think time must be >= 0 (got ${thinkS})`);
   for (const s of stations) {
     if (!(s.demandS >= 0) || !Number.isFinite(s.demandS)) throw bad(`station '${s.name}': demand must be a finite number >= 0 (got ${s.demandS})`);
-    if (s.kind === 'multi' && (!Number.isInteger(s.servers) || s.servers < 1)) throw bad(`station '${s.name}': servers must be an integer >= 1 (got ${s.servers})`);
+    if (s.kind === 'multi' && (!Number.isInteger(s.servers) || s.servers < 1))
+      throw bad(`station '${s.name}': servers must be an integer >= 1 (got ${s.servers})`);
   }
   if (customers > 0 && !(stations.reduce((a, s) => a + s.demandS, 0) + thinkS > 0)) throw bad('the stations and the think time cannot all be zero');
 }
@@ -59,7 +61,15 @@ interface Solution {
  * convolution solution): every term here is a product of positive numbers.
  */
 function solve(stations: readonly Station[], customers: number, thinkS: number): Solution {
-  const without = stations.map((s, k) => (s.kind === 'multi' ? solve(stations.filter((_, i) => i !== k), customers, thinkS).throughputs : undefined));
+  const without = stations.map((s, k) =>
+    s.kind === 'multi'
+      ? solve(
+          stations.filter((_, i) => i !== k),
+          customers,
+          thinkS,
+        ).throughputs
+      : undefined,
+  );
   const queue = stations.map(() => 0);
   const marginal = stations.map(() => [1]);
   const throughputs = [0];

@@ -1,5 +1,5 @@
 import type { Cell, Usage } from '../results/schema.ts';
-import { median, NOISY_CV, spread, type Spread } from './stats.ts';
+import { median, NOISY_CV, type Spread, spread } from './stats.ts';
 
 /** One cell reduced to what the tables show. Pure data, derived from results.json. */
 export interface CellSummary {

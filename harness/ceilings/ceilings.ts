@@ -5,10 +5,10 @@ import { BenchError } from '../errors.ts';
 import { abortable, killOnAbort } from '../load/abort.ts';
 import type { LoadGenerator } from '../load/types.ts';
 import { processTreeReader } from '../resources/proc.ts';
+import type { StatementProtocol } from '../results/analysis-schema.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { runNodeChild, startNodeServer } from '../util/node-child.ts';
-import type { StatementProtocol } from '../results/analysis-schema.ts';
-import { runPgbench, runPgbenchOutput, type DbWork } from './pgbench.ts';
+import { type DbWork, runPgbench, runPgbenchOutput } from './pgbench.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('./trivial-server-child.ts', import.meta.url));
 const DB_CHILD = fileURLToPath(new URL('./db-ceiling-child.ts', import.meta.url));
@@ -58,7 +58,14 @@ export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetu
   return {
     name: generator.name,
     async measure({ connections }, signal) {
-      const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: warmupS + durationS + 60, what: 'trivial server' });
+      const server = await startNodeServer({
+        script: TRIVIAL_SERVER,
+        args: ['0'],
+        cpus: layout.appCpus,
+        pin,
+        timeoutS: warmupS + durationS + 60,
+        what: 'trivial server',
+      });
       try {
         const job = { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS, durationS, cpus: layout.loadgenCpus };
         const { measurement, usage } = await generator.run(job, [{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }], signal);
@@ -70,7 +77,9 @@ export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetu
           cpuMeanUtil: usage.loadgen?.cpuMeanUtil,
           note:
             `${generator.name} against a canned-response server on CPU ${layout.appCpus.join(',')}` +
-            (serverCpu !== undefined ? ` (server CPU ${(serverCpu * 100).toFixed(0)}%${serverCpu >= 0.9 ? ': the server, not the load generator, limited this; the real ceiling is higher' : ''})` : ''),
+            (serverCpu !== undefined
+              ? ` (server CPU ${(serverCpu * 100).toFixed(0)}%${serverCpu >= 0.9 ? ': the server, not the load generator, limited this; the real ceiling is higher' : ''})`
+              : ''),
         };
       } finally {
         await server.stop();
@@ -125,7 +134,16 @@ export function nodePostgresCeilingProbe(setup: CeilingSetup): DatabaseCeilingPr
       abortable(signal, async () => {
         const warmupS = job.warmupS ?? setup.warmupS;
         const durationS = job.durationS ?? setup.durationS;
-        const payload = { url: job.url, connectionCap: job.connectionCap, concurrency: job.connections, warmupS, durationS, kind: job.kind, queries: job.queries ?? 1, dbLatencyMs: job.dbLatencyMs ?? 0 };
+        const payload = {
+          url: job.url,
+          connectionCap: job.connectionCap,
+          concurrency: job.connections,
+          warmupS,
+          durationS,
+          kind: job.kind,
+          queries: job.queries ?? 1,
+          dbLatencyMs: job.dbLatencyMs ?? 0,
+        };
         const killer = killOnAbort(signal);
         let stdout: string;
         try {

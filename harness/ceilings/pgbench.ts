@@ -108,7 +108,15 @@ export async function runPgbenchOutput(
   });
   try {
     const r = await child;
-    if (r.exitCode !== 0) throw new BenchError('LOADGEN', `pgbench failed: ${String(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ')}`);
+    if (r.exitCode !== 0)
+      throw new BenchError(
+        'LOADGEN',
+        `pgbench failed: ${String(r.stderr || r.stdout)
+          .trim()
+          .split('\n')
+          .slice(-2)
+          .join(' | ')}`,
+      );
     return parsePgbenchOutput(String(r.stdout));
   } finally {
     unregister();

@@ -1,14 +1,14 @@
-import { loadApp, listAppNames, type AppDefinition } from '../apps/manifest.ts';
-import { APPS_DIR, SCENARIOS_DIR } from '../paths.ts';
-import { loadScenarios, type Scenario } from '../scenarios/scenario.ts';
 import { analyze } from '../analysis/analyze.ts';
+import { type AppDefinition, listAppNames, loadApp } from '../apps/manifest.ts';
 import { BenchError } from '../errors.ts';
 import type { OutputMode } from '../output/mode.ts';
 import { runSummary } from '../output/summary.ts';
+import { APPS_DIR, SCENARIOS_DIR } from '../paths.ts';
 import { trackedCells } from '../report/exporters/tracked.ts';
-import { terminalReport, type FrameworkOrder } from '../report/report.ts';
+import { type FrameworkOrder, terminalReport } from '../report/report.ts';
 import { leftOutLines } from '../report/write.ts';
 import type { Results } from '../results/schema.ts';
+import { loadScenarios, type Scenario } from '../scenarios/scenario.ts';
 
 /** Progress goes to stderr so stdout carries only reports. */
 export const log = (line: string): void => {

@@ -1,4 +1,4 @@
-import { compareRuns, VERDICTS, type CellChange, type Comparison } from '../analysis/compare.ts';
+import { type CellChange, type Comparison, compareRuns, VERDICTS } from '../analysis/compare.ts';
 import { BenchError } from '../errors.ts';
 import { renderMarkdown, renderTerminal } from '../report/render.ts';
 import { fmtRps, type Table } from '../report/tables.ts';
@@ -20,16 +20,21 @@ export interface CompareContext {
  */
 export async function compareCommand(baselineDir: string, candidateDir: string, flags: { threshold: string; format?: string | undefined }): Promise<void> {
   const thresholdPct = Number(flags.threshold);
-  if (!Number.isFinite(thresholdPct) || thresholdPct <= 0) throw new BenchError('USAGE', `--threshold must be a positive percentage (got '${flags.threshold}')`);
+  if (!Number.isFinite(thresholdPct) || thresholdPct <= 0)
+    throw new BenchError('USAGE', `--threshold must be a positive percentage (got '${flags.threshold}')`);
   const format = flags.format ?? 'text';
   if (!isFormat(format)) throw new BenchError('USAGE', `--format must be one of ${COMPARE_FORMATS.join(', ')} (got '${format}')`);
   const comparison = compareRuns(await readResults(baselineDir), await readResults(candidateDir), thresholdPct / 100);
   process.stdout.write(formatComparison(comparison, { baseline: baselineDir, candidate: candidateDir, thresholdPct }, format));
   if (comparison.failed) {
     const failing = comparison.changes.filter((c) => c.verdict === 'regressed' || c.verdict === 'missing');
-    throw new BenchError('REGRESSION', `${failing.length} cell(s) regressed or are missing in ${candidateDir}: ${failing.map((c) => `${c.id} (${c.verdict})`).join(', ')}`, {
-      hint: 'regressed beyond the threshold and the spread of both runs, failed or unmeasured in the candidate, or not run at all',
-    });
+    throw new BenchError(
+      'REGRESSION',
+      `${failing.length} cell(s) regressed or are missing in ${candidateDir}: ${failing.map((c) => `${c.id} (${c.verdict})`).join(', ')}`,
+      {
+        hint: 'regressed beyond the threshold and the spread of both runs, failed or unmeasured in the candidate, or not run at all',
+      },
+    );
   }
 }
 
@@ -58,7 +63,13 @@ function comparisonTable(comparison: Comparison, ctx: CompareContext): Table {
   return {
     title: `Requests/s, ${ctx.candidate} against ${ctx.baseline} (threshold ${ctx.thresholdPct}%)`,
     head: ['cell', 'baseline', 'candidate', 'change', 'verdict'],
-    rows: comparison.changes.map((c) => [c.id, fmtRps(c.baselineRps), fmtRps(c.candidateRps), fmtChange(c), c.reason ? `${c.verdict} (${c.reason})` : c.verdict]),
+    rows: comparison.changes.map((c) => [
+      c.id,
+      fmtRps(c.baselineRps),
+      fmtRps(c.candidateRps),
+      fmtChange(c),
+      c.reason ? `${c.verdict} (${c.reason})` : c.verdict,
+    ]),
     notes: [],
   };
 }

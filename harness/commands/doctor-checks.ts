@@ -59,7 +59,13 @@ export function machineChecks(m: MachineFacts): Check[] {
       name: 'busy processes',
       kind: 'machine',
       ok: busy.length === 0,
-      detail: busy.length === 0 ? 'none above 10% of a core' : busy.slice(0, 3).map((p) => `${p.command} (pid ${p.pid}, ${(p.cpu * 100).toFixed(0)}%)`).join(', '),
+      detail:
+        busy.length === 0
+          ? 'none above 10% of a core'
+          : busy
+              .slice(0, 3)
+              .map((p) => `${p.command} (pid ${p.pid}, ${(p.cpu * 100).toFixed(0)}%)`)
+              .join(', '),
       fix: 'stop them before measuring',
     },
     {
@@ -85,7 +91,10 @@ export function verdict(checks: Check[]): { ready: boolean; line: string } {
   if (blocking.length > 0) return { ready: false, line: `not ready: missing ${blocking.map((c) => `${c.name} (${c.fix ?? c.detail})`).join('; ')}` };
   const machine = checks.filter((c) => c.kind === 'machine' && !c.ok).map((c) => c.name);
   const optional = checks.filter((c) => c.kind === 'optional' && !c.ok).map((c) => c.name);
-  const caveats = [machine.length ? `the machine is not quiet or roomy (${machine.join(', ')}), numbers may be disturbed` : '', optional.length ? `without ${optional.join(', ')}` : ''].filter(Boolean);
+  const caveats = [
+    machine.length ? `the machine is not quiet or roomy (${machine.join(', ')}), numbers may be disturbed` : '',
+    optional.length ? `without ${optional.join(', ')}` : '',
+  ].filter(Boolean);
   return { ready: true, line: `ready for npm run bench${caveats.length ? `, but ${caveats.join('; ')}` : ''}` };
 }
 

@@ -1,6 +1,6 @@
-import { execa } from 'execa';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
+import { execa } from 'execa';
 import { CLOCK_TICKS_PER_S } from '../resources/proc.ts';
 import type { MachineFacts } from './doctor-checks.ts';
 

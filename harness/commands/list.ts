@@ -10,7 +10,9 @@ export async function listCommand(): Promise<void> {
   for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}`);
   lines.push('profiles:');
   for (const [name, p] of Object.entries(PROFILES)) {
-    lines.push(`  ${name.padEnd(12)} ${p.warmupS} s warm-up, ${p.durationS} s measured, ${p.repeat} repeat(s), connections ${p.connections.join('/')}, slow-db at ${p.slowDbMs.join('/')} ms${p.boundTiming ? ` (from ${p.boundTiming.fromMs} ms: ${p.boundTiming.warmupS} s + ${p.boundTiming.durationS} s)` : ''}`);
+    lines.push(
+      `  ${name.padEnd(12)} ${p.warmupS} s warm-up, ${p.durationS} s measured, ${p.repeat} repeat(s), connections ${p.connections.join('/')}, slow-db at ${p.slowDbMs.join('/')} ms${p.boundTiming ? ` (from ${p.boundTiming.fromMs} ms: ${p.boundTiming.warmupS} s + ${p.boundTiming.durationS} s)` : ''}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

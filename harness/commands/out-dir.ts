@@ -13,7 +13,10 @@ const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?
 export async function prepareOutDir(out: string): Promise<void> {
   const existing = await stat(out).catch((error: unknown) => {
     if (codeOf(error) === 'ENOENT') return undefined;
-    throw new BenchError('USAGE', `--out ${out} cannot be inspected (${codeOf(error)})`, { hint: 'choose a folder you can write, e.g. --out results/my-run', cause: error });
+    throw new BenchError('USAGE', `--out ${out} cannot be inspected (${codeOf(error)})`, {
+      hint: 'choose a folder you can write, e.g. --out results/my-run',
+      cause: error,
+    });
   });
   if (existing && !existing.isDirectory()) {
     throw new BenchError('USAGE', `--out ${out} is an existing file, not a folder`, { hint: 'pass a new folder path, or move the file away' });
@@ -23,17 +26,27 @@ export async function prepareOutDir(out: string): Promise<void> {
       throw new BenchError('USAGE', `--out ${out} cannot be read (${codeOf(error)})`, { hint: 'choose a folder you can read and write', cause: error });
     });
     if (entries.length > 0) {
-      throw new BenchError('USAGE', `--out ${out} already holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')})`, {
-        hint: 'a run never writes over another: pass a new or empty folder',
-      });
+      throw new BenchError(
+        'USAGE',
+        `--out ${out} already holds ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} (${entries.slice(0, 3).join(', ')})`,
+        {
+          hint: 'a run never writes over another: pass a new or empty folder',
+        },
+      );
     }
   } else {
     await makeDirs(out).catch((error: unknown) => {
-      throw new BenchError('USAGE', `--out ${out} cannot be created (${codeOf(error)})`, { hint: 'choose a folder under one you can write, e.g. --out results/my-run', cause: error });
+      throw new BenchError('USAGE', `--out ${out} cannot be created (${codeOf(error)})`, {
+        hint: 'choose a folder under one you can write, e.g. --out results/my-run',
+        cause: error,
+      });
     });
   }
   await access(out, constants.W_OK).catch((error: unknown) => {
-    throw new BenchError('USAGE', `--out ${out} is not writable (${codeOf(error)})`, { hint: 'choose a folder you can write, e.g. --out results/my-run', cause: error });
+    throw new BenchError('USAGE', `--out ${out} is not writable (${codeOf(error)})`, {
+      hint: 'choose a folder you can write, e.g. --out results/my-run',
+      cause: error,
+    });
   });
 }
 
@@ -44,7 +57,12 @@ export async function prepareOutDir(out: string): Promise<void> {
 async function makeDirs(dir: string): Promise<void> {
   const missing: string[] = [];
   let at = path.resolve(dir);
-  while (!(await stat(at).then(() => true, () => false))) {
+  while (
+    !(await stat(at).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     missing.unshift(at);
     const parent = path.dirname(at);
     if (parent === at) break;

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { wasInterrupted } from '../cleanup.ts';
-import { resolveRunConfig, type RunFlags } from '../config/options.ts';
+import { type RunFlags, resolveRunConfig } from '../config/options.ts';
 import { BenchError } from '../errors.ts';
 import type { OutputMode } from '../output/mode.ts';
 import { planEvent } from '../output/plan-event.ts';
 import { createProgress } from '../output/progress.ts';
+import { checkOpenLoopScenarios } from '../plan-open-loop.ts';
 import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
-import { checkOpenLoopScenarios } from '../plan-open-loop.ts';
 import { claimDefaultRunDir } from '../util/run-dir.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';

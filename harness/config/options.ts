@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
-import { PROFILES, PROFILE_NAMES, type ProfileName } from './profiles.ts';
+import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 import { ArrivalSchema, OpenLoopConfigSchema, resolveOpenLoop } from './rates.ts';
 
 /** The cap on database connections every app gets (docs/measured-facts.md#shared-core-workers: an asyncpg pool of 10 beat 64 on a shared core). */
@@ -13,9 +13,12 @@ export const DEFAULT_DB_IMAGE = 'postgres:18';
 export const OFFLINE_BASE_IMAGE = 'crossover-base:trixie';
 export const OFFLINE_DB_IMAGE = 'crossover-postgres:trixie';
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const positiveInt = z.coerce.number().int().positive();
 /** `16,64` -> [16, 64], each checked by `item`. */
 const numberList = (item: z.ZodNumber) =>
@@ -95,18 +98,17 @@ export const RunConfigSchema = z.object({
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
 export function utcStamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
  * Applies the profile's defaults and checks names against what exists.
  * Pure: the known names and the clock come in as arguments.
  */
-export function resolveRunConfig(
-  flags: RunFlags,
-  known: { frameworks: string[]; scenarios: string[] },
-  now: Date,
-): RunConfig {
+export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[]; scenarios: string[] }, now: Date): RunConfig {
   const parsed = RunFlagsSchema.safeParse(flags);
   if (!parsed.success) throw new BenchError('USAGE', `invalid option ${formatZodError(parsed.error)}`, { hint: 'see crossover run --help' });
   const f = parsed.data;

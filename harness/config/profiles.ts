@@ -32,7 +32,6 @@ export interface BoundTiming {
   durationS: number;
 }
 
-
 export const PROFILES = {
   /*
    * The default run, `npm run bench`: every framework, every scenario, and a slow-db sweep
@@ -44,7 +43,15 @@ export const PROFILES = {
    * the latency-bound cells (at 5 ms the pool alone serves 2,000 requests a second). A smoke
    * test and the headline at a glance; the standard profile is the one to cite.
    */
-  quick: { durationS: 2, warmupS: 1, connections: [64], repeat: 1, slowDbMs: [0, 5, 10, 20], boundTiming: { fromMs: 5, warmupS: 1, durationS: 1 }, dbRttMs: [0] },
+  quick: {
+    durationS: 2,
+    warmupS: 1,
+    connections: [64],
+    repeat: 1,
+    slowDbMs: [0, 5, 10, 20],
+    boundTiming: { fromMs: 5, warmupS: 1, durationS: 1 },
+    dbRttMs: [0],
+  },
   /*
    * What a blog post should cite: long enough for a stable median, three repeats for the spread.
    * Its latency sweep offers every framework the same Poisson load at 50% of the sweep's
@@ -66,7 +73,15 @@ export const PROFILES = {
     dbRttMs: [0, 0.5],
     openLoop: { arrival: 'poisson', rates: ['50%'] },
   },
-  full: { durationS: 30, warmupS: 10, connections: [16, 64, 256], repeat: 5, slowDbMs: [0, 1, 2, 5, 10, 20, 50], boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 }, dbRttMs: [0, 0.5, 1] },
+  full: {
+    durationS: 30,
+    warmupS: 10,
+    connections: [16, 64, 256],
+    repeat: 5,
+    slowDbMs: [0, 1, 2, 5, 10, 20, 50],
+    boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 },
+    dbRttMs: [0, 0.5, 1],
+  },
 } as const satisfies Record<string, Profile>;
 
 export type ProfileName = keyof typeof PROFILES;

@@ -25,7 +25,8 @@ export const DEFAULT_RATES: readonly RateSpec[] = ['50%'];
 /** `--rates` without `--arrival`: Poisson, many independent users (docs/open-loop.md). */
 export const DEFAULT_ARRIVAL: Arrival = 'poisson';
 
-const RATES_HINT = "give requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated: --rates 50%,80% or --rates 300,600";
+const RATES_HINT =
+  "give requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated: --rates 50%,80% or --rates 300,600";
 
 /** The share of a capacity a spec names (0.5 for `50%`), or undefined for an absolute rate. */
 export function rateShare(spec: RateSpec): number | undefined {
@@ -56,7 +57,9 @@ export function parseRates(text: string): RateSpec[] {
     const value = match ? Number(match[1]) : Number.NaN;
     if (!match || !(value > 0)) throw new BenchError('USAGE', `--rates: '${item}' is not a rate above 0`, { hint: RATES_HINT });
     if (match[2] === '%' && value > 100) {
-      throw new BenchError('USAGE', `--rates: ${item} is more than the slowest framework can sustain`, { hint: 'give a share of at most 100%, or an absolute rate in requests/s' });
+      throw new BenchError('USAGE', `--rates: ${item} is more than the slowest framework can sustain`, {
+        hint: 'give a share of at most 100%, or an absolute rate in requests/s',
+      });
     }
     return `${value}${match[2]}`;
   });

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import pg from 'pg';
 import { onCleanup } from '../cleanup.ts';
-import { BenchError, errorLine } from '../errors.ts';
 import { containerCgroupPath } from '../docker/cgroups.ts';
 import { containerLabels, removeContainer } from '../docker/client.ts';
 import { requireImage } from '../docker/images.ts';
 import { demuxDockerLogs } from '../docker/logs.ts';
+import { BenchError, errorLine } from '../errors.ts';
 import { findFreePort, requireFreePort } from '../util/ports.ts';
+import { type HealthWatch, watchBySelect } from './health.ts';
 import type { Database } from './types.ts';
-import { watchBySelect, type HealthWatch } from './health.ts';
 
 export const DATABASE_NAME = 'hello_world';
 const USER = 'bench';
@@ -75,7 +75,17 @@ export async function startDockerDatabase(options: DockerDatabaseOptions): Promi
     container = await docker.createContainer({
       Image: options.image,
       // pg_stat_statements lets verification count the queries an app really sends (as TechEmpower does).
-      Cmd: ['postgres', '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${options.maxConnections ?? DEFAULT_MAX_CONNECTIONS}`, '-c', 'shared_preload_libraries=pg_stat_statements'],
+      Cmd: [
+        'postgres',
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `max_connections=${options.maxConnections ?? DEFAULT_MAX_CONNECTIONS}`,
+        '-c',
+        'shared_preload_libraries=pg_stat_statements',
+      ],
       // PGPORT keeps the official entrypoint's init-time server (unix socket only) on the same port number.
       Env: [`POSTGRES_USER=${USER}`, `POSTGRES_PASSWORD=${password}`, `POSTGRES_DB=${DATABASE_NAME}`, `PGPORT=${port}`],
       Labels: containerLabels(options.runId, 'postgres'),
@@ -118,7 +128,11 @@ export async function startDockerDatabase(options: DockerDatabaseOptions): Promi
     if (cause instanceof BenchError && cause.code === 'DATABASE') {
       throw new BenchError('DATABASE', `${cause.message}${logs ? `\n${logs}` : ''}`, { cause: cause.cause, ...(cause.hint ? { hint: cause.hint } : {}) });
     }
-    throw new BenchError('DATABASE', `PostgreSQL container from ${options.image} did not start on 127.0.0.1:${port}: ${errorLine(cause)}${logs ? `\n${logs}` : ''}`, { cause });
+    throw new BenchError(
+      'DATABASE',
+      `PostgreSQL container from ${options.image} did not start on 127.0.0.1:${port}: ${errorLine(cause)}${logs ? `\n${logs}` : ''}`,
+      { cause },
+    );
   }
 }
 
@@ -145,10 +159,14 @@ async function waitUntilReady(container: Docker.Container, url: string, port: nu
     }
     await sleep(POLL_INTERVAL_MS);
   }
-  throw new BenchError('DATABASE', `PostgreSQL in Docker did not accept connections on 127.0.0.1:${port} within ${timeoutS} s (last error: ${errorLine(lastError)})`, {
-    cause: lastError,
-    hint: 'a slow first start (initdb) may need more time; check `docker logs` of the container',
-  });
+  throw new BenchError(
+    'DATABASE',
+    `PostgreSQL in Docker did not accept connections on 127.0.0.1:${port} within ${timeoutS} s (last error: ${errorLine(lastError)})`,
+    {
+      cause: lastError,
+      hint: 'a slow first start (initdb) may need more time; check `docker logs` of the container',
+    },
+  );
 }
 
 async function containerLogTail(container: Docker.Container, count: number): Promise<string> {

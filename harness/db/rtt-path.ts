@@ -1,51 +1,46 @@
-import { errorLine } from "../errors.ts";
-import { createLink, type Link, planLink, runTag } from "../net/link.ts";
-import { chooseNetworkMethod, type NetworkMethod } from "../net/method.ts";
-import { type RunningProxy, startProxy } from "../net/proxy.ts";
-import type { ProxyListener } from "../net/proxy-spec.ts";
-import type { NetworkRecord } from "../results/schema.ts";
-import {
-	addedRttMs,
-	measureSelectRtt,
-	requireRtt,
-	summarizeRtt,
-} from "./rtt.ts";
+import { errorLine } from '../errors.ts';
+import { createLink, type Link, planLink, runTag } from '../net/link.ts';
+import { chooseNetworkMethod, type NetworkMethod } from '../net/method.ts';
+import { type RunningProxy, startProxy } from '../net/proxy.ts';
+import type { ProxyListener } from '../net/proxy-spec.ts';
+import type { NetworkRecord } from '../results/schema.ts';
+import { addedRttMs, measureSelectRtt, requireRtt, summarizeRtt } from './rtt.ts';
 
 /** The database as the apps reach it at each --db-rtt, and what carries the delay. */
 export interface DatabasePaths {
-	method: NetworkMethod;
-	/** The database URL for a round trip (0: the database's own URL). */
-	urlFor(rttMs: number): string;
-	/** Processes of the path (proxy, relays), sampled as `proxy`; empty for none. */
-	pids: number[];
-	/** What the results record: the method and the measured round trips. */
-	record: NetworkRecord;
-	/** Removes proxies, namespaces and veth pairs; safe to call twice. */
-	stop(): Promise<void>;
+  method: NetworkMethod;
+  /** The database URL for a round trip (0: the database's own URL). */
+  urlFor(rttMs: number): string;
+  /** Processes of the path (proxy, relays), sampled as `proxy`; empty for none. */
+  pids: number[];
+  /** What the results record: the method and the measured round trips. */
+  record: NetworkRecord;
+  /** Removes proxies, namespaces and veth pairs; safe to call twice. */
+  stop(): Promise<void>;
 }
 
 /** Pure: `url` with its host and port replaced (user, password and database kept). */
 export function withHostPort(url: string, host: string, port: number): string {
-	const u = new URL(url);
-	u.hostname = host;
-	u.port = String(port);
-	return u.toString();
+  const u = new URL(url);
+  u.hostname = host;
+  u.port = String(port);
+  return u.toString();
 }
 
 /** Pure: the host and port of a postgres URL (5432 when it names none). */
 export function hostPortOf(url: string): { host: string; port: number } {
-	const u = new URL(url);
-	return { host: u.hostname, port: u.port ? Number(u.port) : 5432 };
+  const u = new URL(url);
+  return { host: u.hostname, port: u.port ? Number(u.port) : 5432 };
 }
 
 export interface PathOptions {
-	databaseUrl: string;
-	rttsMs: number[];
-	/** The database's CPUs: the proxy runs there, as the network stack of a database host would. */
-	cpus: number[];
-	runId: string;
-	/** Tests pass a fixed method (and skip netem detection). */
-	method?: NetworkMethod | undefined;
+  databaseUrl: string;
+  rttsMs: number[];
+  /** The database's CPUs: the proxy runs there, as the network stack of a database host would. */
+  cpus: number[];
+  runId: string;
+  /** Tests pass a fixed method (and skip netem detection). */
+  method?: NetworkMethod | undefined;
 }
 
 /**
@@ -53,106 +48,85 @@ export interface PathOptions {
  * one; a path more than 20% off fails with NETWORK and the figures (db/rtt.ts). Everything it
  * started is removed on failure, by stop(), or by the cleanup registry on Ctrl-C.
  */
-export async function openDatabasePaths(
-	o: PathOptions,
-): Promise<DatabasePaths> {
-	const rtts = [...new Set(o.rttsMs.filter((r) => r > 0))];
-	const chosen = o.method
-		? { method: o.method, reason: "chosen by the caller" }
-		: await chooseNetworkMethod(rtts);
-	const method: NetworkMethod = rtts.length === 0 ? "none" : chosen.method;
-	const urls = new Map<number, string>();
-	const names = new Map<number, string[]>();
-	const proxies: RunningProxy[] = [];
-	const links: Link[] = [];
-	const stop = async () => {
-		for (const p of proxies.splice(0).reverse())
-			await p.stop().catch(() => undefined);
-		for (const l of links.splice(0).reverse())
-			await l.remove().catch(() => undefined);
-	};
-	try {
-		const target = hostPortOf(o.databaseUrl);
-		const title = `crossover-proxy-${runTag(o.runId)}`;
-		const direct = summarizeRtt(await measureSelectRtt(o.databaseUrl));
-		const calibrationMs = new Map<number, number>();
-		if (method === "proxy") {
-			const start = async (overheadMs: (rtt: number) => number) => {
-				const listeners: ProxyListener[] = rtts.map((rtt) => ({
-					bindHost: "127.0.0.1",
-					bindPort: 0,
-					oneWayDelayMs: Math.max(0, rtt - overheadMs(rtt)) / 2,
-					targetHost: target.host,
-					targetPort: target.port,
-				}));
-				const proxy = await startProxy({ title, listeners }, o.cpus);
-				proxies.push(proxy);
-				rtts.forEach((rtt, i) => {
-					urls.set(
-						rtt,
-						withHostPort(o.databaseUrl, "127.0.0.1", proxy.ports[i]!),
-					);
-					names.set(rtt, [title]);
-				});
-			};
-			await start(() => 0);
-			// The proxy's own hop and wakeups add a constant (0.3-0.5 ms on a loaded 2-core machine):
-			// measured once, it is taken off the delay, and the path is measured again (docs/network.md).
-			for (const rtt of rtts)
-				calibrationMs.set(
-					rtt,
-					proxyOverheadMs(
-						rtt,
-						addedRttMs(
-							summarizeRtt(
-								await measureSelectRtt(urls.get(rtt)!, CALIBRATION_ITERATIONS),
-							),
-							direct,
-						),
-					),
-				);
-			if ([...calibrationMs.values()].some((c) => c > 0)) {
-				await proxies.pop()!.stop();
-				await start((rtt) => calibrationMs.get(rtt) ?? 0);
-			}
-		} else if (method === "netem") {
-			await openNetemPaths(o, rtts, target, title, {
-				urls,
-				names,
-				proxies,
-				links,
-			});
-		}
-		const paths: NetworkRecord["paths"] = [];
-		for (const rtt of rtts) {
-			const measured = summarizeRtt(await measureSelectRtt(urls.get(rtt)!));
-			const calibration = calibrationMs.get(rtt);
-			paths.push({
-				requestedRttMs: rtt,
-				measured,
-				addedMs: addedRttMs(measured, direct),
-				names: names.get(rtt) ?? [],
-				...(calibration ? { calibrationMs: calibration } : {}),
-			});
-			requireRtt(rtt, measured, direct);
-		}
-		return {
-			method,
-			urlFor: (rtt) =>
-				rtt > 0 ? (urls.get(rtt) ?? missing(rtt)) : o.databaseUrl,
-			pids: proxies.map((p) => p.pid),
-			record: {
-				method,
-				reason: rtts.length === 0 ? "no --db-rtt" : chosen.reason,
-				direct: rtts.length > 0 ? direct : undefined,
-				paths,
-			},
-			stop,
-		};
-	} catch (error) {
-		await stop();
-		throw error;
-	}
+export async function openDatabasePaths(o: PathOptions): Promise<DatabasePaths> {
+  const rtts = [...new Set(o.rttsMs.filter((r) => r > 0))];
+  const chosen = o.method ? { method: o.method, reason: 'chosen by the caller' } : await chooseNetworkMethod(rtts);
+  const method: NetworkMethod = rtts.length === 0 ? 'none' : chosen.method;
+  const urls = new Map<number, string>();
+  const names = new Map<number, string[]>();
+  const proxies: RunningProxy[] = [];
+  const links: Link[] = [];
+  const stop = async () => {
+    for (const p of proxies.splice(0).reverse()) await p.stop().catch(() => undefined);
+    for (const l of links.splice(0).reverse()) await l.remove().catch(() => undefined);
+  };
+  try {
+    const target = hostPortOf(o.databaseUrl);
+    const title = `crossover-proxy-${runTag(o.runId)}`;
+    const direct = summarizeRtt(await measureSelectRtt(o.databaseUrl));
+    const calibrationMs = new Map<number, number>();
+    if (method === 'proxy') {
+      const start = async (overheadMs: (rtt: number) => number) => {
+        const listeners: ProxyListener[] = rtts.map((rtt) => ({
+          bindHost: '127.0.0.1',
+          bindPort: 0,
+          oneWayDelayMs: Math.max(0, rtt - overheadMs(rtt)) / 2,
+          targetHost: target.host,
+          targetPort: target.port,
+        }));
+        const proxy = await startProxy({ title, listeners }, o.cpus);
+        proxies.push(proxy);
+        rtts.forEach((rtt, i) => {
+          urls.set(rtt, withHostPort(o.databaseUrl, '127.0.0.1', proxy.ports[i]!));
+          names.set(rtt, [title]);
+        });
+      };
+      await start(() => 0);
+      // The proxy's own hop and wakeups add a constant (0.3-0.5 ms on a loaded 2-core machine):
+      // measured once, it is taken off the delay, and the path is measured again (docs/network.md).
+      for (const rtt of rtts)
+        calibrationMs.set(rtt, proxyOverheadMs(rtt, addedRttMs(summarizeRtt(await measureSelectRtt(urls.get(rtt)!, CALIBRATION_ITERATIONS)), direct)));
+      if ([...calibrationMs.values()].some((c) => c > 0)) {
+        await proxies.pop()!.stop();
+        await start((rtt) => calibrationMs.get(rtt) ?? 0);
+      }
+    } else if (method === 'netem') {
+      await openNetemPaths(o, rtts, target, title, {
+        urls,
+        names,
+        proxies,
+        links,
+      });
+    }
+    const paths: NetworkRecord['paths'] = [];
+    for (const rtt of rtts) {
+      const measured = summarizeRtt(await measureSelectRtt(urls.get(rtt)!));
+      const calibration = calibrationMs.get(rtt);
+      paths.push({
+        requestedRttMs: rtt,
+        measured,
+        addedMs: addedRttMs(measured, direct),
+        names: names.get(rtt) ?? [],
+        ...(calibration ? { calibrationMs: calibration } : {}),
+      });
+      requireRtt(rtt, measured, direct);
+    }
+    return {
+      method,
+      urlFor: (rtt) => (rtt > 0 ? (urls.get(rtt) ?? missing(rtt)) : o.databaseUrl),
+      pids: proxies.map((p) => p.pid),
+      record: {
+        method,
+        reason: rtts.length === 0 ? 'no --db-rtt' : chosen.reason,
+        direct: rtts.length > 0 ? direct : undefined,
+        paths,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** Round trips of the first, uncalibrated measurement: enough for a median. */
@@ -164,13 +138,11 @@ const CALIBRATION_ITERATIONS = 100;
  * that slow cannot be corrected by shortening the delay; the 20% check then fails it).
  */
 export function proxyOverheadMs(requestedMs: number, addedMs: number): number {
-	return Math.min(requestedMs, Math.max(0, addedMs - requestedMs));
+  return Math.min(requestedMs, Math.max(0, addedMs - requestedMs));
 }
 
 function missing(rtt: number): never {
-	throw new Error(
-		`no database path for --db-rtt ${rtt}: the run was planned without it`,
-	);
+  throw new Error(`no database path for --db-rtt ${rtt}: the run was planned without it`);
 }
 
 /**
@@ -181,57 +153,54 @@ function missing(rtt: number): never {
  * qdiscs: each adds RTT/4 (docs/network.md).
  */
 async function openNetemPaths(
-	o: PathOptions,
-	rtts: number[],
-	target: { host: string; port: number },
-	title: string,
-	out: {
-		urls: Map<number, string>;
-		names: Map<number, string[]>;
-		proxies: RunningProxy[];
-		links: Link[];
-	},
+  o: PathOptions,
+  rtts: number[],
+  target: { host: string; port: number },
+  title: string,
+  out: {
+    urls: Map<number, string>;
+    names: Map<number, string[]>;
+    proxies: RunningProxy[];
+    links: Link[];
+  },
 ): Promise<void> {
-	const plans = rtts.map((rtt, i) => planLink(o.runId, i, rtt / 4));
-	for (const plan of plans) out.links.push(await createLink(plan));
-	const relay = await startProxy(
-		{
-			title: `${title}-relay`,
-			listeners: plans.map((p) => ({
-				bindHost: p.hostAddr,
-				bindPort: 0,
-				oneWayDelayMs: 0,
-				targetHost: target.host,
-				targetPort: target.port,
-			})),
-		},
-		o.cpus,
-	);
-	out.proxies.push(relay);
-	for (const [i, plan] of plans.entries()) {
-		const forwarder = await startProxy(
-			{
-				title: `${title}-ns${i}`,
-				listeners: [
-					{
-						bindHost: plan.nsAddr,
-						bindPort: 0,
-						oneWayDelayMs: 0,
-						targetHost: plan.hostAddr,
-						targetPort: relay.ports[i]!,
-					},
-				],
-			},
-			o.cpus,
-			plan.netns,
-		).catch((error: unknown) => {
-			throw new Error(`the forwarder in ${plan.netns}: ${errorLine(error)}`);
-		});
-		out.proxies.push(forwarder);
-		out.urls.set(
-			rtts[i]!,
-			withHostPort(o.databaseUrl, plan.nsAddr, forwarder.ports[0]!),
-		);
-		out.names.set(rtts[i]!, [plan.netns, plan.hostIf, plan.nsIf]);
-	}
+  const plans = rtts.map((rtt, i) => planLink(o.runId, i, rtt / 4));
+  for (const plan of plans) out.links.push(await createLink(plan));
+  const relay = await startProxy(
+    {
+      title: `${title}-relay`,
+      listeners: plans.map((p) => ({
+        bindHost: p.hostAddr,
+        bindPort: 0,
+        oneWayDelayMs: 0,
+        targetHost: target.host,
+        targetPort: target.port,
+      })),
+    },
+    o.cpus,
+  );
+  out.proxies.push(relay);
+  for (const [i, plan] of plans.entries()) {
+    const forwarder = await startProxy(
+      {
+        title: `${title}-ns${i}`,
+        listeners: [
+          {
+            bindHost: plan.nsAddr,
+            bindPort: 0,
+            oneWayDelayMs: 0,
+            targetHost: plan.hostAddr,
+            targetPort: relay.ports[i]!,
+          },
+        ],
+      },
+      o.cpus,
+      plan.netns,
+    ).catch((error: unknown) => {
+      throw new Error(`the forwarder in ${plan.netns}: ${errorLine(error)}`);
+    });
+    out.proxies.push(forwarder);
+    out.urls.set(rtts[i]!, withHostPort(o.databaseUrl, plan.nsAddr, forwarder.ports[0]!));
+    out.names.set(rtts[i]!, [plan.netns, plan.hostIf, plan.nsIf]);
+  }
 }

@@ -94,9 +94,7 @@ export async function ensureWorld(url: string): Promise<WorldState> {
 }
 
 async function seed(client: pg.Client): Promise<void> {
-  await client.query(
-    `INSERT INTO world (id, randomnumber) SELECT g, 1 + floor(random() * ${WORLD_ROWS})::int FROM generate_series(1, ${WORLD_ROWS}) AS g`,
-  );
+  await client.query(`INSERT INTO world (id, randomnumber) SELECT g, 1 + floor(random() * ${WORLD_ROWS})::int FROM generate_series(1, ${WORLD_ROWS}) AS g`);
 }
 
 /** Columns of the `world` that unqualified queries reach (search_path), or undefined when there is none. */

@@ -82,7 +82,10 @@ export async function buildImageFromContext(
   const src = await readdir(contextDir);
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage({ context: contextDir, src }, { t: options.tag, buildargs: options.buildargs, labels: options.labels, rm: true, forcerm: true });
+    stream = await docker.buildImage(
+      { context: contextDir, src },
+      { t: options.tag, buildargs: options.buildargs, labels: options.labels, rm: true, forcerm: true },
+    );
   } catch (cause) {
     throw dockerError(`docker build of ${options.tag} could not start`, cause);
   }
@@ -104,6 +107,10 @@ export async function buildImageFromContext(
   try {
     await docker.getImage(options.tag).inspect();
   } catch (cause) {
-    throw new BenchError('DOCKER', `docker build of ${options.tag} reported no error but produced no image\n${buildLogLines(events).slice(-BUILD_TAIL_LINES).join('\n')}`, { cause });
+    throw new BenchError(
+      'DOCKER',
+      `docker build of ${options.tag} reported no error but produced no image\n${buildLogLines(events).slice(-BUILD_TAIL_LINES).join('\n')}`,
+      { cause },
+    );
   }
 }

@@ -33,9 +33,13 @@ export async function containerCgroupPath(pid: number, containerId: string): Pro
   const short = containerId.slice(0, 12);
   const root = unifiedCgroupRoot();
   if (!root) {
-    throw new BenchError('DOCKER', `no cgroup v2 hierarchy on this host (looked for /sys/fs/cgroup/cgroup.controllers and /sys/fs/cgroup/unified/), so container ${short} cannot be sampled`, {
-      hint: 'boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) or use --runtime local',
-    });
+    throw new BenchError(
+      'DOCKER',
+      `no cgroup v2 hierarchy on this host (looked for /sys/fs/cgroup/cgroup.controllers and /sys/fs/cgroup/unified/), so container ${short} cannot be sampled`,
+      {
+        hint: 'boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) or use --runtime local',
+      },
+    );
   }
   let text: string;
   try {
@@ -43,12 +47,15 @@ export async function containerCgroupPath(pid: number, containerId: string): Pro
   } catch (cause) {
     throw new BenchError('DOCKER', `cannot read /proc/${pid}/cgroup of container ${short}`, {
       cause,
-      hint: 'the harness must run on the Docker host (not in another container) to sample the app\'s CPU and memory',
+      hint: "the harness must run on the Docker host (not in another container) to sample the app's CPU and memory",
     });
   }
   const found = cgroupPathFromProc(text, root);
   if (!found || !existsSync(path.join(found, 'cpu.stat'))) {
-    throw new BenchError('DOCKER', `no cgroup v2 directory with cpu.stat for container ${short} (pid ${pid}) under ${root}; /proc/${pid}/cgroup says:\n${text.trim()}`);
+    throw new BenchError(
+      'DOCKER',
+      `no cgroup v2 directory with cpu.stat for container ${short} (pid ${pid}) under ${root}; /proc/${pid}/cgroup says:\n${text.trim()}`,
+    );
   }
   return found;
 }

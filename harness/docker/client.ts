@@ -77,7 +77,10 @@ export async function runThrowaway(docker: Docker, image: string, argv: string[]
     await container.start();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BenchError('DOCKER', `'${argv.join(' ')}' in ${image} did not finish within ${PROBE_TIMEOUT_S} s`)), PROBE_TIMEOUT_S * 1000);
+      timer = setTimeout(
+        () => reject(new BenchError('DOCKER', `'${argv.join(' ')}' in ${image} did not finish within ${PROBE_TIMEOUT_S} s`)),
+        PROBE_TIMEOUT_S * 1000,
+      );
     });
     const status = (await Promise.race([container.wait(), timeout]).finally(() => clearTimeout(timer))) as { StatusCode: number };
     const output = await containerOutput(container);

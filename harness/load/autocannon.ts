@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BenchError } from '../errors.ts';
 import { processTreeReader } from '../resources/proc.ts';
-import { startSampling, type SampledTarget } from '../resources/sampler.ts';
+import { type SampledTarget, startSampling } from '../resources/sampler.ts';
 import { runNodeChild } from '../util/node-child.ts';
 import { formatZodError } from '../zod-format.ts';
 import { abortable, killOnAbort } from './abort.ts';
@@ -22,9 +22,7 @@ export const AutocannonResultSchema = z
     resets: z.number().default(0),
     mismatches: z.number().default(0),
     '2xx': z.number(),
-    latency: z
-      .object({ average: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), min: z.number() })
-      .passthrough(),
+    latency: z.object({ average: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), min: z.number() }).passthrough(),
     requests: z.object({ average: z.number(), total: z.number(), sent: z.number() }).passthrough(),
     throughput: z.object({ average: z.number() }).passthrough(),
   })

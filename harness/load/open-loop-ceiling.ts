@@ -5,11 +5,11 @@
  * measured the generator as much as the app. See docs/open-loop.md.
  */
 import { fileURLToPath } from 'node:url';
+import type { CeilingProbe } from '../ceilings/ceilings.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { startNodeServer } from '../util/node-child.ts';
 import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, LATE_TOLERANCE_MS, runOpenLoop } from './open-loop.ts';
-import type { CeilingProbe } from '../ceilings/ceilings.ts';
 import { OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX } from './open-loop-normalize.ts';
 import type { OpenLoopRaw } from './open-loop-raw.ts';
 
@@ -54,7 +54,10 @@ export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
  * Pure search over an injected probe: grow the rate until a step fails, then bisect between the
  * last good and the first bad rate. Returns the highest sustained rate (0 when even the first failed).
  */
-export async function searchCeiling(probe: (rateRps: number) => Promise<CeilingStep>, s: CeilingSearch = DEFAULT_CEILING_SEARCH): Promise<{ rps: number; steps: CeilingStep[] }> {
+export async function searchCeiling(
+  probe: (rateRps: number) => Promise<CeilingStep>,
+  s: CeilingSearch = DEFAULT_CEILING_SEARCH,
+): Promise<{ rps: number; steps: CeilingStep[] }> {
   const steps: CeilingStep[] = [];
   let good = 0;
   let bad: number | undefined;
@@ -99,14 +102,31 @@ export interface OpenLoopCeilingOptions {
  */
 export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o: OpenLoopCeilingOptions): Promise<{ ceiling: Ceiling; steps: CeilingStep[] }> {
   const search = o.search ?? DEFAULT_CEILING_SEARCH;
-  const server = await startNodeServer({ script: TRIVIAL_SERVER, args: ['0'], cpus: layout.appCpus, pin, timeoutS: 3600, what: 'trivial server (open-loop ceiling)' });
+  const server = await startNodeServer({
+    script: TRIVIAL_SERVER,
+    args: ['0'],
+    cpus: layout.appCpus,
+    pin,
+    timeoutS: 3600,
+    what: 'trivial server (open-loop ceiling)',
+  });
   try {
     const url = `http://127.0.0.1:${server.port}/json`;
     const probe = async (rateRps: number) => {
       o.signal?.throwIfAborted();
       return stepFromRaw(
         await runOpenLoop(
-          { url, connections: o.connections, rateRps, arrival: o.arrival, seed: DEFAULT_SEED, warmupS: o.warmupS, durationS: o.durationS, timeoutS: DEFAULT_TIMEOUT_S, lateToleranceMs: LATE_TOLERANCE_MS },
+          {
+            url,
+            connections: o.connections,
+            rateRps,
+            arrival: o.arrival,
+            seed: DEFAULT_SEED,
+            warmupS: o.warmupS,
+            durationS: o.durationS,
+            timeoutS: DEFAULT_TIMEOUT_S,
+            lateToleranceMs: LATE_TOLERANCE_MS,
+          },
           layout.loadgenCpus,
           pin,
           { signal: o.signal },
@@ -150,7 +170,11 @@ export type OpenLoopCeilingProbe = CeilingProbe<OpenLoopCeilingJob>;
 export const OPEN_LOOP_CEILING_TIMING = { warmupS: 1, durationS: 3 } as const;
 
 /** measureOpenLoopCeiling behind the CeilingProbe seam, like the other ceilings; aborts between steps when `signal` fires. */
-export function openLoopCeilingProbe(layout: CpuLayout, pin: boolean, timing: { warmupS: number; durationS: number } = OPEN_LOOP_CEILING_TIMING): OpenLoopCeilingProbe {
+export function openLoopCeilingProbe(
+  layout: CpuLayout,
+  pin: boolean,
+  timing: { warmupS: number; durationS: number } = OPEN_LOOP_CEILING_TIMING,
+): OpenLoopCeilingProbe {
   return {
     name: 'open-loop',
     async measure(job, signal) {

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import hdr from 'hdr-histogram-js';
 import { Client } from 'undici';
-import { runEngine, type Outcome, type Sender } from './open-loop-engine.ts';
+import { type Outcome, runEngine, type Sender } from './open-loop-engine.ts';
 import { OpenLoopJobSchema, type OpenLoopRaw } from './open-loop-raw.ts';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

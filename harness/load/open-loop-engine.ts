@@ -5,7 +5,7 @@
  * the same code runs in the child process (undici) and in unit tests (fakes).
  */
 import hdr from 'hdr-histogram-js';
-import { scheduleMs, type Arrival } from './open-loop-schedule.ts';
+import { type Arrival, scheduleMs } from './open-loop-schedule.ts';
 
 /** What one request came to. */
 export type Outcome = { kind: 'response'; status: number; bytes: number } | { kind: 'timeout' } | { kind: 'error'; message: string };
@@ -108,9 +108,25 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
   const endMs = warmupMs + o.durationS * 1000;
   const timeoutMs = o.timeoutS * 1000;
   const c: EngineCounts = {
-    scheduled: 0, sent: 0, late: 0, responses: 0, responses2xx: 0, non2xx: 0, errors: 0, timeouts: 0,
-    windowResponses: 0, windowResponses2xx: 0, windowBytes: 0, latencySumMs: 0, latencyMinMs: Infinity, latencyMaxMs: 0,
-    fromSendSumMs: 0, sendLagSumMs: 0, sendLagMaxMs: 0, warmupScheduled: 0, warmupErrors: 0,
+    scheduled: 0,
+    sent: 0,
+    late: 0,
+    responses: 0,
+    responses2xx: 0,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    windowResponses: 0,
+    windowResponses2xx: 0,
+    windowBytes: 0,
+    latencySumMs: 0,
+    latencyMinMs: Infinity,
+    latencyMaxMs: 0,
+    fromSendSumMs: 0,
+    sendLagSumMs: 0,
+    sendLagMaxMs: 0,
+    warmupScheduled: 0,
+    warmupErrors: 0,
   };
   const histogram = newLatencyHistogram();
   const fromSendHistogram = newLatencyHistogram();

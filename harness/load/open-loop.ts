@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { BenchError } from '../errors.ts';
 import { processTreeReader } from '../resources/proc.ts';
 import { startSampling } from '../resources/sampler.ts';
-import { formatZodError } from '../zod-format.ts';
 import { runNodeChild } from '../util/node-child.ts';
+import { formatZodError } from '../zod-format.ts';
 import { normalizeOpenLoop } from './open-loop-normalize.ts';
-import { OpenLoopRawSchema, type OpenLoopJob, type OpenLoopRaw } from './open-loop-raw.ts';
+import { type OpenLoopJob, type OpenLoopRaw, OpenLoopRawSchema } from './open-loop-raw.ts';
 import type { LoadGenerator, LoadJob, LoadResult } from './types.ts';
 
 const CHILD = fileURLToPath(new URL('./open-loop-child.ts', import.meta.url));

@@ -1,5 +1,5 @@
-import type { Measurement, Usage } from '../results/schema.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
+import type { Measurement, Usage } from '../results/schema.ts';
 
 /**
  * One load run against one URL. Closed-loop generators (autocannon, wrk) keep

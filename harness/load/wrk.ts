@@ -1,8 +1,8 @@
 import { execa } from 'execa';
 import { BenchError } from '../errors.ts';
 import type { Measurement } from '../results/schema.ts';
-import type { LoadGenerator, LoadJob } from './types.ts';
 import { abortable } from './abort.ts';
+import type { LoadGenerator, LoadJob } from './types.ts';
 
 /** wrk's time units -> milliseconds. */
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -81,7 +81,13 @@ async function runWrk(job: LoadJob, pin: boolean, signal: AbortSignal | undefine
     ...(signal ? { cancelSignal: signal } : {}),
   });
   if (r.exitCode !== 0) {
-    throw new BenchError('LOADGEN', `wrk against ${job.url} failed: ${String(r.stderr || r.stdout).trim().slice(0, 200)}`, { hint: 'apt-get install wrk, or put any wrk on PATH' });
+    throw new BenchError(
+      'LOADGEN',
+      `wrk against ${job.url} failed: ${String(r.stderr || r.stdout)
+        .trim()
+        .slice(0, 200)}`,
+      { hint: 'apt-get install wrk, or put any wrk on PATH' },
+    );
   }
   return String(r.stdout);
 }

@@ -89,13 +89,19 @@ export async function openAppHost(spec: AppHostSpec, o: AppHostOptions): Promise
   }
   if (spec.kind === 'docker-engine') {
     if (o.runtime !== 'docker') {
-      throw new BenchError('USAGE', `--app-host ${spec.engine.url} is a Docker engine, but the run uses the ${o.runtime} runtime`, { hint: 'add --runtime docker' });
+      throw new BenchError('USAGE', `--app-host ${spec.engine.url} is a Docker engine, but the run uses the ${o.runtime} runtime`, {
+        hint: 'add --runtime docker',
+      });
     }
     const local = o.databaseUrls.find((url) => isLoopback(hostPortOf(url).host));
     if (local) {
-      throw new BenchError('USAGE', `--app-host ${spec.engine.url}: the apps there cannot reach a database at ${hostPortOf(local).host}, which is this machine's loopback`, {
-        hint: 'give the database host as the app host sees it: --db postgres://user:password@db-host:5432/hello_world; --db-rtt needs apps on this machine (docs/network.md)',
-      });
+      throw new BenchError(
+        'USAGE',
+        `--app-host ${spec.engine.url}: the apps there cannot reach a database at ${hostPortOf(local).host}, which is this machine's loopback`,
+        {
+          hint: 'give the database host as the app host sees it: --db postgres://user:password@db-host:5432/hello_world; --db-rtt needs apps on this machine (docs/network.md)',
+        },
+      );
     }
     return {
       spec,
@@ -108,7 +114,8 @@ export async function openAppHost(spec: AppHostSpec, o: AppHostOptions): Promise
       stop: async () => undefined,
     };
   }
-  if (o.runtime !== 'local') throw new BenchError('USAGE', '--app-host netns starts the apps as local processes in a namespace', { hint: 'add --runtime local' });
+  if (o.runtime !== 'local')
+    throw new BenchError('USAGE', '--app-host netns starts the apps as local processes in a namespace', { hint: 'add --runtime local' });
   return openNamespaceHost(spec, o);
 }
 
@@ -140,7 +147,10 @@ async function openNamespaceHost(spec: AppHostSpec, o: AppHostOptions): Promise<
       netns: plan.netns,
       databaseUrl(url) {
         const through = mapped.get(url);
-        if (!through) throw new BenchError('NETWORK', `the app namespace ${plan.netns} has no relay to the database URL of this cell`, { hint: 'a bug: openAppHost was not given every database URL' });
+        if (!through)
+          throw new BenchError('NETWORK', `the app namespace ${plan.netns} has no relay to the database URL of this cell`, {
+            hint: 'a bug: openAppHost was not given every database URL',
+          });
         return through;
       },
       pids: [relay.pid],

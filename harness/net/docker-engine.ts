@@ -32,14 +32,25 @@ export function parseDockerEngine(value: string): DockerEngine {
   }
   const scheme = u.protocol.replace(/:$/, '');
   if (scheme !== 'ssh' && scheme !== 'tcp') {
-    throw new BenchError('USAGE', `--app-host '${value}': a Docker engine is reached over ssh:// or tcp://, not ${scheme}://`, { hint: 'e.g. ssh://bench@app-host or tcp://app-host:2376' });
+    throw new BenchError('USAGE', `--app-host '${value}': a Docker engine is reached over ssh:// or tcp://, not ${scheme}://`, {
+      hint: 'e.g. ssh://bench@app-host or tcp://app-host:2376',
+    });
   }
   if (!u.hostname) throw new BenchError('USAGE', `--app-host '${value}': no host name`, { hint: 'e.g. ssh://bench@app-host' });
-  if (u.password) throw new BenchError('USAGE', `--app-host '${value}': a password in the URL would be recorded in results.json`, { hint: 'use an ssh agent or key (ssh://user@host)' });
+  if (u.password)
+    throw new BenchError('USAGE', `--app-host '${value}': a password in the URL would be recorded in results.json`, {
+      hint: 'use an ssh agent or key (ssh://user@host)',
+    });
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[scheme];
   const protocol = scheme === 'ssh' ? 'ssh' : port === PLAIN_HTTP_PORT ? 'http' : 'https';
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  return { url: `${scheme}://${u.username ? `${u.username}@` : ''}${u.host}`, host, protocol, port, ...(u.username ? { username: decodeURIComponent(u.username) } : {}) };
+  return {
+    url: `${scheme}://${u.username ? `${u.username}@` : ''}${u.host}`,
+    host,
+    protocol,
+    port,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+  };
 }
 
 /** TLS material for `tcp://` engines (DOCKER_CERT_PATH's ca.pem, cert.pem, key.pem), read by the caller. */
@@ -54,7 +65,10 @@ export function dockerOptions(engine: DockerEngine, tls?: EngineTls): Docker.Doc
   const base: Docker.DockerOptions = { host: engine.host, port: engine.port, protocol: engine.protocol };
   if (engine.protocol === 'ssh') return { ...base, ...(engine.username ? { username: engine.username } : {}) };
   if (engine.protocol === 'https') {
-    if (!tls) throw new BenchError('DOCKER', `${engine.url}: a TLS engine needs DOCKER_CERT_PATH with ca.pem, cert.pem and key.pem`, { hint: 'set DOCKER_CERT_PATH, or use ssh://' });
+    if (!tls)
+      throw new BenchError('DOCKER', `${engine.url}: a TLS engine needs DOCKER_CERT_PATH with ca.pem, cert.pem and key.pem`, {
+        hint: 'set DOCKER_CERT_PATH, or use ssh://',
+      });
     return { ...base, ...tls };
   }
   return base;

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { Worker } from 'node:worker_threads';
 
 /**
  * Wakes the event loop at a given process.hrtime.bigint() instant with sub-millisecond
@@ -23,49 +23,48 @@ for (;;) {
 `;
 
 export class PreciseTimer {
-	readonly #shared = new SharedArrayBuffer(16);
-	readonly #generation = new Int32Array(this.#shared, 0, 1);
-	readonly #due = new BigInt64Array(this.#shared, 8, 1);
-	readonly #worker: Worker;
-	readonly #listeners = new Set<() => void>();
+  readonly #shared = new SharedArrayBuffer(16);
+  readonly #generation = new Int32Array(this.#shared, 0, 1);
+  readonly #due = new BigInt64Array(this.#shared, 8, 1);
+  readonly #worker: Worker;
+  readonly #listeners = new Set<() => void>();
 
-	constructor() {
-		this.#worker = new Worker(WORKER_SOURCE, {
-			eval: true,
-			workerData: this.#shared,
-		});
-		this.#worker.unref();
-		this.#worker.on("message", () => {
-			for (const listener of [...this.#listeners]) listener();
-		});
-	}
+  constructor() {
+    this.#worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: this.#shared,
+    });
+    this.#worker.unref();
+    this.#worker.on('message', () => {
+      for (const listener of [...this.#listeners]) listener();
+    });
+  }
 
-	/** Calls `listener` whenever the timer fires (at the earliest instant asked for by anyone). */
-	onFire(listener: () => void): () => void {
-		this.#listeners.add(listener);
-		return () => this.#listeners.delete(listener);
-	}
+  /** Calls `listener` whenever the timer fires (at the earliest instant asked for by anyone). */
+  onFire(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
 
-	/** Fire no later than `atNs` (an earlier pending instant stays). */
-	wakeAt(atNs: bigint): void {
-		for (;;) {
-			const current = Atomics.load(this.#due, 0);
-			if (current !== 0n && current <= atNs) return;
-			if (Atomics.compareExchange(this.#due, 0, current, atNs) === current)
-				break;
-		}
-		Atomics.add(this.#generation, 0, 1);
-		Atomics.notify(this.#generation, 0);
-	}
+  /** Fire no later than `atNs` (an earlier pending instant stays). */
+  wakeAt(atNs: bigint): void {
+    for (;;) {
+      const current = Atomics.load(this.#due, 0);
+      if (current !== 0n && current <= atNs) return;
+      if (Atomics.compareExchange(this.#due, 0, current, atNs) === current) break;
+    }
+    Atomics.add(this.#generation, 0, 1);
+    Atomics.notify(this.#generation, 0);
+  }
 
-	async close(): Promise<void> {
-		await this.#worker.terminate();
-	}
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
 }
 
 let shared: PreciseTimer | undefined;
 /** One timer thread per process, started on first use. */
 export function preciseTimer(): PreciseTimer {
-	if (!shared) shared = new PreciseTimer();
-	return shared;
+  if (!shared) shared = new PreciseTimer();
+  return shared;
 }

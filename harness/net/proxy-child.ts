@@ -5,61 +5,56 @@
  * ports as a JSON array on its first stdout line, and exits when its stdin closes (the
  * harness is gone) or on SIGTERM.
  */
-import net from "node:net";
-import { DelayLine } from "./delay-line.ts";
-import { ProxySpecSchema } from "./proxy-spec.ts";
+import net from 'node:net';
+import { DelayLine } from './delay-line.ts';
+import { ProxySpecSchema } from './proxy-spec.ts';
 
-const spec = ProxySpecSchema.parse(JSON.parse(process.argv[2] ?? "{}"));
+const spec = ProxySpecSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 process.title = spec.title;
 
 function relay(from: net.Socket, to: net.Socket, line: DelayLine): void {
-	from.on("data", (chunk: Buffer) =>
-		line.push(() => {
-			if (to.destroyed) return;
-			// Backpressure: a peer that cannot keep up pauses its source instead of growing memory.
-			if (!to.write(chunk)) {
-				from.pause();
-				to.once("drain", () => from.resume());
-			}
-		}),
-	);
-	from.on("end", () => line.push(() => to.end()));
+  from.on('data', (chunk: Buffer) =>
+    line.push(() => {
+      if (to.destroyed) return;
+      // Backpressure: a peer that cannot keep up pauses its source instead of growing memory.
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    }),
+  );
+  from.on('end', () => line.push(() => to.end()));
 }
 
 async function listen(l: (typeof spec.listeners)[number]): Promise<number> {
-	const line = new DelayLine(l.oneWayDelayMs);
-	// Half-open streams, so a client's end reaches the server after its last delayed chunk instead of closing both at once.
-	const server = net.createServer(
-		{ noDelay: true, allowHalfOpen: true },
-		(client) => {
-			const upstream = net.connect({
-				host: l.targetHost,
-				port: l.targetPort,
-				noDelay: true,
-				allowHalfOpen: true,
-			});
-			const close = () => {
-				client.destroy();
-				upstream.destroy();
-			};
-			client.on("error", close);
-			upstream.on("error", close);
-			client.on("close", () => line.push(() => upstream.destroy()));
-			upstream.on("close", () => line.push(() => client.destroy()));
-			relay(client, upstream, line);
-			relay(upstream, client, line);
-		},
-	);
-	return new Promise((resolve, reject) => {
-		server.once("error", reject);
-		server.listen(l.bindPort, l.bindHost, () =>
-			resolve((server.address() as net.AddressInfo).port),
-		);
-	});
+  const line = new DelayLine(l.oneWayDelayMs);
+  // Half-open streams, so a client's end reaches the server after its last delayed chunk instead of closing both at once.
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({
+      host: l.targetHost,
+      port: l.targetPort,
+      noDelay: true,
+      allowHalfOpen: true,
+    });
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close);
+    upstream.on('error', close);
+    client.on('close', () => line.push(() => upstream.destroy()));
+    upstream.on('close', () => line.push(() => client.destroy()));
+    relay(client, upstream, line);
+    relay(upstream, client, line);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(l.bindPort, l.bindHost, () => resolve((server.address() as net.AddressInfo).port));
+  });
 }
 
 const ports = await Promise.all(spec.listeners.map(listen));
 process.stdout.write(`${JSON.stringify(ports)}\n`);
-process.stdin.on("close", () => process.exit(0));
+process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
-process.on("SIGTERM", () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

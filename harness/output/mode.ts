@@ -47,6 +47,6 @@ export function resolveOutputMode(
     json,
     verbose: flags.verbose === true,
     live: streams.stderr.isTTY === true && !isCi(env),
-    width: tables.isTTY && tables.columns ? tables.columns : columnsFromEnv(env) ?? FALLBACK_WIDTH,
+    width: tables.isTTY && tables.columns ? tables.columns : (columnsFromEnv(env) ?? FALLBACK_WIDTH),
   };
 }

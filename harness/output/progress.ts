@@ -68,7 +68,14 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
     if (!current) return;
     const size = current.warmupS + current.durationS;
     bar = new cliProgress.SingleBar(
-      { stream: o.stream as NodeJS.WritableStream, format: '  {cell} [{bar}] {value}/{total} s', hideCursor: true, clearOnComplete: true, barsize: 20, linewrap: false },
+      {
+        stream: o.stream as NodeJS.WritableStream,
+        format: '  {cell} [{bar}] {value}/{total} s',
+        hideCursor: true,
+        clearOnComplete: true,
+        barsize: 20,
+        linewrap: false,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(size, Math.min(size, Math.round(secondsIn())), { cell: current.cellId });
@@ -110,7 +117,12 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
           stopTimer = every(1000, () => bar?.update(Math.min(bar.getTotal(), Math.round(secondsIn()))));
         } else {
           print(line(`measuring ${event.cellId} (repeat ${event.repeat + 1}): ${event.warmupS} s warm-up, ${event.durationS} s measured`));
-          stopTimer = every(heartbeatMs, () => current && print(line(stillMeasuringText({ cellId: current.cellId, secondsIn: secondsIn(), warmupS: current.warmupS, durationS: current.durationS }))));
+          stopTimer = every(
+            heartbeatMs,
+            () =>
+              current &&
+              print(line(stillMeasuringText({ cellId: current.cellId, secondsIn: secondsIn(), warmupS: current.warmupS, durationS: current.durationS }))),
+          );
         }
         return;
       }

@@ -1,7 +1,7 @@
 import { errorLine } from '../errors.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 import type { Ceiling } from '../results/schema.ts';
-import { databaseUrlFor, stopping, type RunContext } from './context.ts';
+import { databaseUrlFor, type RunContext, stopping } from './context.ts';
 
 /** The load generator's ceiling per connection count, and the database's per database cell shape; once per run, before any framework. */
 export async function measureCeilings(ctx: RunContext): Promise<void> {
@@ -16,11 +16,25 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
     const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs } = shape;
     if (kind === 'json') continue;
     for (const protocol of runProtocols(ctx)) {
-      const job = { url: databaseUrlFor(ctx, dbRttMs), connectionCap: ctx.config.connectionCap, connections, kind, queries, dbLatencyMs, scenario, warmupS: warm ? 0 : warmupS, durationS, protocol };
+      const job = {
+        url: databaseUrlFor(ctx, dbRttMs),
+        connectionCap: ctx.config.connectionCap,
+        connections,
+        kind,
+        queries,
+        dbLatencyMs,
+        scenario,
+        warmupS: warm ? 0 : warmupS,
+        durationS,
+        protocol,
+      };
       warm = true;
       // The id without its framework part: `db/c64`, `slow-db/c64/10ms`.
       // The probe does not know the round trip; the record carries it, so ceilings of the same shape stay apart.
-      await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}, ${protocol} protocol`, async () => ({ ...(await ctx.ceilings.database.measure(job, ctx.databaseSignal)), ...(dbRttMs ? { dbRttMs } : {}) }));
+      await record(ctx, `database, ${shape.id.slice(shape.framework.length + 1)}, ${protocol} protocol`, async () => ({
+        ...(await ctx.ceilings.database.measure(job, ctx.databaseSignal)),
+        ...(dbRttMs ? { dbRttMs } : {}),
+      }));
     }
   }
 }

@@ -4,7 +4,7 @@ import type { CellPlan } from '../plan.ts';
 import { SAMPLE_INTERVAL_MS } from '../resources/sampler.ts';
 import type { Measurement, Resources } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
-import { stopping, type RunContext } from './context.ts';
+import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 import { measureOnce, requireClean, requireWithinCap } from './measure.ts';
 
@@ -52,7 +52,8 @@ async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): 
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
   requireClean(measurement);
   requireWithinCap(dbConnections, ctx.config.connectionCap);
-  if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0) await crossCheck(ctx, app, plan, measurement);
+  if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0)
+    await crossCheck(ctx, app, plan, measurement);
 }
 
 /** The open-loop generator for cells with an offered rate (docs/open-loop.md), the run's load generator otherwise. */
@@ -71,7 +72,9 @@ async function crossCheck(ctx: RunContext, app: RunningApp, plan: CellPlan, meas
     const ratio = other.rps > 0 ? measurement.rps / other.rps : 0;
     const flagged = ratio < CROSS_CHECK_RANGE[0] || ratio > CROSS_CHECK_RANGE[1];
     await ctx.recorder.setCrossCheck(plan.id, { tool: tool.name, rps: other.rps, ratio, flagged });
-    ctx.recorder.log(`${plan.id}: ${tool.name} ${other.rps.toFixed(0)} req/s, ${ctx.loadGenerator.name}/${tool.name} ${ratio.toFixed(2)}${flagged ? ' FLAGGED' : ''}`);
+    ctx.recorder.log(
+      `${plan.id}: ${tool.name} ${other.rps.toFixed(0)} req/s, ${ctx.loadGenerator.name}/${tool.name} ${ratio.toFixed(2)}${flagged ? ' FLAGGED' : ''}`,
+    );
   } catch (error) {
     if (stopping(ctx)) throw error;
     await ctx.recorder.warn('CROSS_CHECK_FAILED', `${plan.id}: ${errorLine(error)}`);

@@ -1,16 +1,16 @@
 import type { AppDefinition } from '../apps/manifest.ts';
 import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../ceilings/ceilings.ts';
-import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { RunConfig } from '../config/options.ts';
-import type { ConnectionSampler } from '../verify/connections.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
 import type { Database, DatabaseExit } from '../db/types.ts';
+import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import type { Recorder } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import type { ConnectionSampler } from '../verify/connections.ts';
 import type { VerificationResult } from '../verify/verify.ts';
 import type { WarningCode } from '../warnings.ts';
 import type { RunPlan } from './run-plan.ts';

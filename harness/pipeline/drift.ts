@@ -1,6 +1,6 @@
 import { errorLine } from '../errors.ts';
 import type { RunningApp } from '../runtime/types.ts';
-import { stopping, type RunContext } from './context.ts';
+import { type RunContext, stopping } from './context.ts';
 import { startApp, stopApp } from './framework.ts';
 import { measureOnce, requireClean } from './measure.ts';
 
@@ -30,9 +30,25 @@ export async function checkDrift(ctx: RunContext): Promise<void> {
     app = await startApp(ctx, prepared, plan.dbRttMs);
     const index = ++ctx.counter.measured;
     const total = ctx.plan.measurements;
-    ctx.recorder.emit({ type: 'measure-start', cellId: first.id, repeat: first.repeats.length, index, total, warmupS: ctx.config.warmupS, durationS: ctx.config.durationS });
+    ctx.recorder.emit({
+      type: 'measure-start',
+      cellId: first.id,
+      repeat: first.repeats.length,
+      index,
+      total,
+      warmupS: ctx.config.warmupS,
+      durationS: ctx.config.durationS,
+    });
     const { measurement } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
-    ctx.recorder.emit({ type: 'measure-end', cellId: first.id, repeat: first.repeats.length, index, total, summary: `${measurement.rps.toFixed(0)} req/s (drift check)`, rps: measurement.rps });
+    ctx.recorder.emit({
+      type: 'measure-end',
+      cellId: first.id,
+      repeat: first.repeats.length,
+      index,
+      total,
+      summary: `${measurement.rps.toFixed(0)} req/s (drift check)`,
+      rps: measurement.rps,
+    });
     requireClean(measurement);
     const drift = driftOf(first.id, first.repeats[0]!.measurement.rps, measurement.rps);
     await ctx.recorder.setDrift(drift);

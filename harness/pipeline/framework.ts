@@ -1,9 +1,9 @@
 import { errorLine } from '../errors.ts';
+import type { CellPlan, RoundStep } from '../plan.ts';
 import type { PreparedApp, RunningApp } from '../runtime/types.ts';
 import { runCell } from './cell.ts';
-import { databaseUrlFor, stopping, type RunContext } from './context.ts';
-import { failCells, FAILURE_LOG_LINES, PartDied } from './failure.ts';
-import type { CellPlan, RoundStep } from '../plan.ts';
+import { databaseUrlFor, type RunContext, stopping } from './context.ts';
+import { FAILURE_LOG_LINES, failCells, PartDied } from './failure.ts';
 import { settingsFor } from './prepare.ts';
 import { cellsOf } from './run-plan.ts';
 
@@ -14,7 +14,12 @@ import { cellsOf } from './run-plan.ts';
 export async function runFramework(ctx: RunContext, step: RoundStep): Promise<void> {
   const all = cellsOf(ctx.plan, step.framework, step.phase);
   for (const rtt of [...new Set(all.map((c) => c.dbRttMs))]) {
-    await runFrameworkAt(ctx, step, all.filter((c) => c.dbRttMs === rtt), rtt);
+    await runFrameworkAt(
+      ctx,
+      step,
+      all.filter((c) => c.dbRttMs === rtt),
+      rtt,
+    );
   }
 }
 
@@ -23,7 +28,11 @@ async function runFrameworkAt(ctx: RunContext, step: { round: number; framework:
   if (stopping(ctx) || !prepared || prepared instanceof Error) return;
   const cells = planned.filter((c) => ctx.recorder.cell(c.id)?.status !== 'failed');
   if (cells.length === 0) return;
-  ctx.recorder.emit({ type: 'stage', stage: 'measure', detail: `${step.framework}${step.round >= 0 ? `, round ${step.round + 1} of ${ctx.config.repeat}` : ''}` });
+  ctx.recorder.emit({
+    type: 'stage',
+    stage: 'measure',
+    detail: `${step.framework}${step.round >= 0 ? `, round ${step.round + 1} of ${ctx.config.repeat}` : ''}`,
+  });
   let app: RunningApp;
   try {
     app = await startApp(ctx, prepared, rttMs);
@@ -36,7 +45,14 @@ async function runFrameworkAt(ctx: RunContext, step: { round: number; framework:
       if (stopping(ctx)) break;
       // An app that died in an earlier cell is not measured against again this round.
       const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
-      if (exit) await failCells(ctx, [plan], 'start', new PartDied(`${step.framework} was not running: it exited (${exit.code ?? exit.signal}) during an earlier cell`), app);
+      if (exit)
+        await failCells(
+          ctx,
+          [plan],
+          'start',
+          new PartDied(`${step.framework} was not running: it exited (${exit.code ?? exit.signal}) during an earlier cell`),
+          app,
+        );
       else await runCell(ctx, app, plan, step.round);
     }
   } finally {
@@ -48,10 +64,19 @@ async function runFrameworkAt(ctx: RunContext, step: { round: number; framework:
 export async function startApp(ctx: RunContext, prepared: PreparedApp, dbRttMs?: number): Promise<RunningApp> {
   const settings = settingsFor(ctx, prepared.app);
   const port = await ctx.findPort();
-  ctx.recorder.log(`${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`);
+  ctx.recorder.log(
+    `${prepared.app.name}: starting on 127.0.0.1:${port} (${settings.workers} worker(s), ${settings.threads} thread(s), pool ${settings.poolSize})`,
+  );
   let app: RunningApp | undefined;
   try {
-    app = await ctx.runtime.start({ prepared, port, settings, databaseUrl: databaseUrlFor(ctx, dbRttMs), cpus: ctx.layout.appCpus, runId: ctx.recorder.results.runId });
+    app = await ctx.runtime.start({
+      prepared,
+      port,
+      settings,
+      databaseUrl: databaseUrlFor(ctx, dbRttMs),
+      cpus: ctx.layout.appCpus,
+      runId: ctx.recorder.results.runId,
+    });
     if (stopping(ctx)) throw new Error('the run is stopping');
     await ctx.ready(app);
     return app;
@@ -70,4 +95,3 @@ export async function stopApp(ctx: RunContext, app: RunningApp): Promise<void> {
     await ctx.recorder.warn('STOP_FAILED', `the app at ${app.baseUrl}: ${errorLine(error)}`);
   }
 }
-

@@ -1,11 +1,11 @@
 import { BenchError } from '../errors.ts';
 import type { LoadGenerator, LoadResult } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
-import { processTreeReader, readCgroup, type CpuMemReading } from '../resources/proc.ts';
+import { type CpuMemReading, processTreeReader, readCgroup } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
 import type { Measurement } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
-import { connectionCapProblems, type ConnectionCounts } from '../verify/connections.ts';
+import { type ConnectionCounts, connectionCapProblems } from '../verify/connections.ts';
 import { databaseUrlFor, type RunContext } from './context.ts';
 import { PartDied } from './failure.ts';
 
@@ -36,7 +36,11 @@ export function measurementProblem(m: Measurement): string | undefined {
 export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database' | 'networkPids'>, app: RunningApp): SampledTarget[] {
   const target = app.resourceTarget;
   const targets: SampledTarget[] = [
-    { name: 'app', cores: ctx.layout.appCpus.length, read: target.kind === 'cgroup' ? () => readCgroup(target.path) : target.kind === 'reader' ? target.read : processTreeReader(target.rootPid) },
+    {
+      name: 'app',
+      cores: ctx.layout.appCpus.length,
+      read: target.kind === 'cgroup' ? () => readCgroup(target.path) : target.kind === 'reader' ? target.read : processTreeReader(target.rootPid),
+    },
   ];
   const db = ctx.database;
   if (db.serverPid !== undefined) targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: processTreeReader(db.serverPid) });
@@ -45,7 +49,8 @@ export function sampleTargets(ctx: Pick<RunContext, 'layout' | 'database' | 'net
     targets.push({ name: 'database', cores: ctx.layout.dbCpus.length, read: () => readCgroup(cgroup) });
   }
   // The --db-rtt proxy shares the database's cores: its CPU is load the database's host would carry too.
-  if (ctx.networkPids && ctx.networkPids.length > 0) targets.push({ name: 'proxy', cores: ctx.layout.dbCpus.length, read: sumReaders(ctx.networkPids.map((pid) => processTreeReader(pid))) });
+  if (ctx.networkPids && ctx.networkPids.length > 0)
+    targets.push({ name: 'proxy', cores: ctx.layout.dbCpus.length, read: sumReaders(ctx.networkPids.map((pid) => processTreeReader(pid))) });
   return targets;
 }
 
@@ -63,11 +68,20 @@ function sumReaders(readers: (() => Promise<CpuMemReading>)[]): () => Promise<Cp
  */
 export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPlan, generator: LoadGenerator, warmupS = plan.warmupS): Promise<MeasuredLoad> {
   const appDied = new AbortController();
-  const died = (exit: { code: number | null; signal: string | null }) => new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
+  const died = (exit: { code: number | null; signal: string | null }) =>
+    new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
   void app.exited.then((exit) => appDied.abort(died(exit)));
   // Open loop: the rate known at plan time, or the one resolved from the closed-loop cells (pipeline/open-loop.ts).
   const rateRps = plan.rateSpec === undefined ? undefined : (plan.offeredRps ?? ctx.recorder.cell(plan.id)?.offeredRps);
-  const job = { url: `${app.baseUrl}${plan.path}`, connections: plan.connections, warmupS, durationS: plan.durationS, cpus: ctx.layout.loadgenCpus, rateRps, arrival: plan.arrival };
+  const job = {
+    url: `${app.baseUrl}${plan.path}`,
+    connections: plan.connections,
+    warmupS,
+    durationS: plan.durationS,
+    cpus: ctx.layout.loadgenCpus,
+    rateRps,
+    arrival: plan.arrival,
+  };
   // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
   const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs));
   let result: LoadResult;

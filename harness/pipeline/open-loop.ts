@@ -1,6 +1,6 @@
 import { errorLine } from '../errors.ts';
 import { resolveOpenLoopRates } from '../plan-open-loop.ts';
-import { stopping, type RunContext } from './context.ts';
+import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { AppDefinition } from '../apps/manifest.ts';
-import { fillPlaceholders, workerSettings, type WorkerSettings } from '../apps/workers.ts';
+import { fillPlaceholders, type WorkerSettings, workerSettings } from '../apps/workers.ts';
 import { errorLine } from '../errors.ts';
 import type { AppRecord } from '../results/schema.ts';
 import type { PreparedApp } from '../runtime/types.ts';
 import { normalizePackageName } from '../util/freeze.ts';
-import { stopping, type RunContext } from './context.ts';
+import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 import { cellsOf } from './run-plan.ts';
 

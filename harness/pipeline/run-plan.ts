@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/options.ts';
-import { planCells, planRounds, type CellPlan, type RoundStep } from '../plan.ts';
+import { type CellPlan, planCells, planRounds, type RoundStep } from '../plan.ts';
 import { planOpenLoopCells } from '../plan-open-loop.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 
@@ -33,7 +33,18 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
   const cells = [...config.frameworks.flatMap((framework) => planCells(config, scenarios, framework)), ...open];
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
   const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
-  return { rounds, cells, dbCeilingShapes, measurements, expectedS: estimateDurationS(config, cells, rounds.length, dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s))) };
+  return {
+    rounds,
+    cells,
+    dbCeilingShapes,
+    measurements,
+    expectedS: estimateDurationS(
+      config,
+      cells,
+      rounds.length,
+      dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s)),
+    ),
+  };
 }
 
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;

@@ -48,8 +48,14 @@ async function pyenvCandidates(): Promise<string[]> {
 export async function findPython(explicit?: string): Promise<PythonInfo> {
   if (explicit) {
     const info = await probePython(explicit);
-    if (!info) throw new BenchError('PYTHON', `--python ${explicit} does not run (or lacks the venv module)`, { hint: 'pass the path of a working python3.12+ interpreter' });
-    if (!newEnough(info)) throw new BenchError('PYTHON', `--python ${explicit} is Python ${info.version}; django-bolt needs ${MIN_PYTHON.join('.')} or newer`, { hint: 'pass a python3.12 or newer' });
+    if (!info)
+      throw new BenchError('PYTHON', `--python ${explicit} does not run (or lacks the venv module)`, {
+        hint: 'pass the path of a working python3.12+ interpreter',
+      });
+    if (!newEnough(info))
+      throw new BenchError('PYTHON', `--python ${explicit} is Python ${info.version}; django-bolt needs ${MIN_PYTHON.join('.')} or newer`, {
+        hint: 'pass a python3.12 or newer',
+      });
     return info;
   }
   const candidates = ['python3.14', 'python3.13', 'python3.12', 'python3', ...(await pyenvCandidates())];

@@ -3,8 +3,8 @@ import { ceilingProtocol } from '../analysis/bounds.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { CrossoverAnalysis, EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { latencyCrossoverLines } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, latencyLabel, OFF_NOTE, type Table } from './format.ts';
+import { latencyCrossoverLines } from './latency-tables.ts';
 
 const settingLabel = (s: EffectiveLatency) => latencyLabel(s.requestedMs, s.effectiveMs, s.source !== 'requested');
 
@@ -32,7 +32,9 @@ const crossoversOf = (analysis: Analysis): CrossoverAnalysis[] => analysis.cross
 /** The crossover tables, one per round trip, then the prediction tables, one per round trip. */
 export function crossoverTables(results: Results, analysis: Analysis): Table[] {
   const all = crossoversOf(analysis);
-  return [...all.map((x) => crossoverTable(results, analysis, x)), ...all.map((x) => predictionTable(results, analysis, x))].filter((t): t is Table => t !== undefined);
+  return [...all.map((x) => crossoverTable(results, analysis, x)), ...all.map((x) => predictionTable(results, analysis, x))].filter(
+    (t): t is Table => t !== undefined,
+  );
 }
 
 /** Requests/s and label(s) per latency, the measured crossover and the Little's-law prediction. */
@@ -42,7 +44,12 @@ export function crossoverTable(results: Results, analysis: Analysis, x: Crossove
     displayName(results, f.framework),
     ...x.latencies.map((ms) => {
       const c = analysis.cells.find(
-        (y) => y.framework === f.framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === x.connections && (y.dbRttMs ?? 0) === (x.dbRttMs ?? 0),
+        (y) =>
+          y.framework === f.framework &&
+          y.kind === 'slow-db' &&
+          y.dbLatencyMs === ms &&
+          y.connections === x.connections &&
+          (y.dbRttMs ?? 0) === (x.dbRttMs ?? 0),
       );
       return cellText(c, (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`);
     }),
@@ -102,7 +109,9 @@ export function evidenceTable(results: Results, analysis: Analysis): Table {
       const why = a.limits.map((l) => `${l.label}: ${l.reason}`);
       return [c.id, a.labels.join(' + '), [...why, ...a.evidence.filter((e) => !why.some((w) => w.includes(e))), ...c.notes].join('; ')];
     }),
-    notes: [`Database ceilings per cell are those of the app's own statement protocol (${[...new Set(results.ceilings.filter((c) => c.kind === 'database').map(ceilingProtocol))].join(', ') || 'none measured'} in this run).`],
+    notes: [
+      `Database ceilings per cell are those of the app's own statement protocol (${[...new Set(results.ceilings.filter((c) => c.kind === 'database').map(ceilingProtocol))].join(', ') || 'none measured'} in this run).`,
+    ],
   };
 }
 
@@ -112,13 +121,19 @@ export function ceilingsTable(results: Results): Table | undefined {
     title: 'Ceilings measured in this run',
     head: ['ceiling', 'protocol', 'connections', 'requests/s', 'mean latency', 'how'],
     rows: results.ceilings.map((c) => [
-      c.kind === 'loadgen' ? (c.generator === 'open-loop' ? 'open-loop generator' : 'load generator') : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}${c.dbRttMs ? ` rtt ${c.dbRttMs}ms` : ''}`,
+      c.kind === 'loadgen'
+        ? c.generator === 'open-loop'
+          ? 'open-loop generator'
+          : 'load generator'
+        : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}${c.dbRttMs ? ` rtt ${c.dbRttMs}ms` : ''}`,
       c.kind === 'database' ? ceilingProtocol(c) : '',
       String(c.connections),
       fmtRps(c.rps),
       c.latencyMeanMs === undefined ? '' : `${c.latencyMeanMs.toFixed(2)} ms`,
       `${c.note}${c.cpuMeanUtil !== undefined ? `; loadgen CPU ${fmtPct(c.cpuMeanUtil)}` : ''}`,
     ]),
-    notes: ["protocol: pgbench's -M (prepared, extended, or simple with the values inlined, as the Django ORM sends them); each cell is judged against the database ceiling of its app's own protocol. mean latency: one transaction's mean time, the effective latency of a slow-db setting."],
+    notes: [
+      "protocol: pgbench's -M (prepared, extended, or simple with the values inlined, as the Django ORM sends them); each cell is judged against the database ceiling of its app's own protocol. mean latency: one transaction's mean time, the effective latency of a slow-db setting.",
+    ],
   };
 }

@@ -1,12 +1,11 @@
-import { analyze, type Analysis } from '../analysis/analyze.ts';
+import { type Analysis, analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { chartSet } from './charts/data.ts';
-import { renderCharts, type RenderedChart } from './charts/files.ts';
+import { type RenderedChart, renderCharts } from './charts/files.ts';
 import { leadingWarnings } from './leading.ts';
 import { buildTables, footnote, type Table } from './tables.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 
 /**
  * Pure: prefixes the SVG's element ids (Vega's clip paths) so several charts inlined in one
@@ -60,7 +59,9 @@ ${STYLE}
 ${warningsBox}
 ${rendered.length ? rendered.map(chartHtml).join('\n') : '<p class="note">No chart: the run measured slow-db at fewer than two database latencies.</p>'}
 ${buildTables(results, { analysis }).map(tableHtml).join('\n')}
-<hr><ul>${footnote(results).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>
+<hr><ul>${footnote(results)
+    .map((l) => `<li>${escapeHtml(l)}</li>`)
+    .join('')}</ul>
 </body></html>
 `;
 }

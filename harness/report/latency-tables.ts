@@ -71,7 +71,9 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
         latencyCrossoverLine(s),
         'Latency is timed from each request\'s scheduled send time, so waiting behind a stall counts (no coordinated omission). p99 spread: highest p99 / lowest p99 - 1; "-" where some framework did not sustain the rate.',
         ...(unsustained.length
-          ? [`UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`]
+          ? [
+              `UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`,
+            ]
           : []),
         ...(near ? [nearCeilingNote(ceiling)] : []),
         ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),

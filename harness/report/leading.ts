@@ -16,11 +16,14 @@ export function leadingWarnings(results: Results): string[] {
   const crossChecked = results.cells.filter((c) => c.crossCheck?.flagged);
   if (crossChecked.length && !warnings.some((w) => w.code === 'CROSS_CHECK')) {
     const list = crossChecked.map((c) => `${c.id} (autocannon/${c.crossCheck!.tool} ${c.crossCheck!.ratio.toFixed(2)})`).join(', ');
-    lines.splice(warnings.filter((w) => rank(w.code) < rank('CROSS_CHECK')).length, 0, `CROSS_CHECK: the load generators disagree by more than 10% on ${list}; those cells are not trustworthy`);
+    lines.splice(
+      warnings.filter((w) => rank(w.code) < rank('CROSS_CHECK')).length,
+      0,
+      `CROSS_CHECK: the load generators disagree by more than 10% on ${list}; those cells are not trustworthy`,
+    );
   }
   const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
   if (failed.length) lines.push(`${failed.length} cell(s) failed and were not measured: see "Failed cells" below`);
   if (results.status !== 'complete') lines.push(`The run is ${results.status}: the tables hold only the cells measured before it stopped`);
   return lines;
 }
-

@@ -94,7 +94,10 @@ export function renderTerminal(table: Table, width = DEFAULT_WIDTH): string {
   blocks.forEach((block, b) => {
     if (b > 0) out.push('');
     const line = (cells: string[]) =>
-      [pad(truncate(cells[0] ?? '', first), first, false), ...block.columns.map((c, k) => pad(truncate(cells[c] ?? '', block.widths[k]!), block.widths[k]!, right[c]!))]
+      [
+        pad(truncate(cells[0] ?? '', first), first, false),
+        ...block.columns.map((c, k) => pad(truncate(cells[c] ?? '', block.widths[k]!), block.widths[k]!, right[c]!)),
+      ]
         .join(GAP)
         .trimEnd();
     out.push(line(table.head));

@@ -1,10 +1,10 @@
 import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
-import { leadingWarnings } from './leading.ts';
-import { renderTerminal, wrap } from './render.ts';
 import { crossoverTables } from './analysis-tables.ts';
 import { latencySweepTables } from './latency-tables.ts';
-import { attributionTable, buildTables, failuresTable, footnote, shareTable, throughputTable, type Table } from './tables.ts';
+import { leadingWarnings } from './leading.ts';
+import { renderTerminal, wrap } from './render.ts';
+import { attributionTable, buildTables, failuresTable, footnote, shareTable, type Table, throughputTable } from './tables.ts';
 
 /** How frameworks are ordered in every table: as the run listed them, or fastest first. */
 export type FrameworkOrder = 'run' | 'rps';

@@ -1,14 +1,14 @@
-import { shortLabels } from '../analysis/attribution.ts';
 import { analyze } from '../analysis/analyze.ts';
-import { columnKey, type Column } from '../analysis/summary.ts';
+import { shortLabels } from '../analysis/attribution.ts';
+import { type Column, columnKey } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
-import { latencySweepTables } from './latency-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, latencyLabel, OFF_NOTE, type Table } from './format.ts';
+import { latencySweepTables } from './latency-tables.ts';
 
-export type { Table } from './format.ts';
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
+export type { Table } from './format.ts';
 export { displayName, fmtPct, fmtRps } from './format.ts';
 
 /** `1 ms (eff 2.1!)` for a slow-db column: the run's setting, or the column's first measured cell. */
@@ -33,7 +33,13 @@ function grid(results: Results, analysis: Analysis): { columns: Column[]; framew
     if (columns.some((c) => c.key === key)) continue;
     const latency = cell.dbLatencyMs === undefined ? '' : ` ${columnLatency(analysis, cell)}`;
     const rtt = cell.dbRttMs ? ` rtt ${cell.dbRttMs}` : '';
-    columns.push({ key, label: `${cell.scenario}${latency}${rtt}${multipleConnections ? ` c${cell.connections}` : ''}`, scenario: cell.scenario, connections: cell.connections, dbLatencyMs: cell.dbLatencyMs });
+    columns.push({
+      key,
+      label: `${cell.scenario}${latency}${rtt}${multipleConnections ? ` c${cell.connections}` : ''}`,
+      scenario: cell.scenario,
+      connections: cell.connections,
+      dbLatencyMs: cell.dbLatencyMs,
+    });
   }
   const byKey = new Map(analysis.cells.map((c) => [`${c.framework}|${columnKey(c)}`, c]));
   const frameworks = results.config.frameworks.filter((f) => analysis.cells.some((c) => c.framework === f));
@@ -70,13 +76,15 @@ export function shareTable(results: Results, analysis: Analysis): Table {
       displayName(results, f),
       ...columns.map((c) =>
         cellText(at(f, c), (x) =>
-          x.attribution?.flagged ? 'loadgen-bound' : `${fmtPct(x.shareOfFastest)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`,
+          x.attribution?.flagged
+            ? 'loadgen-bound'
+            : `${fmtPct(x.shareOfFastest)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`,
         ),
       ),
     ]),
     notes: [
-      'db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app\'s own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).',
-      'loadgen-bound cells are left out of the comparison: their number is the load generator\'s.',
+      "db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app's own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).",
+      "loadgen-bound cells are left out of the comparison: their number is the load generator's.",
     ],
   };
 }
@@ -87,9 +95,12 @@ export function attributionTable(results: Results, analysis: Analysis): Table {
   return {
     title: 'Bottleneck per cell (every limit that holds)',
     head: ['framework', ...columns.map((c) => c.label)],
-    rows: frameworks.map((f) => [displayName(results, f), ...columns.map((c) => cellText(at(f, c), (x) => (x.attribution ? shortLabels(x.attribution.labels) : '-')))]),
+    rows: frameworks.map((f) => [
+      displayName(results, f),
+      ...columns.map((c) => cellText(at(f, c), (x) => (x.attribution ? shortLabels(x.attribution.labels) : '-'))),
+    ]),
     notes: [
-      'fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little\'s law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app\'s protocol (unless that ceiling is itself the pool\'s), or database CPU >= 90%; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.',
+      "fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little's law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app's protocol (unless that ceiling is itself the pool's), or database CPU >= 90%; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.",
     ],
   };
 }
@@ -103,7 +114,9 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
       displayName(results, f),
       ...columns.map((c) => cellText(at(f, c), (x) => `${fmtMs(x.latencyMeanMs)} / ${fmtMs(x.latencyP50Ms)} / ${fmtMs(x.latencyP99Ms)}`)),
     ]),
-    notes: ["Timed from every response in the measured window at microsecond resolution (HDR histogram); runs recorded before that used autocannon's whole-millisecond histogram, where p50 of a fast app can read 0."],
+    notes: [
+      "Timed from every response in the measured window at microsecond resolution (HDR histogram); runs recorded before that used autocannon's whole-millisecond histogram, where p50 of a fast app can read 0.",
+    ],
   };
 }
 
@@ -113,7 +126,12 @@ export function crossCheckTable(results: Results): Table | undefined {
   return {
     title: 'Cross-check against wrk (same CPUs, connections and duration)',
     head: ['cell', 'autocannon', 'wrk', 'ratio'],
-    rows: checked.map((c) => [c.id, fmtRps(c.repeats[0]?.measurement.rps), fmtRps(c.crossCheck!.rps), `${c.crossCheck!.ratio.toFixed(2)}${c.crossCheck!.flagged ? ' FLAGGED' : ''}`]),
+    rows: checked.map((c) => [
+      c.id,
+      fmtRps(c.repeats[0]?.measurement.rps),
+      fmtRps(c.crossCheck!.rps),
+      `${c.crossCheck!.ratio.toFixed(2)}${c.crossCheck!.flagged ? ' FLAGGED' : ''}`,
+    ]),
     notes: ['A ratio outside 0.9-1.1 means the two load generators disagree: that cell is flagged.'],
   };
 }
@@ -168,13 +186,17 @@ export function footnote(results: Results): string[] {
   const c = results.config;
   const l = results.cpuLayout;
   const versions = Object.entries(results.apps).map(([name, a]) => {
-    const pkgs = Object.entries(a.keyPackages).map(([p, v]) => `${p} ${v}`).join(', ');
+    const pkgs = Object.entries(a.keyPackages)
+      .map(([p, v]) => `${p} ${v}`)
+      .join(', ');
     const s = a.settings;
     const image = a.imageId ? `, image ${a.imageId.replace('sha256:', '').slice(0, 12)} from ${a.baseImage}` : '';
     return `${name}: ${a.server} (${s.workers} worker(s) x ${s.threads} thread(s), pool ${s.poolSize}/worker, ${s.connectionCap} DB connections, concurrency limit ${s.concurrencyLimit}), Python ${a.pythonVersion}${image}; ${pkgs}`;
   });
   const drift = results.drift
-    ? [`Drift check: ${results.drift.cellId} measured ${fmtRps(results.drift.firstRps)} then ${fmtRps(results.drift.lastRps)} req/s at the end (${(results.drift.change * 100).toFixed(1)}%)${results.drift.flagged ? ': FLAGGED, the machine was not steady' : ''}.`]
+    ? [
+        `Drift check: ${results.drift.cellId} measured ${fmtRps(results.drift.firstRps)} then ${fmtRps(results.drift.lastRps)} req/s at the end (${(results.drift.change * 100).toFixed(1)}%)${results.drift.flagged ? ': FLAGGED, the machine was not steady' : ''}.`,
+      ]
     : [];
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../results/store.ts';
 import { chartSet } from './charts/data.ts';
 import { renderCharts, svgFiles } from './charts/files.ts';
 import { EXPORTER_NAMES, EXPORTERS, type ExporterName } from './exporters/index.ts';
-import { trackedCells, type LeftOut } from './exporters/tracked.ts';
+import { type LeftOut, trackedCells } from './exporters/tracked.ts';
 
 export interface WrittenReports {
   /** Paths written. */

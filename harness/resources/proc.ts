@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** Linux's USER_HZ: /proc times are in these ticks on every mainstream architecture. */
 export const CLOCK_TICKS_PER_S = 100;

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Warning } from '../results/schema.ts';
 import { CLOCK_TICKS_PER_S } from './proc.ts';
 
@@ -69,7 +69,12 @@ export function parsePidStat(text: string): ProcessTicks | undefined {
   if (open < 0 || close < open) return undefined;
   const fields = text.slice(close + 2).split(' ');
   // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15.
-  return { pid: Number(text.slice(0, open).trim()), ppid: Number(fields[1]), comm: text.slice(open + 1, close), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  return {
+    pid: Number(text.slice(0, open).trim()),
+    ppid: Number(fields[1]),
+    comm: text.slice(open + 1, close),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 /** The given pids and all their descendants, as the snapshot's parent links say. */

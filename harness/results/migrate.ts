@@ -1,6 +1,6 @@
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
-import { RESULTS_SCHEMA_VERSION, ResultsSchema, type Results } from './schema.ts';
+import { RESULTS_SCHEMA_VERSION, type Results, ResultsSchema } from './schema.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,7 +33,9 @@ export function migrateResults(raw: unknown, where = 'results.json'): Results {
   let current: Json = raw;
   const version = current.schemaVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new BenchError('RESULTS', `${where}: schemaVersion must be an integer >= 1 (got ${JSON.stringify(version)})`, { hint: 'pass a run directory written by `crossover run`' });
+    throw new BenchError('RESULTS', `${where}: schemaVersion must be an integer >= 1 (got ${JSON.stringify(version)})`, {
+      hint: 'pass a run directory written by `crossover run`',
+    });
   }
   if (version > RESULTS_SCHEMA_VERSION) {
     throw new BenchError('RESULTS', `${where} has schemaVersion ${version}; this crossover-bench reads up to ${RESULTS_SCHEMA_VERSION}`, {

@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { BenchError } from '../errors.ts';
-import { RESULTS_SCHEMA_VERSION, ResultsSchema, type Results } from './schema.ts';
-import { RESULTS_FILE } from './store.ts';
 import { upgradeResults } from './migrate.ts';
+import { RESULTS_SCHEMA_VERSION, type Results, ResultsSchema } from './schema.ts';
+import { RESULTS_FILE } from './store.ts';
 
 /** Issues quoted in one message; the rest are counted. */
 const MAX_ISSUES = 3;

@@ -178,6 +178,9 @@ export function notOkSummary(cells: Cell[]): string | undefined {
   const unmeasured = cells.filter((c) => c.status !== 'failed' && (c.status !== 'ok' || c.repeats.length === 0)).map((c) => c.id);
   if (failed.length + unmeasured.length === 0) return undefined;
   const list = (ids: string[]) => (ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', '));
-  const parts = [failed.length ? `${failed.length} failed (${list(failed)})` : '', unmeasured.length ? `${unmeasured.length} unmeasured (${list(unmeasured)})` : ''];
+  const parts = [
+    failed.length ? `${failed.length} failed (${list(failed)})` : '',
+    unmeasured.length ? `${unmeasured.length} unmeasured (${list(unmeasured)})` : '',
+  ];
   return `${failed.length + unmeasured.length} of ${cells.length} cells are not ok: ${parts.filter(Boolean).join(', ')}`;
 }

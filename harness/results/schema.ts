@@ -287,9 +287,7 @@ export const ResultsSchema = z.object({
   ceilings: z.array(CeilingSchema).default([]),
   warnings: z.array(WarningSchema).default([]),
   /** The first measured cell, measured again at the end: did the machine drift? */
-  drift: z
-    .object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() })
-    .optional(),
+  drift: z.object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() }).optional(),
   cells: z.array(CellSchema),
   /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
   analysis: AnalysisSchema.optional(),

@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
-import { ResultsSchema, type Results } from './schema.ts';
+import { type Results, ResultsSchema } from './schema.ts';
 
 export const RESULTS_FILE = 'results.json';
 

@@ -6,10 +6,10 @@ import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE, type RunConfig } from '../confi
 import { dockerAvailable } from '../docker/client.ts';
 import { pickImage } from '../docker/images.ts';
 import { BenchError } from '../errors.ts';
-import { CACHE_DIR } from '../paths.ts';
-import { findPython, type PythonInfo } from '../python/discover.ts';
 import { parseAppHost } from '../net/app-host.ts';
 import { type DockerEngine, dockerOptions, type EngineTls } from '../net/docker-engine.ts';
+import { CACHE_DIR } from '../paths.ts';
+import { findPython, type PythonInfo } from '../python/discover.ts';
 import { createDockerRuntime } from './docker.ts';
 import { createLocalRuntime } from './local.ts';
 import type { Runtime } from './types.ts';
@@ -43,14 +43,18 @@ export async function chooseRuntime(
   const appHost = parseAppHost(config.appHost);
   // --app-host ssh:// or tcp://: the apps run on that engine (docs/network.md, "Three hosts").
   const engine = appHost.kind === 'docker-engine' ? appHost.engine : undefined;
-  if (engine && config.runtime === 'local') throw new BenchError('USAGE', `--app-host ${engine.url} is a Docker engine; it cannot run --runtime local apps`, { hint: 'use --runtime docker' });
+  if (engine && config.runtime === 'local')
+    throw new BenchError('USAGE', `--app-host ${engine.url} is a Docker engine; it cannot run --runtime local apps`, { hint: 'use --runtime docker' });
   const client = engine ? new Docker(dockerOptions(engine, engineTls(engine))) : undefined;
   let kind: 'local' | 'docker' = engine ? 'docker' : config.runtime === 'auto' ? 'local' : config.runtime;
   let reason = `--runtime ${config.runtime}`;
   let baseImage: string | undefined;
   if (kind === 'docker' || config.runtime !== 'local') {
     const docker = await dockerAvailable(client);
-    if (engine && !docker.ok) throw new BenchError('DOCKER', `--app-host ${engine.url}: ${docker.reason}`, { hint: `check that the engine answers: DOCKER_HOST=${engine.url} docker version` });
+    if (engine && !docker.ok)
+      throw new BenchError('DOCKER', `--app-host ${engine.url}: ${docker.reason}`, {
+        hint: `check that the engine answers: DOCKER_HOST=${engine.url} docker version`,
+      });
     if (config.runtime === 'docker' && !docker.ok) {
       throw new BenchError('DOCKER', `--runtime docker: ${docker.reason}`, { hint: 'start dockerd, or use --runtime local' });
     }
@@ -95,7 +99,10 @@ function engineTls(engine: DockerEngine): EngineTls | undefined {
   if (engine.protocol !== 'https' || !dir) return undefined;
   const file = (name: string) => {
     const p = path.join(dir, name);
-    if (!existsSync(p)) throw new BenchError('DOCKER', `--app-host ${engine.url}: DOCKER_CERT_PATH has no ${name} (${p})`, { hint: 'DOCKER_CERT_PATH must hold ca.pem, cert.pem and key.pem' });
+    if (!existsSync(p))
+      throw new BenchError('DOCKER', `--app-host ${engine.url}: DOCKER_CERT_PATH has no ${name} (${p})`, {
+        hint: 'DOCKER_CERT_PATH must hold ca.pem, cert.pem and key.pem',
+      });
     return readFileSync(p, 'utf8');
   };
   return { ca: file('ca.pem'), cert: file('cert.pem'), key: file('key.pem') };

@@ -46,7 +46,9 @@ export async function probeImagePython(docker: Docker, image: string, python = '
   }
   const libc = /^glibc (\d+\.\d+)/.exec(String(parsed.libc ?? ''));
   if (!libc?.[1]) {
-    throw new BenchError('DOCKER', `${image} does not use glibc (${String(parsed.libc) || 'unknown libc'})`, { hint: 'use a Debian-based image; musl images need musllinux wheels' });
+    throw new BenchError('DOCKER', `${image} does not use glibc (${String(parsed.libc) || 'unknown libc'})`, {
+      hint: 'use a Debian-based image; musl images need musllinux wheels',
+    });
   }
   return { pythonVersion: String(parsed.python), glibcVersion: libc[1], machine: String(parsed.machine) };
 }

@@ -8,8 +8,8 @@ import { containerOutput, lastLines } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { dockerStatsReader } from '../net/docker-engine.ts';
 import { REPO_ROOT } from '../paths.ts';
-import { prepareAppImage } from './docker-image.ts';
 import { withLock } from '../util/lock.ts';
+import { prepareAppImage } from './docker-image.ts';
 import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
@@ -54,14 +54,22 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   }
 
   function prepareUnlocked(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
-    return prepareAppImage(docker, app, { baseImage: options.baseImage, cacheDir: options.cacheDir, hostPython: options.hostPython, dockerfilePath, warn: options.log }, log);
+    return prepareAppImage(
+      docker,
+      app,
+      { baseImage: options.baseImage, cacheDir: options.cacheDir, hostPython: options.hostPython, dockerfilePath, warn: options.log },
+      log,
+    );
   }
 
   async function start(spec: StartSpec): Promise<RunningApp> {
     const app = spec.prepared.app;
     const image = spec.prepared.imageId;
     if (!image) throw new BenchError('DOCKER', `app '${app.name}' was not prepared by the Docker runtime (no image id)`);
-    if (spec.netns) throw new BenchError('USAGE', `app '${app.name}': the Docker runtime does not start apps in a network namespace (${spec.netns})`, { hint: 'use --runtime local with --app-host netns' });
+    if (spec.netns)
+      throw new BenchError('USAGE', `app '${app.name}': the Docker runtime does not start apps in a network namespace (${spec.netns})`, {
+        hint: 'use --runtime local with --app-host netns',
+      });
     const { argv, env } = launchSpec(spec);
 
     let container: Docker.Container;
@@ -99,13 +107,20 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
           hint: `check the manifest command: ${app.command.join(' ')}`,
         });
       }
-      resourceTarget = options.remote ? { kind: 'reader', read: dockerStatsReader(container) } : { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
+      resourceTarget = options.remote
+        ? { kind: 'reader', read: dockerStatsReader(container) }
+        : { kind: 'cgroup', path: await containerCgroupPath(info.State.Pid, container.id) };
     } catch (cause) {
-      const logs = await containerOutput(container, 20).then((output) => lastLines(output.combined, 20)).catch(() => []);
+      const logs = await containerOutput(container, 20)
+        .then((output) => lastLines(output.combined, 20))
+        .catch(() => []);
       await removeContainer(container).catch((error: unknown) => options.log(`warning: ${errorLine(error)}`));
       unregisterEarly();
       if (cause instanceof BenchError) {
-        throw new BenchError(cause.code, `${cause.message}${logs.length ? `\n${logs.join('\n')}` : ''}`, { cause: cause.cause, ...(cause.hint ? { hint: cause.hint } : {}) });
+        throw new BenchError(cause.code, `${cause.message}${logs.length ? `\n${logs.join('\n')}` : ''}`, {
+          cause: cause.cause,
+          ...(cause.hint ? { hint: cause.hint } : {}),
+        });
       }
       throw new BenchError('DOCKER', `container of '${app.name}' did not start: ${errorLine(cause)}${logs.length ? `\n${logs.join('\n')}` : ''}`, { cause });
     }

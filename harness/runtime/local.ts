@@ -1,17 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AppDefinition } from '../apps/manifest.ts';
 import { onCleanup, onExitKill } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
 import type { PythonInfo } from '../python/discover.ts';
+import { parseFreeze } from '../util/freeze.ts';
 import { contentHash } from '../util/hash.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
-import { isAlive } from '../util/process.ts';
 import { acquireLock } from '../util/lock.ts';
-import { parseFreeze } from '../util/freeze.ts';
+import { isAlive } from '../util/process.ts';
 import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type RunningApp, type Runtime, type StartSpec } from './types.ts';
 
 export interface LocalRuntimeOptions {
@@ -137,7 +137,11 @@ class LocalApp implements RunningApp {
   private readonly unregister: () => void;
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly child: ChildProcess, host: string, port: number) {
+  constructor(
+    private readonly child: ChildProcess,
+    host: string,
+    port: number,
+  ) {
     this.baseUrl = appBaseUrl(host, port);
     const pid = child.pid;
     if (pid === undefined) throw new BenchError('APP_START', 'the app process did not start');
@@ -209,8 +213,9 @@ function startProcess(spec: StartSpec, options: LocalRuntimeOptions): LocalApp {
   if (child.pid === undefined) {
     // spawn reports a missing executable asynchronously; without a listener that event would crash the harness.
     child.once('error', () => undefined);
-    throw new BenchError('APP_START', `${app.name}: cannot start ${argv[0]}`, { hint: `check command[0] in ${path.join(app.dir, 'manifest.json')} and the virtualenv ${venv}` });
+    throw new BenchError('APP_START', `${app.name}: cannot start ${argv[0]}`, {
+      hint: `check command[0] in ${path.join(app.dir, 'manifest.json')} and the virtualenv ${venv}`,
+    });
   }
   return new LocalApp(child, spec.host ?? DEFAULT_APP_HOST, spec.port);
 }
-

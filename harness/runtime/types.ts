@@ -1,5 +1,5 @@
-import type { AppDefinition } from '../apps/manifest.ts';
 import path from 'node:path';
+import type { AppDefinition } from '../apps/manifest.ts';
 import { fillPlaceholders, type WorkerSettings } from '../apps/workers.ts';
 import { BenchError } from '../errors.ts';
 import type { CpuMemReading } from '../resources/proc.ts';

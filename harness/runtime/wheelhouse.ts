@@ -70,14 +70,23 @@ export function pipDownloadArgs(requirementsPath: string, target: WheelTarget, d
   const { major, minor } = parseMajorMinor(target.pythonVersion, 'Python');
   const cp = `cp${major}${minor}`;
   const args = [
-    '-m', 'pip', 'download',
+    '-m',
+    'pip',
+    'download',
     '--disable-pip-version-check',
     '--no-input',
     '--only-binary=:all:',
-    '--implementation', 'cp',
-    '--python-version', `${major}.${minor}`,
+    '--implementation',
+    'cp',
+    '--python-version',
+    `${major}.${minor}`,
     // cp313 for extension modules, abi3 for stable-ABI wheels, none for py3-none-<platform> wheels.
-    '--abi', cp, '--abi', 'abi3', '--abi', 'none',
+    '--abi',
+    cp,
+    '--abi',
+    'abi3',
+    '--abi',
+    'none',
   ];
   for (const platform of manylinuxPlatforms(target)) args.push('--platform', platform);
   args.push('-r', requirementsPath, '-d', destDir);
@@ -113,11 +122,16 @@ export async function ensureWheelhouse(options: WheelhouseOptions): Promise<Whee
   const partial = `${dir}.partial-${process.pid}`;
   await rm(partial, { recursive: true, force: true });
   const args = pipDownloadArgs(options.requirementsPath, options.target, partial);
-  options.log(`wheelhouse: pip download of ${options.requirementsPath} for CPython ${options.target.pythonVersion}, glibc ${options.target.glibcVersion}, ${options.target.machine}`);
+  options.log(
+    `wheelhouse: pip download of ${options.requirementsPath} for CPython ${options.target.pythonVersion}, glibc ${options.target.glibcVersion}, ${options.target.machine}`,
+  );
   const result = await execa(options.hostPython, args, { all: true, reject: false });
   if (result.failed) {
     await rm(partial, { recursive: true, force: true });
-    const tail = (result.all ?? '').split('\n').filter((line) => line.trim() !== '').slice(-PIP_TAIL_LINES);
+    const tail = (result.all ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-PIP_TAIL_LINES);
     const spawnFailed = result.exitCode === undefined;
     throw new BenchError(
       'PYTHON',
@@ -127,7 +141,7 @@ export async function ensureWheelhouse(options: WheelhouseOptions): Promise<Whee
         cause: result,
         hint: spawnFailed
           ? 'pass a host Python with pip (--python PATH)'
-          : 'every requirement needs a wheel for the image\'s Python and glibc; pin a version that publishes one, or check that PyPI is reachable',
+          : "every requirement needs a wheel for the image's Python and glibc; pin a version that publishes one, or check that PyPI is reachable",
       },
     );
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const IGNORED = new Set(['__pycache__', '.venv', 'node_modules', '.pytest_cache']);
@@ -23,7 +23,9 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 export async function contentHash(roots: string[], extra: string[] = []): Promise<string> {
   const hash = createHash('sha256');
   for (const root of roots) {
-    const isDir = (await readdir(root, { withFileTypes: true }).then(() => true).catch(() => false));
+    const isDir = await readdir(root, { withFileTypes: true })
+      .then(() => true)
+      .catch(() => false);
     const files = isDir ? await listFiles(root) : [''];
     for (const rel of files) {
       const file = rel ? path.join(root, rel) : root;

@@ -77,7 +77,12 @@ export async function runNodeChild(o: NodeChildOptions): Promise<string> {
   unregister();
   if (done.timedOut) throw new BenchError('LOADGEN', `${o.what} did not finish within ${o.timeoutS} s`);
   if (done.exitCode !== 0) {
-    const tail = String(done.stderr).trim().split('\n').filter((l) => l !== 'measuring').slice(-3).join(' | ');
+    const tail = String(done.stderr)
+      .trim()
+      .split('\n')
+      .filter((l) => l !== 'measuring')
+      .slice(-3)
+      .join(' | ');
     throw new BenchError('LOADGEN', `${o.what} exited with ${done.exitCode ?? done.signal}: ${tail}`);
   }
   return String(done.stdout);

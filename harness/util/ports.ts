@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BenchError } from '../errors.ts';
-import { tryLock, type Lock } from './lock.ts';
+import { type Lock, tryLock } from './lock.ts';
 
 /**
  * Ports below the ephemeral range (32768-60999 on Linux): a port inside it can be held by
@@ -59,7 +59,9 @@ export function isAddressInUse(error: unknown): boolean {
 /** Checks a port the user asked for. */
 export async function requireFreePort(port: number, what: string): Promise<number> {
   if (!(await portIsFree(port))) {
-    throw new BenchError('PORT_BUSY', `${what}: port ${port} on 127.0.0.1 is already in use`, { hint: 'pick another with --port, or stop what holds it (ss -ltnp)' });
+    throw new BenchError('PORT_BUSY', `${what}: port ${port} on 127.0.0.1 is already in use`, {
+      hint: 'pick another with --port, or stop what holds it (ss -ltnp)',
+    });
   }
   return port;
 }

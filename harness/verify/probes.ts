@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startConnectionSampler, PROBE_APPLICATION_NAME } from './connections.ts';
+import { PROBE_APPLICATION_NAME, startConnectionSampler } from './connections.ts';
 import type { DatabaseProbes, StatementTotals } from './verify.ts';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
-import { connectionCapProblems, type ConnectionSampler } from './connections.ts';
+import { type ConnectionSampler, connectionCapProblems } from './connections.ts';
 import { fetchOnce } from './http.ts';
 
 export { fetchOnce };
@@ -129,8 +129,12 @@ export async function verifyCell(
           const sleeping = await probes.sleeping();
           const probeRes = await pending;
           checked.push(`${route}?ms=${PROBE_SLEEP_MS} waits in PostgreSQL (pg_stat_activity)`);
-          if (!sleeping) problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: no active pg_sleep on world seen in pg_stat_activity while it ran; the wait must happen in the database, in the row's query`);
-          if (probeRes && probeRes.elapsedMs < PROBE_SLEEP_MS) problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: answered in ${probeRes.elapsedMs.toFixed(0)} ms`);
+          if (!sleeping)
+            problems.push(
+              `GET ${route}?ms=${PROBE_SLEEP_MS}: no active pg_sleep on world seen in pg_stat_activity while it ran; the wait must happen in the database, in the row's query`,
+            );
+          if (probeRes && probeRes.elapsedMs < PROBE_SLEEP_MS)
+            problems.push(`GET ${route}?ms=${PROBE_SLEEP_MS}: answered in ${probeRes.elapsedMs.toFixed(0)} ms`);
           if (problems.length === 0) options.passedOnce?.add(sleepKey);
         }
         break;
@@ -172,7 +176,9 @@ async function checkStatements(
   checked.push(`${rowsServed} rows came from at least ${rowsServed} queries on world reading at least ${rowsServed} rows (pg_stat_statements)`);
   if (ran < rowsServed) return [`${rowsServed} rows were served but the database ran only ${ran} queries on world; each row must come from a query of its own`];
   if (read < rowsServed) {
-    return [`${rowsServed} rows were served from ${ran} queries on world, but those queries read only ${read} rows; each row served must be a row read from the database`];
+    return [
+      `${rowsServed} rows were served from ${ran} queries on world, but those queries read only ${read} rows; each row served must be a row read from the database`,
+    ];
   }
   return [];
 }

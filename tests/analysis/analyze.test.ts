@@ -65,7 +65,9 @@ describe('analyze: predicted and measured crossover', () => {
   it('flags a prediction more than one sweep step from the measurement', () => {
     const r = sweepResults();
     // Django's db cell read 20,000 req/s: it would predict 0.5 ms, three steps before the measured 10 ms.
-    r.cells = r.cells.map((c) => (c.id === 'django/db/c64' ? { ...c, repeats: c.repeats.map((x) => ({ ...x, measurement: { ...x.measurement, rps: 20_000 } })) } : c));
+    r.cells = r.cells.map((c) =>
+      c.id === 'django/db/c64' ? { ...c, repeats: c.repeats.map((x) => ({ ...x, measurement: { ...x.measurement, rps: 20_000 } })) } : c,
+    );
     expect(analyze(r).crossover!.perFramework[0]!.prediction).toMatchObject({ predictedStepMs: 1, disagrees: true });
   });
 
@@ -106,7 +108,15 @@ describe('analysis in results.json', () => {
 
   it('stores failed cells without numbers', () => {
     const r = sweepResults();
-    r.cells.push({ ...r.cells[0]!, id: 'fastapi/json/c64', scenario: 'json', kind: 'json', status: 'failed', repeats: [], failure: { stage: 'verify', reason: 'bad', logLines: [] } });
+    r.cells.push({
+      ...r.cells[0]!,
+      id: 'fastapi/json/c64',
+      scenario: 'json',
+      kind: 'json',
+      status: 'failed',
+      repeats: [],
+      failure: { stage: 'verify', reason: 'bad', logLines: [] },
+    });
     const record = analysisRecord(analyze(r));
     expect(record.cells.at(-1)).toEqual({ id: 'fastapi/json/c64', framework: 'fastapi', scenario: 'json', connections: 64, notes: [] });
   });

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   APP_SATURATED,
   attribute,
+  type Bounds,
   DB_SATURATED,
+  LOADGEN_SATURATED,
   littleBound,
   littleBoundRps,
-  LOADGEN_SATURATED,
   NEAR_BOUND,
   SHARED_CORE_SATURATED,
   shortLabels,
-  type Bounds,
 } from '../../harness/analysis/attribution.ts';
 import { frameworkCrossoverMs, overallCrossoverMs } from '../../harness/analysis/crossover.ts';
 import { spread } from '../../harness/analysis/stats.ts';
@@ -20,7 +20,12 @@ function makeCell(o: { rps: number; appCpu?: number; dbCpu?: number; loadgenCpu?
   return { rps: spread([o.rps]), appCpu: o.appCpu, dbCpu: o.dbCpu, loadgenCpu: o.loadgenCpu };
 }
 const noBounds: Bounds = { sharedLoadgenDbCore: false };
-const pool = (rps: number, latencyMs = 10, limitedBy: LittleBound['limitedBy'] = 'connection cap', connections = 10): LittleBound => ({ rps, connections, limitedBy, latencyMs });
+const pool = (rps: number, latencyMs = 10, limitedBy: LittleBound['limitedBy'] = 'connection cap', connections = 10): LittleBound => ({
+  rps,
+  connections,
+  limitedBy,
+  latencyMs,
+});
 const labels = (cell: Parameters<typeof attribute>[0], bounds: Bounds = noBounds) => attribute(cell, bounds).labels;
 
 describe('attribute: one limit', () => {

@@ -26,7 +26,13 @@ describe('crossoverChartData', () => {
 
   it('marks the overall crossover and captions the run', () => {
     expect(data).toMatchObject({ overallCrossoverMs: 10, overallCrossoverEffectiveMs: 10.3, connections: 64 });
-    expect(data.caption).toEqual({ runId: 'test-run', cpuModel: 'Test CPU', cores: 2, date: '2026-11-21', text: 'crossover-bench run test-run, Test CPU (2 cores), 2026-11-21, 64 connections' });
+    expect(data.caption).toEqual({
+      runId: 'test-run',
+      cpuModel: 'Test CPU',
+      cores: 2,
+      date: '2026-11-21',
+      text: 'crossover-bench run test-run, Test CPU (2 cores), 2026-11-21, 64 connections',
+    });
   });
 
   it('has nothing to draw without a sweep', () => {

@@ -21,7 +21,10 @@ describe('compareRuns', () => {
     expect(failed.changes[0]).toMatchObject({ verdict: 'regressed', reason: 'failed in the candidate: verify: the database exited' });
     expect(failed.failed).toBe(true);
     const unmeasured = makeResults([{ ...flaskDb([1000]), repeats: [] }]);
-    expect(compareRuns(makeResults([flaskDb([1000])]), unmeasured, 0.1).changes[0]).toMatchObject({ verdict: 'regressed', reason: expect.stringContaining('in the candidate') });
+    expect(compareRuns(makeResults([flaskDb([1000])]), unmeasured, 0.1).changes[0]).toMatchObject({
+      verdict: 'regressed',
+      reason: expect.stringContaining('in the candidate'),
+    });
   });
 
   it('failing in both runs is "failing", not a regression; failing then working is an improvement', () => {
@@ -32,7 +35,7 @@ describe('compareRuns', () => {
     expect(fixed.changes[0]).toMatchObject({ verdict: 'improved', candidateRps: 900 });
   });
 
-  it('a drop beyond the threshold and beyond both runs\' spread is a regression; a rise is an improvement', () => {
+  it("a drop beyond the threshold and beyond both runs' spread is a regression; a rise is an improvement", () => {
     const down = compareRuns(makeResults([flaskDb([1000, 1010, 990])]), makeResults([flaskDb([800, 805, 795])]), 0.1);
     expect(down.changes[0]).toMatchObject({ verdict: 'regressed', change: expect.closeTo(-0.2, 9) });
     expect(down.failed).toBe(true);

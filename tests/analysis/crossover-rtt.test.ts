@@ -22,7 +22,7 @@ describe('measuredRtt', () => {
   });
 });
 
-describe('the Little\'s-law bound with a round trip', () => {
+describe("the Little's-law bound with a round trip", () => {
   it('holds each connection for the effective latency plus the measured RTT', () => {
     const direct = cell('fastapi/slow-db/c64/2ms');
     const far = cell('fastapi/slow-db/c64/2ms/rtt0.5');

@@ -7,22 +7,67 @@ import { makeOpenLoopCell, sweepResults } from '../support/factories.ts';
 function withOpenLoop(p99: Record<'django' | 'fastapi', Record<number, number>>, o: { unsustained?: string[]; ceilingRps?: number } = {}) {
   const base = sweepResults();
   const open = (['django', 'fastapi'] as const).flatMap((f) =>
-    Object.entries(p99[f]).map(([ms, p]) => makeOpenLoopCell({ framework: f, dbLatencyMs: Number(ms), p99Ms: [p * 0.98, p, p * 1.02], unsustained: o.unsustained?.includes(`${f}/${ms}`) })),
+    Object.entries(p99[f]).map(([ms, p]) =>
+      makeOpenLoopCell({ framework: f, dbLatencyMs: Number(ms), p99Ms: [p * 0.98, p, p * 1.02], unsustained: o.unsustained?.includes(`${f}/${ms}`) }),
+    ),
   );
-  const ceilings = o.ceilingRps === undefined ? base.ceilings : [...base.ceilings, { kind: 'loadgen' as const, generator: 'open-loop', connections: 64, rps: o.ceilingRps, note: 'open-loop' }];
+  const ceilings =
+    o.ceilingRps === undefined
+      ? base.ceilings
+      : [...base.ceilings, { kind: 'loadgen' as const, generator: 'open-loop', connections: 64, rps: o.ceilingRps, note: 'open-loop' }];
   return { ...base, cells: [...base.cells, ...open], ceilings };
 }
 
 describe('latencyCrossoverMs', () => {
   it('is the smallest latency from which every p99 lies within 10% of the others at it and every larger one', () => {
-    expect(latencyCrossoverMs(new Map([[0, [1, 3]], [5, [6, 6.5]], [10, [11, 14]], [20, [21, 22]], [50, [51, 52]]]))).toBe(20);
-    expect(latencyCrossoverMs(new Map([[0, [1, 1.05]], [10, [11, 11.5]]]))).toBe(0);
-    expect(latencyCrossoverMs(new Map([[0, [1, 3]], [10, [11, 20]]]))).toBeUndefined();
+    expect(
+      latencyCrossoverMs(
+        new Map([
+          [0, [1, 3]],
+          [5, [6, 6.5]],
+          [10, [11, 14]],
+          [20, [21, 22]],
+          [50, [51, 52]],
+        ]),
+      ),
+    ).toBe(20);
+    expect(
+      latencyCrossoverMs(
+        new Map([
+          [0, [1, 1.05]],
+          [10, [11, 11.5]],
+        ]),
+      ),
+    ).toBe(0);
+    expect(
+      latencyCrossoverMs(
+        new Map([
+          [0, [1, 3]],
+          [10, [11, 20]],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it('a latency where some framework did not sustain the rate is not converged', () => {
-    expect(latencyCrossoverMs(new Map([[0, [1, 3]], [10, [11, 11.2]], [20, [21, undefined]]]))).toBeUndefined();
-    expect(latencyCrossoverMs(new Map([[0, [1, undefined]], [10, [11, 11.2]], [20, [21, 21.5]]]))).toBe(10);
+    expect(
+      latencyCrossoverMs(
+        new Map([
+          [0, [1, 3]],
+          [10, [11, 11.2]],
+          [20, [21, undefined]],
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(
+      latencyCrossoverMs(
+        new Map([
+          [0, [1, undefined]],
+          [10, [11, 11.2]],
+          [20, [21, 21.5]],
+        ]),
+      ),
+    ).toBe(10);
   });
 
   it('spread is highest over lowest p99, minus 1', () => {
@@ -34,10 +79,23 @@ describe('latencyCrossoverMs', () => {
 describe('latencyCell', () => {
   it('carries offered, achieved and late, medians of the percentiles, and why it did not sustain its rate', () => {
     const c = latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20, 30, 40], offeredRps: 200, unsustained: true }), 1000);
-    expect(c).toMatchObject({ offeredRps: 200, achievedRps: 200, late: 300, scheduled: 6000, p99Ms: 30, p999Ms: 45, sustained: false, nearGeneratorCeiling: false });
+    expect(c).toMatchObject({
+      offeredRps: 200,
+      achievedRps: 200,
+      late: 300,
+      scheduled: 6000,
+      p99Ms: 30,
+      p999Ms: 45,
+      sustained: false,
+      nearGeneratorCeiling: false,
+    });
     expect(c.shortfall).toBe('3 of 3 repeat(s): 5.0% of requests sent more than 2 ms late (max 1%)');
     expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20], offeredRps: 900 }), 1000).nearGeneratorCeiling).toBe(true);
-    expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [], failed: 'no capacity' }), undefined)).toMatchObject({ status: 'failed', sustained: false, shortfall: 'measure: no capacity' });
+    expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [], failed: 'no capacity' }), undefined)).toMatchObject({
+      status: 'failed',
+      sustained: false,
+      shortfall: 'measure: no capacity',
+    });
   });
 });
 

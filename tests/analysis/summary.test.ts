@@ -16,7 +16,13 @@ describe('summarizeCell', () => {
   });
 
   it('gives a failed cell its stage and reason, and a measured one its median', () => {
-    expect(summarizeCell(makeCell({ framework: 'flask', scenario: 'db', rps: [], failed: 'wrong body' }))).toMatchObject({ status: 'failed', failure: 'verify: wrong body' });
-    expect(summarizeCell(makeCell({ framework: 'flask', scenario: 'db', rps: [900, 1000, 1100] }))).toMatchObject({ status: 'ok', rps: { median: 1000, n: 3 } });
+    expect(summarizeCell(makeCell({ framework: 'flask', scenario: 'db', rps: [], failed: 'wrong body' }))).toMatchObject({
+      status: 'failed',
+      failure: 'verify: wrong body',
+    });
+    expect(summarizeCell(makeCell({ framework: 'flask', scenario: 'db', rps: [900, 1000, 1100] }))).toMatchObject({
+      status: 'ok',
+      rps: { median: 1000, n: 3 },
+    });
   });
 });

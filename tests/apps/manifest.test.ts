@@ -6,7 +6,9 @@ describe('app manifests', () => {
   it('declare how each app reaches the database (read from its source, see docs/fairness.md)', async () => {
     const names = await listAppNames(APPS_DIR);
     const declared = Object.fromEntries(
-      await Promise.all(names.map(async (n) => [n, `${dataAccessLabel((await loadApp(APPS_DIR, n)).dataAccess)} ${(await loadApp(APPS_DIR, n)).dataAccess.protocol}`])),
+      await Promise.all(
+        names.map(async (n) => [n, `${dataAccessLabel((await loadApp(APPS_DIR, n)).dataAccess)} ${(await loadApp(APPS_DIR, n)).dataAccess.protocol}`]),
+      ),
     );
     expect(declared).toEqual({
       django: 'ORM simple',

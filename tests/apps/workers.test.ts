@@ -4,16 +4,39 @@ import { fillPlaceholders, workerSettings } from '../../harness/apps/workers.ts'
 // The fairness rule itself: every app gets one worker per core and the same database connection cap.
 describe('workerSettings', () => {
   it('gives gunicorn gthread one worker per core and the cap split into threads, one connection per thread', () => {
-    expect(workerSettings({ server: 'gunicorn-gthread', concurrencyLimit: 'threads' }, 1, 10)).toEqual({ workers: 1, threads: 10, poolSize: 10, connectionCap: 10, concurrencyLimit: 10 });
-    expect(workerSettings({ server: 'gunicorn-gthread', concurrencyLimit: 'threads' }, 2, 10)).toEqual({ workers: 2, threads: 5, poolSize: 5, connectionCap: 10, concurrencyLimit: 10 });
+    expect(workerSettings({ server: 'gunicorn-gthread', concurrencyLimit: 'threads' }, 1, 10)).toEqual({
+      workers: 1,
+      threads: 10,
+      poolSize: 10,
+      connectionCap: 10,
+      concurrencyLimit: 10,
+    });
+    expect(workerSettings({ server: 'gunicorn-gthread', concurrencyLimit: 'threads' }, 2, 10)).toEqual({
+      workers: 2,
+      threads: 5,
+      poolSize: 5,
+      connectionCap: 10,
+      concurrencyLimit: 10,
+    });
   });
 
   it('gives uvicorn one event loop per core and a pool of cap / workers', () => {
-    expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 4, 10)).toEqual({ workers: 4, threads: 1, poolSize: 2, connectionCap: 8, concurrencyLimit: 8 });
+    expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 4, 10)).toEqual({
+      workers: 4,
+      threads: 1,
+      poolSize: 2,
+      connectionCap: 8,
+      concurrencyLimit: 8,
+    });
   });
 
   it('gives django-bolt ORM threads equal to its share of the cap', () => {
-    expect(workerSettings({ server: 'django-bolt', concurrencyLimit: 'pool' }, 2, 10)).toMatchObject({ workers: 2, threads: 5, poolSize: 5, connectionCap: 10 });
+    expect(workerSettings({ server: 'django-bolt', concurrencyLimit: 'pool' }, 2, 10)).toMatchObject({
+      workers: 2,
+      threads: 5,
+      poolSize: 5,
+      connectionCap: 10,
+    });
   });
 
   it('never goes below one worker or one connection, and never above the cap', () => {
@@ -28,7 +51,9 @@ describe('workerSettings', () => {
 
   it('fills the manifest placeholders it knows and leaves the others', () => {
     const settings = workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 2, 10);
-    expect(fillPlaceholders('--port {port} --workers {workers} --pool {poolSize} {other}', { port: 8080, ...settings })).toBe('--port 8080 --workers 2 --pool 5 {other}');
+    expect(fillPlaceholders('--port {port} --workers {workers} --pool {poolSize} {other}', { port: 8080, ...settings })).toBe(
+      '--port 8080 --workers 2 --pool 5 {other}',
+    );
     expect(fillPlaceholders('{port}', settings)).toBe('{port}');
   });
 });

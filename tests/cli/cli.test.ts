@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/paths.ts';
 import { sixFrameworkResults } from './fixture.ts';
@@ -91,7 +91,8 @@ describe('report on a run folder', () => {
     expect(r.exitCode).toBe(0);
     expect(Math.max(...r.stdout.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(columns);
     expect(r.stderr).toContain('benchmark-action*.json leave out 3 flagged cell(s)');
-    for (const f of ['results.md', 'results.csv', 'benchmark-action.json', 'benchmark-action-latency.json', 'report.html']) expect((await stat(path.join(dir, f))).size).toBeGreaterThan(0);
+    for (const f of ['results.md', 'results.csv', 'benchmark-action.json', 'benchmark-action-latency.json', 'report.html'])
+      expect((await stat(path.join(dir, f))).size).toBeGreaterThan(0);
   });
 
   it('--json prints one summary object on stdout and the tables on stderr', async () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatChecks, machineChecks, verdict, type Check, type MachineFacts } from '../../harness/commands/doctor-checks.ts';
+import { type Check, formatChecks, type MachineFacts, machineChecks, verdict } from '../../harness/commands/doctor-checks.ts';
 
-const quiet: MachineFacts = { cores: 8, loadAvg1: 0.3, busy: [{ pid: 7, command: 'sshd', cpu: 0.01 }], openFilesLimit: 65_536, freeDiskBytes: 50 * 2 ** 30, diskPath: '/repo' };
+const quiet: MachineFacts = {
+  cores: 8,
+  loadAvg1: 0.3,
+  busy: [{ pid: 7, command: 'sshd', cpu: 0.01 }],
+  openFilesLimit: 65_536,
+  freeDiskBytes: 50 * 2 ** 30,
+  diskPath: '/repo',
+};
 const required = (ok: boolean): Check[] => [
   { name: 'node >= 20', kind: 'required', ok: true, detail: 'v20' },
   { name: 'python 3.12+', kind: 'required', ok, detail: ok ? '/usr/bin/python3.13' : 'none found', fix: 'install Python 3.12+ or pass --python' },
@@ -17,12 +24,21 @@ describe('doctor', () => {
   });
 
   it('is ready with caveats on a busy, small machine or without optional tools', () => {
-    const busy = machineChecks({ ...quiet, cores: 2, loadAvg1: 1.5, busy: [{ pid: 42, command: 'node', cpu: 0.9 }], openFilesLimit: 256, freeDiskBytes: 2 ** 29 });
+    const busy = machineChecks({
+      ...quiet,
+      cores: 2,
+      loadAvg1: 1.5,
+      busy: [{ pid: 42, command: 'node', cpu: 0.9 }],
+      openFilesLimit: 256,
+      freeDiskBytes: 2 ** 29,
+    });
     expect(busy.filter((c) => !c.ok).map((c) => c.name)).toEqual(['cores', 'load average', 'busy processes', 'open-file limit', 'free disk']);
     expect(busy.find((c) => c.name === 'busy processes')?.detail).toBe('node (pid 42, 90%)');
     const v = verdict([...required(true), ...busy, { name: 'wrk', kind: 'optional', ok: false, detail: 'missing' }]);
     expect(v.ready).toBe(true);
-    expect(v.line).toBe('ready for npm run bench, but the machine is not quiet or roomy (cores, load average, busy processes, open-file limit, free disk), numbers may be disturbed; without wrk');
+    expect(v.line).toBe(
+      'ready for npm run bench, but the machine is not quiet or roomy (cores, load average, busy processes, open-file limit, free disk), numbers may be disturbed; without wrk',
+    );
   });
 
   it('prints required, optional and machine sections, fixes under failures, and the verdict last', () => {

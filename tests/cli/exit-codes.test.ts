@@ -49,4 +49,3 @@ describe('exit codes the README documents', () => {
     expect(r.exitCode).toBe(code);
   });
 });
-

@@ -17,13 +17,34 @@ const SWEEP_MS = [0, 1, 2, 5, 10, 20, 50];
  */
 export function sixFrameworkResults(): Results {
   const cells = FRAMEWORKS.flatMap(([framework, , speed]) => [
-    makeCell({ framework, scenario: 'json', rps: framework === 'django-bolt' ? [39_500, 39_800, 39_700] : [4000 * speed, 4050 * speed, 3980 * speed], appCpu: 0.99, loadgenCpu: framework === 'django-bolt' ? 0.99 : 0.3 }),
+    makeCell({
+      framework,
+      scenario: 'json',
+      rps: framework === 'django-bolt' ? [39_500, 39_800, 39_700] : [4000 * speed, 4050 * speed, 3980 * speed],
+      appCpu: 0.99,
+      loadgenCpu: framework === 'django-bolt' ? 0.99 : 0.3,
+    }),
     framework === 'drf'
       ? makeCell({ framework, scenario: 'db', rps: [0], failed: 'the app exited (3) before answering' })
       : makeCell({ framework, scenario: 'db', rps: [1500 * speed, 1550 * speed, 1520 * speed], appCpu: 0.97, dbCpu: 0.4, loadgenCpu: 0.2 }),
-    makeCell({ framework, scenario: 'queries', rps: framework === 'flask' ? [300, 360, 330] : [200 * speed, 205 * speed, 202 * speed], appCpu: 0.95, dbCpu: 0.5, loadgenCpu: 0.1 }),
+    makeCell({
+      framework,
+      scenario: 'queries',
+      rps: framework === 'flask' ? [300, 360, 330] : [200 * speed, 205 * speed, 202 * speed],
+      appCpu: 0.95,
+      dbCpu: 0.5,
+      loadgenCpu: 0.1,
+    }),
     ...SWEEP_MS.map((ms) =>
-      makeCell({ framework, scenario: 'slow-db', dbLatencyMs: ms, rps: [Math.min(1200 * speed, 10_000 / (ms + 2)), Math.min(1210 * speed, 10_000 / (ms + 2)), Math.min(1190 * speed, 10_000 / (ms + 2))], appCpu: ms < 5 ? 0.97 : 0.3, dbCpu: 0.2, loadgenCpu: 0.1 }),
+      makeCell({
+        framework,
+        scenario: 'slow-db',
+        dbLatencyMs: ms,
+        rps: [Math.min(1200 * speed, 10_000 / (ms + 2)), Math.min(1210 * speed, 10_000 / (ms + 2)), Math.min(1190 * speed, 10_000 / (ms + 2))],
+        appCpu: ms < 5 ? 0.97 : 0.3,
+        dbCpu: 0.2,
+        loadgenCpu: 0.1,
+      }),
     ),
   ]);
   const base = makeResults(cells);

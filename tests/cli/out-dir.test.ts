@@ -21,13 +21,41 @@ describe('prepareOutDir', () => {
   });
 
   it.each([
-    ['an existing file', async () => { const f = path.join(tmp, 'file'); await writeFile(f, 'x'); return f; }, /is an existing file/],
-    ['a folder holding files', async () => { const d = path.join(tmp, 'full'); await mkdir(d); await writeFile(path.join(d, 'results.json'), '{}'); return d; }, /already holds 1 entry \(results\.json\)/],
+    [
+      'an existing file',
+      async () => {
+        const f = path.join(tmp, 'file');
+        await writeFile(f, 'x');
+        return f;
+      },
+      /is an existing file/,
+    ],
+    [
+      'a folder holding files',
+      async () => {
+        const d = path.join(tmp, 'full');
+        await mkdir(d);
+        await writeFile(path.join(d, 'results.json'), '{}');
+        return d;
+      },
+      /already holds 1 entry \(results\.json\)/,
+    ],
     ['a path under /proc', async () => '/proc/x', /cannot be created \(ENOENT\)/],
-    ['a path under a file', async () => { const f = path.join(tmp, 'file2'); await writeFile(f, 'x'); return path.join(f, 'run'); }, /cannot be (created|inspected)/],
+    [
+      'a path under a file',
+      async () => {
+        const f = path.join(tmp, 'file2');
+        await writeFile(f, 'x');
+        return path.join(f, 'run');
+      },
+      /cannot be (created|inspected)/,
+    ],
   ])('refuses %s as a usage error naming the path and the fix', async (_what, make, message) => {
     const out = await make();
-    const error = await prepareOutDir(out).then(() => undefined, (e: unknown) => e as { code: string; message: string; hint: string });
+    const error = await prepareOutDir(out).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string; hint: string },
+    );
     expect(error?.code).toBe('USAGE');
     expect(error?.message).toMatch(message);
     expect(error?.message).toContain(out);

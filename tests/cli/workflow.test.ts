@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { isCi } from '../../harness/output/mode.ts';
 import { REPO_ROOT } from '../../harness/paths.ts';

@@ -5,7 +5,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('watchHealth', () => {
   it('resolves after the given number of failed checks in a row, with the reason', async () => {
-    const answers = [undefined, { reason: 'SELECT 1 failed: ECONNREFUSED', logLines: [] }, undefined, { reason: 'a', logLines: [] }, { reason: 'b', logLines: ['last'] }];
+    const answers = [
+      undefined,
+      { reason: 'SELECT 1 failed: ECONNREFUSED', logLines: [] },
+      undefined,
+      { reason: 'a', logLines: [] },
+      { reason: 'b', logLines: ['last'] },
+    ];
     const watch = watchHealth(async () => answers.shift(), 2, 5);
     // A single failure followed by a success does not count.
     await expect(watch.exited).resolves.toEqual({ reason: 'b', logLines: ['last'] });

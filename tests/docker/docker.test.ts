@@ -1,9 +1,9 @@
+import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { buildError, buildLogLines, type BuildEvent } from '../../harness/docker/build.ts';
+import { type BuildEvent, buildError, buildLogLines } from '../../harness/docker/build.ts';
 import { cgroupPathFromProc } from '../../harness/docker/cgroups.ts';
 import { exitFromStatusCode } from '../../harness/docker/client.ts';
 import { imageTag, pickImage } from '../../harness/docker/images.ts';
-import type Docker from 'dockerode';
 import { demuxDockerLogs } from '../../harness/docker/logs.ts';
 
 /** One frame of Docker's multiplexed log stream. */
@@ -23,8 +23,8 @@ describe('build stream', () => {
     { stream: ' ---> Running in 5c0d2b3f1a2e\n' },
     { stream: 'crossover-broken-step: about to fail\n' },
     {
-      errorDetail: { code: 7, message: "The command '/bin/sh -c echo \"crossover-broken-step: about to fail\" && exit 7' returned a non-zero code: 7" },
-      error: "The command '/bin/sh -c echo \"crossover-broken-step: about to fail\" && exit 7' returned a non-zero code: 7",
+      errorDetail: { code: 7, message: 'The command \'/bin/sh -c echo "crossover-broken-step: about to fail" && exit 7\' returned a non-zero code: 7' },
+      error: 'The command \'/bin/sh -c echo "crossover-broken-step: about to fail" && exit 7\' returned a non-zero code: 7',
     },
   ];
 
@@ -41,14 +41,12 @@ describe('build stream', () => {
   });
 });
 
-
 describe('container logs', () => {
   it('demultiplexes stdout and stderr frames in order', () => {
     const logs = demuxDockerLogs(Buffer.concat([frame(1, 'out 1\n'), frame(2, 'err 1\n'), frame(1, 'out 2\n')]));
     expect(logs).toEqual({ stdout: 'out 1\nout 2\n', stderr: 'err 1\n', combined: 'out 1\nerr 1\nout 2\n' });
   });
 });
-
 
 describe('cgroup path', () => {
   const id = 'e639e25ca47ea738e156d4d6dd63443e139e8e6a3d913e0670421641ed5dc4b5';

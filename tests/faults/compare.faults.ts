@@ -24,7 +24,13 @@ const candidate = runDir('candidate', JSON.stringify(makeResults([cell('flask', 
 async function crossover(args: string[]) {
   const started = Date.now();
   const r = await execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'crossover.js'), ...args], { reject: false, cwd: REPO_ROOT, all: true });
-  report(`compare ${args.slice(1).map((a) => path.basename(a)).join(' ')}`, { code: r.exitCode ?? null, exitS: (Date.now() - started) / 1000 });
+  report(
+    `compare ${args
+      .slice(1)
+      .map((a) => path.basename(a))
+      .join(' ')}`,
+    { code: r.exitCode ?? null, exitS: (Date.now() - started) / 1000 },
+  );
   return r;
 }
 

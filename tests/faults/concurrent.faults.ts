@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../harness/paths.ts';
-import { reap, report, shellStatus, SMALL_RUN, startRun, waitUntilGone, type FaultRun } from './support.ts';
+import { type FaultRun, reap, report, SMALL_RUN, shellStatus, startRun, waitUntilGone } from './support.ts';
 
 const runs: FaultRun[] = [];
 const outDirs: string[] = [];
@@ -21,7 +21,10 @@ describe('two runs at once', () => {
     const [ea, eb] = await Promise.all([a.exit, b.exit]);
     const outs = [a, b].map((r) => /writing to (\S+)/.exec(r.output())?.[1]);
     outDirs.push(...outs.filter((o): o is string => o !== undefined).map((o) => path.resolve(REPO_ROOT, o)));
-    for (const [run, exit] of [[a, ea], [b, eb]] as const) {
+    for (const [run, exit] of [
+      [a, ea],
+      [b, eb],
+    ] as const) {
       report(run.name, { code: exit.code, signal: exit.signal, exitS: (exit.atMs - started) / 1000 });
       expect(shellStatus(exit), run.output()).toBe(0);
     }

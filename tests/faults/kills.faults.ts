@@ -1,7 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readRunResults, reap, report, runProcesses, shellStatus, SMALL_RUN, sleep, startRun, waitForMeasurement, waitUntilGone, type FaultRun } from './support.ts';
+import {
+  type FaultRun,
+  readRunResults,
+  reap,
+  report,
+  runProcesses,
+  SMALL_RUN,
+  shellStatus,
+  sleep,
+  startRun,
+  waitForMeasurement,
+  waitUntilGone,
+} from './support.ts';
 
 /**
  * A dead database or app must end the run in seconds, not after every remaining cell timed
@@ -40,7 +52,13 @@ async function killCase(name: string, victim: (run: FaultRun) => number, expectR
   const exit = await Promise.race([run.exit, sleep(EXIT_AFTER_KILL_MS + 60_000).then(() => undefined)]);
   const { left, goneAtMs } = await waitUntilGone(run, 10_000);
   const results = readRunResults(run);
-  report(name, { code: exit?.code ?? null, signal: exit?.signal, exitS: ((exit?.atMs ?? Date.now()) - killedAt) / 1000, goneS: (goneAtMs - killedAt) / 1000, status: results?.status });
+  report(name, {
+    code: exit?.code ?? null,
+    signal: exit?.signal,
+    exitS: ((exit?.atMs ?? Date.now()) - killedAt) / 1000,
+    goneS: (goneAtMs - killedAt) / 1000,
+    status: results?.status,
+  });
   expect(exit, `${name} did not exit; output:\n${run.output()}`).toBeDefined();
   // Never a false success: infrastructure failed, so exit 3 and a failed run.
   expect(shellStatus(exit!), run.output()).toBe(3);

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../../harness/cleanup.ts';
-import { readRunResults, reap, report, runProcesses, shellStatus, SMALL_RUN, startRun, waitForMeasurement, waitForOutput, waitUntilGone, type FaultRun, type Launcher } from './support.ts';
+import {
+  type FaultRun,
+  type Launcher,
+  readRunResults,
+  reap,
+  report,
+  runProcesses,
+  SMALL_RUN,
+  shellStatus,
+  startRun,
+  waitForMeasurement,
+  waitForOutput,
+  waitUntilGone,
+} from './support.ts';
 
 /** The contract: stopped, with everything it started removed, within 5 s of the signal. */
 const STOP_WITHIN_MS = 5_000;
@@ -15,7 +28,10 @@ afterEach(async () => {
  * 'cli': only the node process running the harness) once `when` is reached, then checks
  * the exit code, the time to exit, what was kept and that nothing is left.
  */
-async function signalCase(name: string, o: { signal: StopSignal; via: Launcher; target: 'group' | 'cli'; when: 'measuring' | 'results started'; args?: string[] }) {
+async function signalCase(
+  name: string,
+  o: { signal: StopSignal; via: Launcher; target: 'group' | 'cli'; when: 'measuring' | 'results started'; args?: string[] },
+) {
   const run = startRun(name, o.args ?? SMALL_RUN, { via: o.via });
   runs.push(run);
   if (o.when === 'measuring') await waitForMeasurement(run);
@@ -28,7 +44,13 @@ async function signalCase(name: string, o: { signal: StopSignal; via: Launcher; 
   const exit = await run.exit;
   const { left, goneAtMs } = await waitUntilGone(run, STOP_WITHIN_MS + 5_000);
   const results = readRunResults(run);
-  report(name, { code: exit.code, signal: exit.signal, exitS: (exit.atMs - signalledAt) / 1000, goneS: (goneAtMs - signalledAt) / 1000, status: results?.status });
+  report(name, {
+    code: exit.code,
+    signal: exit.signal,
+    exitS: (exit.atMs - signalledAt) / 1000,
+    goneS: (goneAtMs - signalledAt) / 1000,
+    status: results?.status,
+  });
   expect(left, run.output()).toEqual({ processes: [], dataDirs: [], listening: [], containers: [] });
   expect(goneAtMs - signalledAt).toBeLessThan(STOP_WITHIN_MS);
   expect(exit.atMs - signalledAt).toBeLessThan(STOP_WITHIN_MS);
@@ -42,7 +64,7 @@ async function signalCase(name: string, o: { signal: StopSignal; via: Launcher; 
 }
 
 describe('signals stop a run within 5 s and leave nothing behind', () => {
-  it('SIGINT to the process group of `npx crossover run` mid-cell (a terminal\'s Ctrl-C) exits 130', async () => {
+  it("SIGINT to the process group of `npx crossover run` mid-cell (a terminal's Ctrl-C) exits 130", async () => {
     await signalCase('sigint-group-npx', { signal: 'SIGINT', via: 'npx', target: 'group', when: 'measuring' });
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reap, report, shellStatus, sleep, SMALL_RUN, startRun, waitUntilGone, type FaultRun } from './support.ts';
+import { type FaultRun, reap, report, SMALL_RUN, shellStatus, sleep, startRun, waitUntilGone } from './support.ts';
 
 /** Usage errors are found before anything starts: well inside this, even on a loaded machine. */
 const USAGE_EXIT_MS = 20_000;

@@ -53,7 +53,24 @@ describe.runIf(run)('Docker runtime end to end', () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-sigint-'));
     const child = execa(
       process.execPath,
-      [path.join(REPO_ROOT, 'bin', 'crossover.js'), 'run', '--runtime', 'docker', '--base-image', TEST_BASE_IMAGE, '--frameworks', 'fastapi', '--scenarios', 'json,db', '--duration', '20', '--warmup', '0', '--out', out],
+      [
+        path.join(REPO_ROOT, 'bin', 'crossover.js'),
+        'run',
+        '--runtime',
+        'docker',
+        '--base-image',
+        TEST_BASE_IMAGE,
+        '--frameworks',
+        'fastapi',
+        '--scenarios',
+        'json,db',
+        '--duration',
+        '20',
+        '--warmup',
+        '0',
+        '--out',
+        out,
+      ],
       { reject: false, all: true },
     );
     // Interrupt once the first cell has been measured and the second is under way.

@@ -2,16 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApp, type AppDefinition } from '../../harness/apps/manifest.ts';
+import { type AppDefinition, loadApp } from '../../harness/apps/manifest.ts';
 import { workerSettings } from '../../harness/apps/workers.ts';
+import { removeLeftoverContainers } from '../../harness/docker/client.ts';
 import { BenchError } from '../../harness/errors.ts';
 import { CACHE_DIR, REPO_ROOT } from '../../harness/paths.ts';
 import { findPython } from '../../harness/python/discover.ts';
-import { removeLeftoverContainers } from '../../harness/docker/client.ts';
 import { createDockerRuntime } from '../../harness/runtime/docker.ts';
-import { dockerTestGate, TEST_BASE_IMAGE } from '../support/docker.ts';
 import type { Runtime } from '../../harness/runtime/types.ts';
 import { findFreePort } from '../../harness/util/ports.ts';
+import { dockerTestGate, TEST_BASE_IMAGE } from '../support/docker.ts';
 
 // Real Docker, no mocks. They need a daemon and the offline base image (.ci/docker-setup.sh
 // makes both); on CI they must run, elsewhere they are skipped with the reason.
@@ -33,7 +33,13 @@ describe.runIf(runTests)('docker runtime', () => {
     if (!ready.ok) throw new Error(`Docker runtime tests need Docker: ${ready.reason}`);
     // Any host Python with pip can download the wheels; the image's version is passed as flags.
     hostPython = (await findPython(process.env.CROSSOVER_TEST_PYTHON)).path;
-    runtime = createDockerRuntime({ baseImage: BASE_IMAGE, cacheDir: CACHE_DIR, hostPython, log: (line) => warnings.push(line), memoryLimitBytes: 512 * 2 ** 20 });
+    runtime = createDockerRuntime({
+      baseImage: BASE_IMAGE,
+      cacheDir: CACHE_DIR,
+      hostPython,
+      log: (line) => warnings.push(line),
+      memoryLimitBytes: 512 * 2 ** 20,
+    });
     app = await loadApp(FIXTURES, 'docker-app');
   });
 
@@ -51,10 +57,12 @@ describe.runIf(runTests)('docker runtime', () => {
       log: () => undefined,
       dockerfilePath: path.join(FIXTURES, 'docker-broken', 'Dockerfile'),
     });
-    const error = await broken.prepare(app, () => undefined).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await broken
+      .prepare(app, () => undefined)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).toBeInstanceOf(BenchError);
     expect((error as BenchError).code).toBe('DOCKER');
     expect((error as BenchError).message).toContain('crossover-broken-step: about to fail');

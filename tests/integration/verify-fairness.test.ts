@@ -1,5 +1,5 @@
-import path from 'node:path';
 import http from 'node:http';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApp } from '../../harness/apps/manifest.ts';

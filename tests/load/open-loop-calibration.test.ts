@@ -66,7 +66,18 @@ let serviceMs: number;
 let overheadMs: number;
 
 function job(o: Partial<OpenLoopJob>): OpenLoopJob {
-  return { url, connections: 64, rateRps: 100, arrival: 'poisson', seed: SEED, warmupS: WARMUP_S, durationS: DURATION_S, timeoutS: 10, lateToleranceMs: 2, ...o };
+  return {
+    url,
+    connections: 64,
+    rateRps: 100,
+    arrival: 'poisson',
+    seed: SEED,
+    warmupS: WARMUP_S,
+    durationS: DURATION_S,
+    timeoutS: 10,
+    lateToleranceMs: 2,
+    ...o,
+  };
 }
 
 interface ServerStats {
@@ -99,7 +110,9 @@ beforeAll(async () => {
   // holds S plus a fixed overhead c (the generator's own work, loopback) outside the server's
   // queue, so c = RTT - S is added to the prediction and kept out of rho.
   const before = await stats();
-  const unqueued = await runOpenLoop(job({ connections: 1, rateRps: 100, arrival: 'constant', warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+  const unqueued = await runOpenLoop(job({ connections: 1, rateRps: 100, arrival: 'constant', warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, {
+    onPid: (p) => void boost(p),
+  });
   serviceMs = occupancyMs(before, await stats());
   const rttMs = unqueued.fromSendPercentilesUs.p50 / 1000;
   overheadMs = Math.max(0, rttMs - serviceMs);
@@ -129,7 +142,9 @@ describe('open-loop generator against an M/D/1 queue', () => {
       const runRho = (rateRps * runServiceMs) / 1000;
       const predictedMs = overheadMs + mD1MeanMs(runServiceMs, runRho);
       const startMs = WARMUP_S * 1000;
-      const samplePathMs = overheadMs + singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), runServiceMs, startMs, startMs + DURATION_S * 1000);
+      const samplePathMs =
+        overheadMs +
+        singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), runServiceMs, startMs, startMs + DURATION_S * 1000);
       console.log(
         `M/D/1 rho ${rho} (server-measured ${runRho.toFixed(3)}, S ${runServiceMs.toFixed(3)} ms) at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
           `(${((raw.latencyMeanMs / predictedMs - 1) * 100).toFixed(1)}%), this arrival sequence simulated ${samplePathMs.toFixed(3)} ms; ` +

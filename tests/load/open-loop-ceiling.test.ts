@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearOpenLoopCeiling, searchCeiling, type CeilingStep } from '../../harness/load/open-loop-ceiling.ts';
+import { type CeilingStep, nearOpenLoopCeiling, searchCeiling } from '../../harness/load/open-loop-ceiling.ts';
 
 /** A fake generator that keeps up below `limitRps`. */
 function probeUpTo(limitRps: number, tried: number[]) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { runEngine, type EngineOptions, type Outcome, type Sender } from '../../harness/load/open-loop-engine.ts';
+import { type EngineOptions, type Outcome, runEngine, type Sender } from '../../harness/load/open-loop-engine.ts';
 
 /** A fake connection that answers after `delayMs` (or never, or with an error). */
 function fakeSender(delayMs: number, outcome: Outcome | 'never' = { kind: 'response', status: 200, bytes: 10 }): Sender & { sent: number } {

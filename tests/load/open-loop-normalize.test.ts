@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeOpenLoop, openLoopShortfall, OPEN_LOOP_LATE_SHARE_MAX } from '../../harness/load/open-loop-normalize.ts';
-import { OpenLoopRawSchema, type OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
+import { normalizeOpenLoop, OPEN_LOOP_LATE_SHARE_MAX, openLoopShortfall } from '../../harness/load/open-loop-normalize.ts';
+import { type OpenLoopRaw, OpenLoopRawSchema } from '../../harness/load/open-loop-raw.ts';
 import { MeasurementSchema } from '../../harness/results/schema.ts';
 
 function makeRaw(o: Partial<OpenLoopRaw> = {}): OpenLoopRaw {
   return {
     generator: 'open-loop',
-    job: { url: 'http://127.0.0.1:1/json', connections: 64, rateRps: 300, arrival: 'poisson', seed: 277, warmupS: 1, durationS: 10, timeoutS: 10, lateToleranceMs: 2 },
+    job: {
+      url: 'http://127.0.0.1:1/json',
+      connections: 64,
+      rateRps: 300,
+      arrival: 'poisson',
+      seed: 277,
+      warmupS: 1,
+      durationS: 10,
+      timeoutS: 10,
+      lateToleranceMs: 2,
+    },
     elapsedS: 11.01,
     scheduled: 3000,
     sent: 3000,

@@ -73,11 +73,24 @@ describe('openAppHost', () => {
 describe('onAppHost and launchSpec', () => {
   it('starts every app on the host: its address, namespace and database URL', async () => {
     const seen: StartSpec[] = [];
-    const inner: Runtime = { kind: 'local', prepare: async () => spec().prepared, start: async (s) => {
+    const inner: Runtime = {
+      kind: 'local',
+      prepare: async () => spec().prepared,
+      start: async (s) => {
         seen.push(s);
         return {} as never;
-      }, close: async () => undefined };
-    const host = { spec: { kind: 'netns' as const }, host: '10.231.7.250', netns: 'crossover-x-62', databaseUrl: (u: string) => `${u}#relayed`, pids: [], topology: topologyOf({ host: 'h' }, DB), stop: async () => undefined };
+      },
+      close: async () => undefined,
+    };
+    const host = {
+      spec: { kind: 'netns' as const },
+      host: '10.231.7.250',
+      netns: 'crossover-x-62',
+      databaseUrl: (u: string) => `${u}#relayed`,
+      pids: [],
+      topology: topologyOf({ host: 'h' }, DB),
+      stop: async () => undefined,
+    };
     await onAppHost(inner, host).start(spec());
     expect(seen[0]).toMatchObject({ host: '10.231.7.250', netns: 'crossover-x-62', databaseUrl: `${DB}#relayed` });
   });
@@ -92,6 +105,6 @@ describe('onAppHost and launchSpec', () => {
   it('refuses another host for a manifest that binds a fixed address', () => {
     const fixed = spec({ host: '10.0.0.5' });
     fixed.prepared = { ...fixed.prepared, app: makeApp('old', { command: ['serve', '--bind', '127.0.0.1:{port}'] }) };
-    expect(() => launchSpec(fixed)).toThrow("old: --app-host 10.0.0.5, but its manifest command never uses {host}");
+    expect(() => launchSpec(fixed)).toThrow('old: --app-host 10.0.0.5, but its manifest command never uses {host}');
   });
 });

@@ -38,7 +38,14 @@ describe('dockerOptions', () => {
   it('needs TLS material for a TLS engine', () => {
     const engine = parseDockerEngine('tcp://app-host:2376');
     expect(() => dockerOptions(engine)).toThrow('tcp://app-host:2376: a TLS engine needs DOCKER_CERT_PATH');
-    expect(dockerOptions(engine, { ca: 'CA', cert: 'CERT', key: 'KEY' })).toEqual({ host: 'app-host', port: 2376, protocol: 'https', ca: 'CA', cert: 'CERT', key: 'KEY' });
+    expect(dockerOptions(engine, { ca: 'CA', cert: 'CERT', key: 'KEY' })).toEqual({
+      host: 'app-host',
+      port: 2376,
+      protocol: 'https',
+      ca: 'CA',
+      cert: 'CERT',
+      key: 'KEY',
+    });
   });
 });
 
@@ -60,7 +67,9 @@ describe('stats API to usage', () => {
   });
 
   it('subtracts inactive_file (cgroup v2) from the usage', () => {
-    expect(statsReading({ read: 'x', cpu_stats: { cpu_usage: { total_usage: 2e9 } }, memory_stats: { usage: 100_000, stats: { inactive_file: 30_000 } } })).toEqual({ cpuS: 2, memBytes: 70_000 });
+    expect(
+      statsReading({ read: 'x', cpu_stats: { cpu_usage: { total_usage: 2e9 } }, memory_stats: { usage: 100_000, stats: { inactive_file: 30_000 } } }),
+    ).toEqual({ cpuS: 2, memBytes: 70_000 });
   });
 
   it('asks the engine for one-shot answers and fails with DOCKER on an answer without figures', async () => {

@@ -85,7 +85,12 @@ describe('a dead database', () => {
       hang: ['flask/db/c64'],
       hook: (step, w) => step === 'measure flask/db/c64' && w.killDatabase(),
     });
-    expect(statuses(results.cells)).toEqual(['flask/json/c64 ok', 'flask/db/c64 failed at measure', 'fastapi/json/c64 unmeasured', 'fastapi/db/c64 unmeasured']);
+    expect(statuses(results.cells)).toEqual([
+      'flask/json/c64 ok',
+      'flask/db/c64 failed at measure',
+      'fastapi/json/c64 unmeasured',
+      'fastapi/db/c64 unmeasured',
+    ]);
     expect(results.cells[1]?.failure).toEqual({
       stage: 'measure',
       reason: 'the database died: the postmaster (pid 4242) is gone',

@@ -6,7 +6,12 @@ const slowDb = { scenarios: ['slow-db'], dbLatenciesMs: [0, 10] };
 // Open-loop cells on fakes: they run after every closed-loop cell, and their % rates come from those cells.
 describe('open-loop cells in a run', () => {
   it('measures every closed-loop cell first, then resolves 50% from the slowest framework and measures the open-loop ceiling once', async () => {
-    const closedRps: Record<string, number> = { 'flask/slow-db/c64/0ms': 600, 'flask/slow-db/c64/10ms': 500, 'fastapi/slow-db/c64/0ms': 2000, 'fastapi/slow-db/c64/10ms': 900 };
+    const closedRps: Record<string, number> = {
+      'flask/slow-db/c64/0ms': 600,
+      'flask/slow-db/c64/10ms': 500,
+      'fastapi/slow-db/c64/0ms': 2000,
+      'fastapi/slow-db/c64/10ms': 900,
+    };
     const { results, world, error } = await runFake({
       config: { ...slowDb, openLoop: { arrival: 'poisson', rates: ['50%'] } },
       measurement: (id) => (closedRps[id] === undefined ? {} : { rps: closedRps[id] }),
@@ -57,7 +62,10 @@ describe('open-loop cells in a run', () => {
     const shares = results.cells.filter((c) => c.rateSpec === '50%');
     expect(shares.map((c) => c.status)).toEqual(['failed', 'failed']);
     expect(shares[0]!.failure).toMatchObject({ stage: 'measure', reason: expect.stringContaining('no closed-loop slow-db/c64 cell was measured') });
-    expect(world.trace.filter((s) => s.startsWith('open-loop '))).toEqual(['open-loop flask/slow-db/c64/0ms/open300 at 300', 'open-loop flask/slow-db/c64/10ms/open300 at 300']);
+    expect(world.trace.filter((s) => s.startsWith('open-loop '))).toEqual([
+      'open-loop flask/slow-db/c64/0ms/open300 at 300',
+      'open-loop flask/slow-db/c64/10ms/open300 at 300',
+    ]);
   });
 
   it('keeps closed-loop ids, rounds and tables as they were when the run has no rates', async () => {

@@ -96,7 +96,12 @@ describe('execution order', () => {
     const { results, world } = await runFake({
       config: { frameworks: ['flask'], scenarios: ['json', 'db', 'slow-db'], crossCheck: true, dbLatenciesMs: [0, 10] },
     });
-    expect(world.trace.filter((s) => s.startsWith('ceiling'))).toEqual(['ceiling loadgen c64', 'ceiling database db/c64', 'ceiling database slow-db/c64/0ms', 'ceiling database slow-db/c64/10ms']);
+    expect(world.trace.filter((s) => s.startsWith('ceiling'))).toEqual([
+      'ceiling loadgen c64',
+      'ceiling database db/c64',
+      'ceiling database slow-db/c64/0ms',
+      'ceiling database slow-db/c64/10ms',
+    ]);
     expect(world.trace.filter((s) => s.startsWith('cross-check'))).toEqual(['cross-check flask/json/c64', 'cross-check flask/db/c64']);
     expect(results.cells.find((c) => c.id === 'flask/json/c64')?.crossCheck).toMatchObject({ tool: 'cross-check', ratio: 1, flagged: false });
     expect(results.ceilings).toHaveLength(4);
@@ -109,7 +114,16 @@ describe('execution order', () => {
     expect(first?.type === 'plan' && first.expectedS).toBeGreaterThan(9 * 7);
     const starts = world.events.filter((e) => e.type === 'measure-start');
     expect(starts.map((e) => e.type === 'measure-start' && `${e.index}/${e.total}`)).toEqual(['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
-    expect(world.events.filter((e) => e.type === 'stage').map((e) => e.type === 'stage' && e.stage)).toEqual(['prepare', 'ceilings', 'measure', 'measure', 'measure', 'measure', 'drift', 'report']);
+    expect(world.events.filter((e) => e.type === 'stage').map((e) => e.type === 'stage' && e.stage)).toEqual([
+      'prepare',
+      'ceilings',
+      'measure',
+      'measure',
+      'measure',
+      'measure',
+      'drift',
+      'report',
+    ]);
     expect(world.events.at(-2)).toEqual({ type: 'finish', status: 'complete' });
   });
 });

@@ -19,7 +19,9 @@ describe('progress text', () => {
   });
 
   it('puts [k/N], elapsed and ETA on every line', () => {
-    expect(progressLine({ done: 3, total: 24, elapsedS: 72, expectedS: 600, text: 'flask/db/c64: 2300 req/s' })).toBe('[ 3/24] 1m12s ETA 8m24s  flask/db/c64: 2300 req/s');
+    expect(progressLine({ done: 3, total: 24, elapsedS: 72, expectedS: 600, text: 'flask/db/c64: 2300 req/s' })).toBe(
+      '[ 3/24] 1m12s ETA 8m24s  flask/db/c64: 2300 req/s',
+    );
     expect(progressLine({ done: 0, total: 0, elapsedS: 3, text: 'runtime: local' })).toBe('3s  runtime: local');
   });
 

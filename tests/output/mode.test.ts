@@ -12,7 +12,7 @@ describe('output mode', () => {
     expect(isCi({ CI: 'false' })).toBe(false);
   });
 
-  it("takes the width of the stream the tables go to, COLUMNS for a pipe, else 100", () => {
+  it('takes the width of the stream the tables go to, COLUMNS for a pipe, else 100', () => {
     expect(resolveOutputMode({}, {}, { stdout: tty, stderr: { isTTY: true, columns: 200 } }).width).toBe(80);
     expect(resolveOutputMode({ json: true }, {}, { stdout: pipe, stderr: { isTTY: true, columns: 200 } }).width).toBe(200);
     expect(resolveOutputMode({}, { COLUMNS: '120' }, { stdout: pipe, stderr: pipe }).width).toBe(120);

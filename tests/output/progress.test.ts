@@ -53,7 +53,10 @@ describe('progress display', () => {
     h.display.observe({ type: 'log', line: 'runtime: local (python found)' });
     h.advance(30);
     h.display.observe({ type: 'log', line: 'flask/json/c64: 3000 req/s, p50 20 ms, p99 30 ms' });
-    expect(h.out.slice(1)).toEqual(['[0/2] 0s ETA 20s  runtime: local (python found)\n', '[1/2] 30s ETA 30s  flask/json/c64: 3000 req/s, p50 20 ms, p99 30 ms\n']);
+    expect(h.out.slice(1)).toEqual([
+      '[0/2] 0s ETA 20s  runtime: local (python found)\n',
+      '[1/2] 30s ETA 30s  flask/json/c64: 3000 req/s, p50 20 ms, p99 30 ms\n',
+    ]);
   });
 
   it('shows failures and warnings on their own lines', () => {

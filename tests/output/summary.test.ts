@@ -10,7 +10,13 @@ describe('the --json summary', () => {
     const analysis = analyze(results);
     const s = runSummary(results, analysis, 'results/x', trackedCells(analysis).leftOut);
     expect(s).toMatchObject({ runId: '20261121T000000Z-standard', status: 'complete', outDir: 'results/x' });
-    expect(s.cells.find((c) => c.id === 'django-bolt/json/c64')).toEqual({ id: 'django-bolt/json/c64', status: 'ok', rps: 39_700, latencyP99Ms: 30, labels: ['load generator', 'loadgen-bound'] });
+    expect(s.cells.find((c) => c.id === 'django-bolt/json/c64')).toEqual({
+      id: 'django-bolt/json/c64',
+      status: 'ok',
+      rps: 39_700,
+      latencyP99Ms: 30,
+      labels: ['load generator', 'loadgen-bound'],
+    });
     expect(s.cells.find((c) => c.id === 'drf/db/c64')).toMatchObject({ status: 'failed', rps: null, labels: ['failed'] });
     expect(s.crossover?.overallMs).toBe(20);
     expect(s.leftOut).toHaveLength(3);

@@ -6,7 +6,9 @@ describe('the failed-request threshold', () => {
   it('is 0.1%, counting errors (timeouts included) and non-2xx against every request', () => {
     expect(MAX_FAILED_SHARE).toBe(0.001);
     expect(measurementProblem(makeMeasurement({ requests2xx: 9990, errors: 6, non2xx: 4 }))).toBeUndefined();
-    expect(measurementProblem(makeMeasurement({ requests2xx: 9989, errors: 6, non2xx: 5 }))).toBe('11 of 10000 requests failed (0.11%, above 0.1%): 6 errors (0 timeouts), 5 non-2xx');
+    expect(measurementProblem(makeMeasurement({ requests2xx: 9989, errors: 6, non2xx: 5 }))).toBe(
+      '11 of 10000 requests failed (0.11%, above 0.1%): 6 errors (0 timeouts), 5 non-2xx',
+    );
   });
 
   it('fails a run with no 2xx response at all', () => {

@@ -32,9 +32,17 @@ describe('estimateDurationS', () => {
 
 describe('planRun timing', () => {
   it('gives latency-bound slow-db cells the bound timing and the others the run timing', () => {
-    const config = makeConfig({ scenarios: ['db', 'slow-db'], dbLatenciesMs: [0, 10], warmupS: 2, durationS: 5, boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 } });
+    const config = makeConfig({
+      scenarios: ['db', 'slow-db'],
+      dbLatenciesMs: [0, 10],
+      warmupS: 2,
+      durationS: 5,
+      boundTiming: { fromMs: 5, warmupS: 1, durationS: 2 },
+    });
     const plan = planRun(config, makeScenarios());
-    const timing = Object.fromEntries(plan.cells.filter((c) => c.framework === plan.cells[0]!.framework).map((c) => [c.id.split('/').slice(1).join('/'), `${c.warmupS}+${c.durationS}`]));
+    const timing = Object.fromEntries(
+      plan.cells.filter((c) => c.framework === plan.cells[0]!.framework).map((c) => [c.id.split('/').slice(1).join('/'), `${c.warmupS}+${c.durationS}`]),
+    );
     expect(timing).toEqual({ 'db/c64': '2+5', 'slow-db/c64/0ms': '2+5', 'slow-db/c64/10ms': '1+2' });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
+import { crossoverTables } from '../../harness/report/analysis-tables.ts';
 import { chartSet } from '../../harness/report/charts/data.ts';
 import { chartEntries } from '../../harness/report/charts/files.ts';
 import { compileSpec } from '../../harness/report/charts/render.ts';
-import { crossoverTables } from '../../harness/report/analysis-tables.ts';
 import { sweepResults } from '../support/factories.ts';
 import { MEASURED_RTT_MS, rttSweepResults } from '../support/rtt-sweep.ts';
 

@@ -1,4 +1,3 @@
-import { migrateResults } from '../../harness/results/migrate.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
@@ -9,6 +8,7 @@ import { latencySpec } from '../../harness/report/charts/latency.ts';
 import { compileSpec } from '../../harness/report/charts/render.ts';
 import { throughputSpec } from '../../harness/report/charts/throughput.ts';
 import type { LatencyChartData, ThroughputChartData } from '../../harness/report/charts/types.ts';
+import { migrateResults } from '../../harness/results/migrate.ts';
 
 const caption = { runId: 'run-7', machine: 'Test CPU, 2 cores', date: '2026-11-21 14:03 UTC' };
 /** pg_sleep's floor: the 1 ms setting really takes 2.1 ms, like the 2 ms one. */
@@ -39,15 +39,27 @@ function latencyData(): LatencyChartData {
   return {
     offeredRps: 300,
     frameworks: [
-      { framework: 'fastapi', displayName: 'FastAPI', points: [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 1, p99Ms: ms + 4, p999Ms: ms + 9 })) },
-      { framework: 'drf', displayName: 'DRF', points: [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 3, p99Ms: ms + 12, p999Ms: ms + 30, sustained: ms !== 20 })) },
+      {
+        framework: 'fastapi',
+        displayName: 'FastAPI',
+        points: [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 1, p99Ms: ms + 4, p999Ms: ms + 9 })),
+      },
+      {
+        framework: 'drf',
+        displayName: 'DRF',
+        points: [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 3, p99Ms: ms + 12, p999Ms: ms + 30, sustained: ms !== 20 })),
+      },
     ],
     crossoverMs: 20,
     caption,
   };
 }
 
-type Layer = { mark: { type: string; strokeDash?: number[] }; data: { values: Record<string, unknown>[] }; encoding: Record<string, { field?: string; scale?: { type?: string; domain?: unknown[] }; axis?: { values?: number[]; labelExpr?: string } }> };
+type Layer = {
+  mark: { type: string; strokeDash?: number[] };
+  data: { values: Record<string, unknown>[] };
+  encoding: Record<string, { field?: string; scale?: { type?: string; domain?: unknown[] }; axis?: { values?: number[]; labelExpr?: string } }>;
+};
 const layersOf = (spec: object) => (spec as { layer: Layer[] }).layer;
 const seriesOf = (layer: Layer) => new Set(layer.data.values.map((v) => v.series));
 
@@ -172,7 +184,11 @@ describe('chart files and data', () => {
     expect(data.littleBound.map((b) => Math.round(b.rps))).toEqual([11_900, 4709, 4649, 1948, 987, 496]);
     expect(data.frameworks[0]!.points[1]!.effectiveMs).toBeCloseTo(10_000 / 4709, 2);
     expect(data.overallCrossoverMs).toBe(10);
-    expect(data.caption).toEqual({ runId: '20261121T140312Z-standard', machine: 'Intel(R) Xeon(R) Processor @ 2.50GHz, 2 cores', date: '2026-11-21 14:03 UTC' });
+    expect(data.caption).toEqual({
+      runId: '20261121T140312Z-standard',
+      machine: 'Intel(R) Xeon(R) Processor @ 2.50GHz, 2 cores',
+      date: '2026-11-21 14:03 UTC',
+    });
     expect(chartSet(results, analyze(results)).throughput).toHaveLength(1);
   });
 });

@@ -77,12 +77,20 @@ describe('benchmark-action.json', () => {
 
   it('writes customBiggerIsBetter entries with range as ± half the min-max spread', async () => {
     const [first] = JSON.parse(await serialize('benchmark-action')) as unknown[];
-    expect(first).toEqual({ name: 'django/json/c64', unit: 'req/s', value: 2200, range: '± 19.3', extra: 'bottleneck: framework; repeats: 3; run 20261121T000000Z-standard' });
+    expect(first).toEqual({
+      name: 'django/json/c64',
+      unit: 'req/s',
+      value: 2200,
+      range: '± 19.3',
+      extra: 'bottleneck: framework; repeats: 3; run 20261121T000000Z-standard',
+    });
   });
 
   it('omits range with one repeat', async () => {
     const r = makeResults([makeCell({ framework: 'fastapi', scenario: 'json', rps: [1000], appCpu: 0.99 })]);
-    expect(JSON.parse(await serialize('benchmark-action', r))).toEqual([{ name: 'fastapi/json/c64', unit: 'req/s', value: 1000, extra: 'bottleneck: framework; repeats: 1; run test-run' }]);
+    expect(JSON.parse(await serialize('benchmark-action', r))).toEqual([
+      { name: 'fastapi/json/c64', unit: 'req/s', value: 1000, extra: 'bottleneck: framework; repeats: 1; run test-run' },
+    ]);
   });
 });
 
@@ -104,7 +112,15 @@ describe('results.csv', () => {
 
   it('puts run id, profile, UTC start, commit and machine on every row', async () => {
     const [row] = await rows();
-    expect(row).toMatchObject({ run_id: '20261121T000000Z-standard', profile: 'standard', started_at: '2026-11-21T00:00:00.000Z', commit: '0123456789abcdef0123456789abcdef01234567', cpu_model: 'Test CPU', cores: '2', cell: 'django/json/c64' });
+    expect(row).toMatchObject({
+      run_id: '20261121T000000Z-standard',
+      profile: 'standard',
+      started_at: '2026-11-21T00:00:00.000Z',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      cpu_model: 'Test CPU',
+      cores: '2',
+      cell: 'django/json/c64',
+    });
   });
 
   it('flags cells and leaves share_of_fastest empty for them', async () => {

@@ -1,13 +1,13 @@
-import { migrateResults } from '../../harness/results/migrate.ts';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chartFiles } from '../../harness/report/charts/files.ts';
 import { htmlReport, scopeSvgIds } from '../../harness/report/html.ts';
 import { leadingWarnings } from '../../harness/report/leading.ts';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { writeReports } from '../../harness/report/write.ts';
+import { migrateResults } from '../../harness/results/migrate.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 /** A synthetic standard run shaped like one on a 2-core VM (numbers modelled, not measured): 6 frameworks, slow-db 0-20 ms, 3 repeats, a DRIFT warning. */
@@ -69,7 +69,9 @@ describe('chart SVG files', () => {
         'results.csv',
         'results.md',
       ]);
-      expect(await readFile(path.join(dir, 'results.md'), 'utf8')).toContain('![Requests/s against database latency, 64 connections](charts/throughput-c64.svg)');
+      expect(await readFile(path.join(dir, 'results.md'), 'utf8')).toContain(
+        '![Requests/s against database latency, 64 connections](charts/throughput-c64.svg)',
+      );
       const svg = await readFile(path.join(dir, 'charts/throughput-c64.svg'), 'utf8');
       checkSvg(svg);
     } finally {
@@ -87,7 +89,10 @@ describe('chart SVG files', () => {
   it('renders the open-loop latency chart to its own file', async () => {
     const caption = { runId: 'r', machine: 'Test CPU, 2 cores', date: '2026-11-21 14:03 UTC' };
     const points = [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 1, p99Ms: ms + 5, p999Ms: ms + 9 }));
-    const files = await chartFiles({ throughput: [], latency: [{ offeredRps: 299.6, frameworks: [{ framework: 'flask', displayName: 'Flask', points }], caption }] });
+    const files = await chartFiles({
+      throughput: [],
+      latency: [{ offeredRps: 299.6, frameworks: [{ framework: 'flask', displayName: 'Flask', points }], caption }],
+    });
     expect(Object.keys(files)).toEqual(['charts/latency-p99-300rps.svg']);
     expect(files['charts/latency-p99-300rps.svg']).toContain('Flask');
   });
@@ -95,6 +100,8 @@ describe('chart SVG files', () => {
 
 describe('scopeSvgIds', () => {
   it('prefixes ids and their references so inlined charts keep their own clip paths', () => {
-    expect(scopeSvgIds('<clipPath id="clip1"></clipPath><g clip-path="url(#clip1)">', 'chart0')).toBe('<clipPath id="chart0-clip1"></clipPath><g clip-path="url(#chart0-clip1)">');
+    expect(scopeSvgIds('<clipPath id="clip1"></clipPath><g clip-path="url(#clip1)">', 'chart0')).toBe(
+      '<clipPath id="chart0-clip1"></clipPath><g clip-path="url(#chart0-clip1)">',
+    );
   });
 });

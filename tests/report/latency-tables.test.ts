@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analysisRecord, analyze } from '../../harness/analysis/analyze.ts';
 import { crossoverTable } from '../../harness/report/analysis-tables.ts';
-import { latencyChartData, chartSet } from '../../harness/report/charts/data.ts';
+import { chartSet, latencyChartData } from '../../harness/report/charts/data.ts';
 import { chartEntries } from '../../harness/report/charts/files.ts';
-import { compileSpec } from '../../harness/report/charts/render.ts';
 import { latencySpec } from '../../harness/report/charts/latency.ts';
+import { compileSpec } from '../../harness/report/charts/render.ts';
 import { latencySweepTables } from '../../harness/report/latency-tables.ts';
 import { terminalTables } from '../../harness/report/report.ts';
 import { buildTables } from '../../harness/report/tables.ts';
@@ -16,23 +16,33 @@ function results(): Results {
   const base = sweepResults();
   const p99: Record<string, Record<number, number>> = { django: { 0: 4, 10: 13, 20: 22 }, fastapi: { 0: 1.5, 10: 12.5, 20: 21 } };
   const open = Object.entries(p99).flatMap(([f, byMs]) =>
-    Object.entries(byMs).map(([ms, p]) => makeOpenLoopCell({ framework: f, dbLatencyMs: Number(ms), p99Ms: [p], offeredRps: 200, unsustained: f === 'django' && ms === '20' })),
+    Object.entries(byMs).map(([ms, p]) =>
+      makeOpenLoopCell({ framework: f, dbLatencyMs: Number(ms), p99Ms: [p], offeredRps: 200, unsustained: f === 'django' && ms === '20' }),
+    ),
   );
-  return { ...base, cells: [...base.cells, ...open], ceilings: [...base.ceilings, { kind: 'loadgen', generator: 'open-loop', connections: 64, rps: 240, note: 'open-loop' }] };
+  return {
+    ...base,
+    cells: [...base.cells, ...open],
+    ceilings: [...base.ceilings, { kind: 'loadgen', generator: 'open-loop', connections: 64, rps: 240, note: 'open-loop' }],
+  };
 }
 
 describe('latency tables', () => {
   it('p50 / p99 / p99.9 per framework per latency, the rate in the title, unsustained and near-ceiling cells marked', () => {
     const r = results();
     const [table] = latencySweepTables(r, analyze(r));
-    expect(table!.title).toBe('Open-loop latency at 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): p50 / p99 / p99.9 in ms, slow-db');
+    expect(table!.title).toBe(
+      'Open-loop latency at 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): p50 / p99 / p99.9 in ms, slow-db',
+    );
     expect(table!.head).toEqual(['framework', '0 ms (eff 0.4)', '10 ms (eff 10.3)', '20 ms (eff 20.3)']);
     expect(table!.rows).toEqual([
       ['Django', '2.0 / 4.0 / 6.0*', '6.5 / 13 / 20*', 'UNSUSTAINED (200 of 200 req/s, 5% late)*'],
       ['FastAPI', '0.8 / 1.5 / 2.3*', '6.3 / 13 / 19*', '11 / 21 / 32*'],
       ['p99 spread', '167%', '4%', '-'],
     ]);
-    expect(table!.notes[0]).toBe('At 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): the frameworks\' p99 latencies never came within 10% of each other in this sweep.');
+    expect(table!.notes[0]).toBe(
+      "At 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): the frameworks' p99 latencies never came within 10% of each other in this sweep.",
+    );
     expect(table!.notes.join('\n')).toContain('UNSUSTAINED: the cell did not keep its offered rate');
     expect(table!.notes.join('\n')).toContain("*: offered more than 80% of the open-loop generator's own ceiling (240 req/s in this run)");
   });
@@ -43,7 +53,11 @@ describe('latency tables', () => {
     const crossover = crossoverTable(r, analysis)!;
     expect(crossover.notes[1]).toMatch(/^At 200 req\/s offered .*never came within 10%/);
     expect(buildTables(r, { analysis }).map((t) => t.title)).toContain(latencySweepTables(r, analysis)[0]!.title);
-    expect(terminalTables(r, analysis).map((t) => t.title).indexOf(latencySweepTables(r, analysis)[0]!.title)).toBe(2);
+    expect(
+      terminalTables(r, analysis)
+        .map((t) => t.title)
+        .indexOf(latencySweepTables(r, analysis)[0]!.title),
+    ).toBe(2);
     // results.json stores it.
     expect(analysisRecord(analysis).latency?.sweeps[0]?.offeredRps).toBe(200);
   });
@@ -52,7 +66,9 @@ describe('latency tables', () => {
     const r = results();
     const zero = { ...r, ceilings: r.ceilings.map((c) => (c.generator === 'open-loop' ? { ...c, rps: 0 } : c)) };
     const [table] = latencySweepTables(zero, analyze(zero));
-    expect(table!.notes).toContain("*: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.");
+    expect(table!.notes).toContain(
+      '*: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.',
+    );
   });
 
   it('the open-loop ceiling is labelled as such among the ceilings', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { layoutBlocks, renderTerminal, truncate, wrap } from '../../harness/report/render.ts';
 import { orderFrameworks, terminalReport } from '../../harness/report/report.ts';
-import { throughputTable, type Table } from '../../harness/report/tables.ts';
+import { type Table, throughputTable } from '../../harness/report/tables.ts';
 import { sixFrameworkResults } from '../cli/fixture.ts';
 
 const results = sixFrameworkResults();
@@ -91,7 +91,10 @@ describe('renderTerminal', () => {
   it('puts every column after the first into some block, none wider than the width', () => {
     const { first, blocks } = layoutBlocks([10, 30, 30, 30, 5], 80);
     expect(first).toBe(10);
-    expect(blocks.map((b) => b.columns)).toEqual([[1, 2], [3, 4]]);
+    expect(blocks.map((b) => b.columns)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('never prints a line longer than the width (random tables, widths 20 to 200)', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
+import { markdownExporter } from '../../harness/report/exporters/markdown.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
 import { attributionTable, buildTables, ceilingsTable, crossoverTable, evidenceTable, predictionTable, throughputTable } from '../../harness/report/tables.ts';
-import { markdownExporter } from '../../harness/report/exporters/markdown.ts';
 import { makeCell, makeResults, sweepResults } from '../support/factories.ts';
 
 const sweep = (framework: string, rps: number[], appCpu: number[]) =>
@@ -23,7 +23,12 @@ const measured = sweepResults();
 
 describe('tables', () => {
   it('shows the median with the min-max spread and flags noisy cells and failures', () => {
-    expect(renderMarkdown(throughputTable(results, analyze(results))).split('\n').slice(0, 6).join('\n')).toMatchInlineSnapshot(`
+    expect(
+      renderMarkdown(throughputTable(results, analyze(results)))
+        .split('\n')
+        .slice(0, 6)
+        .join('\n'),
+    ).toMatchInlineSnapshot(`
       "### Requests per second (2xx responses/s, median of 3 with min-max)
 
       | framework | json | db | slow-db 0 ms | slow-db 5 ms | slow-db 10 ms | slow-db 20 ms |

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   BUSY_MACHINE_MAX_CORE_SHARE,
   busyMachineWarning,
+  type MachineSnapshot,
   machineUsage,
   parsePidStat,
   parseProcStat,
   readMachineSnapshot,
-  type MachineSnapshot,
 } from '../../harness/resources/quiet.ts';
 
 // Recorded from this project's 2-core VM (the ticks of later lines are edited to make a window).

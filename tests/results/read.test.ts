@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,10 @@ describe('readResults', () => {
   });
 
   it('names a missing file', async () => {
-    await expect(readResults(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'RESULTS', message: expect.stringMatching(/cannot read .*nope\/results\.json: ENOENT/) });
+    await expect(readResults(path.join(dir, 'nope'))).rejects.toMatchObject({
+      code: 'RESULTS',
+      message: expect.stringMatching(/cannot read .*nope\/results\.json: ENOENT/),
+    });
   });
 
   it('gives the line and column of a hand-edit that broke the JSON', () => {

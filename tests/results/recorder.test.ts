@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../harness/events.ts';
+import { planRun } from '../../harness/pipeline/run-plan.ts';
 import { notOkSummary, Recorder } from '../../harness/results/recorder.ts';
 import { makeCell, makeConfig, makeMeasurement, makeResults, makeScenarios } from '../support/factories.ts';
 import { MemoryStorage } from '../support/fakes.ts';
-import { planRun } from '../../harness/pipeline/run-plan.ts';
 
 function started() {
   const storage = new MemoryStorage();
@@ -43,7 +43,9 @@ describe('Recorder', () => {
     const { storage, events, recorder, begin } = started();
     await begin();
     await recorder.warn('NO_PGBENCH');
-    expect(storage.last?.warnings).toEqual([{ code: 'NO_PGBENCH', message: expect.stringContaining('pgbench not found'), hint: expect.stringContaining('postgresql-client') }]);
+    expect(storage.last?.warnings).toEqual([
+      { code: 'NO_PGBENCH', message: expect.stringContaining('pgbench not found'), hint: expect.stringContaining('postgresql-client') },
+    ]);
     expect(events).toContainEqual(expect.objectContaining({ type: 'warning', code: 'NO_PGBENCH' }));
   });
 
@@ -69,7 +71,11 @@ describe('Recorder', () => {
   it('serialises writes: concurrent changes are saved in order, the last save holds all of them', async () => {
     const { storage, recorder, begin } = started();
     await begin();
-    await Promise.all([recorder.addCeiling({ kind: 'loadgen', connections: 64, rps: 1, note: 'a' }), recorder.warn('SHARED_CORES', 'core 0'), recorder.setDrift({ cellId: 'x', firstRps: 1, lastRps: 1, change: 0, flagged: false })]);
+    await Promise.all([
+      recorder.addCeiling({ kind: 'loadgen', connections: 64, rps: 1, note: 'a' }),
+      recorder.warn('SHARED_CORES', 'core 0'),
+      recorder.setDrift({ cellId: 'x', firstRps: 1, lastRps: 1, change: 0, flagged: false }),
+    ]);
     expect(storage.last).toMatchObject({ ceilings: [{ note: 'a' }], warnings: [{ code: 'SHARED_CORES' }], drift: { cellId: 'x' } });
   });
 });

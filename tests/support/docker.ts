@@ -7,10 +7,13 @@ export const TEST_BASE_IMAGE = process.env.CROSSOVER_TEST_BASE_IMAGE ?? 'crossov
 export async function dockerReadiness(image = TEST_BASE_IMAGE): Promise<{ ok: boolean; reason: string }> {
   const daemon = await dockerAvailable();
   if (!daemon.ok) return daemon;
-  const present = await new Docker().getImage(image).inspect().then(
-    () => true,
-    () => false,
-  );
+  const present = await new Docker()
+    .getImage(image)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   return present ? daemon : { ok: false, reason: `image ${image} is missing (build it: sudo docker/build-base-image.sh)` };
 }
 

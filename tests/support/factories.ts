@@ -1,8 +1,8 @@
 import type { AppDefinition } from '../../harness/apps/manifest.ts';
 import type { RunConfig } from '../../harness/config/options.ts';
-import type { Scenario } from '../../harness/scenarios/scenario.ts';
 import type { DataAccess } from '../../harness/results/analysis-schema.ts';
-import { RESULTS_SCHEMA_VERSION, type AppRecord, type Ceiling, type Cell, type Measurement, type Results } from '../../harness/results/schema.ts';
+import { type AppRecord, type Ceiling, type Cell, type Measurement, RESULTS_SCHEMA_VERSION, type Results } from '../../harness/results/schema.ts';
+import type { Scenario } from '../../harness/scenarios/scenario.ts';
 
 export function makeMeasurement(o: Partial<Measurement> = {}): Measurement {
   return {
@@ -62,7 +62,10 @@ export function makeCell(o: {
 }
 
 /** An app record with the default worker rule (1 worker, cap 10). */
-export function makeAppRecord(displayName: string, o: { server?: string; model?: 'sync' | 'async'; concurrencyLimit?: number; dataAccess?: DataAccess } = {}): AppRecord {
+export function makeAppRecord(
+  displayName: string,
+  o: { server?: string; model?: 'sync' | 'async'; concurrencyLimit?: number; dataAccess?: DataAccess } = {},
+): AppRecord {
   return {
     displayName,
     server: o.server ?? 'uvicorn',
@@ -145,7 +148,15 @@ export function sweepResults(o: { withLatency?: boolean; frameworks?: string[] }
     Object.entries(EFFECTIVE).map(([ms, eff]) => {
       const bound = 10 / (eff / 1000);
       const rps = Math.min(ownRps, bound) * 0.97;
-      return makeCell({ framework, scenario: 'slow-db', dbLatencyMs: Number(ms), rps: [rps * 0.99, rps, rps * 1.01], appCpu: rps / ownRps, dbCpu: 0.2, loadgenCpu: 0.1 });
+      return makeCell({
+        framework,
+        scenario: 'slow-db',
+        dbLatencyMs: Number(ms),
+        rps: [rps * 0.99, rps, rps * 1.01],
+        appCpu: rps / ownRps,
+        dbCpu: 0.2,
+        loadgenCpu: 0.1,
+      });
     });
   const cells = [
     makeCell({ framework: 'fastapi', scenario: 'db', rps: [5000], appCpu: 0.98, dbCpu: 0.4, loadgenCpu: 0.2 }),
@@ -160,7 +171,11 @@ export function sweepResults(o: { withLatency?: boolean; frameworks?: string[] }
     ...base,
     config: { ...base.config, frameworks: o.frameworks ?? ['django', 'fastapi'], scenarios: ['db', 'queries', 'slow-db'] },
     apps: {
-      django: makeAppRecord('Django', { server: 'gunicorn-gthread', model: 'sync', dataAccess: { kind: 'orm', driver: 'psycopg', protocol: 'simple', serializer: 'json (stdlib)' } }),
+      django: makeAppRecord('Django', {
+        server: 'gunicorn-gthread',
+        model: 'sync',
+        dataAccess: { kind: 'orm', driver: 'psycopg', protocol: 'simple', serializer: 'json (stdlib)' },
+      }),
       fastapi: makeAppRecord('FastAPI', { dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'pydantic-core' } }),
     },
     ceilings: [
@@ -169,7 +184,13 @@ export function sweepResults(o: { withLatency?: boolean; frameworks?: string[] }
       makeDbCeiling({ scenario: 'db', rps: 9_000, protocol: 'simple' }),
       makeDbCeiling({ scenario: 'queries', rps: 1_000, protocol: 'prepared' }),
       ...Object.entries(EFFECTIVE).map(([ms, eff]) =>
-        makeDbCeiling({ scenario: 'slow-db', dbLatencyMs: Number(ms), rps: 10 / (eff / 1000), protocol: 'prepared', ...(withLatency ? { latencyMeanMs: eff } : {}) }),
+        makeDbCeiling({
+          scenario: 'slow-db',
+          dbLatencyMs: Number(ms),
+          rps: 10 / (eff / 1000),
+          protocol: 'prepared',
+          ...(withLatency ? { latencyMeanMs: eff } : {}),
+        }),
       ),
     ],
   };
@@ -227,7 +248,15 @@ export function makeApp(name: string, o: Partial<AppDefinition> = {}): AppDefini
  * An open-loop slow-db cell (docs/open-loop.md) offered `offeredRps`, one repeat per p99 given.
  * `unsustained` makes every repeat 5% late; `failed` gives no repeats.
  */
-export function makeOpenLoopCell(o: { framework: string; dbLatencyMs: number; p99Ms: number[]; offeredRps?: number; rateSpec?: string; unsustained?: boolean; failed?: string }): Cell {
+export function makeOpenLoopCell(o: {
+  framework: string;
+  dbLatencyMs: number;
+  p99Ms: number[];
+  offeredRps?: number;
+  rateSpec?: string;
+  unsustained?: boolean;
+  failed?: string;
+}): Cell {
   const offeredRps = o.offeredRps ?? 200;
   const rateSpec = o.rateSpec ?? '50%';
   const scheduled = offeredRps * 10;

@@ -9,8 +9,8 @@ import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../../harness/ce
 import type { RunConfig } from '../../harness/config/options.ts';
 import type { Database, DatabaseExit } from '../../harness/db/types.ts';
 import type { RunEvent } from '../../harness/events.ts';
-import type { LoadGenerator } from '../../harness/load/types.ts';
 import type { OpenLoopCeilingProbe } from '../../harness/load/open-loop-ceiling.ts';
+import type { LoadGenerator } from '../../harness/load/types.ts';
 import type { PipelineDeps, Rig } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
@@ -216,13 +216,15 @@ function fakeOpenLoopGenerator(world: FakeWorld, cellOf: (url: string, rateRps: 
 
 function fakeCeilings(world: FakeWorld, openLoop: boolean): { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe; openLoop?: OpenLoopCeilingProbe } {
   return {
-    openLoop: !openLoop ? undefined : {
-      name: 'fake-open-loop',
-      async measure({ connections, arrival }) {
-        world.step(`ceiling open-loop c${connections} ${arrival}`);
-        return { kind: 'loadgen', generator: 'open-loop', connections, rps: 8_000, note: 'fake' };
-      },
-    },
+    openLoop: !openLoop
+      ? undefined
+      : {
+          name: 'fake-open-loop',
+          async measure({ connections, arrival }) {
+            world.step(`ceiling open-loop c${connections} ${arrival}`);
+            return { kind: 'loadgen', generator: 'open-loop', connections, rps: 8_000, note: 'fake' };
+          },
+        },
     loadgen: {
       name: 'fake-loadgen',
       async measure({ connections }) {
@@ -259,7 +261,9 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
   const openCellOf = (url: string, rateRps: number | undefined) => {
     const { host, pathname, search } = new URL(url);
     const framework = host.replace(/^fake-/, '').replace(/:\d+$/, '');
-    const cell = recorder.results.cells.find((c) => c.rateSpec !== undefined && c.framework === framework && c.path === `${pathname}${search}` && c.offeredRps === rateRps);
+    const cell = recorder.results.cells.find(
+      (c) => c.rateSpec !== undefined && c.framework === framework && c.path === `${pathname}${search}` && c.offeredRps === rateRps,
+    );
     return cell?.id ?? `${framework}?${pathname}@${rateRps}`;
   };
   let port = 40_000;

@@ -32,7 +32,11 @@ export function rttSweepResults(o: { network?: boolean } = {}): Results {
   const cells: Cell[] = [
     ...frameworks.map((f) => makeCell({ framework: f, scenario: 'db', rps: [OWN_RPS[f]!], appCpu: 0.97, dbCpu: 0.3, loadgenCpu: 0.1 })),
     ...frameworks.flatMap((f) => RTT_SWEEP_MS.map((ms) => slowCell(f, ms, 0, undefined))),
-    ...frameworks.map((f) => ({ ...makeCell({ framework: f, scenario: 'db', rps: [OWN_RPS[f]! * 0.98], appCpu: 0.97 }), id: `${f}/db/c64/rtt0.5`, dbRttMs: 0.5 })),
+    ...frameworks.map((f) => ({
+      ...makeCell({ framework: f, scenario: 'db', rps: [OWN_RPS[f]! * 0.98], appCpu: 0.97 }),
+      id: `${f}/db/c64/rtt0.5`,
+      dbRttMs: 0.5,
+    })),
     ...frameworks.flatMap((f) => RTT_SWEEP_MS.map((ms) => slowCell(f, ms, MEASURED_RTT_MS, 0.5))),
   ];
   const base = makeResults(cells);
@@ -45,7 +49,11 @@ export function rttSweepResults(o: { network?: boolean } = {}): Results {
     config: { ...base.config, frameworks, scenarios: ['db', 'slow-db'], dbRttMs: [0, 0.5] },
     apps: {
       fastapi: makeAppRecord('FastAPI', { dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'pydantic-core' } }),
-      flask: makeAppRecord('Flask', { server: 'gunicorn-gthread', model: 'sync', dataAccess: { kind: 'raw', driver: 'psycopg', protocol: 'prepared', serializer: 'json (stdlib)' } }),
+      flask: makeAppRecord('Flask', {
+        server: 'gunicorn-gthread',
+        model: 'sync',
+        dataAccess: { kind: 'raw', driver: 'psycopg', protocol: 'prepared', serializer: 'json (stdlib)' },
+      }),
     },
     ceilings: [
       { kind: 'loadgen', connections: 64, rps: 40_000, cpuMeanUtil: 0.5, note: 'trivial server' },
@@ -59,7 +67,15 @@ export function rttSweepResults(o: { network?: boolean } = {}): Results {
             method: 'proxy' as const,
             reason: 'test',
             direct: { medianMs: 0.05, p99Ms: 0.2, samples: 200 },
-            paths: [{ requestedRttMs: 0.5, measured: { medianMs: 0.6, p99Ms: 0.9, samples: 200 }, addedMs: MEASURED_RTT_MS, calibrationMs: 0.4, names: ['crossover-proxy-test'] }],
+            paths: [
+              {
+                requestedRttMs: 0.5,
+                measured: { medianMs: 0.6, p99Ms: 0.9, samples: 200 },
+                addedMs: MEASURED_RTT_MS,
+                calibrationMs: 0.4,
+                names: ['crossover-proxy-test'],
+              },
+            ],
           },
         }),
   };

@@ -2,10 +2,10 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadApp } from '../../harness/apps/manifest.ts';
-import { resolveRunConfig, type RunFlags } from '../../harness/config/options.ts';
+import { type RunFlags, resolveRunConfig } from '../../harness/config/options.ts';
+import { eventLine, type RunEvent } from '../../harness/events.ts';
 import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import type { Results } from '../../harness/results/schema.ts';
-import { eventLine, type RunEvent } from '../../harness/events.ts';
 import { executeRun } from '../../harness/run.ts';
 import { loadScenarios } from '../../harness/scenarios/scenario.ts';
 
@@ -16,7 +16,11 @@ export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'ap
  * A real run (runtime, database, verification, autocannon) of `frameworks` from `appsDir`,
  * into a fresh temp folder. Flags are those of `crossover run`.
  */
-export async function runApps(frameworks: string[], flags: RunFlags, appsDir = APPS_DIR): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
+export async function runApps(
+  frameworks: string[],
+  flags: RunFlags,
+  appsDir = APPS_DIR,
+): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
   const config = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());

@@ -22,7 +22,13 @@ async function holder(file: string): Promise<{ pid: number; kill: () => Promise<
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   writeFileSync(file, `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}\n`);
   const exited = new Promise((r) => child.once('exit', r));
-  return { pid, kill: async () => { child.kill('SIGKILL'); await exited; } };
+  return {
+    pid,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 describe('tryLock / acquireLock', () => {

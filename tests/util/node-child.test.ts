@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compiledScript, CURRENT_MODE, nodeChildArgv, type NodeChildMode } from '../../harness/util/node-child.ts';
+import { CURRENT_MODE, compiledScript, type NodeChildMode, nodeChildArgv } from '../../harness/util/node-child.ts';
 
 const child = { script: '/repo/dist/load/autocannon-child.ts', args: ['{"url":"http://127.0.0.1:1/"}'], cpus: [0, 2], pin: false };
 const compiled: NodeChildMode = {

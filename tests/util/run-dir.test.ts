@@ -20,7 +20,10 @@ describe('claimDefaultRunDir', () => {
   });
 
   it('says which folder it could not create', async () => {
-    await expect(claimDefaultRunDir('/proc/crossover-test/x')).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('/proc/crossover-test') });
+    await expect(claimDefaultRunDir('/proc/crossover-test/x')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('/proc/crossover-test'),
+    });
     expect(existsSync('/proc/crossover-test')).toBe(false);
   });
 });
@@ -32,6 +35,9 @@ describe('makeDirs', () => {
     await makeDirs(path.join(root, 'a', 'b'));
     await makeDirs(path.join(root, 'a', 'b'));
     expect(statSync(path.join(root, 'a', 'b')).isDirectory()).toBe(true);
-    await expect(makeDirs('/proc/x/y')).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/cannot create the folder \/proc\/x \(for \/proc\/x\/y\): ENOENT/) });
+    await expect(makeDirs('/proc/x/y')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/cannot create the folder \/proc\/x \(for \/proc\/x\/y\): ENOENT/),
+    });
   });
 });

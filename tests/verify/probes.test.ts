@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tagProbe, worldTotals, type StatementStat } from '../../harness/verify/probes.ts';
+import { type StatementStat, tagProbe, worldTotals } from '../../harness/verify/probes.ts';
 
 /** pg_stat_statements of the benchmark database after seeding, a few app requests and the probes (PostgreSQL 18.4, texts as stored). */
 const RECORDED: StatementStat[] = [

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionCounts } from '../../harness/verify/connections.ts';
-import { verifyCell, type DatabaseProbes, type StatementTotals } from '../../harness/verify/verify.ts';
+import { type DatabaseProbes, type StatementTotals, verifyCell } from '../../harness/verify/verify.ts';
 
 // A conformant /db on a local port; the database is faked through the probes.
 let server: http.Server;

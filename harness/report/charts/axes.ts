@@ -68,10 +68,7 @@ export function latencyX(ticks: LatencyTick[]): Record<string, unknown> {
     ? 'database latency per request, ms (as requested; the effective latency below where it differs)'
     : 'database latency per request, ms';
   const values = ticks.map((t) => t.effectiveMs);
-  const labelExpr = ticks.reduceRight(
-    (rest, t) => `abs(datum.value - ${t.effectiveMs}) < 1e-6 ? ${JSON.stringify(t.lines)} : ${rest}`,
-    "''",
-  );
+  const labelExpr = ticks.reduceRight((rest, t) => `abs(datum.value - ${t.effectiveMs}) < 1e-6 ? ${JSON.stringify(t.lines)} : ${rest}`, "''");
   return {
     field: 'effectiveMs',
     type: 'quantitative',
@@ -85,7 +82,11 @@ export function latencyX(ticks: LatencyTick[]): Record<string, unknown> {
  * is narrow, so at least four ticks label the converged region.
  */
 export function logTicks(min: number, max: number): number[] {
-  const ladders = [[1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]];
+  const ladders = [
+    [1, 2, 5],
+    [1, 1.5, 2, 3, 5, 7],
+    [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9],
+  ];
   let ticks: number[] = [];
   for (const ladder of ladders) {
     ticks = [];
@@ -130,7 +131,16 @@ export function crossoverLayers(effectiveMs: number, label: string, ticks: Laten
     { data, mark: { type: 'rule', color: '#222222', strokeWidth: 1.5, strokeDash: [2, 3] }, encoding: { x } },
     {
       data,
-      mark: { type: 'text', align: rightSide ? 'right' : 'left', baseline: 'top', dx: rightSide ? -6 : 6, dy: 4, fontSize: 12, fontWeight: 'bold', color: '#222222' },
+      mark: {
+        type: 'text',
+        align: rightSide ? 'right' : 'left',
+        baseline: 'top',
+        dx: rightSide ? -6 : 6,
+        dy: 4,
+        fontSize: 12,
+        fontWeight: 'bold',
+        color: '#222222',
+      },
       encoding: { x, y: { value: 0 }, text: { field: 'label' } },
     },
   ];

@@ -16,7 +16,11 @@ export function chartCaption(results: Results): ChartCaption {
  * one line per framework at effective latencies, the Little's-law bound, and the database
  * ceiling of the prepared protocol (the one the effective latencies come from).
  */
-export function throughputChartData(results: Results, analysis: Analysis, crossover: CrossoverAnalysis | undefined = analysis.crossover): ThroughputChartData | undefined {
+export function throughputChartData(
+  results: Results,
+  analysis: Analysis,
+  crossover: CrossoverAnalysis | undefined = analysis.crossover,
+): ThroughputChartData | undefined {
   const data = crossoverChartData(results, analysis, crossover);
   if (!data) return undefined;
   const prepared = data.dbCeiling.filter((c) => c.protocol === 'prepared');
@@ -26,7 +30,14 @@ export function throughputChartData(results: Results, analysis: Analysis, crosso
     frameworks: data.series.map((s) => ({
       framework: s.framework,
       displayName: s.displayName,
-      points: s.points.map((p) => ({ requestedMs: p.requestedMs, effectiveMs: p.effectiveMs, rps: p.rps, rpsMin: p.rpsMin, rpsMax: p.rpsMax, ...(p.predictedRps === undefined ? {} : { predictedRps: p.predictedRps }) })),
+      points: s.points.map((p) => ({
+        requestedMs: p.requestedMs,
+        effectiveMs: p.effectiveMs,
+        rps: p.rps,
+        rpsMin: p.rpsMin,
+        rpsMax: p.rpsMax,
+        ...(p.predictedRps === undefined ? {} : { predictedRps: p.predictedRps }),
+      })),
       ...(s.crossoverMs === undefined ? {} : { crossoverMs: s.crossoverMs }),
     })),
     littleBound: data.littleBound.map((b) => ({ effectiveMs: b.effectiveMs, rps: b.rps })),

@@ -30,7 +30,13 @@ const fmtRate = (rps: number) => Math.round(rps).toLocaleString('en-US');
 export function latencySpec(data: LatencyChartData): TopLevelSpec {
   const names = data.frameworks.map((f) => f.displayName);
   const rows = data.frameworks.flatMap((f) =>
-    f.points.map((p) => ({ displayName: f.displayName, effectiveMs: p.effectiveMs, requestedMs: p.requestedMs, p99Ms: p.p99Ms, sustained: p.sustained !== false })),
+    f.points.map((p) => ({
+      displayName: f.displayName,
+      effectiveMs: p.effectiveMs,
+      requestedMs: p.requestedMs,
+      p99Ms: p.p99Ms,
+      sustained: p.sustained !== false,
+    })),
   );
   const sustained = rows.filter((r) => r.sustained);
   const unsustained = rows.filter((r) => !r.sustained);
@@ -41,8 +47,18 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
   // The floor is left out of the domain: at 0 ms it would stretch the axis down to 0.05 ms.
   const domain = logDomain(rows.map((r) => r.p99Ms));
   const x = latencyX(ticks);
-  const y = { field: 'p99Ms', type: 'quantitative', scale: { type: 'log', domain, nice: false }, axis: { title: 'p99 latency, ms (log scale)', values: logTicks(...domain), format: ',.4~g', grid: true, gridColor: '#eeeeee' } };
-  const color = { field: 'displayName', type: 'nominal', scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) }, legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 } };
+  const y = {
+    field: 'p99Ms',
+    type: 'quantitative',
+    scale: { type: 'log', domain, nice: false },
+    axis: { title: 'p99 latency, ms (log scale)', values: logTicks(...domain), format: ',.4~g', grid: true, gridColor: '#eeeeee' },
+  };
+  const color = {
+    field: 'displayName',
+    type: 'nominal',
+    scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) },
+    legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 },
+  };
   const crossover = data.crossoverMs;
   const crossoverMarks =
     crossover === undefined ? [] : crossoverLayers(effectiveOf(allPoints, crossover), `latency crossover ${crossover} ms: p99 within 10% from here`, ticks, x);
@@ -52,7 +68,13 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
       text: `p99 latency against database latency at ${fmtRate(data.offeredRps)} requests/s offered (open loop)`,
       subtitle: [
         captionLine(data.caption),
-        ['latency from each request\'s scheduled send time', unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '', 'log scale: equal gaps are equal ratios'].filter(Boolean).join('; '),
+        [
+          "latency from each request's scheduled send time",
+          unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '',
+          'log scale: equal gaps are equal ratios',
+        ]
+          .filter(Boolean)
+          .join('; '),
       ],
       anchor: 'start',
       fontSize: 15,
@@ -65,7 +87,22 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
     config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
     layer: [
       ...(floor.length
-        ? [{ data: { values: floor }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5, strokeDash: [3, 3] }, encoding: { x, y, strokeDash: { field: 'series', type: 'nominal', scale: { domain: [FLOOR], range: [[3, 3]] }, legend: { title: null, orient: 'bottom', labelLimit: 0, symbolType: 'stroke', symbolSize: 900, symbolStrokeWidth: 2 } } } }]
+        ? [
+            {
+              data: { values: floor },
+              mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5, strokeDash: [3, 3] },
+              encoding: {
+                x,
+                y,
+                strokeDash: {
+                  field: 'series',
+                  type: 'nominal',
+                  scale: { domain: [FLOOR], range: [[3, 3]] },
+                  legend: { title: null, orient: 'bottom', labelLimit: 0, symbolType: 'stroke', symbolSize: 900, symbolStrokeWidth: 2 },
+                },
+              },
+            },
+          ]
         : []),
       { data: { values: sustained }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color } },
       ...(unsustained.length

@@ -8,7 +8,8 @@ interface TextItem {
   limit?: number;
 }
 
-const isBold = (weight: TextItem['fontWeight']) => weight === 'bold' || (typeof weight === 'number' && weight >= 600) || (typeof weight === 'string' && Number(weight) >= 600);
+const isBold = (weight: TextItem['fontWeight']) =>
+  weight === 'bold' || (typeof weight === 'number' && weight >= 600) || (typeof weight === 'string' && Number(weight) >= 600);
 
 // Vega sizes legends, titles and the SVG from text widths; with no canvas in Node it guesses
 // far too wide. A user-defined width function is Vega's documented hook for this (vl-convert

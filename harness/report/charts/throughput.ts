@@ -39,10 +39,20 @@ export const rttTitle = (data: { dbRttMs?: number; measuredRttMs?: number }) =>
 export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const names = data.frameworks.map((f) => f.displayName);
   const measured = data.frameworks.flatMap((f) =>
-    f.points.map((p) => ({ displayName: f.displayName, series: SERIES.measured.name, effectiveMs: p.effectiveMs, requestedMs: p.requestedMs, rps: p.rps, rpsMin: p.rpsMin, rpsMax: p.rpsMax })),
+    f.points.map((p) => ({
+      displayName: f.displayName,
+      series: SERIES.measured.name,
+      effectiveMs: p.effectiveMs,
+      requestedMs: p.requestedMs,
+      rps: p.rps,
+      rpsMin: p.rpsMin,
+      rpsMax: p.rpsMax,
+    })),
   );
   const predicted = data.frameworks.flatMap((f) =>
-    f.points.filter((p) => p.predictedRps !== undefined).map((p) => ({ displayName: f.displayName, series: SERIES.predicted.name, effectiveMs: p.effectiveMs, rps: p.predictedRps! })),
+    f.points
+      .filter((p) => p.predictedRps !== undefined)
+      .map((p) => ({ displayName: f.displayName, series: SERIES.predicted.name, effectiveMs: p.effectiveMs, rps: p.predictedRps! })),
   );
   const allPoints = data.frameworks.flatMap((f) => f.points);
   const xMax = Math.max(...allPoints.map((p) => p.effectiveMs));
@@ -56,11 +66,47 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const repeats = measured.some((m) => m.rpsMax > m.rpsMin);
   const ticks = latencyTicks(allPoints);
   const x = latencyX(ticks);
-  const y = { field: 'rps', type: 'quantitative', scale: { type: 'log', domain, nice: false }, axis: { title: 'requests/s (log scale)', values: logTicks(...domain), format: ',.0f', grid: true, gridColor: '#eeeeee' } };
-  const color = { field: 'displayName', type: 'nominal', scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) }, legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 } };
-  const present = [SERIES.measured, ...(predicted.length ? [SERIES.predicted] : []), ...(little.length ? [{ ...SERIES.little, name: littleName }] : []), ...(ceiling.length ? [SERIES.ceiling] : [])];
-  const strokeDash = { field: 'series', type: 'nominal', scale: { domain: present.map((s) => s.name), range: present.map((s) => s.dash) }, legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 900, columnPadding: 24, rowPadding: 4, offset: 12 } };
-  const reference = (values: object[]) => ({ data: { values }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5 }, encoding: { x, y, strokeDash } });
+  const y = {
+    field: 'rps',
+    type: 'quantitative',
+    scale: { type: 'log', domain, nice: false },
+    axis: { title: 'requests/s (log scale)', values: logTicks(...domain), format: ',.0f', grid: true, gridColor: '#eeeeee' },
+  };
+  const color = {
+    field: 'displayName',
+    type: 'nominal',
+    scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) },
+    legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 },
+  };
+  const present = [
+    SERIES.measured,
+    ...(predicted.length ? [SERIES.predicted] : []),
+    ...(little.length ? [{ ...SERIES.little, name: littleName }] : []),
+    ...(ceiling.length ? [SERIES.ceiling] : []),
+  ];
+  const strokeDash = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: present.map((s) => s.name), range: present.map((s) => s.dash) },
+    legend: {
+      title: null,
+      orient: 'bottom',
+      direction: 'horizontal',
+      columns: 2,
+      labelLimit: 0,
+      symbolType: 'stroke',
+      symbolStrokeWidth: 2,
+      symbolSize: 900,
+      columnPadding: 24,
+      rowPadding: 4,
+      offset: 12,
+    },
+  };
+  const reference = (values: object[]) => ({
+    data: { values },
+    mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5 },
+    encoding: { x, y, strokeDash },
+  });
 
   const rings = data.frameworks.flatMap((f) => {
     if (f.crossoverMs === undefined) return [];
@@ -73,7 +119,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
 
   const notes = [
     repeats ? 'bars: min-max of the repeats' : '',
-    rings.length ? "rings: where each framework became database- or pool-bound" : '',
+    rings.length ? 'rings: where each framework became database- or pool-bound' : '',
     'log scale: equal gaps are equal ratios',
   ].filter(Boolean);
   return {
@@ -93,8 +139,18 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
     layer: [
       ...(ceiling.length ? [reference(ceiling)] : []),
       ...(little.length ? [reference(little)] : []),
-      ...(repeats ? [{ data: { values: measured }, mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.8 }, encoding: { x, y: { ...y, field: 'rpsMin' }, y2: { field: 'rpsMax' }, color } }] : []),
-      ...(predicted.length ? [{ data: { values: predicted }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.9 }, encoding: { x, y, color, strokeDash } }] : []),
+      ...(repeats
+        ? [
+            {
+              data: { values: measured },
+              mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.8 },
+              encoding: { x, y: { ...y, field: 'rpsMin' }, y2: { field: 'rpsMax' }, color },
+            },
+          ]
+        : []),
+      ...(predicted.length
+        ? [{ data: { values: predicted }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.9 }, encoding: { x, y, color, strokeDash } }]
+        : []),
       { data: { values: measured }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color, strokeDash } },
       ...(rings.length ? [{ data: { values: rings }, mark: { type: 'point', filled: false, size: 260, strokeWidth: 2 }, encoding: { x, y, color } }] : []),
       ...overallLayers,

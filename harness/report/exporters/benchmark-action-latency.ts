@@ -1,4 +1,4 @@
-import { entryExtra, type BenchmarkEntry } from './benchmark-action.ts';
+import { type BenchmarkEntry, entryExtra } from './benchmark-action.ts';
 import { trackedCells } from './tracked.ts';
 import type { Exporter } from './types.ts';
 

@@ -2,7 +2,41 @@ import { renderCsv } from '../render.ts';
 import { flagNames } from './tracked.ts';
 import type { Exporter } from './types.ts';
 
-const HEAD = ['run_id', 'profile', 'started_at', 'commit', 'cpu_model', 'cores', 'cell', 'framework', 'scenario', 'connections', 'db_latency_ms', 'status', 'flags', 'rps_median', 'rps_min', 'rps_max', 'rps_cv', 'repeats', 'latency_mean_ms', 'latency_p50_ms', 'latency_p90_ms', 'latency_p99_ms', 'errors', 'timeouts', 'non2xx', 'app_cpu', 'db_cpu', 'loadgen_cpu', 'bottleneck', 'db_ceiling_rps', 'little_bound_rps', 'share_of_fastest', 'failure'];
+const HEAD = [
+  'run_id',
+  'profile',
+  'started_at',
+  'commit',
+  'cpu_model',
+  'cores',
+  'cell',
+  'framework',
+  'scenario',
+  'connections',
+  'db_latency_ms',
+  'status',
+  'flags',
+  'rps_median',
+  'rps_min',
+  'rps_max',
+  'rps_cv',
+  'repeats',
+  'latency_mean_ms',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'latency_p99_ms',
+  'errors',
+  'timeouts',
+  'non2xx',
+  'app_cpu',
+  'db_cpu',
+  'loadgen_cpu',
+  'bottleneck',
+  'db_ceiling_rps',
+  'little_bound_rps',
+  'share_of_fastest',
+  'failure',
+];
 
 /** ISO 8601 in UTC; a start time that does not parse is kept as written. */
 const utc = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : new Date(iso).toISOString());
@@ -23,11 +57,33 @@ export const csvExporter: Exporter = {
       const spread = s.rps.n > 1;
       return [
         ...run,
-        s.id, s.framework, s.scenario, s.connections, s.dbLatencyMs ?? '', s.status, flags.join(';'),
-        num(s.rps.median, 1), spread ? num(s.rps.min, 1) : '', spread ? num(s.rps.max, 1) : '', spread ? num(s.rps.cv, 4) : '', s.rps.n,
-        num(s.latencyMeanMs), num(s.latencyP50Ms), num(s.latencyP90Ms), num(s.latencyP99Ms), s.errors, s.timeouts, s.non2xx,
-        num(s.appCpu, 3), num(s.dbCpu, 3), num(s.loadgenCpu, 3), s.attribution?.label ?? '', num(s.dbCeilingRps, 1), num(s.littleBoundRps, 1),
-        flags.length ? '' : num(s.shareOfFastest, 3), s.failure ?? '',
+        s.id,
+        s.framework,
+        s.scenario,
+        s.connections,
+        s.dbLatencyMs ?? '',
+        s.status,
+        flags.join(';'),
+        num(s.rps.median, 1),
+        spread ? num(s.rps.min, 1) : '',
+        spread ? num(s.rps.max, 1) : '',
+        spread ? num(s.rps.cv, 4) : '',
+        s.rps.n,
+        num(s.latencyMeanMs),
+        num(s.latencyP50Ms),
+        num(s.latencyP90Ms),
+        num(s.latencyP99Ms),
+        s.errors,
+        s.timeouts,
+        s.non2xx,
+        num(s.appCpu, 3),
+        num(s.dbCpu, 3),
+        num(s.loadgenCpu, 3),
+        s.attribution?.label ?? '',
+        num(s.dbCeilingRps, 1),
+        num(s.littleBoundRps, 1),
+        flags.length ? '' : num(s.shareOfFastest, 3),
+        s.failure ?? '',
       ];
     });
     return renderCsv(HEAD, rows);

@@ -1,5 +1,5 @@
-import { benchmarkActionLatencyExporter } from './benchmark-action-latency.ts';
 import { benchmarkActionExporter } from './benchmark-action.ts';
+import { benchmarkActionLatencyExporter } from './benchmark-action-latency.ts';
 import { csvExporter } from './csv.ts';
 import { htmlExporter } from './html.ts';
 import { markdownExporter } from './markdown.ts';

@@ -10,7 +10,9 @@ export const markdownExporter: Exporter = {
   serialize(results, analysis, charts) {
     const title = `# crossover-bench results: ${results.runId}\n`;
     const chartLinks = charts.length ? `\n### Charts\n\n${charts.map((c) => `![${c.title}](${c.path})`).join('\n\n')}\n` : '';
-    const foot = `\n---\n\n${footnote(results).map((l) => `- ${l}`).join('\n')}\n`;
+    const foot = `\n---\n\n${footnote(results)
+      .map((l) => `- ${l}`)
+      .join('\n')}\n`;
     const lead = leadingWarnings(results);
     const leadBlock = lead.length ? `\n> **Read these first**\n>\n${lead.map((l) => `> - ${l}`).join('\n')}\n` : '';
     return `${title}${leadBlock}${chartLinks}\n${documentTables(results, analysis).map(renderMarkdown).join('\n')}${foot}`;
