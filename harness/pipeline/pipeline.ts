@@ -1,4 +1,5 @@
 import { BenchError, errorLine } from '../errors.ts';
+import { notOkSummary } from '../results/recorder.ts';
 import type { FinalRunStatus, Results } from '../results/schema.ts';
 import { measureCeilings, runProtocols } from './ceilings.ts';
 import type { PipelineDeps, RunContext } from './context.ts';
@@ -72,7 +73,9 @@ async function cleanUp(ctx: RunContext): Promise<void> {
 /** The final status and write, then the reports; rethrows the run's failure, or DATABASE when the database died. */
 async function finish(deps: PipelineDeps, ctx: RunContext, failure: unknown): Promise<Results> {
   const dead = ctx.health.databaseExit;
-  const status: FinalRunStatus = ctx.interrupted() ? 'interrupted' : failure || dead ? 'failed' : 'complete';
+  // `complete` only when every planned cell was measured: a CI job reading the status alone must never see a success that was not.
+  const notOk = notOkSummary(ctx.recorder.results.cells) !== undefined;
+  const status: FinalRunStatus = ctx.interrupted() ? 'interrupted' : failure || dead || notOk ? 'failed' : 'complete';
   try {
     await ctx.recorder.finish(status, ctx.now());
     ctx.recorder.emit({ type: 'stage', stage: 'report' });

@@ -23,7 +23,8 @@ describe('verification gate', () => {
     await expect(readdir(path.join(out, 'raw'))).rejects.toThrow();
     // The failure is on disk, schema-valid, and in the Markdown report.
     const reread = await readResults(out);
-    expect(reread.status).toBe('complete');
+    // Every cell failed, so the run is `failed` (only a run whose every cell was measured is `complete`).
+    expect(reread.status).toBe('failed');
     expect(reread.cells.map((c) => c.status)).toEqual(['failed', 'failed']);
   });
 

@@ -13,7 +13,8 @@ describe('a failing app', () => {
     expect(world.trace.filter((s) => s.includes('flask'))).toEqual(['prepare flask']);
     expect(statuses(results.cells)).toEqual(['flask/json/c64 failed at prepare', 'flask/db/c64 failed at prepare', 'fastapi/json/c64 ok', 'fastapi/db/c64 ok']);
     expect(results.cells[0]?.failure?.reason).toContain('pip install failed for flask');
-    expect(results.status).toBe('complete');
+    // A failed cell makes the run `failed`: only a run whose every cell was measured is `complete`.
+    expect(results.status).toBe('failed');
     expect(notOkSummary(results.cells)).toBe('2 of 4 cells are not ok: 2 failed (flask/json/c64, flask/db/c64)');
     expectCleanShutdown(world.trace);
   });
@@ -39,7 +40,7 @@ describe('a failing app', () => {
     expect(results.cells[1]?.failure).toEqual({ stage: 'measure', reason: 'flask exited (SIGKILL) during the measurement', logLines: ['flask: last words'] });
     expect(results.cells[2]?.failure?.reason).toContain('flask was not running');
     expect(world.trace).not.toContain('verify flask/queries/c64');
-    expect(results.status).toBe('complete');
+    expect(results.status).toBe('failed');
     expectCleanShutdown(world.trace);
   });
 });
