@@ -75,7 +75,6 @@ export async function measureSelectRtt(url: string, iterations = RTT_ITERATIONS)
   });
   // Errors surface through the awaited queries; an unhandled 'error' event would crash the harness.
   client.on('error', () => undefined);
-  client.on('error', () => undefined);
   try {
     await client.connect();
     for (let i = 0; i < RTT_WARMUP; i++) await client.query('SELECT 1');

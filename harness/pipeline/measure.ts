@@ -1,7 +1,7 @@
 import { BenchError } from '../errors.ts';
 import type { LoadGenerator, LoadResult } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
-import { type CpuMemReading, processTreeReader, readCgroup } from '../resources/proc.ts';
+import { type CpuMemReading, cgroupPids, processTreeReader, readCgroup, treePids } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
 import type { Measurement } from '../results/schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
@@ -82,6 +82,9 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
     rateRps,
     arrival: plan.arrival,
   };
+  // A worker that dies mid-run may be restarted by its server and cost no counted error (its
+  // connections just close), so the app's processes are compared before and after the run.
+  const processesBefore = await appPids(app.resourceTarget);
   // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
   const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs));
   let result: LoadResult;
@@ -94,7 +97,21 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   const dbConnections = await sampler?.stop();
   const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
   if (exit) throw died(exit);
+  const after = new Set(await appPids(app.resourceTarget));
+  const lost = processesBefore.filter((pid) => !after.has(pid));
+  if (lost.length > 0) {
+    throw new PartDied(
+      `${plan.framework}: process(es) ${lost.join(', ')} of the app exited during the measurement (a worker died; its server may have restarted it)`,
+    );
+  }
   return { ...result, dbConnections };
+}
+
+/** The app's processes: its process tree, or its container's cgroup; none for a target read another way (a remote engine). */
+async function appPids(target: RunningApp['resourceTarget']): Promise<number[]> {
+  if (target.kind === 'process-tree') return treePids(target.rootPid);
+  if (target.kind === 'cgroup') return cgroupPids(target.path);
+  return [];
 }
 
 /** A load run and, for database cells, the connections the app held meanwhile. */

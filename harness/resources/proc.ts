@@ -42,7 +42,7 @@ async function allStats(): Promise<ProcStat[]> {
 }
 
 /** The pids of a process and all its descendants (one scan of /proc). */
-async function treePids(rootPid: number): Promise<number[]> {
+export async function treePids(rootPid: number): Promise<number[]> {
   const stats = await allStats();
   const children = new Map<number, number[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
@@ -126,4 +126,10 @@ async function readCgroupMemory(dir: string): Promise<number> {
     }
   }
   return 0;
+}
+
+/** The pids in a cgroup (a container): empty when it is gone. */
+export async function cgroupPids(dir: string): Promise<number[]> {
+  const text = await readFile(`${dir}/cgroup.procs`, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map(Number);
 }

@@ -34,7 +34,9 @@ function postmasterPid(run: FaultRun): number {
 
 /** gunicorn's master (started by the harness) and its workers, found by the run id in their environment. */
 function gunicorn(run: FaultRun): { master: number; workers: number[] } {
-  const app = runProcesses(run).filter((p) => p.cmdline.includes('gunicorn'));
+  // By an argument whose file name is `gunicorn` (the console script), not by substring: the run's own
+  // temporary paths are named after the case (`kill-gunicorn-master`) and appear in the CLI's and PostgreSQL's argv.
+  const app = runProcesses(run).filter((p) => p.cmdline.split(' ').some((arg) => path.basename(arg) === 'gunicorn'));
   const pids = new Set(app.map((p) => p.pid));
   const master = app.find((p) => !pids.has(p.ppid));
   if (!master) throw new Error(`${run.name}: no gunicorn master among ${JSON.stringify(app)}`);

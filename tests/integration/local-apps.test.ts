@@ -27,7 +27,9 @@ describe('all six apps on the local runtime', () => {
       // The app's process tree was sampled while it served.
       expect(cell.repeats[0]!.resources?.app?.cpuMeanUtil, cell.id).toBeGreaterThan(0);
       const raw = JSON.parse(await readFile(path.join(out, cell.repeats[0]!.rawFile), 'utf8'));
-      expect(raw.result['2xx']).toBe(m.requests2xx);
+      // The measurement is the window of one continuous run, kept raw beside autocannon's own result for the whole run.
+      expect(raw.window.responses2xx).toBe(m.requests2xx);
+      expect(raw.result['2xx']).toBeGreaterThanOrEqual(m.requests2xx);
     }
     // slow-db at 10 ms cannot beat Little's law: 10 connections / 10 ms = 1,000 req/s.
     for (const cell of results.cells.filter((c) => c.kind === 'slow-db')) {
