@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { onCleanup } from '../cleanup.ts';
 import { BenchError } from '../errors.ts';
+import { CURRENT_MODE, type NodeChildMode, nodeChildArgv } from '../util/node-child.ts';
 import type { ProxySpec } from './proxy-spec.ts';
 
 const CHILD = fileURLToPath(new URL('./proxy-child.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
 /** The proxy binds in well under a second; a loaded CI machine gets ten. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -18,10 +18,11 @@ export interface RunningProxy {
 }
 
 /** Pure: the argv that starts the proxy, pinned with taskset when `cpus` is not empty, inside `netns` when given. */
-export function proxyCommand(spec: ProxySpec, cpus: number[], netns?: string): string[] {
-  const node = [process.execPath, '--import', TSX_LOADER, CHILD, JSON.stringify(spec)];
-  const pinned = cpus.length > 0 ? ['taskset', '-c', cpus.join(','), ...node] : node;
-  return netns ? ['ip', 'netns', 'exec', netns, ...pinned] : pinned;
+export function proxyCommand(spec: ProxySpec, cpus: number[], netns?: string, mode: NodeChildMode = CURRENT_MODE): string[] {
+  // Like every child: its compiled sibling with plain node when the harness is compiled, through tsx in tests.
+  const { file, args } = nodeChildArgv({ script: CHILD, args: [JSON.stringify(spec)], cpus, pin: cpus.length > 0 }, mode);
+  const argv = [file, ...args];
+  return netns ? ['ip', 'netns', 'exec', netns, ...argv] : argv;
 }
 
 /**

@@ -77,6 +77,11 @@ describe('delay proxy', () => {
     expect(argv.slice(0, 3)).toEqual(['taskset', '-c', '1']);
     expect(argv.at(-1)).toBe(JSON.stringify(spec));
     expect(proxyCommand(spec, [], 'crossover-ns').slice(0, 4)).toEqual(['ip', 'netns', 'exec', 'crossover-ns']);
+    // Compiled (what `npx crossover` runs): plain node on the .js sibling, no TypeScript loader.
+    const compiled = proxyCommand(spec, [], undefined, { compiled: true, nodePath: '/usr/bin/node', tsxLoader: () => 'tsx' });
+    expect(compiled[0]).toBe('/usr/bin/node');
+    expect(compiled[1]).toMatch(/proxy-child\.js$/);
+    expect(compiled).not.toContain('--import');
   });
 
   // Bounded: 200 round trips per RTT, about a second. The proxy never releases early, so the
