@@ -9,6 +9,7 @@ import { processTreeReader } from '../resources/proc.ts';
 import { startSampling } from '../resources/sampler.ts';
 import { runNodeChild } from '../util/node-child.ts';
 import { formatZodError } from '../zod-format.ts';
+import { killOnAbort } from './abort.ts';
 import { normalizeOpenLoop } from './open-loop-normalize.ts';
 import { type OpenLoopJob, type OpenLoopRaw, OpenLoopRawSchema } from './open-loop-raw.ts';
 import type { LoadGenerator, LoadJob, LoadResult } from './types.ts';
@@ -69,17 +70,8 @@ export function openLoopJob(job: LoadJob, o: Omit<OpenLoopOptions, 'pin'> = {}):
 export async function runOpenLoop(job: OpenLoopJob, cpus: number[], pin: boolean, hooks: OpenLoopHooks = {}): Promise<OpenLoopRaw> {
   const { signal } = hooks;
   signal?.throwIfAborted();
-  let pid: number | undefined;
-  // taskset execs node in place, so this pid is the generator itself.
-  const kill = () => {
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone (ESRCH): it finished as the abort came in; runNodeChild reports its end.
-    }
-  };
-  signal?.addEventListener('abort', kill, { once: true });
+  // taskset execs node in place, so the pid killed on abort is the generator itself.
+  const killer = killOnAbort(signal);
   let stdout: string;
   try {
     stdout = await runNodeChild({
@@ -90,7 +82,7 @@ export async function runOpenLoop(job: OpenLoopJob, cpus: number[], pin: boolean
       timeoutS: job.warmupS + job.durationS + job.timeoutS + KILL_GRACE_S,
       what: `open-loop generator at ${job.rateRps} requests/s against ${job.url}`,
       onPid: (p) => {
-        pid = p;
+        killer.onPid(p);
         hooks.onPid?.(p);
       },
       onMeasureStart: hooks.onMeasureStart,
@@ -99,7 +91,7 @@ export async function runOpenLoop(job: OpenLoopJob, cpus: number[], pin: boolean
     signal?.throwIfAborted();
     throw error;
   } finally {
-    signal?.removeEventListener('abort', kill);
+    killer.done();
   }
   let parsedJson: unknown;
   try {
