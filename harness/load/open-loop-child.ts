@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import hdr from 'hdr-histogram-js';
 import { Client } from 'undici';
+import { preciseWaker } from '../util/precise-timer.ts';
 import { type Outcome, runEngine, type Sender } from './open-loop-engine.ts';
 import { OpenLoopJobSchema, type OpenLoopRaw } from './open-loop-raw.ts';
 
@@ -50,6 +51,8 @@ const result = await runEngine(
   { ...job, onMeasureStart: () => process.stderr.write('measuring\n') },
   connections.map((c) => c.sender),
   () => performance.now(),
+  // The timer thread sleeps until each due time: no poll that a busy core would deschedule.
+  preciseWaker(() => performance.now()),
 );
 await Promise.all(connections.map((c) => c.client.destroy()));
 const { counts: c, histogram, fromSendHistogram } = result;

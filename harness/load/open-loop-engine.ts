@@ -32,17 +32,39 @@ export interface EngineOptions {
 /** Monotonic milliseconds. */
 export type Clock = () => number;
 
+/**
+ * Calls `fire` once, at (not much after) the clock's `atMs`. The engine asks for the next due
+ * time after every batch; a waker need not handle more than one pending call.
+ */
+export type Waker = (atMs: number, fire: () => void) => void;
+
 /** HDR range: 1 µs to 60 s (no timeout is longer), 3 significant digits (0.1% resolution). */
 export const HISTOGRAM_LOWEST_US = 1;
 export const HISTOGRAM_HIGHEST_US = 60_000_000;
 export const HISTOGRAM_DIGITS = 3;
 
 /**
- * Below this many ms to the next due time the engine polls with setImmediate instead of a
- * timer: Node's timers fire on whole-millisecond ticks, and up to 1 ms of send lag would add
+ * Below this many ms to the next due time the fallback waker polls with setImmediate instead of
+ * a timer: Node's timers fire on whole-millisecond ticks, and up to 1 ms of send lag would add
  * a bias of that size to every latency (a quarter of a 2 ms service time).
  */
 export const SPIN_BELOW_MS = 1;
+
+/**
+ * The fallback waker, on the event loop alone: a timer to within SPIN_BELOW_MS of the instant,
+ * then a poll on setImmediate. Precise on an idle core, but the poll burns the core, and on a core
+ * shared with busy processes the kernel deschedules it for milliseconds (docs/open-loop.md,
+ * "Keeping the schedule"). The child process uses the worker-thread timer instead.
+ */
+export function pollingWaker(clock: Clock): Waker {
+  const wake: Waker = (atMs, fire) => {
+    const gapMs = atMs - clock();
+    if (gapMs <= 0) setImmediate(fire);
+    else if (gapMs >= SPIN_BELOW_MS + 1) setTimeout(() => wake(atMs, fire), Math.floor(gapMs - SPIN_BELOW_MS));
+    else setImmediate(() => wake(atMs, fire));
+  };
+  return wake;
+}
 
 export function newLatencyHistogram(): hdr.Histogram {
   return hdr.build({
@@ -101,8 +123,11 @@ function toUs(ms: number): number {
   return Math.min(HISTOGRAM_HIGHEST_US, Math.max(HISTOGRAM_LOWEST_US, Math.round(ms * 1000)));
 }
 
-/** Runs warm-up then the measured window; resolves once every measured request is answered or timed out. */
-export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Promise<EngineResult> {
+/**
+ * Runs warm-up then the measured window; resolves once every measured request is answered or
+ * timed out. `wake` schedules the next due time on the same clock (pollingWaker when not given).
+ */
+export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock, wake: Waker = pollingWaker(clock)): Promise<EngineResult> {
   if (senders.length === 0) throw new RangeError('open-loop engine needs at least one connection');
   const warmupMs = o.warmupS * 1000;
   const endMs = warmupMs + o.durationS * 1000;
@@ -253,9 +278,7 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock): Pr
         else deadline = setTimeout(finish, Math.max(0, endMs + timeoutMs - atMs));
         return;
       }
-      const gapMs = nextDueMs - now();
-      if (gapMs >= SPIN_BELOW_MS + 1) setTimeout(tick, Math.floor(gapMs - SPIN_BELOW_MS));
-      else setImmediate(tick);
+      wake(t0 + nextDueMs, tick);
     };
 
     if (warmupMs === 0) {

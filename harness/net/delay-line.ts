@@ -1,4 +1,4 @@
-import { type PreciseTimer, preciseTimer } from './precise-timer.ts';
+import { type PreciseTimer, preciseTimer } from '../util/precise-timer.ts';
 
 /**
  * A first-in first-out line that releases each item a fixed delay after it arrived, with

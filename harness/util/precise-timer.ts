@@ -68,3 +68,37 @@ export function preciseTimer(): PreciseTimer {
   if (!shared) shared = new PreciseTimer();
   return shared;
 }
+
+/**
+ * A one-shot waker on the timer thread for a millisecond clock (performance.now() by default):
+ * `wake(atMs, fire)` calls `fire` once the clock reaches `atMs`; a newer call replaces a pending
+ * one. Used by the open-loop generator to keep its schedule without polling.
+ */
+export function preciseWaker(clock: () => number, timer: PreciseTimer = preciseTimer()): (atMs: number, fire: () => void) => void {
+  let pending: (() => void) | undefined;
+  let pendingAtMs = 0;
+  const arm = (atMs: number) => {
+    timer.wakeAt(process.hrtime.bigint() + BigInt(Math.max(0, Math.round((atMs - clock()) * 1e6))));
+  };
+  timer.onFire(() => {
+    const fire = pending;
+    if (!fire) return;
+    // Another user of the shared timer may have asked for an earlier instant: wait on.
+    if (clock() < pendingAtMs) {
+      arm(pendingAtMs);
+      return;
+    }
+    pending = undefined;
+    fire();
+  });
+  return (atMs, fire) => {
+    if (atMs <= clock()) {
+      pending = undefined;
+      setImmediate(fire);
+      return;
+    }
+    pending = fire;
+    pendingAtMs = atMs;
+    arm(atMs);
+  };
+}
