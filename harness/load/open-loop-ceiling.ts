@@ -44,9 +44,10 @@ export const DEFAULT_CEILING_SEARCH: CeilingSearch = { startRps: 1000, growth: 2
 /** Pure: did the generator keep up in this run (late share and achieved rate within the named limits)? */
 export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
   const achievedRps = raw.windowResponses / raw.job.durationS;
+  const dueRps = raw.scheduled / raw.job.durationS;
   const lateShare = raw.scheduled > 0 ? raw.late / raw.scheduled : 1;
   const sustained =
-    lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= raw.job.rateRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
+    lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= dueRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
   return { offeredRps: raw.job.rateRps, achievedRps, late: raw.late, scheduled: raw.scheduled, sustained };
 }
 

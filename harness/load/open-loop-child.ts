@@ -4,12 +4,25 @@
  * prints one JSON result (the raw output, histograms included). `measuring` on stderr marks the
  * start of the measured window.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import hdr from 'hdr-histogram-js';
 import { Client } from 'undici';
-import { preciseWaker } from '../util/precise-timer.ts';
+import { PreciseTimer, preciseWaker } from '../util/precise-timer.ts';
 import { type Outcome, runEngine, type Sender } from './open-loop-engine.ts';
 import { OpenLoopJobSchema, type OpenLoopRaw } from './open-loop-raw.ts';
+
+/** This process's nice value (the 19th field of /proc/self/stat), or undefined where /proc is not there. */
+function niceValue(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19 - 3]);
+    return Number.isInteger(nice) ? nice : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
@@ -47,14 +60,17 @@ function connection(origin: string, path: string, timeoutMs: number): { sender: 
 const job = OpenLoopJobSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 const url = new URL(job.url);
 const connections = Array.from({ length: job.connections }, () => connection(url.origin, url.pathname + url.search, job.timeoutS * 1000));
+const timer = new PreciseTimer();
 const result = await runEngine(
   { ...job, onMeasureStart: () => process.stderr.write('measuring\n') },
   connections.map((c) => c.sender),
   () => performance.now(),
   // The timer thread sleeps until each due time: no poll that a busy core would deschedule.
-  preciseWaker(() => performance.now()),
+  preciseWaker(() => performance.now(), timer),
 );
 await Promise.all(connections.map((c) => c.client.destroy()));
+// The timer thread's message port would keep the process alive.
+await timer.close();
 const { counts: c, histogram, fromSendHistogram } = result;
 const raw: OpenLoopRaw = {
   generator: 'open-loop',
@@ -78,5 +94,6 @@ const raw: OpenLoopRaw = {
   },
   histogram: hdr.encodeIntoCompressedBase64(histogram),
   fromSendHistogram: hdr.encodeIntoCompressedBase64(fromSendHistogram),
+  nice: niceValue(),
 };
 process.stdout.write(JSON.stringify(raw));

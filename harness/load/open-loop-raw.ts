@@ -52,5 +52,7 @@ export const OpenLoopRawSchema = z.object({
   /** HdrHistogram, µs, compressed base64 (hdr-histogram-js `decodeFromCompressedBase64` reads it back). */
   histogram: z.string(),
   fromSendHistogram: z.string(),
+  /** The child's nice value from /proc/self/stat; absent off Linux. */
+  nice: z.number().int().optional(),
 });
 export type OpenLoopRaw = z.infer<typeof OpenLoopRawSchema>;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchError } from '../errors.ts';
 import { processTreeReader } from '../resources/proc.ts';
 import { startSampling } from '../resources/sampler.ts';
-import { runNodeChild } from '../util/node-child.ts';
+import { mayRaisePriority, runNodeChild } from '../util/node-child.ts';
 import { formatZodError } from '../zod-format.ts';
 import { killOnAbort } from './abort.ts';
 import { normalizeOpenLoop } from './open-loop-normalize.ts';
@@ -29,6 +29,16 @@ export const DEFAULT_SEED = 277;
 
 /** Seconds a request may take from its scheduled time before it counts as a timeout (autocannon's default too). */
 export const DEFAULT_TIMEOUT_S = 10;
+
+/**
+ * The generator's nice value where the harness may set it (root). It sleeps between due times
+ * and shares a core with the database; at the default a waking generator waited up to 19 ms
+ * behind busy processes on that core, and those waits landed in every latency
+ * (docs/open-loop.md, "Keeping the schedule"). At -20 the scheduler runs it first when it wakes.
+ * Not a real-time policy: V8's helper threads spin-wait on each other, and under SCHED_FIFO on
+ * one core that spin never yields (the generator hung in every cell when tried).
+ */
+export const GENERATOR_NICE = -20;
 
 /** Grace beyond warm-up + duration + timeout before the child is killed: every load run is bounded. */
 const KILL_GRACE_S = 30;
@@ -79,6 +89,7 @@ export async function runOpenLoop(job: OpenLoopJob, cpus: number[], pin: boolean
       args: [JSON.stringify(job)],
       cpus,
       pin,
+      niceness: mayRaisePriority() ? GENERATOR_NICE : undefined,
       timeoutS: job.warmupS + job.durationS + job.timeoutS + KILL_GRACE_S,
       what: `open-loop generator at ${job.rateRps} requests/s against ${job.url}`,
       onPid: (p) => {

@@ -17,6 +17,12 @@ export interface NodeChildOptions {
   /** CPUs the child is pinned to with taskset (when pin is true). */
   cpus: number[];
   pin: boolean;
+  /**
+   * Run the child at this nice value (`nice -n`), so that on a shared core it is woken ahead of
+   * processes at the default. Only for children that sleep most of the time and must act at exact
+   * instants (the open-loop generator); below 0 needs root: the caller checks mayRaisePriority().
+   */
+  niceness?: number | undefined;
   /** The child is killed after this long: every load run is bounded. */
   timeoutS: number;
   what: string;
@@ -50,9 +56,20 @@ export function compiledScript(script: string): string {
  * The file and argv that start a child: plain `node script.js args` when compiled,
  * `node --import tsx script.ts args` otherwise; behind `taskset -c` when pinned.
  */
-export function nodeChildArgv(o: Pick<NodeChildOptions, 'script' | 'args' | 'cpus' | 'pin'>, mode: NodeChildMode): { file: string; args: string[] } {
+export function nodeChildArgv(
+  o: Pick<NodeChildOptions, 'script' | 'args' | 'cpus' | 'pin' | 'niceness'>,
+  mode: NodeChildMode,
+): { file: string; args: string[] } {
   const nodeArgs = mode.compiled ? [compiledScript(o.script), ...o.args] : ['--import', mode.tsxLoader(), o.script, ...o.args];
-  return o.pin ? { file: 'taskset', args: ['-c', o.cpus.join(','), mode.nodePath, ...nodeArgs] } : { file: mode.nodePath, args: nodeArgs };
+  const pinned = o.pin ? ['taskset', '-c', o.cpus.join(','), mode.nodePath, ...nodeArgs] : [mode.nodePath, ...nodeArgs];
+  // nice execs taskset, which execs node: the pid is node's, its nice value and affinity inherited.
+  const argv = o.niceness === undefined ? pinned : ['nice', '-n', String(o.niceness), ...pinned];
+  return { file: argv[0]!, args: argv.slice(1) };
+}
+
+/** Whether this process may start children at a negative nice value (root). */
+export function mayRaisePriority(): boolean {
+  return process.getuid?.() === 0;
 }
 
 function spawnChild(o: NodeChildOptions): ResultPromise<{ reject: false; timeout: number }> {

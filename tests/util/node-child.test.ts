@@ -29,6 +29,12 @@ describe('nodeChildArgv', () => {
     expect(args.filter((arg) => LOADER.test(arg))).toEqual([]);
   });
 
+  it('puts nice in front of taskset when asked, so node itself carries the nice value', () => {
+    const { file, args } = nodeChildArgv({ ...child, pin: true, niceness: -20 }, compiled);
+    expect(file).toBe('nice');
+    expect(args).toEqual(['-n', '-20', 'taskset', '-c', '0,2', '/usr/bin/node', '/repo/dist/load/autocannon-child.js', child.args[0]]);
+  });
+
   it('runs TypeScript sources through tsx when the harness itself is TypeScript (tests)', () => {
     const { args } = nodeChildArgv(child, typescript);
     expect(args.slice(0, 3)).toEqual(['--import', 'file:///repo/node_modules/tsx/dist/loader.mjs', child.script]);
