@@ -46,8 +46,7 @@ export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
   const achievedRps = raw.windowResponses / raw.job.durationS;
   const dueRps = raw.scheduled / raw.job.durationS;
   const lateShare = raw.scheduled > 0 ? raw.late / raw.scheduled : 1;
-  const sustained =
-    lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= dueRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
+  const sustained = lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= dueRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
   return { offeredRps: raw.job.rateRps, achievedRps, late: raw.late, scheduled: raw.scheduled, sustained };
 }
 
