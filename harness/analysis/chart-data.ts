@@ -1,11 +1,13 @@
 import type { CrossoverAnalysis } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { ceilingProtocol } from './bounds.ts';
+import { settingLatency } from './setting-latency.ts';
 import type { Analysis } from './types.ts';
 
 /** One measured point of a framework's curve, with its predicted value when the model had one. */
 export interface ChartPoint {
   requestedMs: number;
+  /** The setting's effective latency (setting-latency.ts), shared by every framework's point there. */
   effectiveMs: number;
   /** Median over repeats. */
   rps: number;
@@ -44,6 +46,9 @@ export function crossoverChartData(
   if (!x) return undefined;
   const rttMs = x.measuredRttMs ?? 0;
   const effective = new Map(x.settings.map((s) => [s.requestedMs, s.effectiveMs]));
+  // Every point of a setting sits at the setting's one effective latency, the figure the
+  // tables print, not at the latency of its app's own protocol (which its prediction used).
+  const at = (requestedMs: number) => settingLatency(x, requestedMs).effectiveMs;
   const clients = Math.min(x.connections, results.config.connectionCap);
   const scenario = analysis.cells.find((c) => c.kind === 'slow-db')?.scenario ?? 'slow-db';
   const date = results.startedAt.slice(0, 10);
@@ -56,14 +61,14 @@ export function crossoverChartData(
       framework: f.framework,
       displayName: results.apps[f.framework]?.displayName ?? f.framework,
       crossoverMs: f.crossoverMs,
-      crossoverEffectiveMs: f.crossoverEffectiveMs,
+      crossoverEffectiveMs: f.crossoverMs === undefined ? undefined : at(f.crossoverMs),
       points: f.points.flatMap((p) =>
         p.measuredRps === undefined
           ? []
           : [
               {
                 requestedMs: p.requestedMs,
-                effectiveMs: p.effectiveMs,
+                effectiveMs: at(p.requestedMs),
                 rps: p.measuredRps,
                 rpsMin: p.rpsMin ?? p.measuredRps,
                 rpsMax: p.rpsMax ?? p.measuredRps,

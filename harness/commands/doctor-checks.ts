@@ -1,5 +1,7 @@
 /** Pure judgement for `crossover doctor`: what blocks a run, what only weakens it. */
 
+import type { BusyProcess } from '../resources/quiet.ts';
+
 export interface Check {
   name: string;
   /** Required: a run cannot start without it. Optional: some feature or accuracy is lost. Machine: readiness to measure. */
@@ -29,8 +31,8 @@ export const MIN_FREE_DISK_BYTES = 2 * 2 ** 30;
 export interface MachineFacts {
   cores: number;
   loadAvg1: number;
-  /** Other processes' CPU over a short sample, as a share of one core. */
-  busy: { pid: number; command: string; cpu: number }[];
+  /** The busiest other processes over a short sample (resources/quiet.ts), busiest first. */
+  busy: BusyProcess[];
   openFilesLimit: number | undefined;
   freeDiskBytes: number | undefined;
   diskPath: string;
@@ -39,7 +41,7 @@ export interface MachineFacts {
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 export function machineChecks(m: MachineFacts): Check[] {
-  const busy = m.busy.filter((p) => p.cpu >= BUSY_PROCESS_CPU).sort((a, b) => b.cpu - a.cpu);
+  const busy = m.busy.filter((p) => p.coreShare >= BUSY_PROCESS_CPU).sort((a, b) => b.coreShare - a.coreShare);
   return [
     {
       name: 'cores',
@@ -64,7 +66,7 @@ export function machineChecks(m: MachineFacts): Check[] {
           ? 'none above 10% of a core'
           : busy
               .slice(0, 3)
-              .map((p) => `${p.command} (pid ${p.pid}, ${(p.cpu * 100).toFixed(0)}%)`)
+              .map((p) => `${p.comm} (pid ${p.pid}, ${(p.coreShare * 100).toFixed(0)}%)`)
               .join(', '),
       fix: 'stop them before measuring',
     },

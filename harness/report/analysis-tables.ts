@@ -1,18 +1,18 @@
 import { shortLabels } from '../analysis/attribution.ts';
 import { ceilingProtocol } from '../analysis/bounds.ts';
+import { settingLatency } from '../analysis/setting-latency.ts';
 import type { Analysis } from '../analysis/types.ts';
-import type { CrossoverAnalysis, EffectiveLatency, FrameworkCrossover } from '../results/analysis-schema.ts';
+import type { CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, latencyLabel, OFF_NOTE, type Table } from './format.ts';
+import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencyCrossoverLines } from './latency-tables.ts';
 
-const settingLabel = (s: EffectiveLatency) => latencyLabel(s.requestedMs, s.effectiveMs, s.source !== 'requested');
+/** Every setting of a crossover, labelled as every other table and the chart label it. */
+const settingLabels = (x: CrossoverAnalysis) => x.latencies.map((ms) => settingLabel(settingLatency(x, ms)));
 
-function measuredText(f: FrameworkCrossover, settings: EffectiveLatency[]): string {
-  if (f.crossoverMs === undefined) return 'not in sweep';
-  const measured = settings.find((s) => s.requestedMs === f.crossoverMs)?.source !== 'requested';
-  return latencyLabel(f.crossoverMs, f.crossoverEffectiveMs, measured);
-}
+/** Where a framework became pool- or database-bound, named as that setting's column is. */
+const measuredText = (f: FrameworkCrossover, x: CrossoverAnalysis): string =>
+  f.crossoverMs === undefined ? 'not in sweep' : settingLabel(settingLatency(x, f.crossoverMs));
 
 function predictedText(f: FrameworkCrossover): string {
   const p = f.prediction;
@@ -53,17 +53,17 @@ export function crossoverTable(results: Results, analysis: Analysis, x: Crossove
       );
       return cellText(c, (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`);
     }),
-    measuredText(f, x.settings),
+    measuredText(f, x),
     predictedText(f),
   ]);
   rows.push(['spread', ...x.latencies.map((ms) => fmtPct(x.spreadByLatency.find((s) => s.dbLatencyMs === ms)?.spread)), '', '']);
   const overall =
     x.overallMs === undefined
       ? 'Frameworks never came within 10% of each other in this sweep.'
-      : `From ${latencyLabel(x.overallMs, x.overallEffectiveMs)} of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`;
+      : `From ${settingLabel(settingLatency(x, x.overallMs))} of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`;
   return {
     title: `The crossover: slow-db requests/s and bottleneck by database latency (c${x.connections}${rttText(x)})`,
-    head: ['framework', ...x.settings.map(settingLabel), 'pool/db-bound from', x.measuredRttMs ? 'predicted C / X - RTT' : 'predicted C / X'],
+    head: ['framework', ...settingLabels(x), 'pool/db-bound from', x.measuredRttMs ? 'predicted C / X - RTT' : 'predicted C / X'],
     rows,
     notes: [
       overall,
@@ -84,7 +84,7 @@ export function predictionTable(results: Results, analysis: Analysis, x: Crossov
   if (!x || !x.perFramework.some((f) => f.prediction)) return undefined;
   return {
     title: `Predicted (queueing model) against measured requests/s (c${x.connections}${rttText(x)})`,
-    head: ['framework', ...x.settings.map(settingLabel)],
+    head: ['framework', ...settingLabels(x)],
     rows: x.perFramework
       .filter((f) => f.prediction)
       .map((f) => [

@@ -1,4 +1,5 @@
 import { EFFECTIVE_LATENCY_TOLERANCE } from '../analysis/bounds.ts';
+import type { SettingLatency } from '../analysis/setting-latency.ts';
 import type { AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 
@@ -28,6 +29,16 @@ export function fmtMs(ms: number): string {
   return !Number.isFinite(ms) ? '-' : ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
 }
 
+/**
+ * An effective latency as every table head and chart tick prints it: one decimal (2.1,
+ * 10.3), whole ms from 100, one significant digit below 0.1 ms, where one decimal would
+ * round a 0.05 ms query to 0.1 or 0.0.
+ */
+export function fmtEffectiveMs(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  return ms > 0 && ms < 0.1 ? String(Number(ms.toPrecision(1))) : ms.toFixed(1);
+}
+
 /** Marks an effective latency more than EFFECTIVE_LATENCY_TOLERANCE off the requested one. */
 export const OFF_MARK = '!';
 
@@ -38,8 +49,11 @@ export const OFF_MARK = '!';
 export function latencyLabel(requestedMs: number, effectiveMs: number | undefined, measured = effectiveMs !== undefined): string {
   if (effectiveMs === undefined || !measured) return `${requestedMs} ms`;
   const off = requestedMs > 0 && Math.abs(effectiveMs / requestedMs - 1) > EFFECTIVE_LATENCY_TOLERANCE;
-  return `${requestedMs} ms (eff ${effectiveMs >= 100 ? effectiveMs.toFixed(0) : effectiveMs.toFixed(1)}${off ? OFF_MARK : ''})`;
+  return `${requestedMs} ms (eff ${fmtEffectiveMs(effectiveMs)}${off ? OFF_MARK : ''})`;
 }
+
+/** A swept setting's label (analysis/setting-latency.ts): the one every table head prints for it. */
+export const settingLabel = (s: SettingLatency): string => latencyLabel(s.requestedMs, s.effectiveMs, s.measured);
 
 export const OFF_NOTE = `${OFF_MARK}: the database held each request more than ${EFFECTIVE_LATENCY_TOLERANCE * 100}% longer or shorter than requested (eff: the database ceiling run's mean transaction time); every bound and prediction uses the effective latency.`;
 

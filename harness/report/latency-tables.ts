@@ -2,11 +2,12 @@
  * Tables of the open-loop latency sweeps (docs/open-loop.md): p50 / p99 / p99.9 per framework
  * per database latency at one offered rate, and the latency crossover line. Pure.
  */
+import { settingLatency } from '../analysis/setting-latency.ts';
 import type { Analysis } from '../analysis/types.ts';
 import { rateText } from '../config/rates.ts';
 import type { LatencyCell, LatencySweep } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { displayName, fmtMs, fmtPct, fmtRps, latencyLabel, type Table } from './format.ts';
+import { displayName, fmtMs, fmtPct, fmtRps, settingLabel, type Table } from './format.ts';
 
 /** Marks a cell offered more than 80% of the open-loop generator's own ceiling. */
 export const NEAR_CEILING_MARK = '*';
@@ -31,10 +32,7 @@ function cellText(c: LatencyCell | undefined): string {
 }
 
 /** `10 ms (eff 10.3)` from the closed-loop sweep's settings when it measured them. */
-function latencyHead(analysis: Analysis, ms: number): string {
-  const setting = analysis.crossover?.settings.find((s) => s.requestedMs === ms);
-  return setting ? latencyLabel(ms, setting.effectiveMs, setting.source !== 'requested') : `${ms} ms`;
-}
+const latencyHead = (analysis: Analysis, ms: number): string => settingLabel(settingLatency(analysis.crossover, ms));
 
 /** What `*` means; a ceiling of 0 means the generator fell behind at every rate its search tried. */
 function nearCeilingNote(ceilingRps: number | undefined): string {

@@ -1,25 +1,20 @@
 import { analyze } from '../analysis/analyze.ts';
 import { shortLabels } from '../analysis/attribution.ts';
+import { columnSettingLatency } from '../analysis/setting-latency.ts';
 import { type Column, columnKey } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
-import { cellText, displayName, fmtMs, fmtPct, fmtRps, latencyLabel, OFF_NOTE, type Table } from './format.ts';
+import { cellText, displayName, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
 
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
 export type { Table } from './format.ts';
 export { displayName, fmtPct, fmtRps } from './format.ts';
 
-/** `1 ms (eff 2.1!)` for a slow-db column: the run's setting, or the column's first measured cell. */
-function columnLatency(analysis: Analysis, cell: AnalyzedCell): string {
-  const requested = cell.dbLatencyMs!;
-  const own = (analysis.crossovers ?? [analysis.crossover]).find((x) => x?.connections === cell.connections && (x.dbRttMs ?? 0) === (cell.dbRttMs ?? 0));
-  const setting = own?.settings.find((s) => s.requestedMs === requested);
-  if (setting) return latencyLabel(requested, setting.effectiveMs, setting.source !== 'requested');
-  const measured = analysis.cells.find((c) => columnKey(c) === columnKey(cell) && c.effectiveDbLatencyMs !== undefined && c.judgedAgainst?.dbCeiling);
-  return latencyLabel(requested, measured?.effectiveDbLatencyMs);
-}
+/** `1 ms (eff 2.1!)` for a slow-db column: its setting as the crossover and the charts name it. */
+const columnLatency = (analysis: Analysis, cell: AnalyzedCell): string =>
+  settingLabel(columnSettingLatency(analysis, { ...cell, dbLatencyMs: cell.dbLatencyMs! }));
 
 /** True when some slow-db column's effective latency is marked as off. */
 const anyOff = (columns: Column[]) => columns.some((c) => c.label.includes('!)'));

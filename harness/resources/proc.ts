@@ -10,29 +10,41 @@ export interface CpuMemReading {
   memBytes: number;
 }
 
-interface ProcStat {
+/** One process as /proc/<pid>/stat gives it. */
+export interface PidStat {
   pid: number;
   ppid: number;
+  /** The command name (field 2). */
+  comm: string;
+  /** utime + stime, in clock ticks. */
   cpuTicks: number;
+  /** Resident set size, in pages. */
   rssPages: number;
 }
 
-function parseStat(text: string): ProcStat | undefined {
-  // comm may hold spaces and parentheses: fields start after the last ')'.
+/** /proc/<pid>/stat: comm may hold spaces and parentheses, so fields are read after the last ')'. */
+export function parsePidStat(text: string): PidStat | undefined {
+  const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const pid = Number(text.slice(0, text.indexOf(' ')));
+  if (open < 0 || close < open) return undefined;
   const fields = text.slice(close + 2).split(' ');
   // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, rss 24.
-  return { pid, ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+  return {
+    pid: Number(text.slice(0, open).trim()),
+    ppid: Number(fields[1]),
+    comm: text.slice(open + 1, close),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    rssPages: Number(fields[21]),
+  };
 }
 
-async function allStats(): Promise<ProcStat[]> {
-  const stats: ProcStat[] = [];
-  for (const name of await readdir('/proc')) {
+/** Every process under `procDir`, one read of its stat file each; those that exit meanwhile are left out. */
+export async function readPidStats(procDir = '/proc'): Promise<PidStat[]> {
+  const stats: PidStat[] = [];
+  for (const name of await readdir(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = parseStat(await readFile(`/proc/${name}/stat`, 'utf8'));
+      const stat = parsePidStat(await readFile(`${procDir}/${name}/stat`, 'utf8'));
       if (stat) stats.push(stat);
     } catch {
       // Exited between readdir and read.
@@ -43,7 +55,7 @@ async function allStats(): Promise<ProcStat[]> {
 
 /** The pids of a process and all its descendants (one scan of /proc). */
 export async function treePids(rootPid: number): Promise<number[]> {
-  const stats = await allStats();
+  const stats = await readPidStats();
   const children = new Map<number, number[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
   if (!stats.some((s) => s.pid === rootPid)) return [];
@@ -85,7 +97,7 @@ export function processTreeReader(rootPid: number, now: () => number = () => per
     let rootSeen = false;
     for (const pid of pids) {
       try {
-        const stat = parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+        const stat = parsePidStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
         if (!stat) continue;
         rootSeen ||= pid === rootPid;
         const before = lastTicks.get(pid);

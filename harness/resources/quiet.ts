@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Warning } from '../results/schema.ts';
-import { CLOCK_TICKS_PER_S } from './proc.ts';
+import { CLOCK_TICKS_PER_S, type PidStat, readPidStats } from './proc.ts';
 
 /**
  * Other processes may use at most a tenth of one core while the harness waits, before the run
@@ -15,15 +15,8 @@ export const QUIET_SAMPLE_MS = 3000;
 /** Processes named in the warning. */
 const TOP_PROCESSES = 3;
 
-/** One process in a snapshot of /proc. */
-export interface ProcessTicks {
-  pid: number;
-  ppid: number;
-  /** The command name (/proc/<pid>/stat field 2). */
-  comm: string;
-  /** utime + stime, in clock ticks. */
-  cpuTicks: number;
-}
+/** One process in a snapshot of /proc (proc.ts reads it). */
+export type ProcessTicks = Pick<PidStat, 'pid' | 'ppid' | 'comm' | 'cpuTicks'>;
 
 /** The whole machine at one instant: CPU ticks of every core (idle included) and of every process. */
 export interface MachineSnapshot {
@@ -60,21 +53,6 @@ export function parseProcStat(text: string): Pick<MachineSnapshot, 'totalTicks' 
   // guest and guest_nice (fields 9, 10) are already inside user and nice: leave them out.
   const ticks = total.trim().split(/\s+/).slice(1, 9).map(Number);
   return { totalTicks: ticks.reduce((a, b) => a + b, 0), cores: lines.filter((l) => /^cpu\d+ /.test(l)).length };
-}
-
-/** /proc/<pid>/stat: comm may hold spaces and parentheses, so fields are read after the last ')'. */
-export function parsePidStat(text: string): ProcessTicks | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const fields = text.slice(close + 2).split(' ');
-  // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15.
-  return {
-    pid: Number(text.slice(0, open).trim()),
-    ppid: Number(fields[1]),
-    comm: text.slice(open + 1, close),
-    cpuTicks: Number(fields[11]) + Number(fields[12]),
-  };
 }
 
 /** The given pids and all their descendants, as the snapshot's parent links say. */
@@ -134,17 +112,7 @@ export function busyMachineWarning(usage: MachineUsage, maxCoreShare = BUSY_MACH
 /** Reads /proc/stat and every /proc/<pid>/stat. */
 export async function readMachineSnapshot(procDir = '/proc'): Promise<MachineSnapshot> {
   const { totalTicks, cores } = parseProcStat(await readFile(`${procDir}/stat`, 'utf8'));
-  const processes: ProcessTicks[] = [];
-  for (const name of await readdir(procDir)) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const p = parsePidStat(await readFile(`${procDir}/${name}/stat`, 'utf8'));
-      if (p) processes.push(p);
-    } catch {
-      // Exited between readdir and read.
-    }
-  }
-  return { totalTicks, cores, processes };
+  return { totalTicks, cores, processes: await readPidStats(procDir) };
 }
 
 /**

@@ -136,6 +136,7 @@ export const FrameworkCrossoverSchema = z.object({
   framework: z.string(),
   /** Measured: the smallest requested latency from which the cell stays pool- or database-bound. */
   crossoverMs: z.number().min(0).optional(),
+  /** The effective latency there for the framework's own protocol; tables and charts name the setting by its `settings` entry. */
   crossoverEffectiveMs: z.number().min(0).optional(),
   prediction: z
     .object({

@@ -4,7 +4,7 @@ import { type Check, formatChecks, type MachineFacts, machineChecks, verdict } f
 const quiet: MachineFacts = {
   cores: 8,
   loadAvg1: 0.3,
-  busy: [{ pid: 7, command: 'sshd', cpu: 0.01 }],
+  busy: [{ pid: 7, comm: 'sshd', coreShare: 0.01 }],
   openFilesLimit: 65_536,
   freeDiskBytes: 50 * 2 ** 30,
   diskPath: '/repo',
@@ -28,7 +28,7 @@ describe('doctor', () => {
       ...quiet,
       cores: 2,
       loadAvg1: 1.5,
-      busy: [{ pid: 42, command: 'node', cpu: 0.9 }],
+      busy: [{ pid: 42, comm: 'node', coreShare: 0.9 }],
       openFilesLimit: 256,
       freeDiskBytes: 2 ** 29,
     });

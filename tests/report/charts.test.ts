@@ -26,6 +26,7 @@ function throughputData(o: Partial<ThroughputChartData> = {}): ThroughputChartDa
   });
   return {
     connections: 64,
+    settings: [0, 1, 2, 5, 10, 20].map((requestedMs) => ({ requestedMs, effectiveMs: EFFECTIVE[requestedMs]! })),
     frameworks: [line('fastapi', 'FastAPI', 3900, 5), line('flask', 'Flask', 2300, 10)],
     littleBound: [1, 2, 5, 10, 20].map((ms) => ({ effectiveMs: EFFECTIVE[ms]!, rps: 10_000 / EFFECTIVE[ms]! })),
     dbCeiling: [0, 1, 2, 5, 10, 20].map((ms) => ({ effectiveMs: EFFECTIVE[ms]!, rps: Math.min(11_900, 9_800 / EFFECTIVE[ms]!) })),
@@ -38,6 +39,7 @@ function throughputData(o: Partial<ThroughputChartData> = {}): ThroughputChartDa
 function latencyData(): LatencyChartData {
   return {
     offeredRps: 300,
+    settings: [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms })),
     frameworks: [
       {
         framework: 'fastapi',

@@ -91,7 +91,14 @@ describe('chart SVG files', () => {
     const points = [0, 5, 20].map((ms) => ({ requestedMs: ms, effectiveMs: ms, p50Ms: ms + 1, p99Ms: ms + 5, p999Ms: ms + 9 }));
     const files = await chartFiles({
       throughput: [],
-      latency: [{ offeredRps: 299.6, frameworks: [{ framework: 'flask', displayName: 'Flask', points }], caption }],
+      latency: [
+        {
+          offeredRps: 299.6,
+          settings: points.map((p) => ({ requestedMs: p.requestedMs, effectiveMs: p.effectiveMs })),
+          frameworks: [{ framework: 'flask', displayName: 'Flask', points }],
+          caption,
+        },
+      ],
     });
     expect(Object.keys(files)).toEqual(['charts/latency-p99-300rps.svg']);
     expect(files['charts/latency-p99-300rps.svg']).toContain('Flask');

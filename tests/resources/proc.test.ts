@@ -1,6 +1,18 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { processTreeReader } from '../../harness/resources/proc.ts';
+import { parsePidStat, processTreeReader } from '../../harness/resources/proc.ts';
+import { pidStat } from '../support/proc-stat.ts';
+
+describe('parsePidStat', () => {
+  it('reads a command name holding spaces and parentheses, and the fields after it', () => {
+    expect(parsePidStat(pidStat(5000, 'tsc (watch) x', 1, 4000, 100))).toEqual({ pid: 5000, ppid: 1, comm: 'tsc (watch) x', cpuTicks: 4100, rssPages: 4940 });
+  });
+
+  it('reads nothing from a line without a command name', () => {
+    expect(parsePidStat('')).toBeUndefined();
+    expect(parsePidStat('12 x) S 1')).toBeUndefined();
+  });
+});
 
 describe('processTreeReader', () => {
   it('keeps the CPU time of a child that exits, so a reading never goes back', async () => {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { parsePidStat } from '../../harness/resources/proc.ts';
 import {
   BUSY_MACHINE_MAX_CORE_SHARE,
   busyMachineWarning,
   type MachineSnapshot,
   machineUsage,
-  parsePidStat,
   parseProcStat,
   readMachineSnapshot,
 } from '../../harness/resources/quiet.ts';
+import { pidStat } from '../support/proc-stat.ts';
 
 // Recorded from this project's 2-core VM (the ticks of later lines are edited to make a window).
 const PROC_STAT_BEFORE = `cpu  114551 205 26524 37984 3177 0 379 311 0 0
@@ -19,11 +20,6 @@ ctxt 123`;
 const PROC_STAT_AFTER = `cpu  114951 205 26624 38084 3177 0 379 311 0 0
 cpu0 55596 71 13152 22468 279 0 126 152 0 0
 cpu1 59354 134 13472 15595 2898 0 252 158 0 0`;
-
-/** A /proc/<pid>/stat line as the kernel writes it, with the given ppid, utime and stime. */
-function pidStat(pid: number, comm: string, ppid: number, utime: number, stime: number): string {
-  return `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 105868 7471454 0 1358 ${utime} ${stime} 24978 7807 20 0 14 0 12 54734848 4940 18446744073709551615 1 1 0 0`;
-}
 
 function snapshot(stat: string, lines: string[]): MachineSnapshot {
   return { ...parseProcStat(stat), processes: lines.map((l) => parsePidStat(l)!) };
@@ -52,10 +48,6 @@ const after = snapshot(PROC_STAT_AFTER, [
 describe('parsing /proc', () => {
   it('sums the aggregate cpu line and counts the cores', () => {
     expect(parseProcStat(PROC_STAT_BEFORE)).toEqual({ totalTicks: 114551 + 205 + 26524 + 37984 + 3177 + 379 + 311, cores: 2 });
-  });
-
-  it('reads a command name holding spaces and parentheses', () => {
-    expect(parsePidStat(pidStat(5000, 'tsc (watch) x', 1, 4000, 100))).toEqual({ pid: 5000, ppid: 1, comm: 'tsc (watch) x', cpuTicks: 4100 });
   });
 });
 

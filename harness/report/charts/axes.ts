@@ -1,4 +1,5 @@
-import type { ChartCaption } from './types.ts';
+import { fmtEffectiveMs } from '../format.ts';
+import type { ChartCaption, ChartSetting } from './types.ts';
 
 /** Okabe-Ito: distinguishable on white and by most colour-blind readers. */
 export const FRAMEWORK_COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
@@ -26,36 +27,35 @@ export interface LatencyTick {
   lines: string[];
 }
 
-/** 0.05, 2.1, 20: two significant digits below 10 ms, whole ms above. */
+/** A requested setting: 0.05, 2.1, 20: two significant digits below 10 ms, whole ms above. */
 const fmtMs = (ms: number) => (ms >= 10 || Number.isInteger(ms) ? ms.toFixed(0) : String(Number(ms.toPrecision(2))));
 
 /**
- * Pure: the x ticks of a latency sweep, at the effective latencies, labelled with the
- * requested setting and, where it differs by more than 5%, the effective one below it.
+ * Pure: the x ticks of a latency sweep, one per setting at its effective latency (settings
+ * that took about the same time share one), labelled with the requested setting and, where
+ * it differs by more than 5%, the effective one below it, written as the tables write it.
  */
-export function latencyTicks(points: { requestedMs: number; effectiveMs: number }[]): LatencyTick[] {
-  const byRequested = new Map<number, number[]>();
-  for (const p of points) byRequested.set(p.requestedMs, [...(byRequested.get(p.requestedMs) ?? []), p.effectiveMs]);
-  const settings = [...byRequested]
-    .map(([requestedMs, effective]) => ({ requestedMs, effectiveMs: effective.reduce((a, b) => a + b, 0) / effective.length }))
-    .sort((a, b) => a.effectiveMs - b.effectiveMs || a.requestedMs - b.requestedMs);
-  const groups: { requestedMs: number; effectiveMs: number }[][] = [];
-  for (const s of settings) {
+export function latencyTicks(settings: ChartSetting[]): LatencyTick[] {
+  const sorted = [...settings].sort((a, b) => a.effectiveMs - b.effectiveMs || a.requestedMs - b.requestedMs);
+  const groups: ChartSetting[][] = [];
+  for (const s of sorted) {
     const last = groups.at(-1);
     if (last && s.effectiveMs - last[0]!.effectiveMs <= SAME_TICK * Math.max(s.effectiveMs, 1e-9)) last.push(s);
     else groups.push([s]);
   }
   return groups.map((group) => {
     const effectiveMs = group.reduce((a, s) => a + s.effectiveMs, 0) / group.length;
-    const requested = `${group.map((s) => fmtMs(s.requestedMs)).join(', ')}`;
+    const requested = group.map((s) => fmtMs(s.requestedMs)).join(', ');
     const differs = group.some((s) => Math.abs(s.effectiveMs - s.requestedMs) > SHOW_EFFECTIVE * Math.max(s.requestedMs, 0.1));
-    return { effectiveMs, lines: differs ? [requested, `(eff ${fmtMs(effectiveMs)})`] : [requested] };
+    // Each setting's own figure, not the group's mean, so no tick names a latency no table does.
+    const effective = [...new Set(group.map((s) => fmtEffectiveMs(s.effectiveMs)))].join(', ');
+    return { effectiveMs, lines: differs ? [requested, `(eff ${effective})`] : [requested] };
   });
 }
 
 /** Pure: where a sweep setting (requested ms) sits on the effective-latency axis. */
-export function effectiveOf(points: { requestedMs: number; effectiveMs: number }[], requestedMs: number): number {
-  return points.find((p) => p.requestedMs === requestedMs)?.effectiveMs ?? requestedMs;
+export function effectiveOf(settings: ChartSetting[], requestedMs: number): number {
+  return settings.find((s) => s.requestedMs === requestedMs)?.effectiveMs ?? requestedMs;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Analysis } from '../../analysis/analyze.ts';
 import { crossoverChartData } from '../../analysis/chart-data.ts';
+import { settingLatency } from '../../analysis/setting-latency.ts';
 import type { CrossoverAnalysis } from '../../results/analysis-schema.ts';
 import type { Results } from '../../results/schema.ts';
 import type { ChartCaption, ChartSet, LatencyChartData, ThroughputChartData } from './types.ts';
@@ -27,6 +28,7 @@ export function throughputChartData(
   return {
     connections: data.connections,
     ...(data.dbRttMs ? { dbRttMs: data.dbRttMs, ...(data.measuredRttMs === undefined ? {} : { measuredRttMs: data.measuredRttMs }) } : {}),
+    settings: data.settings.map((s) => ({ requestedMs: s.requestedMs, effectiveMs: s.effectiveMs })),
     frameworks: data.series.map((s) => ({
       framework: s.framework,
       displayName: s.displayName,
@@ -54,7 +56,7 @@ export function throughputChartData(
  * draws them as crosses, off the lines); failed cells have no point.
  */
 export function latencyChartData(results: Results, analysis: Analysis): LatencyChartData[] {
-  const effective = new Map((analysis.crossover?.settings ?? []).map((s) => [s.requestedMs, s.effectiveMs]));
+  const effective = (ms: number) => settingLatency(analysis.crossover, ms).effectiveMs;
   return (analysis.latency?.sweeps ?? []).flatMap((s) => {
     const frameworks = s.frameworks.map((f) => ({
       framework: f,
@@ -64,7 +66,7 @@ export function latencyChartData(results: Results, analysis: Analysis): LatencyC
         .sort((a, b) => a.dbLatencyMs - b.dbLatencyMs)
         .map((c) => ({
           requestedMs: c.dbLatencyMs,
-          effectiveMs: effective.get(c.dbLatencyMs) ?? c.dbLatencyMs,
+          effectiveMs: effective(c.dbLatencyMs),
           p50Ms: c.p50Ms ?? c.p99Ms!,
           p99Ms: c.p99Ms!,
           p999Ms: c.p999Ms ?? c.p99Ms!,
@@ -72,7 +74,18 @@ export function latencyChartData(results: Results, analysis: Analysis): LatencyC
         })),
     }));
     if (s.offeredRps === undefined || frameworks.every((f) => f.points.length === 0)) return [];
-    return [{ offeredRps: s.offeredRps, frameworks, ...(s.crossoverMs === undefined ? {} : { crossoverMs: s.crossoverMs }), caption: chartCaption(results) }];
+    const settings = s.latencies
+      .filter((ms) => frameworks.some((f) => f.points.some((p) => p.requestedMs === ms)))
+      .map((ms) => ({ requestedMs: ms, effectiveMs: effective(ms) }));
+    return [
+      {
+        offeredRps: s.offeredRps,
+        settings,
+        frameworks,
+        ...(s.crossoverMs === undefined ? {} : { crossoverMs: s.crossoverMs }),
+        caption: chartCaption(results),
+      },
+    ];
   });
 }
 

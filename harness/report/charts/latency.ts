@@ -40,8 +40,7 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
   );
   const sustained = rows.filter((r) => r.sustained);
   const unsustained = rows.filter((r) => !r.sustained);
-  const allPoints = data.frameworks.flatMap((f) => f.points);
-  const ticks = latencyTicks(allPoints);
+  const ticks = latencyTicks(data.settings);
   // The floor is drawn only where it is positive: log scales cannot place 0 ms.
   const floor = ticks.filter((t) => t.effectiveMs > 0).map((t) => ({ effectiveMs: t.effectiveMs, p99Ms: t.effectiveMs, series: FLOOR }));
   // The floor is left out of the domain: at 0 ms it would stretch the axis down to 0.05 ms.
@@ -61,7 +60,9 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
   };
   const crossover = data.crossoverMs;
   const crossoverMarks =
-    crossover === undefined ? [] : crossoverLayers(effectiveOf(allPoints, crossover), `latency crossover ${crossover} ms: p99 within 10% from here`, ticks, x);
+    crossover === undefined
+      ? []
+      : crossoverLayers(effectiveOf(data.settings, crossover), `latency crossover ${crossover} ms: p99 within 10% from here`, ticks, x);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {

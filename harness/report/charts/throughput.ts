@@ -64,7 +64,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   // The bound is left out of the domain: at 1 ms it is far above anything measured.
   const domain = logDomain([...measured.flatMap((m) => [m.rpsMin, m.rpsMax]), ...predicted.map((p) => p.rps), ...ceiling.map((c) => c.rps)]);
   const repeats = measured.some((m) => m.rpsMax > m.rpsMin);
-  const ticks = latencyTicks(allPoints);
+  const ticks = latencyTicks(data.settings);
   const x = latencyX(ticks);
   const y = {
     field: 'rps',
@@ -115,7 +115,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   });
   const overall = data.overallCrossoverMs;
   const overallLayers =
-    overall === undefined ? [] : crossoverLayers(effectiveOf(allPoints, overall), `crossover ${overall} ms: all within 10% from here`, ticks, x);
+    overall === undefined ? [] : crossoverLayers(effectiveOf(data.settings, overall), `crossover ${overall} ms: all within 10% from here`, ticks, x);
 
   const notes = [
     repeats ? 'bars: min-max of the repeats' : '',

@@ -7,11 +7,20 @@ export interface ChartCaption {
   date: string;
 }
 
+/**
+ * A swept slow-db setting and its one effective latency (analysis/setting-latency.ts): an
+ * x tick, labelled with the figure the tables print for the same setting.
+ */
+export interface ChartSetting {
+  requestedMs: number;
+  effectiveMs: number;
+}
+
 /** One swept database latency of one framework in the closed-loop (saturation) sweep. */
 export interface ThroughputPoint {
   /** The slow-db setting (pg_sleep per request). */
   requestedMs: number;
-  /** The latency the database really took at that setting (pg_sleep has a floor of about 2 ms). */
+  /** The setting's effective latency (pg_sleep has a floor of about 2 ms), the same for every framework. */
   effectiveMs: number;
   /** Median of the repeats. */
   rps: number;
@@ -30,6 +39,8 @@ export interface ThroughputChartData {
   /** The round trip between app and database (--db-rtt), requested and measured; absent on the direct path. */
   dbRttMs?: number;
   measuredRttMs?: number;
+  /** The swept settings: the x ticks. */
+  settings: ChartSetting[];
   frameworks: { framework: string; displayName: string; points: ThroughputPoint[]; crossoverMs?: number }[];
   /** min(connections, app concurrency, connection cap) / (effective latency + measured round trip). */
   littleBound: { effectiveMs: number; rps: number }[];
@@ -54,6 +65,8 @@ export interface LatencyPoint {
 /** p99 against database latency at one offered rate, every framework at the same rate. */
 export interface LatencyChartData {
   offeredRps: number;
+  /** The settings with at least one point: the x ticks. */
+  settings: ChartSetting[];
   frameworks: { framework: string; displayName: string; points: LatencyPoint[] }[];
   /** From this latency (requested ms) on every framework's p99 lies within 10% of the others. */
   crossoverMs?: number;
