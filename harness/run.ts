@@ -27,7 +27,7 @@ import { rttsOf } from './plan.ts';
 import { writeReports } from './report/write.ts';
 import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
 import { Recorder } from './results/recorder.ts';
-import type { Results } from './results/schema.ts';
+import type { Results, Topology } from './results/schema.ts';
 import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
 import { fileStorage } from './results/store.ts';
 import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
@@ -105,12 +105,21 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   if (paths.method !== 'none') log(`network: ${describeNetwork(paths.record)}`);
   // --app-host: where the apps bind and how they reach the database from there (docs/network.md).
   const databaseUrls = rttsOf(config).map((rtt) => (rtt > 0 ? paths.urlFor(rtt) : db.database.url));
-  const appHost = await openAppHost(appHostSpec, { runId, databaseUrls, dbCpus: layout.dbCpus, runtime: chosen.kind }).catch(async (error: unknown) => {
+  const appHost = await openAppHost(appHostSpec, {
+    runId,
+    databaseUrls,
+    dbCpus: layout.dbCpus,
+    runtime: chosen.kind,
+    appCpuCount: layout.appCpus.length,
+    engineCpuCount: chosen.engineCpuCount,
+  }).catch(async (error: unknown) => {
     await paths.stop();
     await db.database.stop();
     throw error;
   });
   if (appHost.netns) log(`apps: in network namespace ${appHost.netns} at ${appHost.host}, database through ${appHost.topology.database.via}`);
+  const engineCpus = engineCpusNote(appHost.topology, chosen.engineCpuCount, layout.appCpus.length);
+  if (engineCpus) log(`apps: ${engineCpus.line}`);
   // The app host and the path go before the database they lead to, on every exit (the pipeline stops the database last).
   const database: Database = {
     ...db.database,
@@ -124,6 +133,7 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
   const warnings: { code: WarningCode; detail?: string }[] = [
     ...(busy ? [{ code: 'BUSY_MACHINE' as const, detail: busy.message }] : []),
     ...(layout.shared ? [{ code: 'SHARED_CORES' as const, detail: layout.note }] : []),
+    ...(engineCpus?.fewer ? [{ code: 'ENGINE_CORES' as const, detail: engineCpus.line }] : []),
   ];
   try {
     const pgbench = await findPgbench();
@@ -187,4 +197,15 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
 /** Keeps the harness itself (sampling, bookkeeping) off the app's cores. */
 async function pinSelf(cpus: number[]): Promise<void> {
   await execa('taskset', ['-a', '-cp', cpus.join(','), String(process.pid)], { reject: false });
+}
+
+/** What a remote engine's pinning is, for the log, and whether its machine had fewer cores than the layout gave the app. */
+function engineCpusNote(topology: Topology, engineCpuCount: number | undefined, appCpuCount: number): { line: string; fewer: boolean } | undefined {
+  const cpus = topology.app.cpus;
+  if (!topology.app.engine || !cpus || engineCpuCount === undefined) return undefined;
+  const database = topology.database.via ? `, database through ${topology.database.via}` : '';
+  return {
+    line: `on Docker engine ${topology.app.engine} (${engineCpuCount} CPUs there), pinned to its core ${cpus.join(',')}; this machine's layout gives the app ${appCpuCount} core(s)${database}`,
+    fewer: engineCpuCount < appCpuCount,
+  };
 }

@@ -23,6 +23,10 @@ export const WARNINGS = {
   CEILING_FAILED: { summary: 'a ceiling could not be measured', hint: 'cells of this shape are labelled without that ceiling' },
   CROSS_CHECK_FAILED: { summary: 'the wrk cross-check could not run', hint: 'apt-get install wrk, or put any wrk on PATH' },
   STOP_FAILED: { summary: 'stopping something the run started failed', hint: 'look for leftover processes or containers labelled crossover-bench' },
+  ENGINE_CORES: {
+    summary: "the remote engine's machine has fewer cores than this machine's layout gave the app: the apps' workers were sized for more",
+    hint: 'use an app host with at least as many cores, or compare runs made on the same app host only',
+  },
   DRIFT: { summary: 'the machine was not steady: the first cell moved between the start and the end of the run', hint: 're-run on a quiet machine' },
   DRIFT_FAILED: { summary: 'the drift check could not measure the first cell again' },
   OPEN_LOOP_RATE: {

@@ -106,10 +106,11 @@ export async function removeLeftoverContainers(docker: Docker, runId?: string): 
   return found.map((info) => info.Id);
 }
 
-/** Whether a Docker daemon answers, and a sentence saying which or why not (for `--runtime auto`). */
-export async function dockerAvailable(docker?: Docker): Promise<{ ok: boolean; reason: string }> {
+/** Whether a Docker daemon answers, and a sentence saying which or why not (for `--runtime auto`); `at` names a given client's engine. */
+export async function dockerAvailable(docker?: Docker, at?: string): Promise<{ ok: boolean; reason: string }> {
   const host = process.env.DOCKER_HOST;
-  const where = host ?? '/var/run/docker.sock';
+  // A client made for another engine (--app-host) names it; the default one is DOCKER_HOST or the socket.
+  const where = at ?? host ?? '/var/run/docker.sock';
   if (!docker && !host && !existsSync('/var/run/docker.sock')) {
     return { ok: false, reason: 'no Docker socket at /var/run/docker.sock and DOCKER_HOST is not set (is Docker installed and dockerd running?)' };
   }

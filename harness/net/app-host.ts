@@ -1,10 +1,10 @@
-import { hostPortOf, withHostPort } from '../db/rtt-path.ts';
+import { hostPortOf } from '../db/rtt-path.ts';
 import { BenchError } from '../errors.ts';
 import type { Topology } from '../results/schema.ts';
 import { DEFAULT_APP_HOST, type Runtime } from '../runtime/types.ts';
-import { type DockerEngine, parseDockerEngine } from './docker-engine.ts';
-import { createLink, type Link, planLink, runTag } from './link.ts';
-import { type RunningProxy, startProxy } from './proxy.ts';
+import { type DockerEngine, engineAppCpus, parseDockerEngine } from './docker-engine.ts';
+import { createLink, type Link, planLink } from './link.ts';
+import { localAddressToward, type Relay, startRelay } from './relay.ts';
 
 /**
  * What `--app-host` asks for (docs/network.md, "Three hosts"):
@@ -46,6 +46,8 @@ export interface AppHost {
   bindHost?: string | undefined;
   /** Local runtime: the namespace apps are started in. */
   netns?: string | undefined;
+  /** A remote engine: the engine's cores the apps are pinned to, instead of this machine's layout. */
+  cpus?: number[] | undefined;
   /** The database URL as the apps reach it from their host (a relay for a namespace). */
   databaseUrl(url: string): string;
   /** Relay processes, sampled as `proxy` beside the --db-rtt proxy. */
@@ -63,6 +65,10 @@ export interface AppHostOptions {
   /** The relay runs on the database's CPUs, as the network stack of a database host would. */
   dbCpus: number[];
   runtime: 'local' | 'docker';
+  /** How many cores this machine's layout gives the app: a remote engine pins as many of its own. */
+  appCpuCount?: number | undefined;
+  /** A remote engine's CPU count (its `docker info` NCPU); undefined for a local engine. */
+  engineCpuCount?: number | undefined;
 }
 
 /** Pure: whether a host name or address is this machine's loopback. */
@@ -77,10 +83,11 @@ export function topologyOf(app: Topology['app'], databaseUrl: string, via?: stri
 }
 
 /**
- * Sets up the apps' host: nothing for an address or an engine; for `netns`, the namespace
- * and veth pair (harness/net/link.ts) and a zero-delay relay on the host end that forwards
- * to each database URL, because the embedded database listens on 127.0.0.1 only. Everything
- * registers with the cleanup registry as it is created.
+ * Sets up the apps' host: nothing for an address; for `netns`, the namespace and veth pair
+ * (harness/net/link.ts); for `netns` and a remote engine, a zero-delay relay (net/relay.ts)
+ * on this machine's address facing the apps' host, forwarding to each database URL on
+ * loopback (the embedded database, the --db-rtt paths), which the apps over there could not
+ * reach otherwise. Everything registers with the cleanup registry as it is created.
  */
 export async function openAppHost(spec: AppHostSpec, o: AppHostOptions): Promise<AppHost> {
   const direct = o.databaseUrls[0]!;
@@ -93,68 +100,57 @@ export async function openAppHost(spec: AppHostSpec, o: AppHostOptions): Promise
         hint: 'add --runtime docker',
       });
     }
-    const local = o.databaseUrls.find((url) => isLoopback(hostPortOf(url).host));
-    if (local) {
-      throw new BenchError(
-        'USAGE',
-        `--app-host ${spec.engine.url}: the apps there cannot reach a database at ${hostPortOf(local).host}, which is this machine's loopback`,
-        {
-          hint: 'give the database host as the app host sees it: --db postgres://user:password@db-host:5432/hello_world; --db-rtt needs apps on this machine (docs/network.md)',
-        },
-      );
-    }
-    return {
-      spec,
-      host: spec.engine.host,
-      // Host networking on the engine's machine: every interface, so the load generator here reaches it by name.
-      bindHost: '0.0.0.0',
-      databaseUrl: (url) => url,
-      pids: [],
-      topology: topologyOf({ host: spec.engine.host, engine: spec.engine.url }, direct),
-      stop: async () => undefined,
-    };
+    return openEngineHost(spec, o);
   }
   if (o.runtime !== 'local')
     throw new BenchError('USAGE', '--app-host netns starts the apps as local processes in a namespace', { hint: 'add --runtime local' });
-  return openNamespaceHost(spec, o);
+  return openNamespaceHost(o);
 }
 
-async function openNamespaceHost(spec: AppHostSpec, o: AppHostOptions): Promise<AppHost> {
+/**
+ * A remote engine: apps on its host network, bound to every interface, reached at its host
+ * name. Database URLs on this machine's loopback go through a relay on the address this
+ * machine uses toward the engine (none is needed when that is loopback: an engine on this
+ * machine reached over tcp://127.0.0.1); other URLs (`--db postgres://...@db-host/...`) are
+ * given to the apps as they are.
+ */
+async function openEngineHost(spec: AppHostSpec & { kind: 'docker-engine' }, o: AppHostOptions): Promise<AppHost> {
+  const engine = spec.engine;
+  const appCpus = o.engineCpuCount === undefined ? undefined : engineAppCpus(o.appCpuCount ?? 1, o.engineCpuCount);
+  const app = { host: engine.host, engine: engine.url, ...(appCpus ? { cpus: appCpus } : {}) };
+  const common = { spec, host: engine.host, bindHost: '0.0.0.0', cpus: appCpus };
+  const onLoopback = [...new Set(o.databaseUrls.filter((url) => isLoopback(hostPortOf(url).host)))];
+  const address = onLoopback.length > 0 ? await localAddressToward(engine.host) : undefined;
+  if (address === undefined || isLoopback(address)) {
+    return { ...common, databaseUrl: (url) => url, pids: [], topology: topologyOf(app, o.databaseUrls[0]!), stop: async () => undefined };
+  }
+  const relay = await startRelay({ runId: o.runId, bindHost: address, urls: onLoopback, cpus: o.dbCpus, where: `toward ${engine.host}` });
+  return {
+    ...common,
+    databaseUrl: (url) => (isLoopback(hostPortOf(url).host) ? relay.databaseUrl(url) : url),
+    pids: [relay.pid],
+    topology: topologyOf(app, o.databaseUrls[0]!, relay.via),
+    stop: () => relay.stop().catch(() => undefined),
+  };
+}
+
+async function openNamespaceHost(o: AppHostOptions): Promise<AppHost> {
   const plan = planLink(o.runId, APP_LINK_INDEX);
   const link: Link = await createLink(plan);
-  let relay: RunningProxy | undefined;
+  let relay: Relay | undefined;
   const stop = async () => {
     await relay?.stop().catch(() => undefined);
     await link.remove();
   };
   try {
-    const urls = [...new Set(o.databaseUrls)];
-    relay = await startProxy(
-      {
-        title: `crossover-relay-${runTag(o.runId)}`,
-        listeners: urls.map((url) => {
-          const target = hostPortOf(url);
-          return { bindHost: plan.hostAddr, bindPort: 0, oneWayDelayMs: 0, targetHost: target.host, targetPort: target.port };
-        }),
-      },
-      o.dbCpus,
-    );
-    const ports = relay.ports;
-    const mapped = new Map(urls.map((url, i) => [url, withHostPort(url, plan.hostAddr, ports[i]!)]));
+    relay = await startRelay({ runId: o.runId, bindHost: plan.hostAddr, urls: o.databaseUrls, cpus: o.dbCpus, where: `veth ${plan.hostIf}` });
     return {
-      spec,
+      spec: { kind: 'netns' },
       host: plan.nsAddr,
       netns: plan.netns,
-      databaseUrl(url) {
-        const through = mapped.get(url);
-        if (!through)
-          throw new BenchError('NETWORK', `the app namespace ${plan.netns} has no relay to the database URL of this cell`, {
-            hint: 'a bug: openAppHost was not given every database URL',
-          });
-        return through;
-      },
+      databaseUrl: relay.databaseUrl,
       pids: [relay.pid],
-      topology: topologyOf({ host: plan.nsAddr, netns: plan.netns }, urls[0]!, `relay on ${plan.hostAddr} (veth ${plan.hostIf})`),
+      topology: topologyOf({ host: plan.nsAddr, netns: plan.netns }, o.databaseUrls[0]!, relay.via),
       stop,
     };
   } catch (error) {
@@ -168,7 +164,15 @@ export function onAppHost(runtime: Runtime, host: AppHost): Runtime {
   return {
     kind: runtime.kind,
     prepare: (app, log) => runtime.prepare(app, log),
-    start: (spec) => runtime.start({ ...spec, host: host.host, bindHost: host.bindHost, netns: host.netns, databaseUrl: host.databaseUrl(spec.databaseUrl) }),
+    start: (spec) =>
+      runtime.start({
+        ...spec,
+        host: host.host,
+        bindHost: host.bindHost,
+        netns: host.netns,
+        cpus: host.cpus ?? spec.cpus,
+        databaseUrl: host.databaseUrl(spec.databaseUrl),
+      }),
     close: () => runtime.close(),
   };
 }

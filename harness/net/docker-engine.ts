@@ -5,8 +5,9 @@ import type { CpuMemReading } from '../resources/proc.ts';
 
 /**
  * A remote Docker engine the apps run on (`--app-host ssh://user@host` or
- * `tcp://host:2376`), as dockerode takes it. Not tested against a real remote engine
- * (docs/network.md): the parsing and the stats conversion are unit-tested.
+ * `tcp://host:2376`), as dockerode takes it. Tested against a real second engine over plain
+ * `tcp://` (tests/integration/remote-engine.test.ts: a dockerd in a network namespace of
+ * this machine); `ssh://` and TLS are only unit-tested (docs/network.md, "Three hosts").
  */
 export interface DockerEngine {
   /** As given, for the results (no credentials: ssh uses the agent, TLS the cert files). */
@@ -51,6 +52,18 @@ export function parseDockerEngine(value: string): DockerEngine {
     port,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
   };
+}
+
+/**
+ * Pure: the cores of a remote engine's machine the apps are pinned to. This machine's layout
+ * (harness/cpu/layout.ts) decides how many cores the app gets, and its worker counts follow;
+ * its core numbers mean nothing over there. The app takes the engine's last cores, as the
+ * layout's app does here (core 0 keeps the interrupts and the engine itself), and all of
+ * them when the engine has fewer than the layout asks for (the run records a warning).
+ */
+export function engineAppCpus(appCpuCount: number, engineCpuCount: number): number[] {
+  const count = Math.max(1, Math.min(appCpuCount, engineCpuCount));
+  return Array.from({ length: count }, (_, i) => engineCpuCount - count + i);
 }
 
 /** TLS material for `tcp://` engines (DOCKER_CERT_PATH's ca.pem, cert.pem, key.pem), read by the caller. */

@@ -139,6 +139,8 @@ export const TopologySchema = z.object({
     netns: z.string().optional(),
     /** A remote Docker engine the apps ran on (`ssh://...`, `tcp://...`). */
     engine: z.string().optional(),
+    /** A remote engine: the cores of its machine the apps were pinned to (`cpuLayout.appCpus` are this machine's). */
+    cpus: z.array(z.number().int().min(0)).optional(),
   }),
   database: z.object({
     host: z.string(),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { DEFAULT_BASE_IMAGE, OFFLINE_BASE_IMAGE, type RunConfig } from '../config/options.ts';
-import { dockerAvailable } from '../docker/client.ts';
+import { dockerAvailable, dockerError } from '../docker/client.ts';
 import { pickImage } from '../docker/images.ts';
 import { BenchError } from '../errors.ts';
 import { parseAppHost } from '../net/app-host.ts';
@@ -29,6 +29,8 @@ export interface ChosenRuntime {
   reason: string;
   python?: PythonInfo | undefined;
   baseImage?: string | undefined;
+  /** A remote engine's CPU count (`docker info` NCPU): its apps are pinned to its own cores. */
+  engineCpuCount?: number | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function chooseRuntime(
   let reason = `--runtime ${config.runtime}`;
   let baseImage: string | undefined;
   if (kind === 'docker' || config.runtime !== 'local') {
-    const docker = await dockerAvailable(client);
+    const docker = await dockerAvailable(client, engine?.url);
     if (engine && !docker.ok)
       throw new BenchError('DOCKER', `--app-host ${engine.url}: ${docker.reason}`, {
         hint: `check that the engine answers: DOCKER_HOST=${engine.url} docker version`,
@@ -79,6 +81,7 @@ export async function chooseRuntime(
       reason,
       python,
       baseImage,
+      engineCpuCount: client && engine ? await engineCpuCount(client, engine) : undefined,
       runtime: createDockerRuntime({
         baseImage: baseImage ?? DEFAULT_BASE_IMAGE,
         memoryLimitBytes: APP_MEMORY_LIMIT_BYTES,
@@ -106,4 +109,15 @@ function engineTls(engine: DockerEngine): EngineTls | undefined {
     return readFileSync(p, 'utf8');
   };
   return { ca: file('ca.pem'), cert: file('cert.pem'), key: file('key.pem') };
+}
+
+/** How many CPUs the engine's machine has, from `docker info`. */
+async function engineCpuCount(client: Docker, engine: DockerEngine): Promise<number> {
+  try {
+    const info = (await client.info()) as { NCPU?: unknown };
+    if (typeof info.NCPU === 'number' && info.NCPU > 0) return info.NCPU;
+  } catch (cause) {
+    throw dockerError(`--app-host ${engine.url}: docker info failed`, cause);
+  }
+  throw new BenchError('DOCKER', `--app-host ${engine.url}: docker info names no CPU count (NCPU)`);
 }

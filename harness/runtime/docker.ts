@@ -34,8 +34,8 @@ export interface DockerRuntimeOptions {
   docker?: Docker | undefined;
   /**
    * The engine runs on another machine (--app-host ssh://, tcp://): its cgroup files are
-   * not here, so containers are sampled through its stats API. Untested against a real
-   * remote engine (docs/network.md).
+   * not here, so containers are sampled through its stats API. Tested over tcp:// against a
+   * second engine in a network namespace (tests/integration/remote-engine.test.ts).
    */
   remote?: boolean | undefined;
 }

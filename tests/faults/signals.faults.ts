@@ -1,5 +1,7 @@
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../../harness/cleanup.ts';
+import { listInterfaces, listNamespaces, runTag } from '../../harness/net/link.ts';
 import {
   type FaultRun,
   type Launcher,
@@ -30,13 +32,22 @@ afterEach(async () => {
  */
 async function signalCase(
   name: string,
-  o: { signal: StopSignal; via: Launcher; target: 'group' | 'cli'; when: 'measuring' | 'results started'; args?: string[] },
+  o: {
+    signal: StopSignal;
+    via: Launcher;
+    target: 'group' | 'cli';
+    when: 'measuring' | 'results started';
+    args?: string[];
+    /** Checks what runs just before the signal, so a check after it that finds nothing means something. */
+    beforeSignal?: (run: FaultRun) => Promise<void>;
+  },
 ) {
   const run = startRun(name, o.args ?? SMALL_RUN, { via: o.via });
   runs.push(run);
   if (o.when === 'measuring') await waitForMeasurement(run);
   // results.json is written right after the database is up, before the ceilings.
   else await waitForOutput(run, /writing to /);
+  await o.beforeSignal?.(run);
   const harness = runProcesses(run).find((p) => /(^|\/)node .*bin\/crossover(\.js)? /.test(p.cmdline));
   expect(harness, 'the harness process').toBeDefined();
   const signalledAt = Date.now();
@@ -80,6 +91,28 @@ describe('signals stop a run within 5 s and leave nothing behind', () => {
 
   it('SIGTERM to the CLI process alone (a supervisor) exits 143', async () => {
     await signalCase('sigterm-cli', { signal: 'SIGTERM', via: 'node', target: 'cli', when: 'results started' });
+  });
+
+  it('SIGINT to the process group mid-cell of a --db-rtt 1 run exits 130 and leaves no namespace, veth, qdisc or delay proxy', async () => {
+    // Everything of the path carries the run's tag (harness/net/link.ts runTag): netem's namespaces and veths, the proxy's title.
+    const proxies = async (tag: string) => String((await execa('pgrep', ['-f', `crossover-proxy-${tag}`], { reject: false })).stdout).trim();
+    const { run } = await signalCase('sigint-db-rtt', {
+      signal: 'SIGINT',
+      via: 'node',
+      target: 'group',
+      when: 'measuring',
+      args: [...SMALL_RUN, '--db-rtt', '1'],
+      // Mid-cell through the path: the proxy (or netem's relays) is running.
+      beforeSignal: async (r) => expect(await proxies(runTag(r.runId)), r.output()).not.toBe(''),
+    });
+    const tag = runTag(run.runId);
+    expect(run.output()).toMatch(/network: /);
+    expect((await listNamespaces()).filter((n) => n.includes(tag))).toEqual([]);
+    const ours = (await listInterfaces()).filter((i) => i.includes(tag.slice(0, 6)));
+    expect(ours).toEqual([]);
+    const qdiscs = String((await execa('tc', ['qdisc', 'show'], { reject: false })).stdout);
+    expect(qdiscs.split('\n').filter((l) => l.includes(tag.slice(0, 6)))).toEqual([]);
+    expect(await proxies(tag)).toBe('');
   });
 
   it('the harness stops by itself when its parent dies (kill -9 of the shell that started it)', async () => {

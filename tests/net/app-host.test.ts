@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopback, onAppHost, openAppHost, parseAppHost, topologyOf } from '../../harness/net/app-host.ts';
+import { localAddressToward } from '../../harness/net/relay.ts';
 import { launchSpec, type Runtime, type StartSpec } from '../../harness/runtime/types.ts';
 import { makeApp } from '../support/factories.ts';
 
@@ -48,12 +49,33 @@ describe('openAppHost', () => {
     expect(host.topology).toEqual({ app: { host: 'app-host', engine: 'ssh://bench@app-host' }, database: { host: 'db-host', port: 5432 }, loadgen: 'local' });
   });
 
-  it('refuses a remote engine with a database on loopback, or with the local runtime', async () => {
-    await expect(openAppHost(parseAppHost('ssh://bench@app-host'), { ...options, runtime: 'docker' })).rejects.toThrow(
-      "--app-host ssh://bench@app-host: the apps there cannot reach a database at 127.0.0.1, which is this machine's loopback",
-    );
+  it("pins a remote engine's apps to its own last cores, as many as the layout gives the app", async () => {
+    const remote = {
+      ...options,
+      runtime: 'docker' as const,
+      databaseUrls: ['postgres://bench:pw@db-host:5432/hello_world'],
+      appCpuCount: 2,
+      engineCpuCount: 8,
+    };
+    const host = await openAppHost(parseAppHost('ssh://bench@app-host'), remote);
+    expect(host.cpus).toEqual([6, 7]);
+    expect(host.topology.app).toEqual({ host: 'app-host', engine: 'ssh://bench@app-host', cpus: [6, 7] });
+  });
+
+  it('gives loopback database URLs as they are to an engine on this machine (no relay needed)', async () => {
+    const host = await openAppHost(parseAppHost('tcp://127.0.0.1:2375'), { ...options, runtime: 'docker' });
+    expect(host.databaseUrl(DB)).toBe(DB);
+    expect(host.pids).toEqual([]);
+    expect(host.topology.database).toEqual({ host: '127.0.0.1', port: 20000 });
+  });
+
+  it('refuses a remote engine with the local runtime', async () => {
     await expect(openAppHost(parseAppHost('ssh://bench@app-host'), options)).rejects.toMatchObject({ code: 'USAGE' });
     await expect(openAppHost(parseAppHost('netns'), { ...options, runtime: 'docker' })).rejects.toThrow('--app-host netns starts the apps as local processes');
+  });
+
+  it("finds this machine's address toward a host from the routing table, sending nothing", async () => {
+    expect(await localAddressToward('127.0.0.1')).toBe('127.0.0.1');
   });
 
   it('knows loopback names', () => {
@@ -92,7 +114,9 @@ describe('onAppHost and launchSpec', () => {
       stop: async () => undefined,
     };
     await onAppHost(inner, host).start(spec());
-    expect(seen[0]).toMatchObject({ host: '10.231.7.250', netns: 'crossover-x-62', databaseUrl: `${DB}#relayed` });
+    expect(seen[0]).toMatchObject({ host: '10.231.7.250', netns: 'crossover-x-62', databaseUrl: `${DB}#relayed`, cpus: [1] });
+    await onAppHost(inner, { ...host, cpus: [6, 7] }).start(spec());
+    expect(seen[1]!.cpus).toEqual([6, 7]);
   });
 
   it('fills {host} with the bind address, 127.0.0.1 by default, and passes HOST', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DockerStatsSchema, dockerOptions, dockerStatsReader, parseDockerEngine, statsReading } from '../../harness/net/docker-engine.ts';
+import { DockerStatsSchema, dockerOptions, dockerStatsReader, engineAppCpus, parseDockerEngine, statsReading } from '../../harness/net/docker-engine.ts';
 import { summarizeSamples } from '../../harness/resources/sampler.ts';
 
 /**
@@ -46,6 +46,18 @@ describe('dockerOptions', () => {
       cert: 'CERT',
       key: 'KEY',
     });
+  });
+});
+
+describe('engineAppCpus', () => {
+  it("takes the engine's last cores, as many as this machine's layout gives the app", () => {
+    expect(engineAppCpus(1, 2)).toEqual([1]);
+    expect(engineAppCpus(2, 8)).toEqual([6, 7]);
+  });
+
+  it('takes every core of an engine with fewer, and at least one', () => {
+    expect(engineAppCpus(6, 4)).toEqual([0, 1, 2, 3]);
+    expect(engineAppCpus(0, 4)).toEqual([3]);
   });
 });
 
