@@ -91,9 +91,10 @@ export async function buildImageFromContext(
   }
   let events: BuildEvent[];
   try {
-    // Only the step headers are shown as progress; the whole log is kept for a failure message.
+    // Only the headers of the steps that do work are shown as progress (metadata steps take
+    // milliseconds, and several builds share the terminal); the whole log is kept for a failure message.
     events = await collectBuildEvents(stream, (event) => {
-      for (const line of buildLogLines([event])) if (/^Step \d+\/\d+ : /.test(line)) options.log(`  ${line.slice(0, 100)}`);
+      for (const line of buildLogLines([event])) if (/^Step \d+\/\d+ : (RUN|COPY|ADD) /i.test(line)) options.log(`  ${line.slice(0, 100)}`);
     });
   } catch (cause) {
     throw dockerError(`docker build of ${options.tag} was interrupted`, cause);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import Docker from 'dockerode';
+import { onCleanup } from '../cleanup.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { containerOutput } from './logs.ts';
 
@@ -73,6 +74,8 @@ export async function runThrowaway(docker: Docker, image: string, argv: string[]
   } catch (cause) {
     throw dockerError(`cannot create a container from ${image} to run '${argv.join(' ')}'`, cause);
   }
+  // Several builds probe and freeze at once: a Ctrl-C meanwhile must not leave their containers behind.
+  const unregister = onCleanup(`throwaway container ${container.id.slice(0, 12)}`, () => removeQuietly(container));
   try {
     await container.start();
     let timer: NodeJS.Timeout | undefined;
@@ -89,8 +92,14 @@ export async function runThrowaway(docker: Docker, image: string, argv: string[]
     if (cause instanceof BenchError) throw cause;
     throw dockerError(`running '${argv.join(' ')}' in ${image} failed`, cause);
   } finally {
-    await container.remove({ force: true, v: true }).catch(() => undefined);
+    unregister();
+    await removeQuietly(container);
   }
+}
+
+/** Removes a container whatever state it is in; one already gone or being removed is fine. */
+async function removeQuietly(container: Docker.Container): Promise<void> {
+  await container.remove({ force: true, v: true }).catch(() => undefined);
 }
 
 /** Removes containers labelled crossover-bench (of one run, when given); returns their ids. */

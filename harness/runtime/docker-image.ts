@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { AppDefinition } from '../apps/manifest.ts';
@@ -9,6 +9,7 @@ import { lastLines } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { parseFreeze } from '../util/freeze.ts';
 import { contentHash } from '../util/hash.ts';
+import { isAlive } from '../util/process.ts';
 import type { PreparedApp } from './types.ts';
 import { ensureWheelhouse, type WheelTarget } from './wheelhouse.ts';
 
@@ -23,6 +24,8 @@ export interface AppImageOptions {
   dockerfilePath: string;
   /** Warnings from cleanup (never thrown). */
   warn: (line: string) => void;
+  /** The base image's Python and platform by image id; defaults to a probe container per build. */
+  wheelTarget?: ((baseImageId: string) => Promise<WheelTarget>) | undefined;
 }
 
 /** Python version, glibc version and machine of an image's python3. */
@@ -62,10 +65,17 @@ interface BuildContextFiles {
   wheelhouseDir: string;
 }
 
-/** Lays out the build context (Dockerfile, requirements.txt, wheels/, app/) in a fresh folder. */
+/**
+ * Lays out the build context (Dockerfile, requirements.txt, wheels/, app/) in a fresh folder
+ * named after this process, so the folders of a run stopped mid-build are found and removed later.
+ */
 async function stageBuildContext(files: BuildContextFiles, parent: string): Promise<string> {
   await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(path.join(parent, 'ctx-'));
+  for (const name of await readdir(parent)) {
+    const pid = Number(/^ctx-(\d+)-/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) await rm(path.join(parent, name), { recursive: true, force: true });
+  }
+  const dir = await mkdtemp(path.join(parent, `ctx-${process.pid}-`));
   await cp(files.dockerfilePath, path.join(dir, 'Dockerfile'));
   await cp(files.requirementsPath, path.join(dir, 'requirements.txt'));
   await cp(files.wheelhouseDir, path.join(dir, 'wheels'), { recursive: true });
@@ -130,7 +140,7 @@ export async function prepareAppImage(docker: Docker, app: AppDefinition, option
   }
 
   log(`building ${tag} from ${options.baseImage}`);
-  const target = await probeImagePython(docker, options.baseImage);
+  const target = await (options.wheelTarget ? options.wheelTarget(baseImageId) : probeImagePython(docker, options.baseImage));
   log(`${options.baseImage}: Python ${target.pythonVersion}, glibc ${target.glibcVersion}, ${target.machine}`);
   const wheelhouse = await ensureWheelhouse({
     requirementsPath: app.requirementsPath,

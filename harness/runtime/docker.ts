@@ -9,8 +9,9 @@ import { BenchError, errorLine } from '../errors.ts';
 import { dockerStatsReader } from '../net/docker-engine.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { withLock } from '../util/lock.ts';
-import { prepareAppImage } from './docker-image.ts';
+import { prepareAppImage, probeImagePython } from './docker-image.ts';
 import { appBaseUrl, DEFAULT_APP_HOST, launchSpec, type PreparedApp, type ResourceTarget, type RunningApp, type Runtime, type StartSpec } from './types.ts';
+import type { WheelTarget } from './wheelhouse.ts';
 
 export const DEFAULT_DOCKERFILE = path.join(REPO_ROOT, 'docker', 'app.Dockerfile');
 
@@ -45,6 +46,18 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
   const docker = options.docker ?? new Docker();
   const dockerfilePath = options.dockerfilePath ?? DEFAULT_DOCKERFILE;
   const started = new Set<RunningApp>();
+  // The base image is the same for every app: one probe container serves all the builds of a run.
+  const targets = new Map<string, Promise<WheelTarget>>();
+  const wheelTarget = (baseImageId: string): Promise<WheelTarget> => {
+    let target = targets.get(baseImageId);
+    if (!target) {
+      target = probeImagePython(docker, options.baseImage);
+      targets.set(baseImageId, target);
+      // A failed probe is asked again by the next build rather than failing it with a stale error.
+      target.catch(() => targets.delete(baseImageId));
+    }
+    return target;
+  };
 
   /** One build of an app's image at a time across runs (docs/faults.md): the second run waits and says so. */
   function prepare(app: AppDefinition, log: (line: string) => void): Promise<PreparedApp> {
@@ -57,7 +70,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): Runtime {
     return prepareAppImage(
       docker,
       app,
-      { baseImage: options.baseImage, cacheDir: options.cacheDir, hostPython: options.hostPython, dockerfilePath, warn: options.log },
+      { baseImage: options.baseImage, cacheDir: options.cacheDir, hostPython: options.hostPython, dockerfilePath, warn: options.log, wheelTarget },
       log,
     );
   }

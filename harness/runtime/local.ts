@@ -82,6 +82,7 @@ async function buildVenv(app: AppDefinition, options: LocalRuntimeOptions, dir: 
   const building = `${dir}.building-${process.pid}`;
   await mkdir(options.cacheDir, { recursive: true });
   await removeAbandonedBuilds(options.cacheDir);
+  await rm(building, { recursive: true, force: true });
   log(`${app.name}: creating virtualenv with Python ${options.python.version} (cached for later runs)`);
   try {
     await execa(options.python.path, ['-m', 'venv', building], { timeout: 120_000 });
@@ -108,11 +109,14 @@ async function buildVenv(app: AppDefinition, options: LocalRuntimeOptions, dir: 
   }
 }
 
-/** Half-built venvs left by runs that were killed (their pid is gone). */
+/**
+ * Half-built venvs left by runs that were killed (their pid is gone). This run's own are
+ * left alone: other apps' venvs may be building beside this one.
+ */
 async function removeAbandonedBuilds(cacheDir: string): Promise<void> {
   for (const name of await readdir(cacheDir)) {
     const pid = Number(/\.building-(\d+)$/.exec(name)?.[1]);
-    if (pid && (pid === process.pid || !isAlive(pid))) await rm(path.join(cacheDir, name), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !isAlive(pid)) await rm(path.join(cacheDir, name), { recursive: true, force: true });
   }
 }
 

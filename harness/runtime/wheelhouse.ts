@@ -1,8 +1,9 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { BenchError } from '../errors.ts';
 import { contentHash } from '../util/hash.ts';
+import { isAlive } from '../util/process.ts';
 
 /** The interpreter and platform inside an image, as wheels are tagged for it. */
 export interface WheelTarget {
@@ -104,6 +105,9 @@ async function listWheels(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith('.whl')).sort();
 }
 
+/** Downloads under way in this process, by wheelhouse folder: builds running side by side with the same requirements share one. */
+const downloading = new Map<string, Promise<Wheelhouse>>();
+
 /**
  * Downloads, on the host, the wheels an app's requirements need inside the image, so the
  * image build never touches the network. Reuses `<cacheDir>/<key>` when it is complete
@@ -117,10 +121,21 @@ export async function ensureWheelhouse(options: WheelhouseOptions): Promise<Whee
     options.log(`wheelhouse ${dir}: ${existing.length} wheels (cached)`);
     return { dir, wheels: existing, cached: true };
   }
+  const running = downloading.get(dir);
+  if (running) {
+    options.log(`wheelhouse ${dir}: waiting for the download another build started`);
+    return running;
+  }
+  const download = downloadWheelhouse(options, dir).finally(() => downloading.delete(dir));
+  downloading.set(dir, download);
+  return download;
+}
 
+async function downloadWheelhouse(options: WheelhouseOptions, dir: string): Promise<Wheelhouse> {
   await mkdir(options.cacheDir, { recursive: true });
-  const partial = `${dir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
+  await removeAbandonedDownloads(options.cacheDir);
+  // Each download writes into a folder of its own; only a finished one is renamed to the wheelhouse.
+  const partial = await mkdtemp(`${dir}.partial-${process.pid}-`);
   const args = pipDownloadArgs(options.requirementsPath, options.target, partial);
   options.log(
     `wheelhouse: pip download of ${options.requirementsPath} for CPython ${options.target.pythonVersion}, glibc ${options.target.glibcVersion}, ${options.target.machine}`,
@@ -153,4 +168,12 @@ export async function ensureWheelhouse(options: WheelhouseOptions): Promise<Whee
   const wheels = await listWheels(dir);
   options.log(`wheelhouse ${dir}: ${wheels.length} wheels downloaded`);
   return { dir, wheels, cached: false };
+}
+
+/** Half-downloaded wheelhouses of runs that were killed (their pid is gone). */
+async function removeAbandonedDownloads(cacheDir: string): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const pid = Number(/\.partial-(\d+)(?:-\w+)?$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !isAlive(pid)) await rm(path.join(cacheDir, name), { recursive: true, force: true });
+  }
 }

@@ -56,6 +56,8 @@ export interface FakeOptions {
   failVerify?: string[];
   /** Frameworks whose prepare, or start (ready check), fails. */
   failPrepare?: string[];
+  /** Awaited inside every prepare before it ends (a build that takes time); the world counts prepares in flight meanwhile. */
+  prepareGate?: (framework: string, log: (line: string) => void) => Promise<void>;
   failStart?: string[];
   /** Load runs that never end by themselves (only an abort or Ctrl-C ends them): cell ids, or a test by id and run. */
   hang?: string[] | ((cellId: string, run: number) => boolean);
@@ -71,6 +73,9 @@ export class FakeWorld {
   interrupted = false;
   readonly runs = new Map<string, number>();
   readonly apps = new Map<string, FakeApp>();
+  /** Prepares under way now, and the most there ever were at once. */
+  preparing = 0;
+  maxPreparing = 0;
   /** What the cleanup registry does on Ctrl-C: kills every child, so running load runs reject. */
   readonly children = new AbortController();
   #killDatabase!: (exit: DatabaseExit) => void;
@@ -124,9 +129,16 @@ class FakeApp implements RunningApp {
 function fakeRuntime(world: FakeWorld): Runtime {
   return {
     kind: 'local',
-    async prepare(app) {
+    async prepare(app, log) {
       world.step(`prepare ${app.name}`);
-      if (world.options.failPrepare?.includes(app.name)) throw new Error(`pip install failed for ${app.name}`);
+      world.preparing += 1;
+      world.maxPreparing = Math.max(world.maxPreparing, world.preparing);
+      try {
+        await world.options.prepareGate?.(app.name, log);
+        if (world.options.failPrepare?.includes(app.name)) throw new Error(`pip install failed for ${app.name}`);
+      } finally {
+        world.preparing -= 1;
+      }
       return { app, pythonVersion: '3.13.0', packages: { [app.name]: '1.0' }, prepareS: 0, cached: true };
     },
     async start(spec) {
