@@ -37,9 +37,8 @@ export const MeasurementSchema = z.object({
   /** Open loop only: requests sent more than `lateToleranceMs` after they were due (or never sent). */
   late: z.number().int().min(0).optional(),
   lateToleranceMs: z.number().min(0).optional(),
-  /** Open loop only: the longest a measured request waited past its due time to be sent, ms. */
+  /** Open loop only: the longest send past a due time (ms), and the generator's nice value (-20 when raised). */
   sendLagMaxMs: z.number().min(0).optional(),
-  /** Open loop only: the generator's nice value (-20 when the harness could raise its priority, else 0). */
   generatorNice: z.number().int().optional(),
 });
 export type Measurement = z.infer<typeof MeasurementSchema>;

@@ -81,6 +81,26 @@ export function latencyX(ticks: LatencyTick[]): Record<string, unknown> {
  * Pure: tick values for a log axis over [min, max]: 1-2-5 per decade, finer when the range
  * is narrow, so at least four ticks label the converged region.
  */
+/** The y encoding on a log scale over `domain`, ticked at logTicks, with a light grid. */
+export function logY(field: string, title: string, domain: [number, number], format: string): Record<string, unknown> {
+  return {
+    field,
+    type: 'quantitative',
+    scale: { type: 'log', domain, nice: false },
+    axis: { title, values: logTicks(...domain), format, grid: true, gridColor: '#eeeeee' },
+  };
+}
+
+/** One colour per framework, in the run's order, with the legend on the right and never clipped. */
+export function frameworkColor(names: string[]): Record<string, unknown> {
+  return {
+    field: 'displayName',
+    type: 'nominal',
+    scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) },
+    legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 },
+  };
+}
+
 export function logTicks(min: number, max: number): number[] {
   const ladders = [
     [1, 2, 5],

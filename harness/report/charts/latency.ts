@@ -3,11 +3,11 @@ import {
   captionLine,
   crossoverLayers,
   effectiveOf,
-  FRAMEWORK_COLORS,
+  frameworkColor,
   latencyTicks,
   latencyX,
   logDomain,
-  logTicks,
+  logY,
   PLOT_HEIGHT,
   PLOT_WIDTH,
   REFERENCE_COLOR,
@@ -46,18 +46,8 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
   // The floor is left out of the domain: at 0 ms it would stretch the axis down to 0.05 ms.
   const domain = logDomain(rows.map((r) => r.p99Ms));
   const x = latencyX(ticks);
-  const y = {
-    field: 'p99Ms',
-    type: 'quantitative',
-    scale: { type: 'log', domain, nice: false },
-    axis: { title: 'p99 latency, ms (log scale)', values: logTicks(...domain), format: ',.4~g', grid: true, gridColor: '#eeeeee' },
-  };
-  const color = {
-    field: 'displayName',
-    type: 'nominal',
-    scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) },
-    legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 },
-  };
+  const y = logY('p99Ms', 'p99 latency, ms (log scale)', domain, ',.4~g');
+  const color = frameworkColor(names);
   const crossover = data.crossoverMs;
   const crossoverMarks =
     crossover === undefined

@@ -3,11 +3,11 @@ import {
   captionLine,
   crossoverLayers,
   effectiveOf,
-  FRAMEWORK_COLORS,
+  frameworkColor,
   latencyTicks,
   latencyX,
   logDomain,
-  logTicks,
+  logY,
   PLOT_HEIGHT,
   PLOT_WIDTH,
   REFERENCE_COLOR,
@@ -66,18 +66,8 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
   const repeats = measured.some((m) => m.rpsMax > m.rpsMin);
   const ticks = latencyTicks(data.settings);
   const x = latencyX(ticks);
-  const y = {
-    field: 'rps',
-    type: 'quantitative',
-    scale: { type: 'log', domain, nice: false },
-    axis: { title: 'requests/s (log scale)', values: logTicks(...domain), format: ',.0f', grid: true, gridColor: '#eeeeee' },
-  };
-  const color = {
-    field: 'displayName',
-    type: 'nominal',
-    scale: { domain: names, range: FRAMEWORK_COLORS.slice(0, Math.max(1, names.length)) },
-    legend: { title: 'framework', orient: 'right', labelLimit: 0, symbolStrokeWidth: 2.5 },
-  };
+  const y = logY('rps', 'requests/s (log scale)', domain, ',.0f');
+  const color = frameworkColor(names);
   const present = [
     SERIES.measured,
     ...(predicted.length ? [SERIES.predicted] : []),
