@@ -2,7 +2,7 @@
  * The open-loop latency sweeps (docs/open-loop.md): per offered rate, p50 / p99 / p99.9 per
  * framework per database latency, and the latency crossover. Pure: takes results.json's data.
  */
-import { nearOpenLoopCeiling, openLoopShortfall } from '../load/open-loop-normalize.ts';
+import { generatorLateShare, nearOpenLoopCeiling, openLoopShortfall } from '../load/open-loop-normalize.ts';
 import type { LatencyAnalysis, LatencyCell, LatencySweep } from '../results/analysis-schema.ts';
 import type { Cell, Results } from '../results/schema.ts';
 import { CONVERGED_SPREAD } from './crossover.ts';
@@ -21,7 +21,7 @@ export function generatorCeilingRps(results: Results): number | undefined {
 export function latencyCell(cell: Cell, ceilingRps: number | undefined): LatencyCell {
   const ms = cell.repeats.map((r) => r.measurement);
   const measured = cell.status === 'ok' && ms.length > 0;
-  const shortfalls = ms.map(openLoopShortfall).filter((s): s is string => s !== undefined);
+  const shortfalls = ms.map((m) => openLoopShortfall(m)).filter((s): s is string => s !== undefined);
   const offeredRps = cell.offeredRps ?? ms[0]?.offeredRps;
   const sum = (pick: (m: (typeof ms)[number]) => number | undefined) =>
     ms.some((m) => pick(m) !== undefined) ? ms.reduce((a, m) => a + (pick(m) ?? 0), 0) : undefined;
@@ -38,12 +38,15 @@ export function latencyCell(cell: Cell, ceilingRps: number | undefined): Latency
     offeredRps,
     achievedRps: med((m) => m.achievedRps ?? m.rps),
     late: sum((m) => m.late),
+    lateGenerator: sum((m) => m.lateGenerator),
     scheduled: sum((m) => m.scheduled),
     p50Ms: med((m) => m.latencyP50Ms),
     p99Ms: med((m) => m.latencyP99Ms),
     p999Ms: med((m) => m.latencyP999Ms),
     sustained: measured && shortfalls.length === 0,
     shortfall: !measured ? notMeasured : shortfalls.length ? `${shortfalls.length} of ${ms.length} repeat(s): ${shortfalls[0]}` : undefined,
+    generatorLate: measured && ms.some((m) => generatorLateShare(m) !== undefined),
+    generatorLagMaxMs: ms.some((m) => m.generatorLagMaxMs !== undefined) ? Math.max(...ms.map((m) => m.generatorLagMaxMs ?? 0)) : undefined,
     nearGeneratorCeiling: offeredRps !== undefined && ceilingRps !== undefined && nearOpenLoopCeiling(offeredRps, ceilingRps),
   };
 }

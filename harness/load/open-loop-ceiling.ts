@@ -10,7 +10,7 @@ import type { CpuLayout } from '../cpu/layout.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { startNodeServer } from '../util/node-child.ts';
 import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, LATE_TOLERANCE_MS, runOpenLoop } from './open-loop.ts';
-import { OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX } from './open-loop-normalize.ts';
+import { normalizeOpenLoop, OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX, openLoopShortfall } from './open-loop-normalize.ts';
 import type { OpenLoopRaw } from './open-loop-raw.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('../ceilings/trivial-server-child.ts', import.meta.url));
@@ -41,13 +41,14 @@ export interface CeilingSearch {
 /** Starts at 1,000 requests/s and doubles: 2^7 = 128,000 is beyond any single Node event loop. */
 export const DEFAULT_CEILING_SEARCH: CeilingSearch = { startRps: 1000, growth: 2, maxRps: 128_000, refineSteps: 2 };
 
-/** Pure: did the generator keep up in this run (late share and achieved rate within the named limits)? */
+/**
+ * Pure: did the generator keep up in this run? The cells' rule (openLoopShortfall) with every
+ * late request counted, whoever held it, and no error allowed: the server here does nothing.
+ */
 export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
-  const achievedRps = raw.windowResponses / raw.job.durationS;
-  const dueRps = raw.scheduled / raw.job.durationS;
-  const lateShare = raw.scheduled > 0 ? raw.late / raw.scheduled : 1;
-  const sustained = lateShare <= OPEN_LOOP_LATE_SHARE_MAX && achievedRps >= dueRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX) && raw.errors + raw.timeouts === 0;
-  return { offeredRps: raw.job.rateRps, achievedRps, late: raw.late, scheduled: raw.scheduled, sustained };
+  const m = normalizeOpenLoop(raw);
+  const sustained = raw.scheduled > 0 && raw.errors === 0 && openLoopShortfall(m, { generatorLateCounts: true }) === undefined;
+  return { offeredRps: raw.job.rateRps, achievedRps: m.achievedRps ?? 0, late: raw.late + raw.lateGenerator, scheduled: raw.scheduled, sustained };
 }
 
 /**

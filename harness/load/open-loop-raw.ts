@@ -26,6 +26,8 @@ export const OpenLoopRawSchema = z.object({
   scheduled: z.number().int().min(0),
   sent: z.number().int().min(0),
   late: z.number().int().min(0),
+  lateGenerator: z.number().int().min(0),
+  generatorLagMaxMs: z.number().min(0),
   responses: z.number().int().min(0),
   responses2xx: z.number().int().min(0),
   non2xx: z.number().int().min(0),

@@ -11,6 +11,8 @@ import { displayName, fmtMs, fmtPct, fmtRps, settingLabel, type Table } from './
 
 /** Marks a cell offered more than 80% of the open-loop generator's own ceiling. */
 export const NEAR_CEILING_MARK = '*';
+/** Marks a cell where the generator itself sent more than 1% of requests late with a connection free. */
+export const GENERATOR_LATE_MARK = '~';
 
 /** `97 req/s offered (50% of capacity, poisson)`: what a sweep's tables and chart say about its rate. */
 export function sweepRateText(s: LatencySweep): string {
@@ -22,7 +24,7 @@ export function sweepRateText(s: LatencySweep): string {
 function cellText(c: LatencyCell | undefined): string {
   if (!c) return '';
   if (c.status !== 'ok') return c.status.toUpperCase();
-  const mark = c.nearGeneratorCeiling ? NEAR_CEILING_MARK : '';
+  const mark = (c.nearGeneratorCeiling ? NEAR_CEILING_MARK : '') + (c.generatorLate ? GENERATOR_LATE_MARK : '');
   if (!c.sustained) {
     const late = c.scheduled ? `, ${fmtPct((c.late ?? 0) / c.scheduled)} late` : '';
     return `UNSUSTAINED (${fmtRps(c.achievedRps)} of ${fmtRps(c.offeredRps)} req/s${late})${mark}`;
@@ -41,6 +43,15 @@ function nearCeilingNote(ceilingRps: number | undefined): string {
     : `${NEAR_CEILING_MARK}: offered more than 80% of the open-loop generator's own ceiling (${fmtRps(ceilingRps)} req/s in this run): the generator's own queueing is in these numbers.`;
 }
 
+/** What `~` means, with each flagged cell's share and longest delay. */
+function generatorLateNote(cells: LatencyCell[]): string {
+  const each = cells.map((c) => `${c.id} ${fmtPct((c.lateGenerator ?? 0) / (c.scheduled || 1))} (up to ${fmtMs(c.generatorLagMaxMs ?? 0)} ms)`);
+  return (
+    `${GENERATOR_LATE_MARK}: the generator itself sent more than 1% of these requests over 2 ms late while a connection was free (the machine woke it late, not the app). ` +
+    `Their latency is still timed from the schedule, so these percentiles carry that delay and are upper bounds: ${each.join('; ')}.`
+  );
+}
+
 /** One sentence on where the latencies converge at this rate, or that they never did. */
 export function latencyCrossoverLine(s: LatencySweep): string {
   const at = `At ${sweepRateText(s)}`;
@@ -57,6 +68,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
     const at = (f: string, ms: number) => s.cells.find((c) => c.framework === f && c.dbLatencyMs === ms);
     const unsustained = s.cells.filter((c) => c.status === 'ok' && !c.sustained);
     const near = s.cells.some((c) => c.nearGeneratorCeiling);
+    const generatorLate = s.cells.filter((c) => c.status === 'ok' && c.generatorLate);
     const ceiling = analysis.latency?.generatorCeilingRps;
     return {
       title: `Open-loop latency at ${sweepRateText(s)}: p50 / p99 / p99.9 in ms, ${s.scenario}${s.dbRttMs ? ` +${s.dbRttMs} ms RTT` : ''}`,
@@ -70,10 +82,11 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
         'Latency is timed from each request\'s scheduled send time, so waiting behind a stall counts (no coordinated omission). p99 spread: highest p99 / lowest p99 - 1; "-" where some framework did not sustain the rate.',
         ...(unsustained.length
           ? [
-              `UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`,
+              `UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late because every connection was busy, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`,
             ]
           : []),
         ...(near ? [nearCeilingNote(ceiling)] : []),
+        ...(generatorLate.length ? [generatorLateNote(generatorLate)] : []),
         ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),
         ...s.notes,
       ],

@@ -184,8 +184,13 @@ export const LatencyCellSchema = z.object({
   offeredRps: z.number().min(0).optional(),
   /** Responses per second completed in the measured window (median over repeats). */
   achievedRps: z.number().min(0).optional(),
-  /** Requests sent more than the late tolerance after their scheduled time, summed over repeats, of `scheduled`. */
+  /** Requests sent more than the late tolerance after their scheduled time with every connection busy (or never sent), summed over repeats, of `scheduled`. */
   late: z.number().int().min(0).optional(),
+  /** Sent that late with a connection free (the generator woke late), summed over repeats; the longest such delay, ms. */
+  lateGenerator: z.number().int().min(0).optional(),
+  generatorLagMaxMs: z.number().min(0).optional(),
+  /** Some repeat had more than 1% generator-held late requests: flagged, its latencies carry that delay (absent in older analyses). */
+  generatorLate: z.boolean().default(false),
   scheduled: z.number().int().min(0).optional(),
   /** From each request's scheduled time. */
   p50Ms: z.number().min(0).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
 import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
+import { OpenLoopFields } from './open-loop-fields.ts';
 
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -24,22 +25,7 @@ export const MeasurementSchema = z.object({
   throughputBytesPerS: z.number().min(0),
   /** The generator that measured this (`autocannon`, `open-loop`); absent in older results (autocannon). */
   generator: z.string().optional(),
-  /** Open loop only (docs/open-loop.md): how requests were spaced. */
-  arrival: z.enum(['constant', 'poisson']).optional(),
-  /** Open loop only: the rate requests were scheduled at. */
-  offeredRps: z.number().min(0).optional(),
-  /** Open loop only: responses of any status completed per second in the measured window. */
-  achievedRps: z.number().min(0).optional(),
-  /** Open loop only: 99.9th percentile latency, from each request's scheduled time. */
-  latencyP999Ms: z.number().min(0).optional(),
-  /** Open loop only: requests due in the measured window. */
-  scheduled: z.number().int().min(0).optional(),
-  /** Open loop only: requests sent more than `lateToleranceMs` after they were due (or never sent). */
-  late: z.number().int().min(0).optional(),
-  lateToleranceMs: z.number().min(0).optional(),
-  /** Open loop only: the longest send past a due time (ms), and the generator's nice value (-20 when raised). */
-  sendLagMaxMs: z.number().min(0).optional(),
-  generatorNice: z.number().int().optional(),
+  ...OpenLoopFields,
 });
 export type Measurement = z.infer<typeof MeasurementSchema>;
 

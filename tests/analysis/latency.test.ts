@@ -89,8 +89,17 @@ describe('latencyCell', () => {
       sustained: false,
       nearGeneratorCeiling: false,
     });
-    expect(c.shortfall).toBe('3 of 3 repeat(s): 5.0% of requests sent more than 2 ms late (max 1%)');
+    expect(c.shortfall).toBe('3 of 3 repeat(s): 5.0% of requests sent more than 2 ms late with every connection busy (max 1%)');
     expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20], offeredRps: 900 }), 1000).nearGeneratorCeiling).toBe(true);
+    expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20], offeredRps: 900 }), 1000).generatorLate).toBe(false);
+    // Late sends the generator itself held flag the cell but keep it in: a connection was free, the app did not hold them.
+    expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20, 22], generatorLate: true }), 1000)).toMatchObject({
+      sustained: true,
+      generatorLate: true,
+      lateGenerator: 120,
+      generatorLagMaxMs: 12,
+      p99Ms: 21,
+    });
     expect(latencyCell(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [], failed: 'no capacity' }), undefined)).toMatchObject({
       status: 'failed',
       sustained: false,

@@ -53,6 +53,33 @@ describe('runEngine', () => {
     expect(r.counts.latencyMaxMs).toBeGreaterThan(1000);
   });
 
+  it('tells late sends the generator held (a connection was free when it woke) from those the server held', async () => {
+    // A waker that always fires 5 ms after the due time: the machine waking the generator late.
+    const lateWaker = (atMs: number, fire: () => void) => {
+      const poll = () => (clock() >= atMs + 5 ? fire() : setTimeout(poll, 1));
+      poll();
+    };
+    const r = await runEngine(
+      options({ rateRps: 100, durationS: 0.3 }),
+      Array.from({ length: 10 }, () => fakeSender(1)),
+      clock,
+      lateWaker,
+    );
+    expect(r.counts.scheduled).toBe(30);
+    // Ten idle connections for a request every 10 ms: none waited for one, and every one after the
+    // first (sent as the run began, without the waker) went out over 2 ms late.
+    expect(r.counts.late).toBe(0);
+    expect(r.counts.lateGenerator).toBe(29);
+    expect(r.counts.generatorLagMaxMs).toBeGreaterThanOrEqual(5);
+    // Still timed from the due time: the generator's delay is in every latency but the first one's.
+    expect(r.histogram.getValueAtPercentile(10)).toBeGreaterThanOrEqual(5000);
+
+    // The one-connection overload above, again: what waited for the busy connection is the server's.
+    const busy = await runEngine(options({ rateRps: 200, durationS: 0.5 }), [fakeSender(20)], clock);
+    expect(busy.counts.late).toBeGreaterThanOrEqual(90);
+    expect(busy.counts.lateGenerator).toBeLessThanOrEqual(busy.counts.scheduled - busy.counts.late);
+  });
+
   it('counts requests never answered within the timeout as timeouts, and ends by the timeout', async () => {
     const started = performance.now();
     const r = await runEngine(options({ rateRps: 100, durationS: 0.2, timeoutS: 0.1 }), [fakeSender(0, 'never'), fakeSender(0, 'never')], clock);

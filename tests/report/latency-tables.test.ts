@@ -47,6 +47,24 @@ describe('latency tables', () => {
     expect(table!.notes.join('\n')).toContain("*: offered more than 80% of the open-loop generator's own ceiling (240 req/s in this run)");
   });
 
+  it('marks cells the generator itself sent late (~), keeps them in the crossover, and says how late', () => {
+    const base = sweepResults();
+    const open = [0, 50].flatMap((ms) =>
+      ['django', 'fastapi'].map((f) =>
+        makeOpenLoopCell({ framework: f, dbLatencyMs: ms, p99Ms: [ms + (f === 'django' ? 4 : 1.5)], generatorLate: f === 'fastapi' && ms === 50 }),
+      ),
+    );
+    const r: Results = { ...base, cells: [...base.cells, ...open] };
+    const a = analyze(r);
+    const [table] = latencySweepTables(r, a);
+    expect(table!.rows[1]).toEqual(['FastAPI', '0.8 / 1.5 / 2.3', '26 / 52 / 77~']);
+    expect(a.latency!.sweeps[0]!.crossoverMs).toBe(50);
+    const notes = table!.notes.join('\n');
+    expect(notes).toContain('~: the generator itself sent more than 1% of these requests over 2 ms late while a connection was free');
+    expect(notes).toContain('fastapi/slow-db/c64/50ms/at50% 3% (up to 12 ms)');
+    expect(notes).not.toContain('UNSUSTAINED');
+  });
+
   it('puts the latency crossover line next to the throughput crossover, and the tables in every set', () => {
     const r = results();
     const analysis = analyze(r);

@@ -255,6 +255,8 @@ export function makeOpenLoopCell(o: {
   offeredRps?: number;
   rateSpec?: string;
   unsustained?: boolean;
+  /** 3% of requests sent late by the generator itself (a connection was free), up to 12 ms. */
+  generatorLate?: boolean;
   failed?: string;
 }): Cell {
   const offeredRps = o.offeredRps ?? 200;
@@ -292,6 +294,8 @@ export function makeOpenLoopCell(o: {
             scheduled,
             late: o.unsustained ? scheduled / 20 : 0,
             lateToleranceMs: 2,
+            lateGenerator: o.generatorLate ? (scheduled * 3) / 100 : 0,
+            generatorLagMaxMs: o.generatorLate ? 12 : 0.4,
           }),
           rawFile: 'raw/x.json',
         })),
