@@ -27,6 +27,10 @@ export const WARNINGS = {
     summary: "the remote engine's machine has fewer cores than this machine's layout gave the app: the apps' workers were sized for more",
     hint: 'use an app host with at least as many cores, or compare runs made on the same app host only',
   },
+  STEAL: {
+    summary: 'the hypervisor gave CPU time to other guests while this run had work (steal in /proc/stat): every figure is low and noisy, tail latencies most',
+    hint: 're-run on a host that is not overcommitted, or on bare metal; see docs/measured-facts.md, "Hypervisor steal"',
+  },
   DRIFT: { summary: 'the machine was not steady: the first cell moved between the start and the end of the run', hint: 're-run on a quiet machine' },
   DRIFT_FAILED: { summary: 'the drift check could not measure the first cell again' },
   OPEN_LOOP_RATE: {

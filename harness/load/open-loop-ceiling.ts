@@ -1,7 +1,7 @@
 /**
  * The open-loop generator's own ceiling: the highest offered rate it sustains against a server
- * that does almost nothing (on the app's CPUs), with few late requests and the achieved rate
- * within 1% of the offered one. An open-loop cell offered more than OPEN_LOOP_CEILING_SHARE of it
+ * that does almost nothing (on the app's CPUs), with at most 5% of requests late and the achieved
+ * rate within 1% of the one due. An open-loop cell offered more than OPEN_LOOP_CEILING_SHARE of it
  * measured the generator as much as the app. See docs/open-loop.md.
  */
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import type { CpuLayout } from '../cpu/layout.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { startNodeServer } from '../util/node-child.ts';
 import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, LATE_TOLERANCE_MS, runOpenLoop } from './open-loop.ts';
-import { normalizeOpenLoop, OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_LATE_SHARE_MAX, openLoopShortfall } from './open-loop-normalize.ts';
+import { normalizeOpenLoop, OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, OPEN_LOOP_CEILING_LATE_SHARE_MAX, openLoopShortfall } from './open-loop-normalize.ts';
 import type { OpenLoopRaw } from './open-loop-raw.ts';
 
 const TRIVIAL_SERVER = fileURLToPath(new URL('../ceilings/trivial-server-child.ts', import.meta.url));
@@ -22,9 +22,17 @@ export { nearOpenLoopCeiling, OPEN_LOOP_CEILING_SHARE } from './open-loop-normal
 export interface CeilingStep {
   offeredRps: number;
   achievedRps: number;
+  /** Late requests of both kinds. */
   late: number;
   scheduled: number;
   sustained: boolean;
+}
+
+/** `1,000: 0.4% late`, `2,000: 6.1% late, achieved 1,870/s`: one step for the ceiling's note. */
+export function stepText(s: CeilingStep): string {
+  const late = `${((s.scheduled > 0 ? s.late / s.scheduled : 0) * 100).toFixed(1)}% late`;
+  const achieved = s.sustained ? '' : `, achieved ${Math.round(s.achievedRps)}/s`;
+  return `${Math.round(s.offeredRps)}: ${late}${achieved}${s.sustained ? '' : ' (fell behind)'}`;
 }
 
 export interface CeilingSearch {
@@ -42,12 +50,13 @@ export interface CeilingSearch {
 export const DEFAULT_CEILING_SEARCH: CeilingSearch = { startRps: 1000, growth: 2, maxRps: 128_000, refineSteps: 2 };
 
 /**
- * Pure: did the generator keep up in this run? The cells' rule (openLoopShortfall) with every
- * late request counted, whoever held it, and no error allowed: the server here does nothing.
+ * Pure: did the generator keep up in this run? The cells' rule (openLoopShortfall) as a ceiling
+ * step: every late request counted, whoever held it, up to 5%; no error allowed (the server here
+ * does nothing).
  */
 export function stepFromRaw(raw: OpenLoopRaw): CeilingStep {
   const m = normalizeOpenLoop(raw);
-  const sustained = raw.scheduled > 0 && raw.errors === 0 && openLoopShortfall(m, { generatorLateCounts: true }) === undefined;
+  const sustained = raw.scheduled > 0 && raw.errors === 0 && openLoopShortfall(m, { ceilingSearch: true }) === undefined;
   return { offeredRps: raw.job.rateRps, achievedRps: m.achievedRps ?? 0, late: raw.late + raw.lateGenerator, scheduled: raw.scheduled, sustained };
 }
 
@@ -144,9 +153,10 @@ export async function measureOpenLoopCeiling(layout: CpuLayout, pin: boolean, o:
         rps,
         note:
           `open-loop generator (${o.arrival}) against a canned-response server on CPU ${layout.appCpus.join(',')}: highest rate with at most ` +
-          `${OPEN_LOOP_LATE_SHARE_MAX * 100}% late (> ${LATE_TOLERANCE_MS} ms) and achieved within ${OPEN_LOOP_ACHIEVED_SHORTFALL_MAX * 100}% of offered` +
+          `${OPEN_LOOP_CEILING_LATE_SHARE_MAX * 100}% late (> ${LATE_TOLERANCE_MS} ms) and achieved within ${OPEN_LOOP_ACHIEVED_SHORTFALL_MAX * 100}% of the rate due` +
           (capped ? `; never fell behind up to ${search.maxRps} requests/s, the real ceiling is higher` : '') +
-          (rps === 0 ? `; fell behind at every rate tried, down to ${Math.min(...steps.map((s) => s.offeredRps))} requests/s` : ''),
+          (rps === 0 ? `; fell behind at every rate tried, down to ${Math.min(...steps.map((s) => s.offeredRps))} requests/s` : '') +
+          `; steps (requests/s): ${steps.map(stepText).join('; ')}`,
       },
       steps,
     };

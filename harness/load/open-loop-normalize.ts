@@ -11,6 +11,15 @@ import type { OpenLoopRaw } from './open-loop-raw.ts';
 export const OPEN_LOOP_LATE_SHARE_MAX = 0.01;
 
 /**
+ * The generator's own ceiling search allows this share of late requests (of either kind) before
+ * a rate fails. Higher than a cell's 1% on purpose: on this 2-core VM the machine wakes the
+ * generator more than 2 ms late for 1-2% of requests at any rate, down to 250 requests/s
+ * (docs/open-loop.md, "Keeping the schedule"), and each cell flags that for itself (`~`). The
+ * ceiling is after the rate where the generator itself falls behind, where its lateness climbs.
+ */
+export const OPEN_LOOP_CEILING_LATE_SHARE_MAX = 0.05;
+
+/**
  * A cell whose achieved rate falls more than this share below the rate its window was scheduled
  * at (requests due in the window / its length) did not sustain it. Poisson arrivals in a short
  * window stray several percent from the nominal rate, so the comparison is with what was due.
@@ -71,24 +80,39 @@ export function normalizeOpenLoop(raw: OpenLoopRaw): Measurement {
 }
 
 /**
- * Why an open-loop measurement did not sustain its offered rate, or undefined when it did. Pure.
- * `generatorLateCounts`: count the generator-held late requests too, as the generator's own
- * ceiling search does (there the generator is what is measured).
+ * How far below the rate due the achieved rate may fall by chance: OPEN_LOOP_ACHIEVED_SHORTFALL_MAX,
+ * or three standard deviations of the window's edge effect when that is larger. The achieved
+ * rate counts responses that *complete* in the window, the due rate requests *due* in it. The two
+ * windows are the same length, offset by the latency: requests due in the last `latency` of the
+ * window complete after it, and warm-up requests due in the `latency` before it complete inside.
+ * With Poisson arrivals each of those slices holds a Poisson count of mean rate x mean latency,
+ * so their difference has variance 2 x rate x latency: at 80.9 requests/s and 51 ms over a 5 s
+ * window, 3 sigma is 2.2% of the 385 requests due; measured cells there read 1% short.
  */
-export function openLoopShortfall(m: Measurement, o: { generatorLateCounts?: boolean } = {}): string | undefined {
+export function achievedShortfallAllowance(m: Pick<Measurement, 'arrival' | 'offeredRps' | 'latencyMeanMs' | 'scheduled'>): number {
+  if (m.arrival !== 'poisson' || !m.offeredRps || !m.scheduled) return OPEN_LOOP_ACHIEVED_SHORTFALL_MAX;
+  const edge = 3 * Math.sqrt(2 * m.offeredRps * (m.latencyMeanMs / 1000));
+  return Math.max(OPEN_LOOP_ACHIEVED_SHORTFALL_MAX, edge / m.scheduled);
+}
+
+/**
+ * Why an open-loop measurement did not sustain its offered rate, or undefined when it did. Pure.
+ * `ceilingSearch`: judge it as a step of the generator's own ceiling search, where the generator
+ * is what is measured: late requests of both kinds count, up to OPEN_LOOP_CEILING_LATE_SHARE_MAX.
+ */
+export function openLoopShortfall(m: Measurement, o: { ceilingSearch?: boolean } = {}): string | undefined {
   if (m.offeredRps === undefined || m.scheduled === undefined || m.late === undefined) return undefined;
   const reasons: string[] = [];
-  const late = m.late + (o.generatorLateCounts ? (m.lateGenerator ?? 0) : 0);
+  const late = m.late + (o.ceilingSearch ? (m.lateGenerator ?? 0) : 0);
   const lateShare = m.scheduled > 0 ? late / m.scheduled : 0;
-  if (lateShare > OPEN_LOOP_LATE_SHARE_MAX) {
-    const why = o.generatorLateCounts ? '' : ' with every connection busy';
-    reasons.push(
-      `${(lateShare * 100).toFixed(1)}% of requests sent more than ${m.lateToleranceMs ?? '?'} ms late${why} (max ${OPEN_LOOP_LATE_SHARE_MAX * 100}%)`,
-    );
+  const max = o.ceilingSearch ? OPEN_LOOP_CEILING_LATE_SHARE_MAX : OPEN_LOOP_LATE_SHARE_MAX;
+  if (lateShare > max) {
+    const why = o.ceilingSearch ? '' : ' with every connection busy';
+    reasons.push(`${(lateShare * 100).toFixed(1)}% of requests sent more than ${m.lateToleranceMs ?? '?'} ms late${why} (max ${max * 100}%)`);
   }
   const achieved = m.achievedRps ?? m.rps;
   const dueRps = m.scheduled / m.durationS;
-  if (achieved < dueRps * (1 - OPEN_LOOP_ACHIEVED_SHORTFALL_MAX)) {
+  if (achieved < dueRps * (1 - achievedShortfallAllowance(m))) {
     reasons.push(`achieved ${achieved.toFixed(0)} of the ${dueRps.toFixed(0)} requests/s due in the window`);
   }
   if (m.timeouts > 0) reasons.push(`${m.timeouts} requests not answered within the timeout`);

@@ -6,6 +6,7 @@ import type { Database, DatabaseExit } from '../db/types.ts';
 import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
+import type { CpuTimes } from '../resources/steal.ts';
 import type { Recorder } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
@@ -79,6 +80,8 @@ export interface PipelineDeps {
    * second (db/health.ts). Tests set 0.
    */
   blameGraceMs?: number | undefined;
+  /** The machine's CPU time and hypervisor steal so far (resources/steal.ts); undefined where unknown. */
+  cpuTimes?: (() => Promise<CpuTimes | undefined>) | undefined;
 }
 
 /** A pipeline stage's view of the run. */

@@ -1,4 +1,5 @@
 import { BenchError, errorLine } from '../errors.ts';
+import { type CpuTimes, STEAL_MAX, stealShare } from '../resources/steal.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { FinalRunStatus, Results } from '../results/schema.ts';
 import { measureCeilings, runProtocols } from './ceilings.ts';
@@ -20,6 +21,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
   const plan = planRun(deps.config, deps.scenarios, runProtocols(deps).length);
   deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
   const ctx = await provision(deps, plan);
+  const cpuAtStart = await deps.cpuTimes?.();
   let failure: unknown;
   try {
     await ctx.recorder.begin(ctx.results, plan.cells);
@@ -35,6 +37,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
     failure = error;
   } finally {
     await cleanUp(ctx);
+    await warnOfSteal(ctx, cpuAtStart, await deps.cpuTimes?.());
   }
   return finish(deps, ctx, failure);
 }
@@ -62,6 +65,13 @@ async function provision(deps: PipelineDeps, plan: RunPlan): Promise<RunContext>
     databaseDied.abort(new PartDied(`the database died: ${exit.reason}`, exit.logLines));
   });
   return ctx;
+}
+
+/** STEAL when the host took more than STEAL_MAX of the machine's CPU time over the run. */
+async function warnOfSteal(ctx: RunContext, before: CpuTimes | undefined, after: CpuTimes | undefined): Promise<void> {
+  if (!before || !after) return;
+  const share = stealShare(before, after);
+  if (share > STEAL_MAX) await ctx.recorder.warn('STEAL', `the host took ${(share * 100).toFixed(1)}% of this machine's CPU time during the run`);
 }
 
 /** Apps first (they hold connections), then the database. Failures become warnings. */

@@ -96,6 +96,34 @@ function occupancyMs(a: ServerStats, b: ServerStats): number {
   return (b.activeMs - a.activeMs) / Math.max(1, b.served - a.served);
 }
 
+/**
+ * Above this share of a CPU's time taken by the hypervisor (steal) during a run, that run is
+ * measured again. When the host deschedules the server's CPU mid-request, the service time is no
+ * longer deterministic, so the queue is not M/D/1 and its mean rises above the formula (on this
+ * VM, 3-22% steal put rho 0.8 at +66%, while a quiet run matched within 8%).
+ */
+const STEAL_MAX = 0.02;
+const ATTEMPTS = 4;
+
+/** Per-CPU ticks from /proc/stat: [steal, total] for each of `cpus`. */
+async function cpuTicks(cpus: number[]): Promise<[number, number][]> {
+  const lines = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n');
+  return cpus.map((cpu) => {
+    const fields = lines
+      .find((l) => l.startsWith(`cpu${cpu} `))
+      ?.trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    return fields ? [fields[7] ?? 0, fields.reduce((a, b) => a + b, 0)] : [0, 0];
+  });
+}
+
+/** The largest steal share of the given CPUs between two readings (0 where /proc/stat has none). */
+function stealShare(before: [number, number][], after: [number, number][]): number {
+  return Math.max(0, ...after.map(([steal, total], i) => (steal - before[i]![0]) / Math.max(1, total - before[i]![1])));
+}
+
 function describeRun(raw: OpenLoopRaw): string {
   return `${raw.scheduled} requests, late ${raw.late}, send lag mean ${raw.sendLagMeanMs.toFixed(3)} ms, errors ${raw.errors + raw.timeouts + raw.non2xx}`;
 }
@@ -135,21 +163,33 @@ describe('open-loop generator against an M/D/1 queue', () => {
       const pilotBefore = await stats();
       await runOpenLoop(job({ rateRps: (rho / serviceMs) * 1000, warmupS: 0.5, durationS: 3 }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
       const rateRps = (rho / occupancyMs(pilotBefore, await stats())) * 1000;
-      const before = await stats();
-      const raw = await runOpenLoop(job({ rateRps }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
-      // The utilisation the server really had: the offered rate times its own time per request during this run.
-      const runServiceMs = occupancyMs(before, await stats());
-      const runRho = (rateRps * runServiceMs) / 1000;
-      const predictedMs = overheadMs + mD1MeanMs(runServiceMs, runRho);
-      const startMs = WARMUP_S * 1000;
-      const samplePathMs =
-        overheadMs +
-        singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), runServiceMs, startMs, startMs + DURATION_S * 1000);
-      console.log(
-        `M/D/1 rho ${rho} (server-measured ${runRho.toFixed(3)}, S ${runServiceMs.toFixed(3)} ms) at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
-          `(${((raw.latencyMeanMs / predictedMs - 1) * 100).toFixed(1)}%), this arrival sequence simulated ${samplePathMs.toFixed(3)} ms; ` +
-          `p50 ${(raw.percentilesUs.p50 / 1000).toFixed(2)} p99 ${(raw.percentilesUs.p99 / 1000).toFixed(2)} ms; ${describeRun(raw)}`,
-      );
+      const measure = async (attempt: number) => {
+        const before = await stats();
+        const ticksBefore = await cpuTicks([...SERVER_CPUS, ...GENERATOR_CPUS]);
+        const raw = await runOpenLoop(job({ rateRps }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
+        const steal = stealShare(ticksBefore, await cpuTicks([...SERVER_CPUS, ...GENERATOR_CPUS]));
+        // The utilisation the server really had: the offered rate times its own time per request during this run.
+        const runServiceMs = occupancyMs(before, await stats());
+        const runRho = (rateRps * runServiceMs) / 1000;
+        const predictedMs = overheadMs + mD1MeanMs(runServiceMs, runRho);
+        const startMs = WARMUP_S * 1000;
+        const samplePathMs =
+          overheadMs +
+          singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), runServiceMs, startMs, startMs + DURATION_S * 1000);
+        console.log(
+          `M/D/1 rho ${rho} attempt ${attempt} (server-measured ${runRho.toFixed(3)}, S ${runServiceMs.toFixed(3)} ms) at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
+            `(${((raw.latencyMeanMs / predictedMs - 1) * 100).toFixed(1)}%), this arrival sequence simulated ${samplePathMs.toFixed(3)} ms; ` +
+            `p50 ${(raw.percentilesUs.p50 / 1000).toFixed(2)} p99 ${(raw.percentilesUs.p99 / 1000).toFixed(2)} ms; ${describeRun(raw)}; hypervisor steal ${(steal * 100).toFixed(1)}%`,
+        );
+        return { raw, runRho, predictedMs, steal };
+      };
+      // Measured again while the host takes more than STEAL_MAX of a CPU; judged on the least-stolen run, every attempt printed.
+      const attempts = [await measure(1)];
+      while (attempts.at(-1)!.steal > STEAL_MAX && attempts.length < ATTEMPTS) {
+        console.log(`M/D/1 rho ${rho}: the hypervisor took ${(attempts.at(-1)!.steal * 100).toFixed(1)}% of a CPU (over ${STEAL_MAX * 100}%): measuring again`);
+        attempts.push(await measure(attempts.length + 1));
+      }
+      const { raw, runRho, predictedMs } = attempts.reduce((a, b) => (b.steal < a.steal ? b : a));
       expect(raw.errors + raw.timeouts + raw.non2xx).toBe(0);
       // The run was at the utilisation it claims, and the mean matches M/D/1 at that utilisation.
       expect(Math.abs(runRho - rho)).toBeLessThan(0.06);

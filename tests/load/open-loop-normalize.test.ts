@@ -1,54 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { generatorLateShare, normalizeOpenLoop, OPEN_LOOP_LATE_SHARE_MAX, openLoopShortfall } from '../../harness/load/open-loop-normalize.ts';
-import { type OpenLoopRaw, OpenLoopRawSchema } from '../../harness/load/open-loop-raw.ts';
+import {
+  achievedShortfallAllowance,
+  generatorLateShare,
+  normalizeOpenLoop,
+  OPEN_LOOP_LATE_SHARE_MAX,
+  openLoopShortfall,
+} from '../../harness/load/open-loop-normalize.ts';
+import { OpenLoopRawSchema } from '../../harness/load/open-loop-raw.ts';
 import { MeasurementSchema } from '../../harness/results/schema.ts';
+import { makeOpenLoopRaw } from '../support/factories.ts';
 
-function makeRaw(o: Partial<OpenLoopRaw> = {}): OpenLoopRaw {
-  return {
-    generator: 'open-loop',
-    job: {
-      url: 'http://127.0.0.1:1/json',
-      connections: 64,
-      rateRps: 300,
-      arrival: 'poisson',
-      seed: 277,
-      warmupS: 1,
-      durationS: 10,
-      timeoutS: 10,
-      lateToleranceMs: 2,
-    },
-    elapsedS: 11.01,
-    scheduled: 3000,
-    sent: 3000,
-    late: 3,
-    lateGenerator: 5,
-    generatorLagMaxMs: 3.5,
-    responses: 2995,
-    responses2xx: 2990,
-    non2xx: 5,
-    errors: 1,
-    timeouts: 4,
-    windowResponses: 2980,
-    windowResponses2xx: 2975,
-    windowBytes: 298_000,
-    latencySumMs: 2995 * 4.2,
-    latencyMinMs: 2.1,
-    latencyMaxMs: 48.25,
-    fromSendSumMs: 2995 * 4.1,
-    sendLagSumMs: 30,
-    sendLagMaxMs: 3.5,
-    warmupScheduled: 300,
-    warmupErrors: 0,
-    latencyMeanMs: 4.2,
-    fromSendMeanMs: 4.1,
-    sendLagMeanMs: 0.01,
-    percentilesUs: { p50: 3100, p90: 7200, p99: 21_500, p999: 40_100 },
-    fromSendPercentilesUs: { p50: 3000, p90: 7000, p99: 21_000, p999: 40_000 },
-    histogram: 'HISTFAAAA',
-    fromSendHistogram: 'HISTFAAAA',
-    ...o,
-  };
-}
+const makeRaw = makeOpenLoopRaw;
 
 describe('normalizeOpenLoop', () => {
   it('maps the raw output to a valid Measurement: rates over the measured window, percentiles in ms', () => {
@@ -100,12 +62,14 @@ describe('openLoopShortfall', () => {
     const m = normalizeOpenLoop(makeRaw({ timeouts: 0, late: 0, lateGenerator: over }));
     expect(openLoopShortfall(m)).toBeUndefined();
     expect(generatorLateShare(m)).toBeCloseTo(over / 3000);
-    expect(openLoopShortfall(m, { generatorLateCounts: true })).toMatch(/1\.0% of requests sent more than 2 ms late \(max 1%\)/);
-    // Split between the two, neither over the limit: the cell stands, the search step does not.
+    // The ceiling search allows 5% of either kind: the machine's wake-ups alone make 1-2% late at any rate.
+    expect(openLoopShortfall(m, { ceilingSearch: true })).toBeUndefined();
+    const behind = normalizeOpenLoop(makeRaw({ timeouts: 0, late: 80, lateGenerator: 80 }));
+    expect(openLoopShortfall(behind, { ceilingSearch: true })).toMatch(/5\.3% of requests sent more than 2 ms late \(max 5%\)/);
+    // Split between the two, neither over a cell's limit: the cell stands.
     const split = normalizeOpenLoop(makeRaw({ timeouts: 0, late: 20, lateGenerator: 20 }));
     expect(openLoopShortfall(split)).toBeUndefined();
     expect(generatorLateShare(split)).toBeUndefined();
-    expect(openLoopShortfall(split, { generatorLateCounts: true })).toMatch(/1\.3% of requests/);
   });
 
   it('flags an achieved rate more than 1% below the rate due in the window', () => {
@@ -118,6 +82,18 @@ describe('openLoopShortfall', () => {
     expect(m.offeredRps).toBe(300);
     expect(openLoopShortfall(m)).toBeUndefined();
     expect(openLoopShortfall({ ...m, achievedRps: 278 })).toMatch(/achieved 278 of the 282 requests\/s due/);
+  });
+
+  it("allows the Poisson edge effect of a slow cell's window: 3 sigma of 2 x rate x latency", () => {
+    // Measured: 80.9 requests/s offered, 51 ms, 5 s window; 385 due, 76.2/s completed in the window (1.0% short), nothing late.
+    const slow = { timeouts: 0, late: 0, scheduled: 385, latencyMeanMs: 51, job: { ...makeRaw().job, rateRps: 80.9, durationS: 5 } };
+    const m = normalizeOpenLoop(makeRaw({ ...slow, windowResponses: 381, windowResponses2xx: 381 }));
+    expect(achievedShortfallAllowance(m)).toBeCloseTo((3 * Math.sqrt(2 * 80.9 * 0.051)) / 385, 5);
+    expect(openLoopShortfall(m)).toBeUndefined();
+    // 3% short is past 3 sigma (2.2%): a server that fell behind.
+    expect(openLoopShortfall(normalizeOpenLoop(makeRaw({ ...slow, windowResponses: 373, windowResponses2xx: 373 })))).toMatch(/achieved 75 of the 77/);
+    // A constant rate has no such noise: 1% stays the limit.
+    expect(achievedShortfallAllowance({ ...m, arrival: 'constant' })).toBe(0.01);
   });
 
   it('flags timeouts', () => {

@@ -151,6 +151,21 @@ describe('latency chart spec', () => {
     expect(crosses.data.values).toEqual([expect.objectContaining({ displayName: 'DRF', requestedMs: 20, sustained: false })]);
     expect(compileSpec(spec).warnings).toEqual([]);
   });
+
+  it('rings a point the generator itself sent late for, keeps it on its line, and says what the rings mean', () => {
+    const data = latencyData();
+    const point = data.frameworks[0]!.points[0]!;
+    point.generatorLate = true;
+    const ringedSpec = latencySpec(data);
+    const ringedLayers = layersOf(ringedSpec);
+    const rings = ringedLayers.filter((l) => l.mark.type === 'point' && (l.mark as { filled?: boolean }).filled === false);
+    expect(rings).toHaveLength(1);
+    expect(rings[0]!.data.values).toEqual([expect.objectContaining({ requestedMs: point.requestedMs, generatorLate: true })]);
+    expect(ringedLayers.find((l) => l.mark.type === 'line' && l.encoding.color !== undefined)!.data.values).toHaveLength(5);
+    expect(JSON.stringify((ringedSpec as { title: unknown }).title)).toContain('rings: the generator itself sent over 1% of requests late');
+    expect(JSON.stringify((spec as { title: unknown }).title)).not.toContain('rings');
+    expect(compileSpec(ringedSpec).warnings).toEqual([]);
+  });
 });
 
 describe('compileSpec', () => {

@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../../harness/apps/manifest.ts';
 import type { RunConfig } from '../../harness/config/options.ts';
+import type { OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
 import type { DataAccess } from '../../harness/results/analysis-schema.ts';
 import { type AppRecord, type Ceiling, type Cell, type Measurement, RESULTS_SCHEMA_VERSION, type Results } from '../../harness/results/schema.ts';
 import type { Scenario } from '../../harness/scenarios/scenario.ts';
@@ -299,5 +300,53 @@ export function makeOpenLoopCell(o: {
           }),
           rawFile: 'raw/x.json',
         })),
+  };
+}
+
+/** The open-loop child's raw output: 300 req/s Poisson for 10 s, a few late, errors and timeouts. */
+export function makeOpenLoopRaw(o: Partial<OpenLoopRaw> = {}): OpenLoopRaw {
+  return {
+    generator: 'open-loop',
+    job: {
+      url: 'http://127.0.0.1:1/json',
+      connections: 64,
+      rateRps: 300,
+      arrival: 'poisson',
+      seed: 277,
+      warmupS: 1,
+      durationS: 10,
+      timeoutS: 10,
+      lateToleranceMs: 2,
+    },
+    elapsedS: 11.01,
+    scheduled: 3000,
+    sent: 3000,
+    late: 3,
+    lateGenerator: 5,
+    generatorLagMaxMs: 3.5,
+    responses: 2995,
+    responses2xx: 2990,
+    non2xx: 5,
+    errors: 1,
+    timeouts: 4,
+    windowResponses: 2980,
+    windowResponses2xx: 2975,
+    windowBytes: 298_000,
+    latencySumMs: 2995 * 4.2,
+    latencyMinMs: 2.1,
+    latencyMaxMs: 48.25,
+    fromSendSumMs: 2995 * 4.1,
+    sendLagSumMs: 30,
+    sendLagMaxMs: 3.5,
+    warmupScheduled: 300,
+    warmupErrors: 0,
+    latencyMeanMs: 4.2,
+    fromSendMeanMs: 4.1,
+    sendLagMeanMs: 0.01,
+    percentilesUs: { p50: 3100, p90: 7200, p99: 21_500, p999: 40_100 },
+    fromSendPercentilesUs: { p50: 3000, p90: 7000, p99: 21_000, p999: 40_000 },
+    histogram: 'HISTFAAAA',
+    fromSendHistogram: 'HISTFAAAA',
+    ...o,
   };
 }

@@ -71,6 +71,7 @@ export function latencyChartData(results: Results, analysis: Analysis): LatencyC
           p99Ms: c.p99Ms!,
           p999Ms: c.p999Ms ?? c.p99Ms!,
           sustained: c.sustained,
+          ...(c.generatorLate ? { generatorLate: true } : {}),
         })),
     }));
     if (s.offeredRps === undefined || frameworks.every((f) => f.points.length === 0)) return [];

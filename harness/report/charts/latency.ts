@@ -25,7 +25,8 @@ const fmtRate = (rps: number) => Math.round(rps).toLocaleString('en-US');
  * one line per framework. Log y for the same reason as the throughput chart: convergence
  * is a ratio (within 10%), and p99 spans from a few ms to hundreds when an app nears its
  * capacity. The database latency itself is drawn as the floor every line must stay above.
- * Points whose app could not sustain the rate are drawn as crosses and left out of the lines.
+ * Points whose app could not sustain the rate are drawn as crosses and left out of the lines;
+ * points the generator itself sent late for (docs/open-loop.md, "Late") are ringed.
  */
 export function latencySpec(data: LatencyChartData): TopLevelSpec {
   const names = data.frameworks.map((f) => f.displayName);
@@ -36,10 +37,12 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
       requestedMs: p.requestedMs,
       p99Ms: p.p99Ms,
       sustained: p.sustained !== false,
+      generatorLate: p.generatorLate === true,
     })),
   );
   const sustained = rows.filter((r) => r.sustained);
   const unsustained = rows.filter((r) => !r.sustained);
+  const ringed = sustained.filter((r) => r.generatorLate);
   const ticks = latencyTicks(data.settings);
   // The floor is drawn only where it is positive: log scales cannot place 0 ms.
   const floor = ticks.filter((t) => t.effectiveMs > 0).map((t) => ({ effectiveMs: t.effectiveMs, p99Ms: t.effectiveMs, series: FLOOR }));
@@ -62,6 +65,7 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
         [
           "latency from each request's scheduled send time",
           unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '',
+          ringed.length ? 'rings: the generator itself sent over 1% of requests late, so that p99 is an upper bound' : '',
           'log scale: equal gaps are equal ratios',
         ]
           .filter(Boolean)
@@ -98,6 +102,9 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
       { data: { values: sustained }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color } },
       ...(unsustained.length
         ? [{ data: { values: unsustained }, mark: { type: 'point', shape: 'cross', filled: true, size: 140 }, encoding: { x, y, color } }]
+        : []),
+      ...(ringed.length
+        ? [{ data: { values: ringed }, mark: { type: 'point', shape: 'circle', filled: false, size: 220, strokeWidth: 1.5 }, encoding: { x, y, color } }]
         : []),
       ...crossoverMarks,
     ],

@@ -60,6 +60,8 @@ export interface LatencyPoint {
   p999Ms: number;
   /** False when the app could not sustain the offered rate: drawn as a cross, left out of the line. */
   sustained?: boolean;
+  /** True when the generator itself sent more than 1% of requests late: ringed, its p99 an upper bound. */
+  generatorLate?: boolean;
 }
 
 /** p99 against database latency at one offered rate, every framework at the same rate. */
