@@ -158,7 +158,7 @@ afterAll(async () => {
 
 describe('open-loop generator against an M/D/1 queue', () => {
   for (const rho of [0.5, 0.8]) {
-    it(`matches S + rho*S / (2(1 - rho)) within 10% at rho ${rho}`, async () => {
+    it(`matches S + rho*S / (2(1 - rho)) within 10% at rho ${rho}`, async (ctx) => {
       // The server's time per request shrinks as load grows (its HTTP work is shared across a busier event loop),
       // so the rate is set from a short pilot at the first guess: the run then sits at the utilisation asked for.
       const pilotBefore = await stats();
@@ -190,8 +190,15 @@ describe('open-loop generator against an M/D/1 queue', () => {
         console.log(`M/D/1 rho ${rho}: the hypervisor took ${(attempts.at(-1)!.steal * 100).toFixed(1)}% of a CPU (over ${STEAL_MAX * 100}%): measuring again`);
         attempts.push(await measure(attempts.length + 1));
       }
-      const { raw, runRho, predictedMs } = attempts.reduce((a, b) => (b.steal < a.steal ? b : a));
-      expect(raw.errors + raw.timeouts + raw.non2xx).toBe(0);
+      for (const a of attempts) expect(a.raw.errors + a.raw.timeouts + a.raw.non2xx).toBe(0);
+      const { raw, runRho, predictedMs, steal } = attempts.reduce((a, b) => (b.steal < a.steal ? b : a));
+      if (steal > STEAL_MAX) {
+        // Not a verdict on the generator either way: the queue measured was the host's. Said loudly, counted as skipped.
+        const took = attempts.map((a) => `${(a.steal * 100).toFixed(1)}%`).join(', ');
+        const reason = `M/D/1 rho ${rho} NOT CHECKED: the hypervisor took more than ${STEAL_MAX * 100}% of a CPU in all ${attempts.length} attempts (${took}); with the host descheduling the server the queue is not M/D/1 (docs/measured-facts.md, "Hypervisor steal")`;
+        console.log(reason);
+        ctx.skip(reason);
+      }
       // The run was at the utilisation it claims, and the mean matches M/D/1 at that utilisation.
       expect(Math.abs(runRho - rho)).toBeLessThan(0.06);
       expect(Math.abs(raw.latencyMeanMs / predictedMs - 1)).toBeLessThan(TOLERANCE);
