@@ -1,7 +1,7 @@
 /**
  * Evidence that the open-loop mode measures what it claims (docs/open-loop.md): a server with
  * one worker and a fixed service time under Poisson arrivals is an M/D/1 queue, whose mean
- * response time is S + rho*S / (2(1 - rho)) (plus the client's fixed overhead outside the queue). The open-loop generator must match it within 10% at
+ * response time is S + rho*S / (2(1 - rho)) (plus the client's time outside the queue: its fixed overhead and its mean send lag). The open-loop generator must match it within 10% at
  * rho 0.5 and 0.8; the same load timed from the actual send (a closed loop: one connection, the
  * next request waits for the last answer) must not.
  */
@@ -172,10 +172,13 @@ describe('open-loop generator against an M/D/1 queue', () => {
         // The utilisation the server really had: the offered rate times its own time per request during this run.
         const runServiceMs = occupancyMs(before, await stats());
         const runRho = (rateRps * runServiceMs) / 1000;
-        const predictedMs = overheadMs + mD1MeanMs(runServiceMs, runRho);
+        // The generator's own send lag (due -> sent) is client time outside the server's queue, like c: it is in every latency
+        // timed from the due time, and the generator reports it per run (sendLagMeanMs; 0.3-0.4 ms here), so it joins c.
+        const predictedMs = overheadMs + raw.sendLagMeanMs + mD1MeanMs(runServiceMs, runRho);
         const startMs = WARMUP_S * 1000;
         const samplePathMs =
           overheadMs +
+          raw.sendLagMeanMs +
           singleServerMeanMs(scheduleWindow('poisson', rateRps, SEED, 0, startMs + DURATION_S * 1000), runServiceMs, startMs, startMs + DURATION_S * 1000);
         console.log(
           `M/D/1 rho ${rho} attempt ${attempt} (server-measured ${runRho.toFixed(3)}, S ${runServiceMs.toFixed(3)} ms) at ${rateRps.toFixed(1)} requests/s: measured mean ${raw.latencyMeanMs.toFixed(3)} ms, predicted ${predictedMs.toFixed(3)} ms ` +
