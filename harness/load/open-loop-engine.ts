@@ -4,7 +4,8 @@
  * behind a stall is counted (see docs/open-loop.md). Transport and clock are passed in, so
  * the same code runs in the child process (undici) and in unit tests (fakes).
  */
-import hdr from 'hdr-histogram-js';
+import type hdr from 'hdr-histogram-js';
+import { HISTOGRAM_HIGHEST_US, HISTOGRAM_LOWEST_US, newLatencyHistogram } from './open-loop-histogram.ts';
 import { type Arrival, scheduleMs } from './open-loop-schedule.ts';
 
 /** What one request came to. */
@@ -38,11 +39,6 @@ export type Clock = () => number;
  */
 export type Waker = (atMs: number, fire: () => void) => void;
 
-/** HDR range: 1 µs to 60 s (no timeout is longer), 3 significant digits (0.1% resolution). */
-export const HISTOGRAM_LOWEST_US = 1;
-export const HISTOGRAM_HIGHEST_US = 60_000_000;
-export const HISTOGRAM_DIGITS = 3;
-
 /**
  * Below this many ms to the next due time the fallback waker polls with setImmediate instead of
  * a timer: Node's timers fire on whole-millisecond ticks, and up to 1 ms of send lag would add
@@ -64,16 +60,6 @@ export function pollingWaker(clock: Clock): Waker {
     else setImmediate(() => wake(atMs, fire));
   };
   return wake;
-}
-
-export function newLatencyHistogram(): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
-    highestTrackableValue: HISTOGRAM_HIGHEST_US,
-    numberOfSignificantValueDigits: HISTOGRAM_DIGITS,
-    autoResize: false,
-    bitBucketSize: 32,
-  });
 }
 
 /** Counters and histograms of the measured window (requests due in [warmup, warmup + duration)). */

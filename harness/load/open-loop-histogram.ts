@@ -1,0 +1,18 @@
+/** The open-loop engine's latency histograms (docs/open-loop.md, "Histogram"). */
+import hdr from 'hdr-histogram-js';
+
+/** HDR range: 1 µs to 60 s (no timeout is longer), 3 significant digits (0.1% resolution). */
+export const HISTOGRAM_LOWEST_US = 1;
+export const HISTOGRAM_HIGHEST_US = 60_000_000;
+export const HISTOGRAM_DIGITS = 3;
+
+/** An empty histogram of microseconds over that range. */
+export function newLatencyHistogram(): hdr.Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
+    highestTrackableValue: HISTOGRAM_HIGHEST_US,
+    numberOfSignificantValueDigits: HISTOGRAM_DIGITS,
+    autoResize: false,
+    bitBucketSize: 32,
+  });
+}
