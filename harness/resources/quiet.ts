@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Warning } from '../results/schema.ts';
 import { CLOCK_TICKS_PER_S, type PidStat, readPidStats } from './proc.ts';
+import { parseCpuTimes } from './steal.ts';
 
 /**
  * Other processes may use at most a tenth of one core while the harness waits, before the run
@@ -45,14 +46,11 @@ export interface MachineUsage {
   top: BusyProcess[];
 }
 
-/** /proc/stat's first line, `cpu  user nice system idle iowait irq softirq steal ...`. */
+/** /proc/stat's aggregate `cpu` line (its total ticks, resources/steal.ts) and its per-core lines. */
 export function parseProcStat(text: string): Pick<MachineSnapshot, 'totalTicks' | 'cores'> {
-  const lines = text.split('\n');
-  const total = lines.find((l) => l.startsWith('cpu '));
+  const total = parseCpuTimes(text);
   if (!total) throw new Error('/proc/stat has no aggregate cpu line');
-  // guest and guest_nice (fields 9, 10) are already inside user and nice: leave them out.
-  const ticks = total.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { totalTicks: ticks.reduce((a, b) => a + b, 0), cores: lines.filter((l) => /^cpu\d+ /.test(l)).length };
+  return { totalTicks: total.total, cores: text.split('\n').filter((l) => /^cpu\d+ /.test(l)).length };
 }
 
 /** The given pids and all their descendants, as the snapshot's parent links say. */

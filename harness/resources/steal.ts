@@ -9,23 +9,27 @@ import { readFile } from 'node:fs/promises';
 
 export const STEAL_MAX = 0.02;
 
-/** The aggregate `cpu` line's steal and total ticks, every core together. */
+/** Steal and total ticks of one /proc/stat line: the aggregate `cpu` line (every core together) or one core's. */
 export interface CpuTimes {
   steal: number;
   total: number;
 }
 
-/** Pure: /proc/stat's aggregate line -> steal and total ticks (guest time is inside user and nice, so left out). */
-export function parseCpuTimes(text: string): CpuTimes | undefined {
-  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+/**
+ * Pure: /proc/stat -> steal and total ticks of the aggregate line, or of core `cpu` when given
+ * (guest time is inside user and nice, so left out); undefined when that line is missing.
+ */
+export function parseCpuTimes(text: string, cpu?: number): CpuTimes | undefined {
+  const prefix = cpu === undefined ? 'cpu ' : `cpu${cpu} `;
+  const line = text.split('\n').find((l) => l.startsWith(prefix));
   const fields = line?.trim().split(/\s+/).slice(1, 9).map(Number);
   if (!fields || fields.length < 8 || fields.some((f) => !Number.isFinite(f))) return undefined;
   return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
 }
 
-/** Reads /proc/stat; undefined where there is none (not Linux) or it cannot be read. */
-export async function readCpuTimes(procStat = '/proc/stat'): Promise<CpuTimes | undefined> {
-  return parseCpuTimes(await readFile(procStat, 'utf8').catch(() => ''));
+/** Reads /proc/stat (the aggregate line, or core `cpu`'s); undefined where there is none (not Linux) or it cannot be read. */
+export async function readCpuTimes(cpu?: number, procStat = '/proc/stat'): Promise<CpuTimes | undefined> {
+  return parseCpuTimes(await readFile(procStat, 'utf8').catch(() => ''), cpu);
 }
 
 /** Pure: the share of all CPU time between two readings that the host took. */

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
 import type { OpenLoopJob, OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
 import { mD1MeanMs, scheduleWindow, singleServerMeanMs } from '../../harness/load/open-loop-schedule.ts';
+import { type CpuTimes, readCpuTimes, stealShare } from '../../harness/resources/steal.ts';
 import { startNodeServer } from '../../harness/util/node-child.ts';
 
 const SERVER = fileURLToPath(new URL('../fixtures/servers/busy-server.ts', import.meta.url));
@@ -106,23 +107,12 @@ function occupancyMs(a: ServerStats, b: ServerStats): number {
 const STEAL_MAX = 0.01;
 const ATTEMPTS = 5;
 
-/** Per-CPU ticks from /proc/stat: [steal, total] for each of `cpus`. */
-async function cpuTicks(cpus: number[]): Promise<[number, number][]> {
-  const lines = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n');
-  return cpus.map((cpu) => {
-    const fields = lines
-      .find((l) => l.startsWith(`cpu${cpu} `))
-      ?.trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    return fields ? [fields[7] ?? 0, fields.reduce((a, b) => a + b, 0)] : [0, 0];
-  });
-}
+/** Each CPU's ticks from /proc/stat (resources/steal.ts). */
+const cpuTicks = (cpus: number[]) => Promise.all(cpus.map((cpu) => readCpuTimes(cpu)));
 
 /** The largest steal share of the given CPUs between two readings (0 where /proc/stat has none). */
-function stealShare(before: [number, number][], after: [number, number][]): number {
-  return Math.max(0, ...after.map(([steal, total], i) => (steal - before[i]![0]) / Math.max(1, total - before[i]![1])));
+function stealOf(before: (CpuTimes | undefined)[], after: (CpuTimes | undefined)[]): number {
+  return Math.max(0, ...after.map((a, i) => (a && before[i] ? stealShare(before[i], a) : 0)));
 }
 
 function describeRun(raw: OpenLoopRaw): string {
@@ -168,7 +158,7 @@ describe('open-loop generator against an M/D/1 queue', () => {
         const before = await stats();
         const ticksBefore = await cpuTicks([...SERVER_CPUS, ...GENERATOR_CPUS]);
         const raw = await runOpenLoop(job({ rateRps }), GENERATOR_CPUS, pin, { onPid: (p) => void boost(p) });
-        const steal = stealShare(ticksBefore, await cpuTicks([...SERVER_CPUS, ...GENERATOR_CPUS]));
+        const steal = stealOf(ticksBefore, await cpuTicks([...SERVER_CPUS, ...GENERATOR_CPUS]));
         // The utilisation the server really had: the offered rate times its own time per request during this run.
         const runServiceMs = occupancyMs(before, await stats());
         const runRho = (rateRps * runServiceMs) / 1000;

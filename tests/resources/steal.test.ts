@@ -13,6 +13,8 @@ intr 12345
 describe('hypervisor steal', () => {
   it("reads the aggregate line's steal and total ticks from /proc/stat", () => {
     expect(parseCpuTimes(STAT)).toEqual({ steal: 120, total: 1000 + 20 + 300 + 5000 + 10 + 0 + 5 + 120 });
+    expect(parseCpuTimes(STAT, 1)).toEqual({ steal: 60, total: 500 + 10 + 150 + 2500 + 5 + 0 + 2 + 60 });
+    expect(parseCpuTimes(STAT, 2)).toBeUndefined();
     expect(parseCpuTimes('intr 1\n')).toBeUndefined();
   });
 
