@@ -26,8 +26,24 @@ function niceValue(): number | undefined {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+/**
+ * How long an idle connection is kept. Below the shortest idle timeout of the apps' servers
+ * (gunicorn's --keep-alive, 2 s by default; uvicorn's is 5 s), so the client always closes an
+ * idle connection first. Kept longer, a request sent just as gunicorn closed the connection
+ * failed: one error in 452-952 requests, in 3 of the 126 open-loop measurements of a standard
+ * run, all on gunicorn apps (docs/open-loop.md, Connections). undici times the idle connection
+ * with Node's own timer, so it closes at 1 s, not up to a second later; the max caps a server's hint.
+ */
+const IDLE_KEEP_MS = 1_000;
+
 function connection(origin: string, path: string, timeoutMs: number): { sender: Sender; client: Client } {
-  const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const client = new Client(origin, {
+    pipelining: 1,
+    keepAliveTimeout: IDLE_KEEP_MS,
+    keepAliveMaxTimeout: IDLE_KEEP_MS,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   const sender: Sender = {
     send(done: (o: Outcome) => void) {
       let status = 0;

@@ -5,7 +5,8 @@
  * the same code runs in the child process (undici) and in unit tests (fakes).
  */
 import type hdr from 'hdr-histogram-js';
-import { HISTOGRAM_HIGHEST_US, HISTOGRAM_LOWEST_US, newLatencyHistogram } from './open-loop-histogram.ts';
+import { pollingWaker } from '../util/precise-timer.ts';
+import { newLatencyHistogram, toUs } from './open-loop-histogram.ts';
 import { type Arrival, scheduleMs } from './open-loop-schedule.ts';
 
 /** What one request came to. */
@@ -39,28 +40,8 @@ export type Clock = () => number;
  */
 export type Waker = (atMs: number, fire: () => void) => void;
 
-/**
- * Below this many ms to the next due time the fallback waker polls with setImmediate instead of
- * a timer: Node's timers fire on whole-millisecond ticks, and up to 1 ms of send lag would add
- * a bias of that size to every latency (a quarter of a 2 ms service time).
- */
-export const SPIN_BELOW_MS = 1;
-
-/**
- * The fallback waker, on the event loop alone: a timer to within SPIN_BELOW_MS of the instant,
- * then a poll on setImmediate. Precise on an idle core, but the poll burns the core, and on a core
- * shared with busy processes the kernel deschedules it for milliseconds (docs/open-loop.md,
- * "Keeping the schedule"). The child process uses the worker-thread timer instead.
- */
-export function pollingWaker(clock: Clock): Waker {
-  const wake: Waker = (atMs, fire) => {
-    const gapMs = atMs - clock();
-    if (gapMs <= 0) setImmediate(fire);
-    else if (gapMs >= SPIN_BELOW_MS + 1) setTimeout(() => wake(atMs, fire), Math.floor(gapMs - SPIN_BELOW_MS));
-    else setImmediate(() => wake(atMs, fire));
-  };
-  return wake;
-}
+/** Distinct error messages kept per run: enough to name a cause, bounded when every request fails differently. */
+export const ERROR_MESSAGES_KEPT = 5;
 
 /** Counters and histograms of the measured window (requests due in [warmup, warmup + duration)). */
 export interface EngineCounts {
@@ -84,6 +65,8 @@ export interface EngineCounts {
   responses2xx: number;
   non2xx: number;
   errors: number;
+  /** What the measured window's errors said, by message (the first ERROR_MESSAGES_KEPT distinct ones). */
+  errorMessages: Record<string, number>;
   timeouts: number;
   /** Responses (any request) that completed inside the measured window: the achieved rate's numerator. */
   windowResponses: number;
@@ -116,10 +99,6 @@ interface Pending {
   sentMs: number;
 }
 
-function toUs(ms: number): number {
-  return Math.min(HISTOGRAM_HIGHEST_US, Math.max(HISTOGRAM_LOWEST_US, Math.round(ms * 1000)));
-}
-
 /**
  * Runs warm-up then the measured window; resolves once every measured request is answered or
  * timed out. `wake` schedules the next due time on the same clock (pollingWaker when not given).
@@ -139,6 +118,7 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock, wak
     responses2xx: 0,
     non2xx: 0,
     errors: 0,
+    errorMessages: {},
     timeouts: 0,
     windowResponses: 0,
     windowResponses2xx: 0,
@@ -199,8 +179,11 @@ export function runEngine(o: EngineOptions, senders: Sender[], clock: Clock, wak
         return;
       }
       if (outcome.kind === 'timeout') c.timeouts++;
-      else if (outcome.kind === 'error') c.errors++;
-      else {
+      else if (outcome.kind === 'error') {
+        c.errors++;
+        const seen = c.errorMessages[outcome.message];
+        if (seen !== undefined || Object.keys(c.errorMessages).length < ERROR_MESSAGES_KEPT) c.errorMessages[outcome.message] = (seen ?? 0) + 1;
+      } else {
         const latencyMs = atMs - p.dueMs;
         if (latencyMs > timeoutMs) {
           c.timeouts++;

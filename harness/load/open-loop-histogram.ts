@@ -16,3 +16,8 @@ export function newLatencyHistogram(): hdr.Histogram {
     bitBucketSize: 32,
   });
 }
+
+/** A latency in ms as the histogram's whole microseconds, clamped to its range. */
+export function toUs(ms: number): number {
+  return Math.min(HISTOGRAM_HIGHEST_US, Math.max(HISTOGRAM_LOWEST_US, Math.round(ms * 1000)));
+}

@@ -60,6 +60,7 @@ export function normalizeOpenLoop(raw: OpenLoopRaw): Measurement {
     latencyP999Ms: usToMs(raw.percentilesUs.p999),
     latencyMaxMs: raw.latencyMaxMs,
     errors: raw.errors,
+    errorMessages: raw.errorMessages,
     timeouts: raw.timeouts,
     non2xx: raw.non2xx,
     // undici does not report connection resets apart from other errors.

@@ -32,6 +32,8 @@ export const OpenLoopRawSchema = z.object({
   responses2xx: z.number().int().min(0),
   non2xx: z.number().int().min(0),
   errors: z.number().int().min(0),
+  /** The measured window's error messages and how often each came (absent in raw output older than this field). */
+  errorMessages: z.record(z.string(), z.number().int().min(0)).optional(),
   timeouts: z.number().int().min(0),
   windowResponses: z.number().int().min(0),
   windowResponses2xx: z.number().int().min(0),

@@ -29,7 +29,8 @@ export function measurementProblem(m: Measurement): string | undefined {
   if (m.requests2xx === 0) return `no successful (2xx) responses (${m.errors} errors, ${m.timeouts} timeouts, ${m.non2xx} non-2xx)`;
   const { failed, total, share } = failedRequests(m);
   if (share <= MAX_FAILED_SHARE) return undefined;
-  return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx`;
+  const said = Object.entries(m.errorMessages ?? {}).map(([message, n]) => `${JSON.stringify(message)} x${n}`);
+  return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx${said.length ? `; errors said ${said.join(', ')}` : ''}`;
 }
 
 /** What is sampled during a load run: the app, and the database when the harness can see it. */

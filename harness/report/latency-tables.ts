@@ -52,6 +52,47 @@ function generatorLateNote(cells: LatencyCell[]): string {
   );
 }
 
+/**
+ * Fewer than this many requests at or beyond p99.9 in a repeat, and the tables say what the tail
+ * percentiles rest on: below ten, the percentile is one of a handful of the slowest requests,
+ * which move from repeat to repeat (the standard profile times about 400-800 per repeat).
+ */
+export const THIN_TAIL_REQUESTS = 10;
+
+/**
+ * How many of n requests lie at or beyond a percentile (99.9 for p99.9): hdr-histogram-js's
+ * getValueAtPercentile returns the request at rank percentile / 100 x n, rounded up after
+ * trimming one unit in the last place, at least 1. The same float steps give the same rank.
+ */
+export function slowestAtOrBeyond(n: number, percentile: number): number {
+  const fp = (percentile / 100) * n;
+  const rank = Math.max(1, Math.ceil(fp - Number.EPSILON * fp));
+  return Math.max(1, n - rank + 1);
+}
+
+/** `slowest`, `2nd slowest`, `11th slowest`. */
+function slowestText(k: number): string {
+  if (k <= 1) return 'slowest';
+  const teen = k % 100 >= 11 && k % 100 <= 13;
+  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[k % 10] ?? 'th');
+  return `${k}${suffix} slowest`;
+}
+
+/** What p99 and p99.9 rest on when a repeat timed too few requests for p99.9 to be more than its last few. */
+export function thinTailNote(results: Results, s: LatencySweep): string | undefined {
+  const ids = new Set(s.cells.filter((c) => c.status === 'ok').map((c) => c.id));
+  const counts = results.cells.filter((c) => ids.has(c.id)).flatMap((c) => c.repeats.map((r) => r.measurement.scheduled ?? r.measurement.requests2xx));
+  if (counts.length === 0) return undefined;
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  if (slowestAtOrBeyond(lo, 99.9) >= THIN_TAIL_REQUESTS) return undefined;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    `Requests timed per repeat: ${lo === hi ? n(lo) : `${n(lo)}-${n(hi)}`}. Of ${n(lo)}, p99 is the ${slowestText(slowestAtOrBeyond(lo, 99))} request ` +
+    `and p99.9 the ${slowestText(slowestAtOrBeyond(lo, 99.9))}: tail percentiles from so few requests move between repeats (a longer --duration rests them on more).`
+  );
+}
+
 /** One sentence on where the latencies converge at this rate, or that they never did. */
 export function latencyCrossoverLine(s: LatencySweep): string {
   const at = `At ${sweepRateText(s)}`;
@@ -85,6 +126,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
               `UNSUSTAINED: the cell did not keep its offered rate (more than 1% of requests sent over 2 ms late because every connection was busy, achieved rate more than 1% short, or timeouts); its latencies are not comparable and are left out of the crossover and the chart. ${unsustained.map((c) => `${c.id}: ${c.shortfall ?? ''}`).join('; ')}.`,
             ]
           : []),
+        ...[thinTailNote(results, s)].filter((n): n is string => n !== undefined),
         ...(near ? [nearCeilingNote(ceiling)] : []),
         ...(generatorLate.length ? [generatorLateNote(generatorLate)] : []),
         ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),

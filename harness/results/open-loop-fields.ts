@@ -21,6 +21,8 @@ export const OpenLoopFields = {
   /** Sent that late although a connection was free (the generator woke late), and the longest such delay (ms): the cell is flagged. */
   lateGenerator: z.number().int().min(0).optional(),
   generatorLagMaxMs: z.number().min(0).optional(),
+  /** What the errors said, by message, so a failed cell names its cause. */
+  errorMessages: z.record(z.string(), z.number().int().min(0)).optional(),
   /** The longest send past a due time (ms), and the generator's nice value (-20 when raised). */
   sendLagMaxMs: z.number().min(0).optional(),
   generatorNice: z.number().int().optional(),

@@ -102,3 +102,26 @@ export function preciseWaker(clock: () => number, timer: PreciseTimer = preciseT
     arm(atMs);
   };
 }
+
+/**
+ * Below this many ms to the next due time the fallback waker polls with setImmediate instead of
+ * a timer: Node's timers fire on whole-millisecond ticks, and up to 1 ms of send lag would add
+ * a bias of that size to every latency (a quarter of a 2 ms service time).
+ */
+export const SPIN_BELOW_MS = 1;
+
+/**
+ * The fallback waker, on the event loop alone: a timer to within SPIN_BELOW_MS of the instant,
+ * then a poll on setImmediate. Precise on an idle core, but the poll burns the core, and on a core
+ * shared with busy processes the kernel deschedules it for milliseconds (docs/open-loop.md,
+ * "Keeping the schedule"). The child process uses the worker-thread timer instead.
+ */
+export function pollingWaker(clock: () => number): (atMs: number, fire: () => void) => void {
+  const wake = (atMs: number, fire: () => void): void => {
+    const gapMs = atMs - clock();
+    if (gapMs <= 0) setImmediate(fire);
+    else if (gapMs >= SPIN_BELOW_MS + 1) setTimeout(() => wake(atMs, fire), Math.floor(gapMs - SPIN_BELOW_MS));
+    else setImmediate(() => wake(atMs, fire));
+  };
+  return wake;
+}

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { type EngineOptions, type Outcome, runEngine, type Sender } from '../../harness/load/open-loop-engine.ts';
+import { type EngineOptions, ERROR_MESSAGES_KEPT, type Outcome, runEngine, type Sender } from '../../harness/load/open-loop-engine.ts';
 
 /** A fake connection that answers after `delayMs` (or never, or with an error). */
 function fakeSender(delayMs: number, outcome: Outcome | 'never' = { kind: 'response', status: 200, bytes: 10 }): Sender & { sent: number } {
@@ -93,9 +93,19 @@ describe('runEngine', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('keeps the first few distinct error messages with their counts, and counts every error', async () => {
+    let n = 0;
+    const varied: Sender = { send: (done) => setTimeout(() => done({ kind: 'error', message: `reset ${n++ % 8}` }), 0) };
+    const r = await runEngine(options({ durationS: 0.16 }), [varied], clock);
+    expect(r.counts.errors).toBe(16);
+    expect(Object.keys(r.counts.errorMessages)).toHaveLength(ERROR_MESSAGES_KEPT);
+    expect(r.counts.errorMessages['reset 0']).toBe(2);
+  });
+
   it('counts errors and non-2xx responses apart from successes', async () => {
     const errors = await runEngine(options({ durationS: 0.1 }), [fakeSender(0, { kind: 'error', message: 'ECONNREFUSED' })], clock);
     expect(errors.counts.errors).toBe(10);
+    expect(errors.counts.errorMessages).toEqual({ ECONNREFUSED: 10 });
     expect(errors.histogram.totalCount).toBe(0);
     const non2xx = await runEngine(options({ durationS: 0.1 }), [fakeSender(0, { kind: 'response', status: 503, bytes: 0 })], clock);
     expect(non2xx.counts.non2xx).toBe(10);

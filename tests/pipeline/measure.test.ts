@@ -11,6 +11,11 @@ describe('the failed-request threshold', () => {
     );
   });
 
+  it('names what the errors said when the generator kept their messages', () => {
+    const m = makeMeasurement({ requests2xx: 451, errors: 1, errorMessages: { 'other side closed': 1 } });
+    expect(measurementProblem(m)).toBe('1 of 452 requests failed (0.22%, above 0.1%): 1 errors (0 timeouts), 0 non-2xx; errors said "other side closed" x1');
+  });
+
   it('fails a run with no 2xx response at all', () => {
     expect(measurementProblem(makeMeasurement({ requests2xx: 0, errors: 0 }))).toMatch(/^no successful \(2xx\) responses/);
   });

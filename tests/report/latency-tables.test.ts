@@ -1,3 +1,4 @@
+import hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { analysisRecord, analyze } from '../../harness/analysis/analyze.ts';
 import { crossoverTable } from '../../harness/report/analysis-tables.ts';
@@ -5,7 +6,7 @@ import { chartSet, latencyChartData } from '../../harness/report/charts/data.ts'
 import { chartEntries } from '../../harness/report/charts/files.ts';
 import { latencySpec } from '../../harness/report/charts/latency.ts';
 import { compileSpec } from '../../harness/report/charts/render.ts';
-import { latencySweepTables } from '../../harness/report/latency-tables.ts';
+import { latencySweepTables, slowestAtOrBeyond } from '../../harness/report/latency-tables.ts';
 import { terminalTables } from '../../harness/report/report.ts';
 import { buildTables } from '../../harness/report/tables.ts';
 import type { Results } from '../../harness/results/schema.ts';
@@ -87,6 +88,34 @@ describe('latency tables', () => {
     expect(table!.notes).toContain(
       '*: the open-loop generator fell behind its own schedule at every rate its ceiling search tried on this machine (see the ceilings table): its own lateness is in every cell.',
     );
+  });
+
+  it('says which of the slowest requests p99 and p99.9 are when a repeat timed too few for a stable p99.9', () => {
+    // The fixture times 2,000 requests per repeat at 200 req/s for 10 s.
+    const notes = latencySweepTables(results(), analyze(results()))[0]!.notes;
+    expect(notes).toContain(
+      'Requests timed per repeat: 2,000. Of 2,000, p99 is the 21st slowest request and p99.9 the 3rd slowest: tail percentiles from so few requests move between repeats (a longer --duration rests them on more).',
+    );
+    // 20,000 per repeat leave 21 requests beyond p99.9: no note.
+    const base = sweepResults();
+    const many = [0, 10].flatMap((ms) =>
+      ['django', 'fastapi'].map((f) => makeOpenLoopCell({ framework: f, dbLatencyMs: ms, p99Ms: [ms + 2], offeredRps: 2000 })),
+    );
+    const r: Results = { ...base, cells: [...base.cells, ...many] };
+    expect(latencySweepTables(r, analyze(r))[0]!.notes.join('\n')).not.toContain('Requests timed per repeat');
+  });
+
+  it('counts the requests at or beyond a percentile as hdr-histogram-js ranks them', () => {
+    // 400 requests (the standard profile at 80 req/s for 5 s): p99.9 is the largest, p99 the 5th largest.
+    expect(slowestAtOrBeyond(400, 99.9)).toBe(1);
+    expect(slowestAtOrBeyond(400, 99)).toBe(5);
+    expect(slowestAtOrBeyond(1, 50)).toBe(1);
+    // Against the library itself: requests of 1..n us (exact below 2,048 at 3 significant digits).
+    for (const n of [1, 7, 390, 400, 452, 952, 1000, 2000]) {
+      const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 1_000_000, numberOfSignificantValueDigits: 3 });
+      for (let v = 1; v <= n; v++) h.recordValue(v);
+      for (const p of [50, 90, 99, 99.9]) expect(n - h.getValueAtPercentile(p) + 1, `n ${n}, p${p}`).toBe(slowestAtOrBeyond(n, p));
+    }
   });
 
   it('the open-loop ceiling is labelled as such among the ceilings', () => {

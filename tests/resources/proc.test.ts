@@ -16,13 +16,14 @@ describe('parsePidStat', () => {
 
 describe('processTreeReader', () => {
   it('keeps the CPU time of a child that exits, so a reading never goes back', async () => {
-    // A parent that starts a busy child for ~300 ms, then lives on idle.
-    const parent = spawn('sh', ['-c', 'timeout 0.3 sh -c "while :; do :; done" & sleep 5'], { stdio: 'ignore' });
+    // A parent that starts a busy child for ~600 ms, then lives on idle. 600 ms, not less: with the
+    // unit suite's workers on both cores the child once got too little CPU to be seen before it exited.
+    const parent = spawn('sh', ['-c', 'timeout 0.6 sh -c "while :; do :; done" & sleep 5'], { stdio: 'ignore' });
     let clock = 0;
     const read = processTreeReader(parent.pid!, () => (clock += 5000)); // every read rescans the tree
     const readings: number[] = [];
     try {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 11; i++) {
         readings.push((await read()).cpuS);
         await new Promise((r) => setTimeout(r, 100));
       }
