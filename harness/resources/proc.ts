@@ -1,4 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/*
+ * /proc and cgroup files are read synchronously. They are generated in memory, so a read takes
+ * microseconds, while fs/promises sends each open, read and close through libuv's thread pool
+ * and back: during a standard run the sampler's async reads made about 1,800 read and 1,400 write
+ * system calls a second and held the harness at 17-20% of the core the load generator and the
+ * database share (docs/measured-facts.md, "The sampler's own cost").
+ */
 
 /** Linux's USER_HZ: /proc times are in these ticks on every mainstream architecture. */
 export const CLOCK_TICKS_PER_S = 100;
@@ -41,10 +49,10 @@ export function parsePidStat(text: string): PidStat | undefined {
 /** Every process under `procDir`, one read of its stat file each; those that exit meanwhile are left out. */
 export async function readPidStats(procDir = '/proc'): Promise<PidStat[]> {
   const stats: PidStat[] = [];
-  for (const name of await readdir(procDir)) {
+  for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = parsePidStat(await readFile(`${procDir}/${name}/stat`, 'utf8'));
+      const stat = parsePidStat(readFileSync(`${procDir}/${name}/stat`, 'utf8'));
       if (stat) stats.push(stat);
     } catch {
       // Exited between readdir and read.
@@ -70,7 +78,7 @@ export async function treePids(rootPid: number): Promise<number[]> {
 }
 
 /**
- * Scanning all of /proc costs a few ms of CPU on the load generator's core; the trees
+ * Scanning all of /proc costs about 2 ms of CPU on the load generator's core; the trees
  * sampled here (server workers, database backends of a fixed pool, one autocannon) are
  * stable, so the descendants are re-listed only every 2 s and read directly in between.
  */
@@ -97,7 +105,7 @@ export function processTreeReader(rootPid: number, now: () => number = () => per
     let rootSeen = false;
     for (const pid of pids) {
       try {
-        const stat = parsePidStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+        const stat = parsePidStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
         if (!stat) continue;
         rootSeen ||= pid === rootPid;
         const before = lastTicks.get(pid);
@@ -118,7 +126,7 @@ export function processTreeReader(rootPid: number, now: () => number = () => per
 
 /** CPU time and memory of a cgroup v2 directory (a container). */
 export async function readCgroup(dir: string): Promise<CpuMemReading> {
-  const stat = await readFile(`${dir}/cpu.stat`, 'utf8');
+  const stat = readFileSync(`${dir}/cpu.stat`, 'utf8');
   const usec = Number(/usage_usec (\d+)/.exec(stat)?.[1] ?? 0);
   return { cpuS: usec / 1e6, memBytes: await readCgroupMemory(dir) };
 }
@@ -132,7 +140,7 @@ async function readCgroupMemory(dir: string): Promise<number> {
   if (dir.includes('/sys/fs/cgroup/unified/')) candidates.push(`${dir.replace('/sys/fs/cgroup/unified/', '/sys/fs/cgroup/memory/')}/memory.usage_in_bytes`);
   for (const file of candidates) {
     try {
-      return Number((await readFile(file, 'utf8')).trim());
+      return Number(readFileSync(file, 'utf8').trim());
     } catch {
       // Try the next layout.
     }
@@ -142,6 +150,11 @@ async function readCgroupMemory(dir: string): Promise<number> {
 
 /** The pids in a cgroup (a container): empty when it is gone. */
 export async function cgroupPids(dir: string): Promise<number[]> {
-  const text = await readFile(`${dir}/cgroup.procs`, 'utf8').catch(() => '');
+  let text = '';
+  try {
+    text = readFileSync(`${dir}/cgroup.procs`, 'utf8');
+  } catch {
+    // Gone with its container.
+  }
   return text.split('\n').filter(Boolean).map(Number);
 }
