@@ -47,6 +47,12 @@ export interface VerifyOptions {
 
 /** The slow-db proof request: long enough to be caught in pg_stat_activity. */
 const PROBE_SLEEP_MS = 400;
+/**
+ * pg_stat_activity is read this often while the proof request runs, until it shows the sleep or
+ * the request ends. One read at half the sleep missed it once on a slowed machine (a standard run
+ * of 2026-11-21 failed Flask's slow-db cell), where the app took longer to reach the database.
+ */
+const PROBE_POLL_MS = 25;
 
 /**
  * Verifies one cell's endpoint before it is measured, following TechEmpower's rules for the
@@ -125,8 +131,16 @@ export async function verifyCell(
         } else if (probes) {
           const route = cell.path.split('?')[0]!;
           const pending = get(`${route}?ms=${PROBE_SLEEP_MS}`);
-          await new Promise((r) => setTimeout(r, PROBE_SLEEP_MS / 2));
-          const sleeping = await probes.sleeping();
+          let answered = false;
+          void pending.then(
+            () => (answered = true),
+            () => (answered = true),
+          );
+          let sleeping = false;
+          while (!sleeping && !answered) {
+            await new Promise((r) => setTimeout(r, PROBE_POLL_MS));
+            if (!answered) sleeping = await probes.sleeping();
+          }
           const probeRes = await pending;
           checked.push(`${route}?ms=${PROBE_SLEEP_MS} waits in PostgreSQL (pg_stat_activity)`);
           if (!sleeping)

@@ -10,11 +10,15 @@ let baseUrl: string;
 let served = 0;
 
 beforeAll(async () => {
-  server = http.createServer((_req, res) => {
+  server = http.createServer((req, res) => {
     served++;
     const body = JSON.stringify({ id: 1 + (served % 9000), randomNumber: 42 });
-    res.writeHead(200, { Server: 'test', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    // `?ms=N` answers after N ms, as a slow-db endpoint would.
+    const waitMs = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('ms') ?? 0);
+    setTimeout(() => {
+      res.writeHead(200, { Server: 'test', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    }, waitMs);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -22,25 +26,48 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-/** Probes whose database ran `perRow` queries and read `rowsPerRow` rows for each response since the first reading. */
-function fakeProbes(perRow: { calls: number; rows: number }, peak: number): DatabaseProbes & { samplerIntervals: number[] } {
+/**
+ * Probes whose database ran `perRow` queries and read `rowsPerRow` rows for each response since the
+ * first reading; pg_stat_activity shows the sleep from the `sleepSeenFrom`-th reading on (1 by default).
+ */
+function fakeProbes(
+  perRow: { calls: number; rows: number },
+  peak: number,
+  sleepSeenFrom = 1,
+): DatabaseProbes & { samplerIntervals: number[]; sleepReads: number } {
   let readings = 0;
   const samplerIntervals: number[] = [];
-  return {
+  const probes = {
     samplerIntervals,
-    sleeping: async () => true,
+    sleepReads: 0,
+    sleeping: async () => ++probes.sleepReads >= sleepSeenFrom,
     worldStatements: async (): Promise<StatementTotals> => {
       const n = readings++ === 0 ? 0 : served;
       return { calls: n * perRow.calls, rows: n * perRow.rows };
     },
-    connections: (intervalMs) => {
+    connections: (intervalMs: number) => {
       samplerIntervals.push(intervalMs);
       return { stop: async (): Promise<ConnectionCounts> => ({ peak, mean: peak, samples: 10 }) };
     },
   };
+  return probes;
 }
 
 describe('verifyCell', () => {
+  it('watches pg_stat_activity for the whole proof request, so a sleep that starts late is still seen', async () => {
+    const cell = { kind: 'slow-db' as const, path: '/slow-db?ms=5', dbLatencyMs: 5 };
+    // Seen only from the 9th reading, about 225 ms in: after the single read at 200 ms that this replaced.
+    const late = fakeProbes({ calls: 1, rows: 1 }, 1, 9);
+    const seen = await verifyCell(baseUrl, cell, late, { connectionCap: 10 });
+    expect(seen.problems).toEqual([]);
+    expect(late.sleepReads).toBe(9);
+    // Never seen while it ran: the wait did not happen in the database.
+    const never = fakeProbes({ calls: 1, rows: 1 }, 1, Number.POSITIVE_INFINITY);
+    const missing = await verifyCell(baseUrl, cell, never, { connectionCap: 10 });
+    expect(missing.problems.join('\n')).toContain('no active pg_sleep on world seen in pg_stat_activity while it ran');
+    expect(never.sleepReads).toBeGreaterThan(5);
+  });
+
   it('fails a db endpoint that served more rows than its queries read', async () => {
     served = 0;
     const result = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, fakeProbes({ calls: 1, rows: 0.5 }, 1), { connectionCap: 10 });
