@@ -26,6 +26,7 @@ import { runPipeline } from './pipeline/pipeline.ts';
 import { rttsOf } from './plan.ts';
 import { writeReports } from './report/write.ts';
 import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
+import { probeSpeed } from './resources/speed.ts';
 import { readCpuTimes } from './resources/steal.ts';
 import { Recorder } from './results/recorder.ts';
 import type { Results, Topology } from './results/schema.ts';
@@ -81,6 +82,7 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
       interrupted: wasInterrupted,
       now: () => new Date(),
       cpuTimes: () => readCpuTimes(),
+      speed: () => probeSpeed(),
     });
   } finally {
     unregister();

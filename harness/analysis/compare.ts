@@ -1,3 +1,4 @@
+import { speedDifference } from '../resources/speed.ts';
 import type { Results } from '../results/schema.ts';
 import type { Spread } from './stats.ts';
 import { type CellSummary, summarizeCell } from './summary.ts';
@@ -91,6 +92,11 @@ export function comparabilityWarnings(baseline: Results, candidate: Results): st
   };
   differ('profile', baseline.config.profile, candidate.config.profile);
   differ('machine', describeMachine(baseline), describeMachine(candidate));
+  const speed = baseline.speed && candidate.speed && speedDifference(baseline.speed.start, candidate.speed.start);
+  if (speed)
+    warnings.push(
+      `machine speed differs: the same fixed work before the first cell, baseline -> candidate: ${speed}; a change of that size may be the machine's, not the code's`,
+    );
   differ('runtime', baseline.runtime.kind, candidate.runtime.kind);
   differ('database', baseline.database.kind, candidate.database.kind);
   for (const [name, app] of Object.entries(baseline.apps)) {

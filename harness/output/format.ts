@@ -1,3 +1,5 @@
+import { wrap } from '../report/render.ts';
+
 /** Pure text for progress lines: no clock, no stream. */
 
 /** `45s`, `3m05s`, `1h02m`: short enough for every progress line. */
@@ -36,11 +38,35 @@ export function etaText(p: EtaInput): string {
   return eta === undefined ? 'ETA ?' : `ETA ${formatDuration(eta)}`;
 }
 
+/** `[ 3/24] 1m12s ETA 5m40s  `: count, elapsed and time left, the head of every progress line. */
+export function progressPrefix(p: EtaInput): string {
+  if (p.total <= 0) return `${formatDuration(p.elapsedS)}  `;
+  const width = String(p.total).length;
+  return `[${String(p.done).padStart(width)}/${p.total}] ${formatDuration(p.elapsedS)} ${etaText(p)}  `;
+}
+
 /** `[ 3/24] 1m12s ETA 5m40s  text`: count, elapsed and time left on every line. */
 export function progressLine(p: EtaInput & { text: string }): string {
-  if (p.total <= 0) return `${formatDuration(p.elapsedS)}  ${p.text}`;
-  const width = String(p.total).length;
-  return `[${String(p.done).padStart(width)}/${p.total}] ${formatDuration(p.elapsedS)} ${etaText(p)}  ${p.text}`;
+  return `${progressPrefix(p)}${p.text}`;
+}
+
+/** Below this much room for the text beside the prefix, folding would make a column of stubs: the terminal wraps instead. */
+const FOLD_MIN_ROOM = 24;
+
+/**
+ * Pure: `prefix + text` in lines of at most `width` characters, the text wrapped under itself so
+ * the counts stay a column of their own. Unchanged when it fits, or when the terminal is too
+ * narrow to leave the text room.
+ */
+export function foldLine(prefix: string, text: string, width: number): string {
+  const room = width - prefix.length;
+  if (prefix.length + text.length <= width || room < FOLD_MIN_ROOM) return `${prefix}${text}`;
+  const indent = ' '.repeat(prefix.length);
+  return text
+    .split('\n')
+    .flatMap((paragraph) => wrap(paragraph, room))
+    .map((l, i) => `${i === 0 ? prefix : indent}${l}`)
+    .join('\n');
 }
 
 export function planText(p: { cells: number; measurements: number; expectedS: number }): string {

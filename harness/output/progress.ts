@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunObserver } from '../events.ts';
-import { isMeasuredLine, planText, progressLine, stillMeasuringText } from './format.ts';
+import { foldLine, isMeasuredLine, planText, progressPrefix, stillMeasuringText } from './format.ts';
 
 /** Seconds between "still measuring" lines when no bar can be drawn: a 30 s measurement shows life three times. */
 export const HEARTBEAT_S = 10;
@@ -57,7 +57,10 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
 
   const elapsedS = () => (o.now() - startMs) / 1000;
   let measuringSinceS: number | undefined;
-  const line = (text: string) => progressLine({ done, total, elapsedS: elapsedS(), expectedS, measuringSinceS, text });
+  // On a terminal that says its width, a long line folds under its own text (a pipe or a CI log keeps it whole, for grep).
+  const width = o.stream.isTTY && o.stream.columns ? o.stream.columns : undefined;
+  const fold = (prefix: string, text: string) => (width ? foldLine(prefix, text, width) : `${prefix}${text}`);
+  const line = (text: string) => fold(progressPrefix({ done, total, elapsedS: elapsedS(), expectedS, measuringSinceS }), text);
   const secondsIn = () => (current ? (o.now() - current.startMs) / 1000 : 0);
 
   const stopBar = () => {
@@ -100,7 +103,7 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
       case 'plan':
         total = event.measurements;
         expectedS = event.expectedS;
-        if (!planned) print(planText(event));
+        if (!planned) print(fold('', planText(event)));
         planned = true;
         return;
       case 'stage':

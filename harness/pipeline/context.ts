@@ -8,7 +8,7 @@ import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import type { CpuTimes } from '../resources/steal.ts';
 import type { Recorder } from '../results/recorder.ts';
-import type { Results } from '../results/schema.ts';
+import type { Results, SpeedReading } from '../results/schema.ts';
 import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { ConnectionSampler } from '../verify/connections.ts';
@@ -82,6 +82,8 @@ export interface PipelineDeps {
   blameGraceMs?: number | undefined;
   /** The machine's CPU time and hypervisor steal so far (resources/steal.ts); undefined where unknown. */
   cpuTimes?: (() => Promise<CpuTimes | undefined>) | undefined;
+  /** Times fixed work on this machine (resources/speed.ts), before the first cell and after the last; tests fake it. */
+  speed?: (() => Promise<SpeedReading>) | undefined;
 }
 
 /** A pipeline stage's view of the run. */

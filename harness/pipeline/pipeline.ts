@@ -1,7 +1,8 @@
 import { BenchError, errorLine } from '../errors.ts';
+import { speedDifference } from '../resources/speed.ts';
 import { type CpuTimes, STEAL_MAX, stealShare } from '../resources/steal.ts';
 import { notOkSummary } from '../results/recorder.ts';
-import type { FinalRunStatus, Results } from '../results/schema.ts';
+import type { FinalRunStatus, Results, SpeedReading } from '../results/schema.ts';
 import { measureCeilings, runProtocols } from './ceilings.ts';
 import type { PipelineDeps, RunContext } from './context.ts';
 import { checkDrift } from './drift.ts';
@@ -22,9 +23,12 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
   deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
   const ctx = await provision(deps, plan);
   const cpuAtStart = await deps.cpuTimes?.();
+  // Before anything of ours is busy: the apps are not built yet and the database is idle.
+  const speedAtStart = await readSpeed(deps);
   let failure: unknown;
   try {
     await ctx.recorder.begin(ctx.results, plan.cells);
+    if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
     for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
     await prepareApps(ctx);
     await measureCeilings(ctx);
@@ -38,6 +42,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
   } finally {
     await cleanUp(ctx);
     await warnOfSteal(ctx, cpuAtStart, await deps.cpuTimes?.());
+    // Not after Ctrl-C: the user wants out, and the reading would not matter to a partial run.
+    if (speedAtStart && !ctx.interrupted()) await warnOfSpeed(ctx, speedAtStart, await readSpeed(deps));
   }
   return finish(deps, ctx, failure);
 }
@@ -72,6 +78,19 @@ async function warnOfSteal(ctx: RunContext, before: CpuTimes | undefined, after:
   if (!before || !after) return;
   const share = stealShare(before, after);
   if (share > STEAL_MAX) await ctx.recorder.warn('STEAL', `the host took ${(share * 100).toFixed(1)}% of this machine's CPU time during the run`);
+}
+
+/** The machine's speed on fixed work; undefined when it cannot be read (a reading is never worth a run). */
+async function readSpeed(deps: PipelineDeps): Promise<SpeedReading | undefined> {
+  return deps.speed?.().catch(() => undefined);
+}
+
+/** MACHINE_SPEED when a kind of fixed work moved more than SPEED_CHANGE_MAX, its ranges apart, between before the first cell and after the last. */
+async function warnOfSpeed(ctx: RunContext, start: SpeedReading, end: SpeedReading | undefined): Promise<void> {
+  if (!end) return;
+  await ctx.recorder.setSpeed({ start, end });
+  const difference = speedDifference(start, end);
+  if (difference) await ctx.recorder.warn('MACHINE_SPEED', `the same fixed work, before the first cell -> after the last: ${difference}`);
 }
 
 /** Apps first (they hold connections), then the database. Failures become warnings. */

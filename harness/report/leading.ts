@@ -1,7 +1,7 @@
 import type { Results } from '../results/schema.ts';
 
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
-const DOUBT_CODES = ['STEAL', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
+const DOUBT_CODES = ['STEAL', 'MACHINE_SPEED', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
 /** Informational on every 2-core machine; the footnote states the CPU layout instead. */
 const QUIET_CODES = new Set(['SHARED_CORES']);
 

@@ -3,7 +3,8 @@ import { shortLabels } from '../analysis/attribution.ts';
 import { columnSettingLatency } from '../analysis/setting-latency.ts';
 import { type Column, columnKey } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
-import type { Results } from '../results/schema.ts';
+import { fmtSpeedRange } from '../resources/speed.ts';
+import type { Results, SpeedReading } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
@@ -193,12 +194,18 @@ export function footnote(results: Results): string[] {
         `Drift check: ${results.drift.cellId} measured ${fmtRps(results.drift.firstRps)} then ${fmtRps(results.drift.lastRps)} req/s at the end (${(results.drift.change * 100).toFixed(1)}%)${results.drift.flagged ? ': FLAGGED, the machine was not steady' : ''}.`,
       ]
     : [];
+  const sp = results.speed;
+  const ms = (r: SpeedReading) => `compute ${fmtSpeedRange(r.computeMs)}, cache ${fmtSpeedRange(r.cacheMs)}, memory ${fmtSpeedRange(r.memoryMs)}`;
+  const speed = sp
+    ? [`Machine speed (the same fixed work, median and range): ${ms(sp.start)} before the first cell${sp.end ? `; ${ms(sp.end)} after the last` : ''}.`]
+    : [];
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
     `Runtime: ${results.runtime.kind} (${results.runtime.reason}). Database: ${results.database.kind}, ${results.database.version.split(' on ')[0]}.`,
     `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.repeat} repeat(s)${c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
     ...drift,
+    ...speed,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),
     ...versions,
   ];

@@ -138,6 +138,12 @@ export class Recorder {
     await this.#save();
   }
 
+  async setSpeed(speed: NonNullable<Results['speed']>): Promise<void> {
+    if (!this.#open()) return;
+    this.#doc!.speed = speed;
+    await this.#save();
+  }
+
   async setDrift(drift: NonNullable<Results['drift']>): Promise<void> {
     if (!this.#open()) return;
     this.#doc!.drift = drift;

@@ -220,6 +220,13 @@ export const CeilingSchema = z.object({
 });
 export type Ceiling = z.infer<typeof CeilingSchema>;
 
+/** Milliseconds one kind of fixed work took over a reading's rounds (resources/speed.ts). */
+export const SpeedRangeSchema = z.object({ median: z.number().positive(), min: z.number().positive(), max: z.number().positive() });
+export type SpeedRange = z.infer<typeof SpeedRangeSchema>;
+/** The machine's own speed, not any app's: fixed work, timed by the harness (resources/speed.ts). */
+export const SpeedReadingSchema = z.object({ computeMs: SpeedRangeSchema, cacheMs: SpeedRangeSchema, memoryMs: SpeedRangeSchema });
+export type SpeedReading = z.infer<typeof SpeedReadingSchema>;
+
 export const RunStatusSchema = z.enum(['running', 'complete', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type FinalRunStatus = Exclude<RunStatus, 'running'>;
@@ -279,6 +286,8 @@ export const ResultsSchema = z.object({
   warnings: z.array(WarningSchema).default([]),
   /** The first measured cell, measured again at the end: did the machine drift? */
   drift: z.object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() }).optional(),
+  /** The same fixed work timed before the first cell and after the last: did the machine itself change speed? */
+  speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
   cells: z.array(CellSchema),
   /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
   analysis: AnalysisSchema.optional(),

@@ -74,6 +74,19 @@ describe('compareRuns', () => {
     ]);
     expect(compareRuns(base, base, 0.1).warnings).toEqual([]);
   });
+
+  it("warns when the same fixed work took more than 15% longer or shorter on the candidate's machine", () => {
+    const range = (median: number) => ({ median, min: median * 0.95, max: median * 1.05 });
+    const speed = (memoryMs: number) => ({ start: { computeMs: range(4.4), cacheMs: range(10), memoryMs: range(memoryMs) } });
+    const base = makeResults([flaskDb([1000])], { speed: speed(24) });
+    const slower = makeResults([flaskDb([800])], { speed: speed(36) });
+    expect(compareRuns(base, slower, 0.1).warnings).toEqual([
+      "machine speed differs: the same fixed work before the first cell, baseline -> candidate: compute 4.4 ms (4.2-4.6) -> 4.4 ms (4.2-4.6), +0%; cache 10.0 ms (9.5-10.5) -> 10.0 ms (9.5-10.5), +0%; memory 24.0 ms (22.8-25.2) -> 36.0 ms (34.2-37.8), +50%: memory moved more than 15%, the ranges apart; a change of that size may be the machine's, not the code's",
+    ]);
+    expect(compareRuns(base, makeResults([flaskDb([1000])], { speed: speed(26) }), 0.1).warnings).toEqual([]);
+    // Runs from before the probe carry no reading: nothing to compare, nothing said.
+    expect(compareRuns(makeResults([flaskDb([1000])]), slower, 0.1).warnings).toEqual([]);
+  });
 });
 
 describe('noiseReason', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaSeconds, etaText, formatDuration, isMeasuredLine, planText, progressLine, stillMeasuringText } from '../../harness/output/format.ts';
+import { etaSeconds, etaText, foldLine, formatDuration, isMeasuredLine, planText, progressLine, stillMeasuringText } from '../../harness/output/format.ts';
 
 describe('progress text', () => {
   it('formats durations short', () => {
@@ -23,6 +23,21 @@ describe('progress text', () => {
       '[ 3/24] 1m12s ETA 8m24s  flask/db/c64: 2300 req/s',
     );
     expect(progressLine({ done: 0, total: 0, elapsedS: 3, text: 'runtime: local' })).toBe('3s  runtime: local');
+  });
+
+  it('folds a long line under its own text, every line within the width; leaves short lines and narrow terminals alone', () => {
+    const prefix = '[  5/307] 5m01s ETA 1h20m  ';
+    const text = 'flask: wheelhouse: pip download of /work/main/apps/flask/requirements.txt for CPython 3.13.5, glibc 2.41, x86_64';
+    const folded = foldLine(prefix, text, 80).split('\n');
+    expect(folded).toEqual([
+      '[  5/307] 5m01s ETA 1h20m  flask: wheelhouse: pip download of',
+      '                           /work/main/apps/flask/requirements.txt for CPython',
+      '                           3.13.5, glibc 2.41, x86_64',
+    ]);
+    for (const l of foldLine(prefix, text, 120).split('\n')) expect(l.length).toBeLessThanOrEqual(120);
+    expect(foldLine(prefix, 'flask/db/c64: 2300 req/s', 80)).toBe(`${prefix}flask/db/c64: 2300 req/s`);
+    // 40 columns leave 13 beside the prefix: the terminal wraps it as it likes.
+    expect(foldLine(prefix, text, 40)).toBe(`${prefix}${text}`);
   });
 
   it('states the plan with cells, repeats and duration', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../harness/output/progress.ts';
 
-function harness(o: { live?: boolean; quiet?: boolean } = {}) {
+function harness(o: { live?: boolean; quiet?: boolean; tty?: boolean } = {}) {
   let nowMs = 0;
   const out: string[] = [];
   const timers: { ms: number; fn: () => void; stopped: boolean }[] = [];
   const display = createProgress({
-    stream: { write: (t: string) => out.push(t), isTTY: o.live ?? false, columns: 80 },
+    stream: { write: (t: string) => out.push(t), isTTY: o.tty ?? o.live ?? false, columns: 80 },
     now: () => nowMs,
     live: o.live ?? false,
     quiet: o.quiet ?? false,
@@ -85,5 +85,22 @@ describe('progress display', () => {
     const text = h.text();
     expect(text).toContain('x/json/c64 [');
     expect(text).toContain('[1/1] 5s ETA 0s  x/json/c64: 1000 req/s\n');
+  });
+
+  it('folds long lines to the width of a terminal, and keeps them whole in a pipe or a CI log', () => {
+    const long = 'runtime: docker (the images are built from crossover-base:trixie, which the machine already holds)';
+    for (const tty of [true, false]) {
+      const h = harness({ tty });
+      h.display.observe({ type: 'plan', cells: 2, measurements: 4, expectedS: 40 });
+      h.display.observe({ type: 'log', line: long });
+      const lines = h.text().trimEnd().split('\n');
+      if (tty) {
+        for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+        expect(lines.slice(-2)).toEqual([
+          '[0/4] 0s ETA 40s  runtime: docker (the images are built from',
+          '                  crossover-base:trixie, which the machine already holds)',
+        ]);
+      } else expect(lines.at(-1)).toBe(`[0/4] 0s ETA 40s  ${long}`);
+    }
   });
 });
