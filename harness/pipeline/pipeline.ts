@@ -23,11 +23,13 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
   deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
   const ctx = await provision(deps, plan);
   const cpuAtStart = await deps.cpuTimes?.();
-  // Before anything of ours is busy: the apps are not built yet and the database is idle.
-  const speedAtStart = await readSpeed(deps);
+  let speedAtStart: SpeedReading | undefined;
   let failure: unknown;
   try {
     await ctx.recorder.begin(ctx.results, plan.cells);
+    // Once results.json exists (a signal during the reading still leaves a record), and before
+    // anything of ours is busy: the apps are not built yet and the database is idle.
+    speedAtStart = await readSpeed(deps);
     if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
     for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
     await prepareApps(ctx);

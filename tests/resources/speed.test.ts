@@ -70,19 +70,23 @@ describe("the machine's own speed", () => {
     const { deps, world } = fakeDeps();
     const readings = [START, end];
     const taken: SpeedReading[] = [];
+    const resultsBegun: boolean[] = [];
     deps.speed = async () => {
+      resultsBegun.push(world.storage.last !== undefined);
       const r = readings.shift()!;
       taken.push(r);
       return r;
     };
     if (interrupt) deps.interrupted = () => true;
     await runPipeline(deps).catch(() => undefined);
-    return { results: world.storage.last!, taken };
+    return { results: world.storage.last!, taken, resultsBegun };
   }
 
   it('records both readings in the results and the report, and warns among the doubts when the machine moved', async () => {
     const slowed = reading(6.6, 10, 24);
-    const { results } = await runEnding(slowed);
+    const { results, resultsBegun } = await runEnding(slowed);
+    // Read once results.json exists: a signal during the first reading still leaves a record of the run.
+    expect(resultsBegun).toEqual([true, true]);
     expect(ResultsSchema.parse(results).speed).toEqual({ start: START, end: slowed });
     const warning = results.warnings.find((w) => w.code === 'MACHINE_SPEED');
     expect(warning?.message).toContain('the same fixed work, before the first cell -> after the last: compute 4.4 ms (4.2-4.6) -> 6.6 ms (6.3-6.9), +50%;');
