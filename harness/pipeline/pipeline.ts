@@ -92,7 +92,8 @@ async function warnOfSpeed(ctx: RunContext, start: SpeedReading, end: SpeedReadi
   if (!end) return;
   await ctx.recorder.setSpeed({ start, end });
   const difference = speedDifference(start, end);
-  if (difference) await ctx.recorder.warn('MACHINE_SPEED', `the same fixed work, before the first cell -> after the last: ${difference}`);
+  // The warning's summary already says which work and which two moments: the detail is the figures.
+  if (difference) await ctx.recorder.warn('MACHINE_SPEED', difference);
 }
 
 /** Apps first (they hold connections), then the database. Failures become warnings. */

@@ -89,7 +89,7 @@ describe("the machine's own speed", () => {
     expect(resultsBegun).toEqual([true, true]);
     expect(ResultsSchema.parse(results).speed).toEqual({ start: START, end: slowed });
     const warning = results.warnings.find((w) => w.code === 'MACHINE_SPEED');
-    expect(warning?.message).toContain('the same fixed work, before the first cell -> after the last: compute 4.4 ms (4.2-4.6) -> 6.6 ms (6.3-6.9), +50%;');
+    expect(warning?.message).toContain('before the first cell and after the last, took a different time: compute 4.4 ms (4.2-4.6) -> 6.6 ms (6.3-6.9), +50%;');
     expect(warning?.message).toContain('compute moved more than 15%');
     expect(leadingWarnings(results)[0]).toMatch(/^MACHINE_SPEED: /);
     expect(footnote(results)).toContain(
