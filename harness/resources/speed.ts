@@ -1,13 +1,13 @@
 /**
  * The machine's own speed, read on fixed work at the start and at the end of a run. A host can
  * slow a VM without any steal in /proc/stat: on these machines a fixed Python loop took 0.44 s
- * of CPU one hour and 0.5-1.4 s the next, at 0% steal, while the run's DRIFT check moved 43-77%
+ * of CPU one hour and 0.6-1.4 s the next, at 0% steal, while the run's DRIFT check moved 43-77%
  * (docs/measured-facts.md, "The machine's own speed"). When DRIFT is flagged, this reading says
  * whether the machine moved or something of ours did.
  *
  * Three kinds of work, because a neighbour can take one without the others:
  * - compute: integer arithmetic in registers (the core's clock and its share of the core);
- * - cache: a pointer chase over 4 MB, past the private L2, inside a shared L3;
+ * - cache: a pointer chase over 4 MB, past the private L2 (inside the L3 when this guest's share of it holds 4 MB);
  * - memory: a pointer chase over 64 MB, past any L3 here (memory latency and bandwidth).
  * Each is read in several rounds spread over a few seconds: the median, and the range.
  */
@@ -27,7 +27,7 @@ export const SPEED_ROUNDS = 9;
 export const SPEED_PAUSE_MS = 250;
 const COMPUTE_STEPS = 2_000_000;
 const CHASE_STEPS = 200_000;
-/** 4 MB of Int32 slots: past the private L2, inside a shared L3. */
+/** 4 MB of Int32 slots: past the private L2. */
 const CACHE_SLOTS = 1 << 20;
 /** 64 MB: past any L3 of these machines. */
 const MEMORY_SLOTS = 1 << 24;
@@ -47,7 +47,7 @@ function compute(steps: number): number {
  * One cycle through every slot of a power-of-two ring, in a scattered order: slot i points to
  * (A * i + C) mod slots, a full-period linear congruential step (C odd, A - 1 a multiple of 4),
  * so each step of the chase depends on the last and lands where the prefetcher cannot guess.
- * Built in one sequential pass: a shuffle of 64 MB took 1.2-1.5 s here, this takes milliseconds.
+ * Built in one sequential pass, in milliseconds: with shuffled rings the rounds alone took 1.7-2.0 s here, not 0.5 s.
  */
 export function chaseRing(slots: number): Int32Array {
   if (slots < 2 || (slots & (slots - 1)) !== 0) throw new Error(`a chase ring needs a power of two of at least 2 slots, not ${slots}`);
