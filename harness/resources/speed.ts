@@ -11,6 +11,7 @@
  * - memory: a pointer chase over 64 MB, past any L3 here (memory latency and bandwidth).
  * Each is read in several rounds spread over a few seconds: the median, and the range.
  */
+import { spread } from '../analysis/stats.ts';
 import type { SpeedRange, SpeedReading } from '../results/schema.ts';
 
 export type { SpeedRange, SpeedReading };
@@ -65,9 +66,10 @@ function chase(ring: Int32Array, steps: number): number {
   return p;
 }
 
+/** A kind's median and range over its rounds (the repeats' own statistics, analysis/stats.ts). */
 function rangeOf(values: number[]): SpeedRange {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
+  const { median, min, max } = spread(values);
+  return { median, min, max };
 }
 
 export interface ProbeOptions {
