@@ -83,8 +83,11 @@ export function launchSpec(spec: StartSpec): { argv: string[]; env: Record<strin
     });
   }
   const env: Record<string, string> = Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, fillPlaceholders(v, values)]));
+  const connectionName = appConnectionName(app.name);
   Object.assign(env, {
-    DATABASE_URL: spec.databaseUrl,
+    DATABASE_URL: withApplicationName(spec.databaseUrl, connectionName),
+    // libpq's own default, for apps that build their connection from parts of the URL (Django's settings do).
+    PGAPPNAME: connectionName,
     PORT: String(spec.port),
     HOST: host,
     WORKERS: String(spec.settings.workers),
@@ -92,4 +95,27 @@ export function launchSpec(spec: StartSpec): { argv: string[]; env: Record<strin
     DB_POOL_SIZE: String(spec.settings.poolSize),
   });
   return { argv: app.command.map((part) => fillPlaceholders(part, values)), env };
+}
+
+/**
+ * Every connection an app opens names the app (`application_name` in pg_stat_activity), so
+ * the connections an app holds are counted as its own, whatever else is connected to the
+ * database: the harness's probes, a neighbour app, another client of a server given by URL.
+ */
+export const APP_CONNECTION_PREFIX = 'crossover-app-';
+
+/** `crossover-app-<name>`: PostgreSQL keeps 63 bytes of an application_name, far more than an app's name needs. */
+export function appConnectionName(appName: string): string {
+  return `${APP_CONNECTION_PREFIX}${appName}`;
+}
+
+/**
+ * Pure: the database URL with `application_name` set in its query, for drivers that read it
+ * from the URL (libpq's URI and asyncpg's DSN both do). One a --db URL carried is replaced:
+ * the count of an app's connections goes by this name.
+ */
+export function withApplicationName(databaseUrl: string, name: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', name);
+  return url.toString();
 }
