@@ -34,6 +34,7 @@ import { RESULTS_SCHEMA_VERSION } from './results/schema.ts';
 import { fileStorage } from './results/store.ts';
 import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
 import { waitUntilReady } from './runtime/ready.ts';
+import { appConnectionName } from './runtime/types.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { findFreePort } from './util/ports.ts';
 import { startConnectionSampler } from './verify/connections.ts';
@@ -183,9 +184,10 @@ async function provisionRig(config: RunConfig, log: (line: string) => void, comm
         database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup),
         openLoop: config.openLoop ? openLoopCeilingProbe(layout, pinned) : undefined,
       },
-      verify: (baseUrl, plan) => verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap, passedOnce }),
+      verify: (baseUrl, plan) =>
+        verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap, passedOnce, appConnectionName: appConnectionName(plan.framework) }),
       // Every 100 ms: 10 small queries a second beside thousands of requests; verification's burst samples every 25 ms.
-      sampleConnections: (url) => startConnectionSampler(url, 100),
+      sampleConnections: (url, name) => startConnectionSampler(url, 100, name),
       ready: (app) => waitUntilReady(app),
       findPort: findFreePort,
       results,

@@ -3,7 +3,7 @@ import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import { SAMPLE_INTERVAL_MS } from '../resources/sampler.ts';
 import type { Measurement, Resources } from '../results/schema.ts';
-import type { RunningApp } from '../runtime/types.ts';
+import { appConnectionName, type RunningApp } from '../runtime/types.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 import { measureOnce, requireClean, requireWithinCap } from './measure.ts';
@@ -51,7 +51,7 @@ async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): 
   await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
   requireClean(measurement);
-  requireWithinCap(dbConnections, ctx.config.connectionCap);
+  requireWithinCap(dbConnections, ctx.config.connectionCap, appConnectionName(plan.framework));
   if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0)
     await crossCheck(ctx, app, plan, measurement);
 }

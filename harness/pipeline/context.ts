@@ -48,8 +48,8 @@ export interface Rig {
    * when the run adds none; then every cell uses `database.url`.
    */
   databaseFor?: ((rttMs: number) => string) | undefined;
-  /** Counts the app's database connections over a load run (pg_stat_activity); absent: not counted. */
-  sampleConnections?: ((databaseUrl: string) => ConnectionSampler) | undefined;
+  /** Counts the app's database connections (those named `appConnectionName`) over a load run (pg_stat_activity); absent: not counted. */
+  sampleConnections?: ((databaseUrl: string, appConnectionName: string) => ConnectionSampler) | undefined;
   /** Processes carrying the --db-rtt delay (the proxy), sampled as `proxy` beside app and database. */
   networkPids?: number[] | undefined;
 }

@@ -4,8 +4,8 @@ import type { CellPlan } from '../plan.ts';
 import { type CpuMemReading, cgroupPids, processTreeReader, readCgroup, treePids } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
 import type { Measurement } from '../results/schema.ts';
-import type { RunningApp } from '../runtime/types.ts';
-import { type ConnectionCounts, connectionCapProblems } from '../verify/connections.ts';
+import { appConnectionName, type RunningApp } from '../runtime/types.ts';
+import { type ConnectionCounts, connectionCapProblems, unnamedConnectionsProblem } from '../verify/connections.ts';
 import { databaseUrlFor, type RunContext } from './context.ts';
 import { PartDied } from './failure.ts';
 
@@ -87,7 +87,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   // connections just close), so the app's processes are compared before and after the run.
   const processesBefore = await appPids(app.resourceTarget);
   // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
-  const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs));
+  const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs), appConnectionName(plan.framework));
   let result: LoadResult;
   try {
     result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
@@ -121,8 +121,9 @@ export interface MeasuredLoad extends LoadResult {
 }
 
 /** Fails a measurement in which the app held more database connections than the cap (docs/fairness.md). */
-export function requireWithinCap(counts: ConnectionCounts | undefined, connectionCap: number): void {
-  const problems = counts ? connectionCapProblems(counts, connectionCap, 'during the measurement') : [];
+export function requireWithinCap(counts: ConnectionCounts | undefined, connectionCap: number, appConnectionName?: string): void {
+  const during = 'during the measurement';
+  const problems = counts ? [...connectionCapProblems(counts, connectionCap, during), ...unnamedConnectionsProblem(counts, appConnectionName, during)] : [];
   if (problems.length > 0) throw new BenchError('LOADGEN', problems[0]!);
 }
 

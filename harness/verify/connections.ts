@@ -19,11 +19,32 @@ export interface ConnectionSampler {
 
 /**
  * Client backends of the benchmark database, without the harness's own connections: what
- * the app under test holds (one app runs at a time, so everything else is idle).
+ * the app under test holds when nothing else is connected. Kept for callers that know no
+ * app name; a run counts by the app's name (APP_COUNT_SQL).
  */
 const COUNT_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
   WHERE backend_type = 'client backend' AND datname = current_database()
     AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM '${PROBE_APPLICATION_NAME}'`;
+
+/**
+ * The connections of one app: every app connects under its own application_name
+ * (runtime/types.ts appConnectionName), so idle neighbour apps, the harness's probes and
+ * other clients of a shared server are not counted as its own.
+ */
+const APP_COUNT_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
+  WHERE backend_type = 'client backend' AND datname = current_database() AND application_name = $1`;
+
+/**
+ * An app that served database requests while none of its connections carried its name: its
+ * connections cannot be counted, so the cap cannot be proven (a count of 0 would pass it).
+ */
+export function unnamedConnectionsProblem(counts: ConnectionCounts, appConnectionName: string | undefined, during: string): string[] {
+  if (appConnectionName === undefined || counts.peak > 0) return [];
+  return [
+    `${during} no database connection named '${appConnectionName}' was seen in pg_stat_activity (${counts.samples} samples), so the app's connections cannot be counted; ` +
+      'connect with the application_name of DATABASE_URL, or leave libpq its PGAPPNAME default',
+  ];
+}
 
 export function summarizeCounts(samples: readonly number[]): ConnectionCounts {
   if (samples.length === 0) return { peak: 0, mean: 0, samples: 0 };
@@ -44,11 +65,11 @@ export function connectionCapProblems(counts: ConnectionCounts, connectionCap: n
 }
 
 /**
- * Counts the benchmark database's client connections every `intervalMs` over one
- * connection of its own (excluded from the count) until `stop`. A failed sample makes
+ * Counts the benchmark database's client connections (those named `appConnectionName` when
+ * given) every `intervalMs` over one connection of its own (excluded from the count) until `stop`. A failed sample makes
  * `stop` reject: a count that was not taken must not read as a count within the cap.
  */
-export function startConnectionSampler(url: string, intervalMs: number): ConnectionSampler {
+export function startConnectionSampler(url: string, intervalMs: number, appConnectionName?: string): ConnectionSampler {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: PROBE_APPLICATION_NAME });
   const samples: number[] = [];
   let failure: unknown;
@@ -59,7 +80,8 @@ export function startConnectionSampler(url: string, intervalMs: number): Connect
     failure ??= error;
   });
   const sampleOnce = async () => {
-    samples.push(Number(((await client.query(COUNT_SQL)).rows[0] as { n: number }).n));
+    const result = appConnectionName === undefined ? await client.query(COUNT_SQL) : await client.query(APP_COUNT_SQL, [appConnectionName]);
+    samples.push(Number((result.rows[0] as { n: number }).n));
   };
   const loop = async () => {
     try {

@@ -71,7 +71,7 @@ const STATEMENTS_SQL =
  */
 export async function databaseProbes(url: string): Promise<DatabaseProbes> {
   const sleeping = async () => Number((await queryOne(url, SLEEPING_SQL)).n) > 0;
-  const connections = (intervalMs: number) => startConnectionSampler(url, intervalMs);
+  const connections = (intervalMs: number, appConnectionName?: string) => startConnectionSampler(url, intervalMs, appConnectionName);
   const statements = async () =>
     worldTotals((await queryRows(url, STATEMENTS_SQL)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })));
   try {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
-import { type ConnectionSampler, connectionCapProblems } from './connections.ts';
+import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
 import { fetchOnce } from './http.ts';
 
 export { fetchOnce };
@@ -26,8 +26,8 @@ export interface DatabaseProbes {
   sleeping: () => Promise<boolean>;
   /** Statements on `world` so far (pg_stat_statements, the harness's own left out), when the server tracks them. */
   worldStatements?: (() => Promise<StatementTotals>) | undefined;
-  /** Starts counting the app's database connections (pg_stat_activity). */
-  connections?: ((intervalMs: number) => ConnectionSampler) | undefined;
+  /** Starts counting the app's database connections (pg_stat_activity), those named `appConnectionName` when given. */
+  connections?: ((intervalMs: number, appConnectionName?: string) => ConnectionSampler) | undefined;
 }
 
 export interface VerifyOptions {
@@ -43,6 +43,8 @@ export interface VerifyOptions {
    * every cell of a run; they are added here when they pass.
    */
   passedOnce?: Set<string> | undefined;
+  /** The application_name the app's connections carry (runtime/types.ts appConnectionName): only those are counted. */
+  appConnectionName?: string | undefined;
 }
 
 /** The slow-db proof request: long enough to be caught in pg_stat_activity. */
@@ -162,7 +164,7 @@ export async function verifyCell(
       if (options.passedOnce?.has(burstKey)) {
         checked.push('the connection cap under a concurrent burst: checked earlier on this start of the app (and counted during every database cell)');
       } else {
-        const found = await checkConnectionsUnderBurst(baseUrl, cell.path, probes.connections, options.connectionCap, checked);
+        const found = await checkConnectionsUnderBurst(baseUrl, cell.path, probes.connections, { ...options, connectionCap: options.connectionCap }, checked);
         problems.push(...found);
         if (found.length === 0) options.passedOnce?.add(burstKey);
       }
@@ -208,18 +210,21 @@ const BURST_SAMPLE_INTERVAL_MS = 25;
 async function checkConnectionsUnderBurst(
   baseUrl: string,
   path: string,
-  connections: (intervalMs: number) => ConnectionSampler,
-  connectionCap: number,
+  connections: NonNullable<DatabaseProbes['connections']>,
+  options: VerifyOptions & { connectionCap: number },
   checked: string[],
 ): Promise<string[]> {
+  const { connectionCap, appConnectionName } = options;
   const concurrency = BURST_CONNECTIONS_PER_CAP * connectionCap;
-  const sampler = connections(BURST_SAMPLE_INTERVAL_MS);
+  const sampler = connections(BURST_SAMPLE_INTERVAL_MS, appConnectionName);
   // burst() never throws (failed requests are counted), so the sampler always stops here.
   const outcome = await burst(baseUrl, path, concurrency, BURST_DURATION_MS);
   const counts = await sampler.stop();
   const during = `under ${concurrency} concurrent requests to ${path} for ${BURST_DURATION_MS / 1000} s`;
-  checked.push(`${during}: at most ${counts.peak} database connections, cap ${connectionCap} (pg_stat_activity, ${counts.samples} samples)`);
+  const named = appConnectionName ? ` named ${appConnectionName}` : '';
+  checked.push(`${during}: at most ${counts.peak} database connections${named}, cap ${connectionCap} (pg_stat_activity, ${counts.samples} samples)`);
   const problems = connectionCapProblems(counts, connectionCap, during);
+  if (outcome.ok > 0) problems.push(...unnamedConnectionsProblem(counts, appConnectionName, during));
   if (outcome.ok === 0) problems.push(`${during} no request succeeded (${outcome.failures} failed: ${outcome.firstFailure ?? 'no answer'})`);
   return problems;
 }

@@ -34,7 +34,7 @@ function fakeProbes(
   perRow: { calls: number; rows: number },
   peak: number,
   sleepSeenFrom = 1,
-): DatabaseProbes & { samplerIntervals: number[]; sleepReads: number } {
+): DatabaseProbes & { samplerIntervals: number[]; sleepReads: number; connectionNames: (string | undefined)[] } {
   let readings = 0;
   const samplerIntervals: number[] = [];
   const probes = {
@@ -45,8 +45,10 @@ function fakeProbes(
       const n = readings++ === 0 ? 0 : served;
       return { calls: n * perRow.calls, rows: n * perRow.rows };
     },
-    connections: (intervalMs: number) => {
+    connectionNames: [] as (string | undefined)[],
+    connections: (intervalMs: number, name?: string) => {
       samplerIntervals.push(intervalMs);
+      probes.connectionNames.push(name);
       return { stop: async (): Promise<ConnectionCounts> => ({ peak, mean: peak, samples: 10 }) };
     },
   };
@@ -83,6 +85,20 @@ describe('verifyCell', () => {
     expect(probes.samplerIntervals).toEqual([25]);
     expect(result.ok).toBe(false);
     expect(result.problems[0]).toMatch(/^under 20 concurrent requests to \/db for 1 s the app held up to 14 database connections \(mean 14\.0 over 10 samples/);
+  });
+
+  it("counts the app's connections by its name, and fails an app whose connections carry none", async () => {
+    served = 0;
+    const named = fakeProbes({ calls: 1, rows: 1 }, 10);
+    const ok = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, named, { connectionCap: 10, appConnectionName: 'crossover-app-flask' });
+    expect(ok.problems).toEqual([]);
+    expect(named.connectionNames).toEqual(['crossover-app-flask']);
+    served = 0;
+    const unnamed = await verifyCell(baseUrl, { kind: 'db', path: '/db' }, fakeProbes({ calls: 1, rows: 1 }, 0), {
+      connectionCap: 10,
+      appConnectionName: 'crossover-app-flask',
+    });
+    expect(unnamed.problems.join('\n')).toContain("no database connection named 'crossover-app-flask' was seen in pg_stat_activity");
   });
 
   it('passes at the cap, and bursts only when it knows the cap', async () => {
