@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_CONNECTION_CAP, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from './config/options.ts';
 import { PROFILE_NAMES } from './config/profiles.ts';
+import { SCHEDULES } from './config/schedule.ts';
 import { type OutputMode, resolveOutputMode } from './output/mode.ts';
 import { REPO_ROOT } from './paths.ts';
 import { FRAMEWORK_ORDERS } from './report/report.ts';
@@ -59,6 +60,15 @@ program
   .option('--base-image <image>', `base image of the app images (default ${DEFAULT_BASE_IMAGE}, or ${OFFLINE_BASE_IMAGE} when only that is present)`)
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')
+  .addOption(
+    new Option(
+      '--schedule <kind>',
+      "closed-loop cells: 'restart' (each framework started, measured, stopped per round) or 'side-by-side' (every app up at once, frameworks of a cell back to back in a random order per round; docs/schedule.md)",
+    )
+      .choices(SCHEDULES)
+      .default('restart'),
+  )
+  .option('--seed <n>', 'seed of the side-by-side round order, recorded in results.json (default: from the start time)')
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
   .option(

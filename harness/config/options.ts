@@ -3,6 +3,7 @@ import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 import { ArrivalSchema, OpenLoopConfigSchema, resolveOpenLoop } from './rates.ts';
+import { MAX_SEED, resolveSchedule, ScheduleSchema } from './schedule.ts';
 
 /** The cap on database connections every app gets (docs/measured-facts.md#shared-core-workers: an asyncpg pool of 10 beat 64 on a shared core). */
 export const DEFAULT_CONNECTION_CAP = 10;
@@ -61,6 +62,9 @@ export const RunFlagsSchema = z
     arrival: ArrivalSchema.optional(),
     /** --rates 50%,300: open-loop offered rates, parsed by config/rates.ts parseRates. */
     rates: z.string().optional(),
+    /** --schedule restart|side-by-side, and --seed N for the side-by-side round order (config/schedule.ts). */
+    schedule: ScheduleSchema.default('restart'),
+    seed: z.coerce.number().int().min(0).max(MAX_SEED).optional(),
   })
   .strict();
 
@@ -94,6 +98,10 @@ export const RunConfigSchema = z.object({
   crossCheck: z.boolean(),
   /** Open-loop latency sweep (--rates, --arrival, or the profile's); undefined: closed loop only. */
   openLoop: OpenLoopConfigSchema.optional(),
+  /** How the closed-loop cells were scheduled (docs/schedule.md); undefined in results from before --schedule: restart. */
+  schedule: ScheduleSchema.optional(),
+  /** side-by-side: the seed of the round order, so the same config and seed measure in the same order. */
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
@@ -139,6 +147,7 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
     interleave: f.interleave,
     crossCheck: f.crossCheck,
     openLoop: resolveOpenLoop(f.arrival, f.rates, 'openLoop' in profile ? profile.openLoop : undefined),
+    ...resolveSchedule(f, now),
   };
 }
 

@@ -19,14 +19,7 @@ export const CROSS_CHECK_RANGE = [0.9, 1.1] as const;
  * round (all of them without interleaving). Each repeat is on disk before the next starts.
  */
 export async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, round: number): Promise<void> {
-  try {
-    const verification = await ctx.verify(app.baseUrl, plan);
-    ctx.recorder.setVerification(plan.id, { checked: verification.checked, problems: verification.problems });
-    if (!verification.ok) throw new Error(verification.problems.slice(0, 3).join('; '));
-  } catch (error) {
-    await failCells(ctx, [plan], 'verify', error, app);
-    return;
-  }
+  if (!(await verifyCellOn(ctx, app, plan))) return;
   const repeats = round < 0 ? ctx.config.repeat : 1;
   for (let r = 0; r < repeats; r++) {
     if (stopping(ctx)) return;
@@ -39,7 +32,21 @@ export async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, 
   }
 }
 
-async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): Promise<void> {
+/** Verifies the cell on the running app and records what was checked; false (the cell failed at `verify`) when it does not pass. */
+export async function verifyCellOn(ctx: RunContext, app: RunningApp, plan: CellPlan): Promise<boolean> {
+  try {
+    const verification = await ctx.verify(app.baseUrl, plan);
+    ctx.recorder.setVerification(plan.id, { checked: verification.checked, problems: verification.problems });
+    if (!verification.ok) throw new Error(verification.problems.slice(0, 3).join('; '));
+    return true;
+  } catch (error) {
+    await failCells(ctx, [plan], 'verify', error, app);
+    return false;
+  }
+}
+
+/** One load run of the cell, recorded as its next repeat; throws when it does not count (the caller fails the cell). */
+export async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): Promise<void> {
   const repeat = ctx.recorder.cell(plan.id)?.repeats.length ?? 0;
   const index = ++ctx.counter.measured;
   const total = ctx.plan.measurements;

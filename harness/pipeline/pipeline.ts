@@ -11,6 +11,7 @@ import { runFramework } from './framework.ts';
 import { startOpenLoopPhase } from './open-loop.ts';
 import { prepareApps } from './prepare.ts';
 import { planRun, type RunPlan } from './run-plan.ts';
+import { runSideBySide } from './side-by-side.ts';
 
 /**
  * The run: plan -> provision -> prepare -> ceilings -> per round and framework (start ->
@@ -34,6 +35,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
     for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
     await prepareApps(ctx);
     await measureCeilings(ctx);
+    if (plan.sideBySide) await runSideBySide(ctx, plan.sideBySide);
     for (const step of plan.rounds.filter((s) => s.phase === 'closed')) await runFramework(ctx, step);
     // Open-loop cells last: their % rates are shares of what the closed-loop cells measured (docs/open-loop.md).
     await startOpenLoopPhase(ctx);

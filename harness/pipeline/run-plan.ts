@@ -1,12 +1,15 @@
 import type { RunConfig } from '../config/options.ts';
 import { type CellPlan, planCells, planRounds, type RoundStep } from '../plan.ts';
 import { planOpenLoopCells } from '../plan-open-loop.ts';
+import { planSideBySide, type SideBySidePlan } from '../plan-side-by-side.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 
 /** Everything a run will do, known before anything starts. Pure data. */
 export interface RunPlan {
-  /** Start each framework once per step, in this order: the closed-loop rounds, then the open-loop ones. */
+  /** Start each framework once per step, in this order: the closed-loop rounds (none with the side-by-side schedule), then the open-loop ones. */
   rounds: RoundStep[];
+  /** --schedule side-by-side: the closed-loop phase, every app up at once (plan-side-by-side.ts); undefined with the restart schedule. */
+  sideBySide?: SideBySidePlan | undefined;
   /** Every planned cell: the closed-loop ones in framework then scenario order, then the open-loop ones (docs/open-loop.md). */
   cells: CellPlan[];
   /** Each database cell shape (scenario x connections x latency) once: one database ceiling each. */
@@ -29,22 +32,41 @@ const VERIFY_ESTIMATE_S = 2;
 /** `protocols`: how many statement protocols get a database ceiling of their own (pipeline/ceilings.ts runProtocols). */
 export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1): RunPlan {
   const open = config.frameworks.flatMap((framework) => planOpenLoopCells(config, scenarios, framework));
-  const rounds = [...planRounds(config), ...(open.length > 0 ? planRounds(config, 'open') : [])];
-  const cells = [...config.frameworks.flatMap((framework) => planCells(config, scenarios, framework)), ...open];
+  const closed = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
+  // A results.json always records the seed of a side-by-side run (config/schedule.ts); 0 stands in for a hand-made config without one.
+  const sideBySide = config.schedule === 'side-by-side' ? planSideBySide(closed, config.repeat, config.seed ?? 0) : undefined;
+  const rounds = [...(sideBySide ? [] : planRounds(config)), ...(open.length > 0 ? planRounds(config, 'open') : [])];
+  const cells = [...closed, ...open];
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
   const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
+  // Each start verifies the cells it serves: once per round with restarts, once in all for side-by-side apps.
+  const perStart = config.interleave ? config.repeat : 1;
+  const verifications = (sideBySide ? closed.length : closed.length * perStart) + open.length * perStart;
   return {
     rounds,
+    sideBySide,
     cells,
     dbCeilingShapes,
     measurements,
     expectedS: estimateDurationS(
       config,
       cells,
-      rounds.length,
+      appStarts(rounds, cells, sideBySide),
       dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s)),
+      verifications,
     ),
   };
+}
+
+/**
+ * Pure: how often an app is started. A round step starts its framework once per round trip
+ * of its cells (pipeline/framework.ts); side by side, each app starts once per round trip.
+ */
+export function appStarts(rounds: RoundStep[], cells: CellPlan[], sideBySide: SideBySidePlan | undefined): number {
+  const rttsOf = (step: RoundStep) =>
+    new Set(cells.filter((c) => c.framework === step.framework && (c.rateSpec !== undefined) === (step.phase === 'open')).map((c) => c.dbRttMs)).size;
+  const stepStarts = rounds.reduce((n, step) => n + rttsOf(step), 0);
+  return stepStarts + (sideBySide?.blocks.reduce((n, b) => n + b.frameworks.length, 0) ?? 0);
 }
 
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;
@@ -55,12 +77,12 @@ export function estimateDurationS(
   cells: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   starts: number,
   dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
+  verifications = cells.length * (config.interleave ? config.repeat : 1),
 ): number {
   const sum = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
   const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sum(dbCeilings);
   // The drift check measures the first cell once more.
   const measurementsS = sum(cells) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0);
-  const verifications = cells.length * (config.interleave ? config.repeat : 1);
   return ceilingsS + measurementsS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
 }
 

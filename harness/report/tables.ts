@@ -203,7 +203,7 @@ export function footnote(results: Results): string[] {
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
     `Runtime: ${results.runtime.kind} (${results.runtime.reason}). Database: ${results.database.kind}, ${results.database.version.split(' on ')[0]}.`,
-    `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.repeat} repeat(s)${c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
+    `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.repeat} repeat(s)${c.schedule === 'side-by-side' ? ` side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
     ...drift,
     ...speed,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateDurationS, planRun } from '../../harness/pipeline/run-plan.ts';
+import { appStarts, estimateDurationS, planRun } from '../../harness/pipeline/run-plan.ts';
 import { makeConfig, makeScenarios } from '../support/factories.ts';
 
 describe('planRun', () => {
@@ -44,5 +44,26 @@ describe('planRun timing', () => {
       plan.cells.filter((c) => c.framework === plan.cells[0]!.framework).map((c) => [c.id.split('/').slice(1).join('/'), `${c.warmupS}+${c.durationS}`]),
     );
     expect(timing).toEqual({ 'db/c64': '2+5', 'slow-db/c64/0ms': '2+5', 'slow-db/c64/10ms': '1+2' });
+  });
+});
+
+describe('planRun with --schedule side-by-side', () => {
+  // Two frameworks, json and db, three rounds, the direct path and a 0.5 ms round trip: three cells per framework.
+  const config = makeConfig({ repeat: 3, dbRttMs: [0, 0.5] });
+  const restart = planRun(config, makeScenarios());
+  const side = planRun({ ...config, schedule: 'side-by-side', seed: 1 }, makeScenarios());
+
+  it('plans the closed-loop phase as side-by-side blocks instead of round steps', () => {
+    expect(restart.sideBySide).toBeUndefined();
+    expect(side.rounds).toEqual([]);
+    expect(side.sideBySide?.blocks.map((b) => b.rounds.length)).toEqual([3, 3]);
+    expect(side.measurements).toBe(restart.measurements);
+  });
+
+  it('counts one start per app per round trip, where restarts count one per framework, round and round trip', () => {
+    expect(appStarts(side.rounds, side.cells, side.sideBySide)).toBe(2 * 2);
+    expect(appStarts(restart.rounds, restart.cells, restart.sideBySide)).toBe(2 * 3 * 2);
+    // 8 starts fewer at 5 s, and 6 cells verified once instead of 3 times at 2 s each.
+    expect(restart.expectedS - side.expectedS).toBe(8 * 5 + 12 * 2);
   });
 });

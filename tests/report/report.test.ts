@@ -247,4 +247,10 @@ describe('tables', () => {
     expect(md).toContain('CPU layout: app on CPU 1, database on 0, load generator on 0 (shared: shared)');
     expect(md).toContain('Profile standard: 3 s warm-up, 10 s measured, 3 repeat(s) interleaved across frameworks');
   });
+
+  it('says in the footnote when the frameworks were measured side by side, and with which seed', async () => {
+    const side = { ...results, config: { ...results.config, schedule: 'side-by-side' as const, seed: 9 } };
+    const md = await markdownExporter.serialize(side, analyze(side), []);
+    expect(md).toContain('3 repeat(s) side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed 9)');
+  });
 });

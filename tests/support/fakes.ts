@@ -73,6 +73,8 @@ export class FakeWorld {
   interrupted = false;
   readonly runs = new Map<string, number>();
   readonly apps = new Map<string, FakeApp>();
+  /** The database round trip (--db-rtt) each started app's port was given; undefined: the direct path. */
+  readonly rttByPort = new Map<number, number | undefined>();
   /** Prepares under way now, and the most there ever were at once. */
   preparing = 0;
   maxPreparing = 0;
@@ -144,6 +146,7 @@ function fakeRuntime(world: FakeWorld): Runtime {
     async start(spec) {
       const name = spec.prepared.app.name;
       world.step(`start ${name}`);
+      world.rttByPort.set(spec.port, Number(new URL(spec.databaseUrl).searchParams.get('rtt')) || undefined);
       const app = new FakeApp(name, `http://fake-${name}:${spec.port}`, world);
       world.apps.set(name, app);
       return app;
@@ -265,7 +268,8 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
   const cellIdOf = (url: string, connections: number) => {
     const { host, pathname, search } = new URL(url);
     const framework = host.replace(/^fake-/, '').replace(/:\d+$/, '');
-    const cell = plan.cells.find((c) => c.framework === framework && c.path === `${pathname}${search}` && c.connections === connections);
+    const rtt = world.rttByPort.get(Number(new URL(url).port));
+    const cell = plan.cells.find((c) => c.framework === framework && c.path === `${pathname}${search}` && c.connections === connections && c.dbRttMs === rtt);
     return cell?.id ?? `${framework}?${pathname}`;
   };
   // Open-loop cells share their closed-loop twin's path: the offered rate (as recorded) tells them apart.
@@ -299,6 +303,8 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
       if (options.failStart?.includes(name)) throw new Error('the app exited (3) before answering');
     },
     findPort: async () => port++,
+    // --db-rtt: the round trip travels in the URL, so the fake load generator knows which cell an app serves.
+    databaseFor: (rttMs) => `postgres://bench:secret@127.0.0.1:20000/hello_world?rtt=${rttMs}`,
     results: { ...makeResults([], { status: 'running', config }), apps: {}, ceilings: [] },
     warnings: [],
   });
