@@ -62,8 +62,8 @@ async function startAll(ctx: RunContext, block: SideBySideBlock, apps: Map<strin
       continue;
     }
     apps.set(framework, app);
-    // Verified before the next app starts: verification counts every client connection of the
-    // database except the harness's probes (verify/connections.ts), and a later app holds none yet.
+    // Verified as soon as it is up; its connections are counted by its own name (verify/connections.ts),
+    // so the apps already up and idle, holding their pools, are not counted against it.
     for (const cell of cells) {
       if (stopping(ctx)) return;
       await verifyCellOn(ctx, app, cell);
