@@ -6,6 +6,7 @@ import { attribute } from './attribution.ts';
 import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, littleBoundWithRtt, measuredRtt, pickDbCeiling } from './bounds.ts';
 import { buildCrossovers } from './crossover.ts';
 import { buildLatency, isOpenLoop } from './latency.ts';
+import { ratioIntervals } from './ratios.ts';
 import { columnKey, summarizeCell } from './summary.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
 
@@ -76,6 +77,16 @@ export function analyze(results: Results): Analysis {
   for (const c of cells) {
     const top = best.get(columnKey(c));
     if (c.status === 'ok' && top) c.shareOfFastest = c.rps.median / top;
+  }
+  // Intervals (docs/analysis.md): paired per round when the repeats were interleaved.
+  const intervals = ratioIntervals(cells, results.cells, results.config.interleave);
+  for (const c of cells) {
+    const i = intervals.get(c.id);
+    if (i?.rps) c.rpsInterval = i.rps;
+    if (i?.toFastest) {
+      c.shareOfFastestInterval = i.toFastest;
+      c.shareOfFastest = i.toFastest.estimate;
+    }
   }
   const loadgen = results.ceilings.filter(isClosedLoopCeiling).map((c) => c.rps);
   const latency = buildLatency(results);

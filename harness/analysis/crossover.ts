@@ -1,9 +1,12 @@
 import { effectiveHoldMs } from '../db/rtt-hold.ts';
-import type { Bottleneck, CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
+import { displayName, settingLabel } from '../report/format.ts';
+import type { Bottleneck, CrossoverAnalysis, CrossoverVerdict, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { appProtocol, latencyFor, measuredRtt } from './bounds.ts';
 import { type CurveModel, predictedCrossoverMs, predictedRps, predictionError, stepIndex, stepsDisagree } from './predict.ts';
+import { settingLatency } from './setting-latency.ts';
 import type { AnalyzedCell } from './types.ts';
+import { crossoverVerdict, type RatioAt } from './verdict.ts';
 
 /** Frameworks within 10% of each other are, for a reader, equally fast (TechEmpower's rounds show run-to-run spread of a few %). */
 export const CONVERGED_SPREAD = 0.1;
@@ -180,7 +183,10 @@ export function buildCrossover(results: Results, cells: AnalyzedCell[], dbRttMs 
     const values = frameworks.map((f) => at.find((c) => c.framework === f && c.dbLatencyMs === latency)?.rps.median);
     if (values.every((v): v is number => v !== undefined)) byLatency.set(latency, values);
   }
-  const overallMs = frameworks.length > 1 ? overallCrossoverMs(byLatency) : undefined;
+  const label = (ms: number) => settingLabel(settingLatency({ settings } as CrossoverAnalysis, ms));
+  const verdict = frameworks.length > 1 ? sweepVerdict(at, frameworks, latencies, label, (f) => displayName(results, f)) : undefined;
+  // The statistical verdict sets the crossover every table and chart shows; the spread rule stands in where no ratio is known.
+  const overallMs = frameworks.length > 1 ? (verdict ? verdict.fromMs : overallCrossoverMs(byLatency)) : undefined;
   return {
     connections,
     ...(dbRttMs > 0 ? { dbRttMs, measuredRttMs: rtt.rttMs } : {}),
@@ -190,6 +196,32 @@ export function buildCrossover(results: Results, cells: AnalyzedCell[], dbRttMs 
     overallMs,
     overallEffectiveMs: overallMs === undefined ? undefined : settings[latencies.indexOf(overallMs)]!.effectiveMs,
     spreadByLatency: [...byLatency].map(([dbLatencyMs, values]) => ({ dbLatencyMs, spread: relativeSpread(values) })),
+    ...(verdict ? { verdict } : {}),
     notes,
   };
+}
+
+/**
+ * The statistical verdict of one sweep, from each framework's ratio to the fastest at every
+ * latency where all of them have one; undefined when no latency has.
+ */
+function sweepVerdict(
+  at: AnalyzedCell[],
+  frameworks: string[],
+  latencies: number[],
+  label: (ms: number) => string,
+  name: (framework: string) => string,
+): CrossoverVerdict | undefined {
+  const byLatency = new Map<number, RatioAt[]>();
+  let rounds = Number.POSITIVE_INFINITY;
+  for (const ms of latencies) {
+    const cells = frameworks.map((f) => at.find((c) => c.framework === f && c.dbLatencyMs === ms));
+    if (!cells.every((c): c is AnalyzedCell => c?.shareOfFastest !== undefined)) continue;
+    byLatency.set(
+      ms,
+      cells.map((c) => ({ framework: name(c.framework), ratio: c.shareOfFastest!, interval: c.shareOfFastestInterval })),
+    );
+    rounds = Math.min(rounds, ...cells.map((c) => c.rps.n));
+  }
+  return byLatency.size > 0 ? crossoverVerdict(byLatency, label, rounds) : undefined;
 }

@@ -57,8 +57,9 @@ export function crossoverTable(results: Results, analysis: Analysis, x: Crossove
     predictedText(f),
   ]);
   rows.push(['spread', ...x.latencies.map((ms) => fmtPct(x.spreadByLatency.find((s) => s.dbLatencyMs === ms)?.spread)), '', '']);
-  const overall =
-    x.overallMs === undefined
+  const overall = x.verdict
+    ? x.verdict.sentence
+    : x.overallMs === undefined
       ? 'Frameworks never came within 10% of each other in this sweep.'
       : `From ${settingLabel(settingLatency(x, x.overallMs))} of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload.`;
   return {

@@ -2,7 +2,7 @@ import { type Analysis, analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { chartSet } from './charts/data.ts';
 import { type RenderedChart, renderCharts } from './charts/files.ts';
-import { leadingWarnings } from './leading.ts';
+import { leadingWarnings, verdictLines } from './leading.ts';
 import { buildTables, footnote, type Table } from './tables.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -34,6 +34,7 @@ const STYLE = [
   'figure{margin:1em 0}figure svg{width:100%;max-width:1100px;height:auto}figcaption{font-size:12px;color:#555}',
   '.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}td{text-align:right}thead th{background:#f4f4f4}',
   '.note{color:#555;font-size:12px;margin:.2em 0}',
+  '.verdict{font-size:1.15em;border-left:4px solid #1f5fa8;background:#f3f7fc;padding:.6em 1em;margin:1em 0}',
 ].join('\n');
 
 /**
@@ -57,6 +58,9 @@ ${STYLE}
 <h1>crossover-bench results: ${escapeHtml(results.runId)}</h1>
 <p class="meta">${escapeHtml(`${m.cpuModel}, ${m.cores} cores · profile ${results.config.profile} · started ${results.startedAt} · status ${results.status}`)}</p>
 ${warningsBox}
+${verdictLines(analysis)
+  .map((l) => `<p class="verdict"><strong>Verdict:</strong> ${escapeHtml(l)}</p>`)
+  .join('\n')}
 ${rendered.length ? rendered.map(chartHtml).join('\n') : '<p class="note">No chart: the run measured slow-db at fewer than two database latencies.</p>'}
 ${buildTables(results, { analysis }).map(tableHtml).join('\n')}
 <hr><ul>${footnote(results)

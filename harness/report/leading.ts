@@ -1,3 +1,4 @@
+import type { Analysis } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
@@ -26,4 +27,13 @@ export function leadingWarnings(results: Results): string[] {
   if (failed.length) lines.push(`${failed.length} cell(s) failed and were not measured: see "Failed cells" below`);
   if (results.status !== 'complete') lines.push(`The run is ${results.status}: the tables hold only the cells measured before it stopped`);
   return lines;
+}
+
+/**
+ * Pure: the answer users came for, one sentence per crossover (analysis/verdict.ts), to
+ * lead every report right after the warnings. Prefixed by the round trip when the run swept more than one.
+ */
+export function verdictLines(analysis: Analysis): string[] {
+  const all = analysis.crossovers ?? (analysis.crossover ? [analysis.crossover] : []);
+  return all.flatMap((x) => (x.verdict ? [`${all.length > 1 ? `Round trip ${x.dbRttMs ?? 0} ms: ` : ''}${x.verdict.sentence}`] : []));
 }

@@ -43,7 +43,9 @@ function grid(results: Results, analysis: Analysis): { columns: Column[]; framew
 }
 
 function rpsText(c: AnalyzedCell): string {
-  const range = c.rps.n > 1 ? ` (${fmtRps(c.rps.min)}-${fmtRps(c.rps.max)})` : '';
+  // The 95% interval of the median where there are enough rounds for one (analysis/ratios.ts), else the min-max of the repeats.
+  const i = c.rpsInterval;
+  const range = i ? ` (${fmtRps(i.low)}-${fmtRps(i.high)})` : c.rps.n > 1 ? ` (${fmtRps(c.rps.min)}-${fmtRps(c.rps.max)})` : '';
   const flags = [c.noisy ? 'noisy' : '', c.errors + c.non2xx + c.timeouts > 0 ? 'errors' : '', c.attribution?.flagged ? 'loadgen-bound' : ''].filter(Boolean);
   return `${fmtRps(c.rps.median)}${range}${flags.length ? ` [${flags.join(', ')}]` : ''}`;
 }
@@ -52,7 +54,7 @@ export function throughputTable(results: Results, analysis: Analysis): Table {
   const { columns, frameworks, at } = grid(results, analysis);
   const repeats = results.config.repeat;
   return {
-    title: `Requests per second (2xx responses/s${repeats > 1 ? `, median of ${repeats} with min-max` : ''})`,
+    title: `Requests per second (2xx responses/s${repeats > 1 ? `, median of ${repeats}${analysis.cells.some((c) => c.rpsInterval) ? ' with its 95% interval' : ' with min-max'}` : ''})`,
     head: ['framework', ...columns.map((c) => c.label)],
     rows: frameworks.map((f) => [displayName(results, f), ...columns.map((c) => cellText(at(f, c), rpsText))]),
     notes: [
@@ -61,6 +63,12 @@ export function throughputTable(results: Results, analysis: Analysis): Table {
       ...(anyOff(columns) ? [OFF_NOTE] : []),
     ],
   };
+}
+
+/** `68% (66-70)`: the share of the fastest with its 95% interval when it has one. */
+function shareText(c: AnalyzedCell): string {
+  const i = c.shareOfFastestInterval;
+  return i ? `${fmtPct(c.shareOfFastest)} (${(i.low * 100).toFixed(0)}-${(i.high * 100).toFixed(0)})` : fmtPct(c.shareOfFastest);
 }
 
 export function shareTable(results: Results, analysis: Analysis): Table {
@@ -72,13 +80,16 @@ export function shareTable(results: Results, analysis: Analysis): Table {
       displayName(results, f),
       ...columns.map((c) =>
         cellText(at(f, c), (x) =>
-          x.attribution?.flagged
-            ? 'loadgen-bound'
-            : `${fmtPct(x.shareOfFastest)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`,
+          x.attribution?.flagged ? 'loadgen-bound' : `${shareText(x)}${x.shareOfDbCeiling !== undefined ? ` (db ${fmtPct(x.shareOfDbCeiling)})` : ''}`,
         ),
       ),
     ]),
     notes: [
+      ...(analysis.cells.some((c) => c.shareOfFastestInterval)
+        ? [
+            'In brackets after a share: its 95% bootstrap interval. Where rounds pair the frameworks (interleaved repeats), the share is the median of the per-round ratios to the fastest and whole rounds are resampled (docs/analysis.md).',
+          ]
+        : []),
       "db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app's own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).",
       "loadgen-bound cells are left out of the comparison: their number is the load generator's.",
     ],

@@ -69,6 +69,24 @@ export const LittleBoundSchema = z.object({
 });
 export type LittleBound = z.infer<typeof LittleBoundSchema>;
 
+/** A statistic with its 95% bootstrap interval (analysis/intervals.ts; docs/analysis.md). */
+export const IntervalSchema = z.object({ estimate: z.number(), low: z.number(), high: z.number() });
+
+/** The crossover as a statistical statement (analysis/verdict.ts): the answer users came for, in one sentence. */
+export const CrossoverVerdictSchema = z.object({
+  /** converged: from `fromMs` on every framework lies within 10% of the fastest; never: not at the largest latency; undecided: an interval straddles the line there. */
+  answer: z.enum(['converged', 'never', 'undecided']),
+  fromMs: z.number().min(0).optional(),
+  /** The latency below the crossover (or the largest, when undecided) where an interval straddles 0.9. */
+  undecidedAtMs: z.number().min(0).optional(),
+  /** intervals: every ratio had one; point: fewer than 3 rounds, so the answer rests on point estimates. */
+  basis: z.enum(['intervals', 'point']),
+  /** The fewest rounds (repeats) behind any ratio of the sweep. */
+  rounds: z.number().int().min(0),
+  sentence: z.string(),
+});
+export type CrossoverVerdict = z.infer<typeof CrossoverVerdictSchema>;
+
 /** The analysis of one cell (the raw measurements stay in results.cells). */
 export const CellAnalysisSchema = z.object({
   id: z.string(),
@@ -87,8 +105,12 @@ export const CellAnalysisSchema = z.object({
   attribution: AttributionSchema.optional(),
   dbCeilingRps: z.number().min(0).optional(),
   littleBoundRps: z.number().min(0).optional(),
-  /** This cell's rps / the fastest framework's in the same column (load-generator-bound cells left out). */
+  /** This cell's rps / the fastest framework's in the same column (load-generator-bound cells left out); the median of per-round ratios when rounds pair them. */
   shareOfFastest: z.number().min(0).optional(),
+  /** 95% interval of shareOfFastest (3 repeats or more; analysis/ratios.ts). */
+  shareOfFastestInterval: IntervalSchema.optional(),
+  /** 95% interval of the median requests/s over the repeats (3 or more). */
+  rpsInterval: IntervalSchema.optional(),
   shareOfDbCeiling: z.number().min(0).optional(),
   shareOfLittleBound: z.number().min(0).optional(),
   judgedAgainst: z
@@ -171,6 +193,8 @@ export const CrossoverAnalysisSchema = z.object({
   overallMs: z.number().min(0).optional(),
   overallEffectiveMs: z.number().min(0).optional(),
   spreadByLatency: z.array(z.object({ dbLatencyMs: z.number().min(0), spread: z.number().min(0) })),
+  /** The statistical statement of the crossover; absent in results from before it, and with one framework. */
+  verdict: CrossoverVerdictSchema.optional(),
   notes: z.array(z.string()).default([]),
 });
 export type CrossoverAnalysis = z.infer<typeof CrossoverAnalysisSchema>;

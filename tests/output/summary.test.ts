@@ -14,11 +14,17 @@ describe('the --json summary', () => {
       id: 'django-bolt/json/c64',
       status: 'ok',
       rps: 39_700,
+      // A loadgen-bound cell is left out of the comparison: no interval and no share of the fastest.
+      rpsInterval: null,
+      shareOfFastest: null,
       latencyP99Ms: 30,
       labels: ['load generator', 'loadgen-bound'],
     });
     expect(s.cells.find((c) => c.id === 'drf/db/c64')).toMatchObject({ status: 'failed', rps: null, labels: ['failed'] });
     expect(s.crossover?.overallMs).toBe(20);
+    // The sweep's cells have 3 repeats: the verdict rests on intervals, and says so.
+    expect(s.crossover?.verdict).toMatchObject({ answer: 'converged', fromMs: 20, basis: 'intervals', rounds: 3 });
+    expect(s.crossover?.verdict?.sentence).toContain('95% intervals over 3 rounds');
     expect(s.leftOut).toHaveLength(3);
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });

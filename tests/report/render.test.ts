@@ -24,7 +24,7 @@ describe('renderTerminal', () => {
   it('fits 80 columns: numbers right-aligned, one rule under the header, further columns in blocks repeating the first', () => {
     const table = throughputTable(results, analysis);
     expect(renderTerminal({ ...table, rows: table.rows.slice(0, 3) }, 80)).toMatchInlineSnapshot(`
-      "Requests per second (2xx responses/s, median of 3 with min-max)
+      "Requests per second (2xx responses/s, median of 3 with its 95% interval)
       framework                             json                   db
       ---------------------  -------------------  -------------------
       Django                 2,200 (2,189-2,228)        836 (825-853)
@@ -57,7 +57,7 @@ describe('renderTerminal', () => {
   it('fits 120 columns with fewer blocks', () => {
     const table = throughputTable(results, analysis);
     expect(renderTerminal({ ...table, rows: table.rows.slice(3), notes: [] }, 120)).toMatchInlineSnapshot(`
-      "Requests per second (2xx responses/s, median of 3 with min-max)
+      "Requests per second (2xx responses/s, median of 3 with its 95% interval)
       framework                                      json                   db              queries         slow-db 0 ms
       -----------  --------------------------------------  -------------------  -------------------  -------------------
       FastAPI                         5,600 (5,572-5,670)  2,128 (2,100-2,170)        283 (280-287)  1,680 (1,666-1,694)

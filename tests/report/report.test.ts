@@ -29,7 +29,7 @@ describe('tables', () => {
         .slice(0, 6)
         .join('\n'),
     ).toMatchInlineSnapshot(`
-      "### Requests per second (2xx responses/s, median of 3 with min-max)
+      "### Requests per second (2xx responses/s, median of 3 with its 95% interval)
 
       | framework | json | db | slow-db 0 ms | slow-db 5 ms | slow-db 10 ms | slow-db 20 ms |
       | --- | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -115,7 +115,7 @@ describe('tables', () => {
       | FastAPI | 4,850 framework | 4,619 fw+pool | 4,409 fw+pool | 1,865 pool | 942 pool | 478 pool | 1 ms (eff 2.1!) | 2.0 ms, at 1 ms |
       | spread | 70% | 69% | 67% | 22% | 0% | 0% |  |  |
 
-      _From 10 ms (eff 10.3) of database latency on, every framework lies within 10% of the fastest: past that point, framework choice stops mattering for this workload._
+      _From 10 ms (eff 10.3) of database latency on, every framework's requests/s lies within 10% of the fastest (the slowest, Django, at 1.00 (1.00-1.00) of it; 95% intervals over 3 rounds): past that point, framework choice stops mattering for this workload._
 
       _Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one._
 

@@ -20,8 +20,8 @@ export function entryExtra(results: Results, c: AnalyzedCell): string {
 /**
  * Requests/s per tracked cell, so a nightly job can alert on drops. Flagged cells
  * (failed, unmeasured, loadgen-bound, noisy, with errors) are left out: an alert on them
- * would track the load generator or noise, not the framework. `range` is half the
- * min-max spread of the repeats.
+ * would track the load generator or noise, not the framework. `range` is half the width of
+ * the median's 95% interval (3 repeats or more), else half the min-max spread of the repeats.
  */
 export const benchmarkActionExporter: Exporter = {
   file: 'benchmark-action.json',
@@ -30,7 +30,11 @@ export const benchmarkActionExporter: Exporter = {
       name: c.id,
       unit: 'req/s',
       value: Number(c.rps.median.toFixed(1)),
-      range: c.rps.n > 1 ? `± ${((c.rps.max - c.rps.min) / 2).toFixed(1)}` : undefined,
+      range: c.rpsInterval
+        ? `± ${((c.rpsInterval.high - c.rpsInterval.low) / 2).toFixed(1)}`
+        : c.rps.n > 1
+          ? `± ${((c.rps.max - c.rps.min) / 2).toFixed(1)}`
+          : undefined,
       extra: entryExtra(results, c),
     }));
     return `${JSON.stringify(entries, null, 2)}\n`;

@@ -36,6 +36,11 @@ const HEAD = [
   'little_bound_rps',
   'share_of_fastest',
   'failure',
+  // Appended, so scripts that read the columns above by position keep working.
+  'rps_ci_low',
+  'rps_ci_high',
+  'share_ci_low',
+  'share_ci_high',
 ];
 
 /** ISO 8601 in UTC; a start time that does not parse is kept as written. */
@@ -47,6 +52,7 @@ const num = (v: number | undefined, digits = 2) => (v === undefined || !Number.i
  * results.csv: one row per cell, with the run's identity and machine on every row so
  * nightly files can be stacked. Spread columns are empty with one repeat (no spread was
  * measured); share_of_fastest is empty for flagged cells (their number is not comparable).
+ * The *_ci_* columns are the 95% bootstrap intervals (docs/analysis.md), empty below 3 repeats.
  */
 export const csvExporter: Exporter = {
   file: 'results.csv',
@@ -84,6 +90,10 @@ export const csvExporter: Exporter = {
         num(s.littleBoundRps, 1),
         flags.length ? '' : num(s.shareOfFastest, 3),
         s.failure ?? '',
+        num(s.rpsInterval?.low, 1),
+        num(s.rpsInterval?.high, 1),
+        flags.length ? '' : num(s.shareOfFastestInterval?.low, 3),
+        flags.length ? '' : num(s.shareOfFastestInterval?.high, 3),
       ];
     });
     return renderCsv(HEAD, rows);

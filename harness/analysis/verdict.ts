@@ -1,0 +1,82 @@
+import type { CrossoverVerdict } from '../results/analysis-schema.ts';
+import { type Answer, above } from './intervals.ts';
+import type { StoredInterval } from './ratios.ts';
+
+/** Within 10% of the fastest: a ratio to it above 0.9 (analysis/crossover.ts CONVERGED_SPREAD). */
+export const CONVERGED_RATIO = 0.9;
+
+/** One framework at one swept latency: its ratio to the fastest there (interval when measured in 3 rounds or more). */
+export interface RatioAt {
+  framework: string;
+  /** The point estimate (median ratio). */
+  ratio: number;
+  interval?: StoredInterval | undefined;
+}
+
+/** Pure: "is this framework within 10% of the fastest?" as a statistical answer, or from the point estimate when there is no interval. */
+export function convergedAnswer(r: RatioAt): Answer {
+  if (r.interval) return above(r.interval, CONVERGED_RATIO);
+  return r.ratio > CONVERGED_RATIO ? 'yes' : 'no';
+}
+
+const fmtRatio = (r: RatioAt) =>
+  r.interval ? `${r.ratio.toFixed(2)} (${r.interval.low.toFixed(2)}-${r.interval.high.toFixed(2)})` : `${r.ratio.toFixed(2)} (no interval)`;
+
+/**
+ * Pure: the crossover as a statistical statement. A latency is converged when every
+ * framework's ratio to the fastest lies wholly above 0.9, not converged when one lies wholly
+ * below, undecided otherwise. The crossover is the smallest latency from which every larger
+ * one is converged; the first latency below it that is undecided (rather than not converged)
+ * is named, since the true crossover may lie there. `label` names a latency as the tables do.
+ */
+export function crossoverVerdict(byLatency: ReadonlyMap<number, RatioAt[]>, label: (ms: number) => string, rounds: number): CrossoverVerdict {
+  const latencies = [...byLatency.keys()].sort((a, b) => a - b);
+  const intervals = latencies.every((ms) => byLatency.get(ms)!.every((r) => r.interval !== undefined));
+  const stateOf = (ms: number) => {
+    const answers = byLatency.get(ms)!.map((r) => ({ r, answer: convergedAnswer(r) }));
+    const state: Answer = answers.every((a) => a.answer === 'yes') ? 'yes' : answers.some((a) => a.answer === 'no') ? 'no' : 'undecided';
+    return { state, answers };
+  };
+  let fromMs: number | undefined;
+  let blocking: { ms: number; state: Answer; answers: { r: RatioAt; answer: Answer }[] } | undefined;
+  for (let i = latencies.length - 1; i >= 0; i--) {
+    const s = stateOf(latencies[i]!);
+    if (s.state !== 'yes') {
+      blocking = { ms: latencies[i]!, ...s };
+      break;
+    }
+    fromMs = latencies[i];
+  }
+  const basis = intervals ? `95% intervals over ${rounds} rounds` : `point estimates: ${rounds} round(s), too few for an interval`;
+  const slowestAt = (ms: number) => [...byLatency.get(ms)!].sort((a, b) => a.ratio - b.ratio)[0]!;
+  const unsure = blocking?.answers.filter((a) => a.answer !== 'yes').map((a) => `${a.r.framework} ${fmtRatio(a.r)}`) ?? [];
+  let answer: CrossoverVerdict['answer'];
+  let sentence: string;
+  if (fromMs !== undefined) {
+    const slowest = slowestAt(fromMs);
+    answer = 'converged';
+    sentence =
+      `From ${label(fromMs)} of database latency on, every framework's requests/s lies within 10% of the fastest ` +
+      `(the slowest, ${slowest.framework}, at ${fmtRatio(slowest)} of it; ${basis}): past that point, framework choice stops mattering for this workload.`;
+    if (blocking?.state === 'undecided')
+      sentence += ` At ${label(blocking.ms)} it is undecided: ${unsure.join(', ')} straddle 0.90; more rounds would decide whether the crossover lies there.`;
+  } else if (blocking?.state === 'undecided') {
+    answer = 'undecided';
+    sentence = `Undecided: at ${label(blocking.ms)}, the largest latency swept, ${unsure.join(', ')} of the fastest straddle 0.90 (${basis}); more rounds would decide.`;
+  } else {
+    answer = 'never';
+    const last = latencies[latencies.length - 1];
+    sentence =
+      last === undefined
+        ? 'No latency was measured for every framework.'
+        : `Frameworks never came within 10% of each other in this sweep: at ${label(last)}, ${unsure.join(', ')} of the fastest (${basis}).`;
+  }
+  return {
+    answer,
+    ...(fromMs !== undefined ? { fromMs } : {}),
+    ...(blocking?.state === 'undecided' ? { undecidedAtMs: blocking.ms } : {}),
+    basis: intervals ? 'intervals' : 'point',
+    rounds,
+    sentence,
+  };
+}
