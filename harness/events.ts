@@ -5,7 +5,14 @@ import type { WarningCode } from './warnings.ts';
  * these; it never prints. A display is only a subscriber, as in autocannon.
  */
 export type RunEvent =
-  | { type: 'plan'; cells: number; measurements: number; expectedS: number }
+  | {
+      type: 'plan';
+      cells: number;
+      measurements: number;
+      expectedS: number;
+      /** --schedule side-by-side with adaptive stopping: the precision aimed at and the seconds of rounds allowed. */
+      stopping?: { targetHalfWidth: number; budgetS: number; minRounds: number; expectedRounds: number } | undefined;
+    }
   | { type: 'stage'; stage: 'prepare' | 'ceilings' | 'measure' | 'drift' | 'report'; detail?: string }
   | { type: 'measure-start'; cellId: string; repeat: number; index: number; total: number; warmupS: number; durationS: number }
   | { type: 'measure-end'; cellId: string; repeat: number; index: number; total: number; summary: string; rps?: number }

@@ -30,6 +30,8 @@ export interface SideBySideBlock {
 
 export interface SideBySidePlan {
   seed: number;
+  /** Rounds always measured before the rounds may stop by precision (pipeline/run-plan.ts minRounds). */
+  minRounds: number;
   blocks: SideBySideBlock[];
 }
 
@@ -64,7 +66,7 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): [K, T[]][] {
  * The blocks (one per round trip, in plan order) and their `rounds` rounds. `cells` are the
  * closed-loop cells of every framework; open-loop cells keep the restart schedule.
  */
-export function planSideBySide(cells: readonly CellPlan[], rounds: number, seed: number): SideBySidePlan {
+export function planSideBySide(cells: readonly CellPlan[], rounds: number, seed: number, minRounds = rounds): SideBySidePlan {
   // One stream for the whole plan: each round draws fresh numbers, so its order is independent of the rounds before it.
   const random = seededRandom(seed);
   const blocks = groupBy(cells, (c) => c.dbRttMs).map(([dbRttMs, atRtt]): SideBySideBlock => {
@@ -75,5 +77,5 @@ export function planSideBySide(cells: readonly CellPlan[], rounds: number, seed:
     }
     return { dbRttMs, frameworks: [...new Set(atRtt.map((c) => c.framework))], cells: atRtt, rounds: planned };
   });
-  return { seed, blocks };
+  return { seed, minRounds: Math.min(minRounds, rounds), blocks };
 }

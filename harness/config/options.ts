@@ -3,7 +3,7 @@ import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 import { ArrivalSchema, OpenLoopConfigSchema, resolveOpenLoop } from './rates.ts';
-import { MAX_SEED, resolveSchedule, ScheduleSchema } from './schedule.ts';
+import { MAX_SEED, resolveSchedule, ScheduleSchema, StoppingSchema } from './schedule.ts';
 
 /** The cap on database connections every app gets (docs/measured-facts.md#shared-core-workers: an asyncpg pool of 10 beat 64 on a shared core). */
 export const DEFAULT_CONNECTION_CAP = 10;
@@ -65,6 +65,10 @@ export const RunFlagsSchema = z
     /** --schedule restart|side-by-side, and --seed N for the side-by-side round order (config/schedule.ts). */
     schedule: ScheduleSchema.default('restart'),
     seed: z.coerce.number().int().min(0).max(MAX_SEED).optional(),
+    /** --precision 2: side-by-side rounds go on until every ratio's 95% interval is within ±2%. */
+    precision: z.coerce.number().gt(0).max(50).optional(),
+    /** --budget 600: seconds of side-by-side rounds at most. */
+    budget: z.coerce.number().int().positive().max(86_400).optional(),
   })
   .strict();
 
@@ -102,6 +106,8 @@ export const RunConfigSchema = z.object({
   schedule: ScheduleSchema.optional(),
   /** side-by-side: the seed of the round order, so the same config and seed measure in the same order. */
   seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  /** side-by-side: when the rounds stop (config/schedule.ts). */
+  stopping: StoppingSchema.optional(),
 });
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
@@ -147,7 +153,7 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
     interleave: f.interleave,
     crossCheck: f.crossCheck,
     openLoop: resolveOpenLoop(f.arrival, f.rates, 'openLoop' in profile ? profile.openLoop : undefined),
-    ...resolveSchedule(f, now),
+    ...resolveSchedule(f, now, profile.stopping),
   };
 }
 

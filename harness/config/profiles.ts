@@ -1,4 +1,5 @@
 import type { OpenLoopConfig } from './rates.ts';
+import type { StoppingDefaults } from './schedule.ts';
 
 /** Defaults per profile; every one can be overridden on the command line. */
 export interface Profile {
@@ -23,6 +24,8 @@ export interface Profile {
   dbRttMs: readonly number[];
   /** The open-loop latency sweep (docs/open-loop.md): slow-db at the same latencies, at fixed offered rates. */
   openLoop?: OpenLoopConfig;
+  /** --schedule side-by-side: the precision its rounds aim for and the seconds they may take (docs/schedule.md). */
+  stopping: StoppingDefaults;
 }
 
 /** Load-run timing for latency-bound slow-db cells. */
@@ -51,6 +54,8 @@ export const PROFILES = {
     slowDbMs: [0, 5, 10, 20],
     boundTiming: { fromMs: 5, warmupS: 1, durationS: 1 },
     dbRttMs: [0],
+    // ±5% is what a smoke test can decide in about two and a half minutes of rounds.
+    stopping: { targetHalfWidth: 0.05, budgetS: 150 },
   },
   /*
    * What a blog post should cite: long enough for a stable median, three repeats for the spread.
@@ -72,6 +77,8 @@ export const PROFILES = {
     boundTiming: { fromMs: 5, warmupS: 2, durationS: 5 },
     dbRttMs: [0, 0.5],
     openLoop: { arrival: 'poisson', rates: ['50%'] },
+    // ±2% separates frameworks a blog post would call equal from ones it would not; 20 minutes of rounds per round trip at most.
+    stopping: { targetHalfWidth: 0.02, budgetS: 1200 },
   },
   full: {
     durationS: 30,
@@ -81,6 +88,7 @@ export const PROFILES = {
     slowDbMs: [0, 1, 2, 5, 10, 20, 50],
     boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 },
     dbRttMs: [0, 0.5, 1],
+    stopping: { targetHalfWidth: 0.01, budgetS: 3600 },
   },
 } as const satisfies Record<string, Profile>;
 

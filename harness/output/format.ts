@@ -1,3 +1,4 @@
+import type { RunEvent } from '../events.ts';
 import { wrap } from '../report/render.ts';
 
 /** Pure text for progress lines: no clock, no stream. */
@@ -69,7 +70,14 @@ export function foldLine(prefix: string, text: string, width: number): string {
     .join('\n');
 }
 
-export function planText(p: { cells: number; measurements: number; expectedS: number }): string {
+export function planText(p: Pick<Extract<RunEvent, { type: 'plan' }>, 'cells' | 'measurements' | 'expectedS' | 'stopping'>): string {
+  if (p.stopping) {
+    const s = p.stopping;
+    return (
+      `plan: ${p.cells} cell(s) side by side, at least ${s.minRounds} rounds, then until every ratio to the fastest is within ±${Number((s.targetHalfWidth * 100).toFixed(1))}% ` +
+      `or ${formatDuration(s.budgetS)} of rounds are spent (about ${s.expectedRounds} rounds fit); starting apps and measuring ceilings add to it`
+    );
+  }
   const repeats = p.cells > 0 && p.measurements % p.cells === 0 ? ` (${p.measurements / p.cells} repeat(s) per cell)` : '';
   return `plan: ${p.cells} cell(s), ${p.measurements} measurement(s)${repeats}; measuring alone takes about ${formatDuration(p.expectedS)}, starting apps and measuring ceilings add to it`;
 }

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/options.ts';
+import { MIN_ROUNDS } from '../config/schedule.ts';
 import { type CellPlan, planCells, planRounds, type RoundStep } from '../plan.ts';
 import { planOpenLoopCells } from '../plan-open-loop.ts';
 import { planSideBySide, type SideBySidePlan } from '../plan-side-by-side.ts';
@@ -34,11 +35,14 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
   const open = config.frameworks.flatMap((framework) => planOpenLoopCells(config, scenarios, framework));
   const closed = config.frameworks.flatMap((framework) => planCells(config, scenarios, framework));
   // A results.json always records the seed of a side-by-side run (config/schedule.ts); 0 stands in for a hand-made config without one.
-  const sideBySide = config.schedule === 'side-by-side' ? planSideBySide(closed, config.repeat, config.seed ?? 0) : undefined;
+  const closedRounds = expectedClosedRounds(config, closed);
+  // Side by side with adaptive stopping, every round it may run is planned (its order is then fixed by the seed alone); it stops early.
+  const plannedRounds = config.stopping?.maxRounds ?? config.repeat;
+  const sideBySide = config.schedule === 'side-by-side' ? planSideBySide(closed, plannedRounds, config.seed ?? 0, minRounds(config)) : undefined;
   const rounds = [...(sideBySide ? [] : planRounds(config)), ...(open.length > 0 ? planRounds(config, 'open') : [])];
   const cells = [...closed, ...open];
   const dbCeilingShapes = planCells(config, scenarios, '_').filter((p) => p.kind !== 'json');
-  const measurements = cells.length * config.repeat + (cells.length > 0 ? 1 : 0);
+  const measurements = closed.length * closedRounds + open.length * config.repeat + (cells.length > 0 ? 1 : 0);
   // Each start verifies the cells it serves: once per round with restarts, once in all for side-by-side apps.
   const perStart = config.interleave ? config.repeat : 1;
   const verifications = (sideBySide ? closed.length : closed.length * perStart) + open.length * perStart;
@@ -54,8 +58,31 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
       appStarts(rounds, cells, sideBySide),
       dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s)),
       verifications,
+      sumS(closed) * closedRounds + sumS(open) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0),
     ),
   };
+}
+
+/**
+ * A window's cost beyond its load: the load generator's process start, its connections, the
+ * bookkeeping. A guess like the start and verify estimates above, for the ETA only.
+ */
+const WINDOW_OVERHEAD_S = 0.5;
+
+/** The fewest side-by-side rounds: --repeat, and never fewer than MIN_ROUNDS when rounds stop by precision. */
+export function minRounds(config: Pick<RunConfig, 'repeat' | 'stopping'>): number {
+  return config.stopping ? Math.max(config.repeat, MIN_ROUNDS) : config.repeat;
+}
+
+/**
+ * Pure: the closed-loop rounds a run is expected to measure: --repeat, or side by side with
+ * adaptive stopping, as many as the budget holds within [minRounds, maxRounds] (it may stop
+ * sooner, once precise enough).
+ */
+export function expectedClosedRounds(config: Pick<RunConfig, 'repeat' | 'stopping'>, closed: Pick<CellPlan, 'warmupS' | 'durationS'>[]): number {
+  if (!config.stopping || closed.length === 0) return config.repeat;
+  const roundS = sumS(closed) + WINDOW_OVERHEAD_S * closed.length;
+  return Math.min(config.stopping.maxRounds, Math.max(minRounds(config), Math.floor(config.stopping.budgetS / roundS)));
 }
 
 /**
@@ -70,6 +97,7 @@ export function appStarts(rounds: RoundStep[], cells: CellPlan[], sideBySide: Si
 }
 
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;
+const sumS = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
 
 /** Pure: ceilings, then every measurement, start and verification, then the drift check's start. */
 export function estimateDurationS(
@@ -78,11 +106,10 @@ export function estimateDurationS(
   starts: number,
   dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   verifications = cells.length * (config.interleave ? config.repeat : 1),
-): number {
-  const sum = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
-  const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sum(dbCeilings);
   // The drift check measures the first cell once more.
-  const measurementsS = sum(cells) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0);
+  measurementsS = sumS(cells) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0),
+): number {
+  const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sumS(dbCeilings);
   return ceilingsS + measurementsS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
 }
 

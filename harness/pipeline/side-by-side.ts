@@ -1,5 +1,9 @@
+import { columnHalfWidth } from '../analysis/precision.ts';
+import { seedFor } from '../analysis/random.ts';
+import { ANALYSIS_SEED } from '../analysis/ratios.ts';
 import type { CellPlan } from '../plan.ts';
-import type { SideBySideBlock, SideBySidePlan, SideBySideWindow } from '../plan-side-by-side.ts';
+import { type SideBySideBlock, type SideBySidePlan, type SideBySideWindow, shapeOf } from '../plan-side-by-side.ts';
+import type { RoundsRecord } from '../results/rounds-schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
 import { measureRepeat, verifyCellOn } from './cell.ts';
 import { type RunContext, stopping } from './context.ts';
@@ -15,7 +19,7 @@ import { startApp, stopApp } from './framework.ts';
 export async function runSideBySide(ctx: RunContext, plan: SideBySidePlan): Promise<void> {
   for (const block of plan.blocks) {
     if (stopping(ctx)) return;
-    await runBlock(ctx, block);
+    await runBlock(ctx, block, plan.minRounds, plan.blocks.length);
   }
 }
 
@@ -23,21 +27,104 @@ const failed = (ctx: RunContext, cell: CellPlan) => ctx.recorder.cell(cell.id)?.
 const where = (block: SideBySideBlock) => (block.dbRttMs ? `, database round trip +${block.dbRttMs} ms` : '');
 
 /** One round trip: every app up for all its rounds; the apps are stopped on every path, Ctrl-C included. */
-async function runBlock(ctx: RunContext, block: SideBySideBlock): Promise<void> {
+async function runBlock(ctx: RunContext, block: SideBySideBlock, minRounds: number, blocks: number): Promise<void> {
   const apps = new Map<string, RunningApp>();
   try {
     await startAll(ctx, block, apps);
-    for (const [index, windows] of block.rounds.entries()) {
-      if (stopping(ctx)) return;
-      if (!windows.some((w) => apps.has(w.cell.framework) && !failed(ctx, w.cell))) return;
-      ctx.recorder.emit({ type: 'stage', stage: 'measure', detail: `round ${index + 1} of ${block.rounds.length}${where(block)}` });
-      for (const window of windows) {
-        if (stopping(ctx)) return;
-        await measureWindow(ctx, apps, window);
-      }
-    }
+    await runRounds(ctx, block, apps, minRounds, blocks);
   } finally {
     for (const app of apps.values()) await stopApp(ctx, app);
+  }
+}
+
+/**
+ * The rounds on the running apps. With adaptive stopping (config.stopping) a column whose
+ * ratios reached the target is not measured again, and the rounds end once every column
+ * has, or once this round trip's share of the budget is spent; the budget is checked only
+ * between columns, so the frameworks of a column always share their rounds. Never fewer
+ * than `minRounds`. How it ended is recorded (results.rounds).
+ */
+async function runRounds(ctx: RunContext, block: SideBySideBlock, apps: Map<string, RunningApp>, minRounds: number, blocks: number): Promise<void> {
+  const stop = ctx.config.stopping;
+  const budgetS = stop ? stop.budgetS / blocks : Number.POSITIVE_INFINITY;
+  const startedMs = ctx.now().getTime();
+  const elapsedS = () => (ctx.now().getTime() - startedMs) / 1000;
+  const columns = new Map<string, { rounds: number; halfWidth?: number | undefined; met: boolean }>();
+  for (const shape of new Set(block.cells.map(shapeOf))) columns.set(shape, { rounds: 0, met: false });
+  let stoppedBy: RoundsRecord['stoppedBy'] = 'max-rounds';
+  rounds: for (const [index, windows] of block.rounds.entries()) {
+    if (stopping(ctx) || !windows.some((w) => apps.has(w.cell.framework) && !failed(ctx, w.cell))) {
+      stoppedBy = 'stopped';
+      break;
+    }
+    const of = stop ? `at most ${block.rounds.length}, until ±${pct(stop.targetHalfWidth)} or ${Math.round(budgetS)} s` : `of ${block.rounds.length}`;
+    ctx.recorder.emit({ type: 'stage', stage: 'measure', detail: `round ${index + 1} (${of})${where(block)}` });
+    for (const [shape, group] of byShape(windows)) {
+      if (columns.get(shape)?.met) continue;
+      if (index >= minRounds && elapsedS() >= budgetS) {
+        stoppedBy = 'budget';
+        break rounds;
+      }
+      for (const window of group) {
+        if (stopping(ctx)) {
+          stoppedBy = 'stopped';
+          break rounds;
+        }
+        await measureWindow(ctx, apps, window);
+      }
+      columns.get(shape)!.rounds++;
+    }
+    if (!stop || index + 1 < minRounds) continue;
+    checkColumns(ctx, block, columns, stop.targetHalfWidth);
+    const open = [...columns.values()].filter((c) => !c.met);
+    const widest = Math.max(0, ...open.map((c) => c.halfWidth ?? Number.POSITIVE_INFINITY));
+    ctx.recorder.emit({
+      type: 'stage',
+      stage: 'measure',
+      detail: `after round ${index + 1}: ${columns.size - open.length} of ${columns.size} columns within ±${pct(stop.targetHalfWidth)}${open.length ? `, widest ±${pct(widest)}` : ''}`,
+    });
+    if (open.length === 0) {
+      stoppedBy = 'precision';
+      break;
+    }
+  }
+  if (stop) {
+    await ctx.recorder.setRounds({
+      ...(block.dbRttMs ? { dbRttMs: block.dbRttMs } : {}),
+      // Rounds in which something was measured (a round stopped at its first column by the budget does not count).
+      rounds: Math.max(0, ...[...columns.values()].map((c) => c.rounds)),
+      stoppedBy,
+      targetHalfWidth: stop.targetHalfWidth,
+      budgetS,
+      elapsedS: elapsedS(),
+      columns: [...columns].map(([shape, c]) => ({ shape, rounds: c.rounds, ...(c.halfWidth !== undefined ? { halfWidth: c.halfWidth } : {}), met: c.met })),
+    });
+  }
+}
+
+/** ±x% as the progress line prints it: `5%`, `2.5%`, `inf%` for a column with no finite ratio. */
+const pct = (share: number) => (Number.isFinite(share) ? `${Number((share * 100).toFixed(1))}%` : 'inf%');
+
+/** The windows of one round grouped by column, in order: the frameworks of a column are back to back. */
+function byShape(windows: SideBySideWindow[]): [string, SideBySideWindow[]][] {
+  const groups: [string, SideBySideWindow[]][] = [];
+  for (const w of windows) {
+    const last = groups[groups.length - 1];
+    if (last && last[0] === w.shape) last[1].push(w);
+    else groups.push([w.shape, [w]]);
+  }
+  return groups;
+}
+
+/** Re-reads each column not yet within the target from what is on record; failed cells are left out of their column. */
+function checkColumns(ctx: RunContext, block: SideBySideBlock, columns: Map<string, { halfWidth?: number | undefined; met: boolean }>, target: number): void {
+  for (const [shape, column] of columns) {
+    if (column.met) continue;
+    const rps = block.cells
+      .filter((c) => shapeOf(c) === shape && !failed(ctx, c))
+      .map((c) => ctx.recorder.cell(c.id)?.repeats.map((r) => r.measurement.rps) ?? []);
+    column.halfWidth = columnHalfWidth(rps, seedFor(shape, ANALYSIS_SEED));
+    column.met = column.halfWidth !== undefined && column.halfWidth <= target;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Results, SpeedReading } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
 import { cellText, displayName, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
+import { roundsLines } from './rounds.ts';
 
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
 export type { Table } from './format.ts';
@@ -90,6 +91,7 @@ export function shareTable(results: Results, analysis: Analysis): Table {
             'In brackets after a share: its 95% bootstrap interval. Where rounds pair the frameworks (interleaved repeats), the share is the median of the per-round ratios to the fastest and whole rounds are resampled (docs/analysis.md).',
           ]
         : []),
+      ...roundsLines(results),
       "db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app's own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).",
       "loadgen-bound cells are left out of the comparison: their number is the load generator's.",
     ],
@@ -214,7 +216,8 @@ export function footnote(results: Results): string[] {
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
     `Runtime: ${results.runtime.kind} (${results.runtime.reason}). Database: ${results.database.kind}, ${results.database.version.split(' on ')[0]}.`,
-    `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.repeat} repeat(s)${c.schedule === 'side-by-side' ? ` side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
+    `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.stopping ? `rounds side by side until every ratio to the fastest is within ±${Number((c.stopping.targetHalfWidth * 100).toFixed(1))}% or ${c.stopping.budgetS} s are spent (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : `${c.repeat} repeat(s)${c.schedule === 'side-by-side' ? ` side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}`}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
+    ...roundsLines(results),
     ...drift,
     ...speed,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),

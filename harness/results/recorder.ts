@@ -1,6 +1,7 @@
 import type { RunEvent, RunObserver } from '../events.ts';
 import type { CellPlan } from '../plan.ts';
 import { makeWarning, type WarningCode } from '../warnings.ts';
+import type { RoundsRecord } from './rounds-schema.ts';
 import type { AppRecord, Ceiling, Cell, Failure, FinalRunStatus, Measurement, Resources, Results } from './schema.ts';
 import type { ResultsStorage } from './store.ts';
 
@@ -141,6 +142,14 @@ export class Recorder {
   async setSpeed(speed: NonNullable<Results['speed']>): Promise<void> {
     if (!this.#open()) return;
     this.#doc!.speed = speed;
+    await this.#save();
+  }
+
+  /** How the side-by-side rounds of one round trip ended; replaces an earlier record of the same round trip. */
+  async setRounds(record: RoundsRecord): Promise<void> {
+    if (!this.#open()) return;
+    const others = (this.#doc!.rounds ?? []).filter((r) => (r.dbRttMs ?? 0) !== (record.dbRttMs ?? 0));
+    this.#doc!.rounds = [...others, record];
     await this.#save();
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
 import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
+import { RoundsRecordSchema } from './rounds-schema.ts';
 
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -288,6 +289,8 @@ export const ResultsSchema = z.object({
   drift: z.object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() }).optional(),
   /** The same fixed work timed before the first cell and after the last: did the machine itself change speed? */
   speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
+  /** --schedule side-by-side: how its rounds ended, per round trip. */
+  rounds: z.array(RoundsRecordSchema).optional(),
   cells: z.array(CellSchema),
   /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
   analysis: AnalysisSchema.optional(),

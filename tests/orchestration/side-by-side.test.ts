@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../harness/config/options.ts';
+import { analyze } from '../../harness/analysis/analyze.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
 import { makeConfig, makeScenarios } from '../support/factories.ts';
 import { runFake } from '../support/fakes.ts';
@@ -199,5 +200,46 @@ describe('--schedule side-by-side when something fails', () => {
     expect(after.filter((s) => /^(start|verify|measure) /.test(s))).toEqual([]);
     expect(after.slice(0, 2)).toEqual(['stop flask', 'stop fastapi']);
     expectCleanShutdown(world.trace);
+  });
+});
+
+describe('--schedule side-by-side with adaptive stopping', () => {
+  const ADAPTIVE: Partial<RunConfig> = { ...SIDE, repeat: 1, stopping: { targetHalfWidth: 0.05, budgetS: 20, maxRounds: 40 } };
+  // flask at 0.75 of fastapi in every round, the whole round moved by the machine: the paired ratio is exact.
+  const steady = (id: string, run: number) => ({ rps: (id.startsWith('flask') ? 3000 : 4000) * (1 + 0.3 * Math.sin(run)) });
+
+  it('stops once every column is within the target, after the minimum of 5 rounds, and records why', async () => {
+    const { results } = await runFake({ config: ADAPTIVE, measurement: steady });
+    expect(results.cells.map((c) => c.repeats.length)).toEqual(Array(8).fill(5));
+    expect(results.rounds).toEqual([
+      expect.objectContaining({ rounds: 5, stoppedBy: 'precision', targetHalfWidth: 0.05, budgetS: 20, columns: expect.any(Array) }),
+    ]);
+    expect(results.rounds![0]!.columns.every((c) => c.met && c.rounds === 5 && c.halfWidth! < 0.001)).toBe(true);
+    const share = analyze(results).cells.find((c) => c.id === 'flask/db/c64')?.shareOfFastestInterval;
+    expect(share?.low).toBeCloseTo(0.75, 9);
+    expect(share?.high).toBeCloseTo(0.75, 9);
+  });
+
+  it('keeps measuring only the columns not yet precise, and stops when the budget is spent, frameworks of a column always paired', async () => {
+    let clockMs = Date.parse('2026-11-21T00:00:00.000Z');
+    // Every call of the clock moves it 0.1 s: 5 rounds of 8 windows take about 6 s of the budget of 8 s.
+    const now = () => new Date((clockMs += 100));
+    // db: each window of flask off by up to +-20% on its own, so its ratio never settles within 5% in a few rounds.
+    const measurement = (id: string, run: number) =>
+      id.includes('/db/') && id.startsWith('flask') ? { rps: 3000 * (1 + 0.2 * Math.sin(run * 2.1)) } : steady(id, run);
+    const { results } = await runFake({ config: { ...ADAPTIVE, stopping: { targetHalfWidth: 0.05, budgetS: 8, maxRounds: 40 } }, measurement, now });
+    const record = results.rounds![0]!;
+    expect(record.stoppedBy).toBe('budget');
+    expect(record.rounds).toBeGreaterThan(5);
+    const db = record.columns.find((c) => c.shape === 'db/c64')!;
+    expect(db.met).toBe(false);
+    expect(db.halfWidth).toBeGreaterThan(0.05);
+    const json = record.columns.find((c) => c.shape === 'json/c64')!;
+    expect(json).toMatchObject({ met: true, rounds: 5 });
+    const repeats = (id: string) => results.cells.find((c) => c.id === id)!.repeats.length;
+    expect(repeats('flask/json/c64')).toBe(5);
+    expect(repeats('flask/db/c64')).toBe(db.rounds);
+    expect(repeats('fastapi/db/c64')).toBe(db.rounds);
+    expect(db.rounds).toBeGreaterThan(5);
   });
 });

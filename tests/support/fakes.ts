@@ -61,6 +61,8 @@ export interface FakeOptions {
   failStart?: string[];
   /** Load runs that never end by themselves (only an abort or Ctrl-C ends them): cell ids, or a test by id and run. */
   hang?: string[] | ((cellId: string, run: number) => boolean);
+  /** The run's clock; a fixed instant unless given (a test of the side-by-side budget advances it per load run). */
+  now?: () => Date;
 }
 
 /** The fake world of one run: its trace, events, storage, and switches a test can pull. */
@@ -321,7 +323,7 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
       world.step('report');
     },
     interrupted: () => world.interrupted,
-    now: () => new Date('2026-11-21T00:00:00.000Z'),
+    now: options.now ?? (() => new Date('2026-11-21T00:00:00.000Z')),
     blameGraceMs: 0,
   };
   return { deps, world };
