@@ -101,10 +101,14 @@ program
   .action((runDir: string, flags, command: Command) => reportCommand(runDir, flags, modeOf(command)));
 program
   .command('compare <baseline> <candidate>')
-  .description('per-cell changes; exits 4 when a cell regressed beyond the threshold')
+  .description('per-cell changes with 95% intervals; exits 4 when a cell regressed beyond the threshold')
   .option('--threshold <pct>', 'regression threshold in percent of requests/s', '10')
+  .addOption(
+    new Option('--relative', "judge each framework by its ratio to the others in its column (default when the runs' machines differ)").conflicts('absolute'),
+  )
+  .option('--absolute', 'judge each cell by its own requests/s (default on the same machine)')
   .addOption(new Option('--format <format>', 'how the comparison is printed').choices(['text', 'markdown', 'json']).default('text'))
-  .action(compareCommand);
+  .action((baseline: string, candidate: string, flags, command: Command) => compareCommand(baseline, candidate, flags, modeOf(command)));
 program.command('list').description('frameworks, scenarios and profiles').action(listCommand);
 program
   .command('doctor')

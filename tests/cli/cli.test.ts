@@ -39,6 +39,7 @@ describe.concurrent('usage errors exit 2, help and version exit 0', () => {
     ['a bad choice', ['run', '--profile', 'nope'], /argument 'nope' is invalid/],
     ['a missing argument', ['compare', 'only-one'], /missing required argument 'candidate'/],
     ['--quiet with --verbose', ['-q', '--verbose', 'list'], /cannot be used with/],
+    ['compare --relative with --absolute', ['compare', 'a', 'b', '--relative', '--absolute'], /'--relative' cannot be used with option '--absolute'/],
     ['no command', [], /Usage: crossover/],
     ['an unknown framework', ['run', '--frameworks', 'nope'], /unknown framework 'nope'/],
     ['a bad --sort', ['report', 'x', '--sort', 'speed'], /argument 'speed' is invalid/],

@@ -17,13 +17,24 @@ function runDir(name: string, content: string): string {
   return d;
 }
 
-const cell = (framework: string, rps: number) => makeCell({ framework, scenario: 'db', rps: [rps] });
-const baseline = runDir('baseline', JSON.stringify(makeResults([cell('flask', 1000), cell('fastapi', 2000)])));
-const candidate = runDir('candidate', JSON.stringify(makeResults([cell('flask', 1000)])));
+/** Three repeats, 1% apart (in the order given): tight enough for an interval well inside the 10% threshold. */
+const cell = (framework: string, rps: number, jitter = [1, 1.01, 0.99]) => makeCell({ framework, scenario: 'db', rps: jitter.map((j) => rps * j) });
+const baseline = runDir('baseline', JSON.stringify(makeResults([cell('flask', 1000), cell('fastapi', 2000), cell('django', 1500)])));
+const candidate = runDir('candidate', JSON.stringify(makeResults([cell('flask', 1000), cell('django', 1500)])));
+const base = makeResults([]);
+/** Every framework 15% slower on another machine: the machine's change, not the code's. */
+const slowerMachine = runDir(
+  'slower-machine',
+  JSON.stringify(
+    makeResults([cell('flask', 850, [0.99, 1, 1.01]), cell('fastapi', 1700, [1.01, 0.99, 1]), cell('django', 1275)], {
+      machine: { ...base.machine, cpuModel: 'Slower CPU' },
+    }),
+  ),
+);
 
-async function crossover(args: string[]) {
+async function crossover(args: string[], env: Record<string, string> = {}) {
   const started = Date.now();
-  const r = await execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'crossover.js'), ...args], { reject: false, cwd: REPO_ROOT, all: true });
+  const r = await execa(process.execPath, [path.join(REPO_ROOT, 'bin', 'crossover.js'), ...args], { reject: false, cwd: REPO_ROOT, all: true, env });
   report(
     `compare ${args
       .slice(1)
@@ -45,7 +56,24 @@ describe('compare through the CLI', () => {
   it('--format json prints one JSON document on stdout with the counts', async () => {
     const r = await crossover(['compare', baseline, candidate, '--format', 'json']);
     expect(r.exitCode, r.all).toBe(4);
-    expect(JSON.parse(r.stdout)).toMatchObject({ failed: true, counts: { missing: 1, unchanged: 1 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ failed: true, counts: { missing: 1, unchanged: 2 } });
+  });
+
+  it('another machine 15% slower for everyone: relative by default, "the machine changed", exit 0; --absolute exits 4', async () => {
+    const r = await crossover(['compare', baseline, slowerMachine]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^mode: relative \(the machines differ\)/m);
+    expect(r.stdout).toMatch(/^common shift: -15\.0% \(.*\), the median change of 3 cells: .*the machine changed/ms);
+    expect(r.stdout).toMatch(/0 regressed, 0 missing, 0 improved, 0 undecided, 3 unchanged/);
+    const absolute = await crossover(['compare', baseline, slowerMachine, '--absolute']);
+    expect(absolute.exitCode, absolute.all).toBe(4);
+    expect(absolute.stdout).toMatch(/flask +1,000 +850 +-15\.0% \(-16\.7 to -13\.3\) +regressed/);
+    expect(absolute.stderr).toMatch(/3 cell\(s\) regressed .*flask\/db\/c64 \(regressed\)/);
+  });
+
+  it('the text fits an 80-column terminal', async () => {
+    const r = await crossover(['compare', baseline, slowerMachine], { COLUMNS: '80' });
+    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
   it('a truncated results.json exits 3 with the file, line and column', async () => {
