@@ -56,7 +56,7 @@ program
   .option('--db-latencies <list>', 'slow-db latencies in ms, comma-separated (overrides the profile)')
   .option('--connection-cap <n>', 'database connections every app may hold', String(DEFAULT_CONNECTION_CAP))
   .option('--out <dir>', 'output folder, new or empty (default results/<UTC timestamp>-<profile>/)')
-  .option('--python <path>', 'Python 3.12+ interpreter for local virtualenvs and wheel downloads')
+  .option('--python <path>', 'Python for local virtualenvs and wheel downloads, new enough for the selected apps (3.12 for all)')
   .option('--base-image <image>', `base image of the app images (default ${DEFAULT_BASE_IMAGE}, or ${OFFLINE_BASE_IMAGE} when only that is present)`)
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')
@@ -89,7 +89,7 @@ program
   .option('--port <n>', 'port on 127.0.0.1', '8088')
   .addOption(new Option('--runtime <kind>', 'where the app runs').choices(['local', 'docker', 'auto']).default('local'))
   .option('--db <db>', "'embedded', 'docker' or a postgres:// URL", 'embedded')
-  .option('--python <path>', 'Python 3.12+ interpreter')
+  .option('--python <path>', "Python new enough for the app (its manifest's requiresPython)")
   .option('--base-image <image>', `base image for --runtime docker (default ${DEFAULT_BASE_IMAGE})`)
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE})`)
   .action(serveCommand);

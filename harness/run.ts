@@ -24,6 +24,7 @@ import { REPO_ROOT } from './paths.ts';
 import type { Rig } from './pipeline/context.ts';
 import { runPipeline } from './pipeline/pipeline.ts';
 import { rttsOf } from './plan.ts';
+import { type PythonNeed, pythonNeed } from './python/discover.ts';
 import { writeReports } from './report/write.ts';
 import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
 import { probeSpeed } from './resources/speed.ts';
@@ -78,7 +79,7 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
       apps,
       scenarios,
       recorder,
-      provision: () => provisionRig(config, (line) => observe({ type: 'log', line }), commit),
+      provision: () => provisionRig(config, pythonNeed(apps.values()), (line) => observe({ type: 'log', line }), commit),
       report,
       interrupted: wasInterrupted,
       now: () => new Date(),
@@ -91,14 +92,14 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
 }
 
 /** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */
-async function provisionRig(config: RunConfig, log: (line: string) => void, commit: string | undefined): Promise<Rig> {
+async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: string) => void, commit: string | undefined): Promise<Rig> {
   // Before anything of ours starts: is something else on this machine busy? (docs/measured-facts.md#quiet-machine)
   const busy = busyMachineWarning(await sampleMachine([process.pid]));
   if (busy) log(`WARNING: ${busy.message}`);
   const pinned = await hasTaskset();
   const appHostSpec = parseAppHost(config.appHost);
   const layout = planCpuLayout(await allowedCpus());
-  const chosen = await chooseRuntime(config, pinned, log);
+  const chosen = await chooseRuntime(config, pinned, log, need);
   log(`runtime: ${chosen.kind} (${chosen.reason})`);
   const runId = path.basename(config.out);
   const db = await provisionDatabase(config, layout, runId);

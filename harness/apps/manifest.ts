@@ -57,6 +57,12 @@ export const AppManifestSchema = z
     env: z.record(z.string(), z.string()).default({}),
     /** What bounds in-flight requests per worker process: gthread threads or the DB pool. */
     concurrencyLimit: z.enum(['threads', 'pool']),
+    /**
+     * The oldest Python (`3.N`) its pinned requirements install on: the highest `Requires-Python`
+     * among them, which pip enforces. A run's apps share one interpreter, so a run needs the
+     * highest of its apps' (harness/python/discover.ts).
+     */
+    requiresPython: z.string().regex(/^3\.\d+$/, 'must be a Python version like "3.12"'),
     /** Key packages whose versions the results name. */
     packages: z.array(z.string()).min(1),
     /** How it reads the database and writes JSON, so no ORM is compared to a raw driver unsaid. */

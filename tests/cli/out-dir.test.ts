@@ -13,11 +13,12 @@ afterAll(async () => {
 });
 
 describe('prepareOutDir', () => {
-  it('creates a missing folder, parents included, and accepts an empty one', async () => {
+  it('creates a missing folder, parents included, and accepts an empty one; it returns only the folders it created', async () => {
     const dir = path.join(tmp, 'a', 'b', 'run');
-    await prepareOutDir(dir);
+    expect(await prepareOutDir(dir)).toEqual([path.join(tmp, 'a'), path.join(tmp, 'a', 'b'), dir]);
     expect(await readdir(dir)).toEqual([]);
-    await expect(prepareOutDir(dir)).resolves.toBeUndefined();
+    // The user's existing empty folder: nothing created, so nothing the run would remove.
+    expect(await prepareOutDir(dir)).toEqual([]);
   });
 
   it.each([
@@ -40,7 +41,7 @@ describe('prepareOutDir', () => {
       },
       /already holds 1 entry \(results\.json\)/,
     ],
-    ['a path under /proc', async () => '/proc/x', /cannot be created \(ENOENT\)/],
+    ['a path under /proc', async () => '/proc/x', /cannot create the folder \/proc\/x \(for --out \/proc\/x\): ENOENT/],
     [
       'a path under a file',
       async () => {

@@ -7,7 +7,7 @@ import { workerSettings } from '../../harness/apps/workers.ts';
 import { removeLeftoverContainers } from '../../harness/docker/client.ts';
 import { BenchError } from '../../harness/errors.ts';
 import { CACHE_DIR, REPO_ROOT } from '../../harness/paths.ts';
-import { findPython } from '../../harness/python/discover.ts';
+import { findPython, pythonNeed } from '../../harness/python/discover.ts';
 import { createDockerRuntime } from '../../harness/runtime/docker.ts';
 import type { Runtime } from '../../harness/runtime/types.ts';
 import { findFreePort } from '../../harness/util/ports.ts';
@@ -32,7 +32,8 @@ describe.runIf(runTests)('docker runtime', () => {
     // On CI a missing daemon or image must fail the suite with the reason, not skip it.
     if (!ready.ok) throw new Error(`Docker runtime tests need Docker: ${ready.reason}`);
     // Any host Python with pip can download the wheels; the image's version is passed as flags.
-    hostPython = (await findPython(process.env.CROSSOVER_TEST_PYTHON)).path;
+    app = await loadApp(FIXTURES, 'docker-app');
+    hostPython = (await findPython(process.env.CROSSOVER_TEST_PYTHON, pythonNeed([app]))).path;
     runtime = createDockerRuntime({
       baseImage: BASE_IMAGE,
       cacheDir: CACHE_DIR,
@@ -40,7 +41,6 @@ describe.runIf(runTests)('docker runtime', () => {
       log: (line) => warnings.push(line),
       memoryLimitBytes: 512 * 2 ** 20,
     });
-    app = await loadApp(FIXTURES, 'docker-app');
   });
 
   afterAll(async () => {

@@ -2,13 +2,13 @@ import http from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApp } from '../../harness/apps/manifest.ts';
+import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { workerSettings } from '../../harness/apps/workers.ts';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
 import { ensureWorld } from '../../harness/db/seed.ts';
 import type { Database } from '../../harness/db/types.ts';
 import { CACHE_DIR } from '../../harness/paths.ts';
-import { findPython } from '../../harness/python/discover.ts';
+import { findPython, pythonNeed } from '../../harness/python/discover.ts';
 import { createLocalRuntime } from '../../harness/runtime/local.ts';
 import type { RunningApp, Runtime } from '../../harness/runtime/types.ts';
 import { findFreePort } from '../../harness/util/ports.ts';
@@ -33,7 +33,8 @@ describe('verification of the fairness rules', () => {
     database = await startEmbeddedDatabase({ cpus: [] });
     await ensureWorld(database.url);
     probes = await databaseProbes(database.url);
-    runtime = createLocalRuntime({ python: await findPython(), cacheDir: path.join(CACHE_DIR, 'venvs'), pin: false });
+    const fixtures = await Promise.all((await listAppNames(FIXTURE_APPS)).map((name) => loadApp(FIXTURE_APPS, name)));
+    runtime = createLocalRuntime({ python: await findPython(undefined, pythonNeed(fixtures)), cacheDir: path.join(CACHE_DIR, 'venvs'), pin: false });
   });
 
   afterAll(async () => {

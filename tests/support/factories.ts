@@ -236,6 +236,7 @@ export function makeApp(name: string, o: Partial<AppDefinition> = {}): AppDefini
     model: 'async',
     command: ['serve', '--port', '{port}', '--workers', '{workers}'],
     env: {},
+    requiresPython: '3.12',
     concurrencyLimit: 'pool',
     packages: [name],
     dataAccess: { kind: 'raw', driver: 'asyncpg', protocol: 'prepared', serializer: 'json' },
