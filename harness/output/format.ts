@@ -75,7 +75,7 @@ export function planText(p: Pick<Extract<RunEvent, { type: 'plan' }>, 'cells' | 
     const s = p.stopping;
     return (
       `plan: ${p.cells} cell(s) side by side, at least ${s.minRounds} rounds, then until every ratio to the fastest is within ±${Number((s.targetHalfWidth * 100).toFixed(1))}% ` +
-      `or ${formatDuration(s.budgetS)} of rounds are spent (about ${s.expectedRounds} rounds fit); starting apps and measuring ceilings add to it`
+      `or ${formatDuration(s.budgetS)} of rounds are spent (about ${s.expectedRounds} rounds, ${formatDuration(p.expectedS)} of load); starting apps and measuring ceilings add to it`
     );
   }
   const repeats = p.cells > 0 && p.measurements % p.cells === 0 ? ` (${p.measurements / p.cells} repeat(s) per cell)` : '';
