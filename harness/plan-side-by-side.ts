@@ -5,8 +5,9 @@
  * compared with each other are seconds apart. Shapes and frameworks are shuffled afresh in
  * every round by a seeded generator: the same cells and seed give the same order.
  */
-import { seededRandom } from './load/open-loop-schedule.ts';
+
 import type { CellPlan } from './plan.ts';
+import { seededRng } from './util/random.ts';
 
 /** One load run: repeat `round` of `cell`. */
 export interface SideBySideWindow {
@@ -68,7 +69,7 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): [K, T[]][] {
  */
 export function planSideBySide(cells: readonly CellPlan[], rounds: number, seed: number, minRounds = rounds): SideBySidePlan {
   // One stream for the whole plan: each round draws fresh numbers, so its order is independent of the rounds before it.
-  const random = seededRandom(seed);
+  const random = seededRng(seed);
   const blocks = groupBy(cells, (c) => c.dbRttMs).map(([dbRttMs, atRtt]): SideBySideBlock => {
     const shapes = groupBy(atRtt, shapeOf);
     const planned: SideBySideWindow[][] = [];

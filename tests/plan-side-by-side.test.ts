@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../harness/load/open-loop-schedule.ts';
 import { type CellPlan, planCells } from '../harness/plan.ts';
 import { planSideBySide, type SideBySideWindow, shapeOf, shuffled } from '../harness/plan-side-by-side.ts';
+import { seededRng as seededRandom } from '../harness/util/random.ts';
 import { makeConfig, makeScenarios } from './support/factories.ts';
 
 const FRAMEWORKS = ['django', 'drf', 'flask', 'fastapi'];

@@ -1,6 +1,6 @@
 import type { Cell } from '../results/schema.ts';
+import type { Rng } from '../util/random.ts';
 import { bootstrapInterval, type Interval, medianInterval, medianOf, ratioOfMediansInterval } from './intervals.ts';
-import type { Rng } from './random.ts';
 import { columnKey } from './summary.ts';
 
 /**

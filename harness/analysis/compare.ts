@@ -1,8 +1,8 @@
 import type { Cell, Results } from '../results/schema.ts';
+import { seededRng, seedFor } from '../util/random.ts';
 import { type CompareMode, chooseMode, comparabilityWarnings, type ModeChoice, type RequestedMode } from './compare-context.ts';
 import { absoluteChange, type CommonShift, columnOf, commonShift, type RatioChange, relativeChange } from './compare-stats.ts';
 import { halfWidth, MIN_SAMPLE } from './intervals.ts';
-import { seededRng, seedFor } from './random.ts';
 import { type CellSummary, summarizeCell } from './summary.ts';
 
 export type { CompareMode, RequestedMode } from './compare-context.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from './random.ts';
+import type { Rng } from '../util/random.ts';
 
 /**
  * Pure: percentile-bootstrap confidence intervals and the statements they support. The

@@ -1,5 +1,5 @@
+import { seededRng } from '../util/random.ts';
 import { halfWidth, MIN_SAMPLE, medianOf, pairedRatioInterval } from './intervals.ts';
-import { seededRng } from './random.ts';
 
 /**
  * Pure: how precisely the frameworks of one column (a cell shape) are compared so far: the

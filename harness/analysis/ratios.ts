@@ -1,6 +1,6 @@
 import type { Cell } from '../results/schema.ts';
+import { seededRng, seedFor } from '../util/random.ts';
 import { type Interval, MIN_SAMPLE, medianInterval, pairedRatioInterval, ratioOfMediansInterval } from './intervals.ts';
-import { seededRng, seedFor } from './random.ts';
 import { columnKey } from './summary.ts';
 import type { AnalyzedCell } from './types.ts';
 

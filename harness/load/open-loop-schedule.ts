@@ -1,3 +1,4 @@
+import { seededRng } from '../util/random.ts';
 /**
  * Pure: when each request of an open-loop run is due. Constant spacing, or Poisson arrivals
  * (exponential gaps) from a seeded generator, so a run's schedule is the same every time.
@@ -5,17 +6,6 @@
  */
 
 export type Arrival = 'constant' | 'poisson';
-
-/** mulberry32: a small 32-bit generator, uniform in [0, 1); plenty for spacing requests, and seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Yields each request's due time in ms from the start of the run, forever, in increasing order. */
 export function* scheduleMs(arrival: Arrival, rateRps: number, seed: number): Generator<number, never, undefined> {
@@ -25,7 +15,7 @@ export function* scheduleMs(arrival: Arrival, rateRps: number, seed: number): Ge
     // From the index, not by adding gaps, so rounding never drifts the rate.
     for (let i = 0; ; i++) yield i * meanGapMs;
   }
-  const random = seededRandom(seed);
+  const random = seededRng(seed);
   let atMs = 0;
   for (;;) {
     // 1 - u lies in (0, 1], so the logarithm is finite.

@@ -1,10 +1,10 @@
 import { columnHalfWidth } from '../analysis/precision.ts';
-import { seedFor } from '../analysis/random.ts';
 import { ANALYSIS_SEED } from '../analysis/ratios.ts';
 import type { CellPlan } from '../plan.ts';
 import { type SideBySideBlock, type SideBySidePlan, type SideBySideWindow, shapeOf } from '../plan-side-by-side.ts';
 import type { RoundsRecord } from '../results/rounds-schema.ts';
 import type { RunningApp } from '../runtime/types.ts';
+import { seedFor } from '../util/random.ts';
 import { measureRepeat, verifyCellOn } from './cell.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells, PartDied } from './failure.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, verdictOf } from '../../harness/analysis/compare.ts';
 import { chooseMode } from '../../harness/analysis/compare-context.ts';
-import { seededRng } from '../../harness/analysis/random.ts';
 import type { Cell, Results } from '../../harness/results/schema.ts';
+import { seededRng } from '../../harness/util/random.ts';
 import { logNormal, normal } from '../support/distributions.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 

@@ -11,7 +11,7 @@ import {
   ratioOfMediansInterval,
   sideOf,
 } from '../../harness/analysis/intervals.ts';
-import { type Rng, seededRng, seedFor } from '../../harness/analysis/random.ts';
+import { type Rng, seededRng, seedFor } from '../../harness/util/random.ts';
 import { logNormal, normal } from '../support/distributions.ts';
 
 /** P(Binomial(n, p) <= k). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
-import { seededRng } from '../../harness/analysis/random.ts';
+import { seededRng } from '../../harness/util/random.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 /**

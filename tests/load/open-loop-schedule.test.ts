@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mD1MeanMs, scheduleMs, scheduleWindow, seededRandom, singleServerMeanMs } from '../../harness/load/open-loop-schedule.ts';
+import { mD1MeanMs, scheduleMs, scheduleWindow, singleServerMeanMs } from '../../harness/load/open-loop-schedule.ts';
+import { seededRng as seededRandom } from '../../harness/util/random.ts';
 
 function gaps(times: number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]!);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../harness/config/options.ts';
 import { analyze } from '../../harness/analysis/analyze.ts';
+import type { RunConfig } from '../../harness/config/options.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
 import { makeConfig, makeScenarios } from '../support/factories.ts';
 import { runFake } from '../support/fakes.ts';

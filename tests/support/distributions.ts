@@ -1,4 +1,4 @@
-import type { Rng } from '../../harness/analysis/random.ts';
+import type { Rng } from '../../harness/util/random.ts';
 
 /** A standard normal draw (Box-Muller) from a seeded source. */
 export function normal(rng: Rng): number {
