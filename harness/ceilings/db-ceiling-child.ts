@@ -4,6 +4,7 @@
  * generator has connections, for the same duration. Prints one JSON line.
  */
 import pg from 'pg';
+import { harnessConnectionString } from '../db/app-name.ts';
 
 interface Job {
   url: string;
@@ -17,7 +18,8 @@ interface Job {
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-const pool = new pg.Pool({ connectionString: job.url, max: job.connectionCap });
+// Named as the harness's: on the benchmark database, the ceiling's connections are not an app's.
+const pool = new pg.Pool({ connectionString: harnessConnectionString(job.url, 'ceiling'), max: job.connectionCap });
 const randomId = () => 1 + Math.floor(Math.random() * 10_000);
 // Named statements: prepared once per connection, as asyncpg and psycopg's pipelines do.
 const ROW = { name: 'world_row', text: 'SELECT id, randomnumber FROM world WHERE id = $1' };

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { onCleanup } from '../cleanup.ts';
+import { harnessConnectionString } from '../db/app-name.ts';
 import { BenchError } from '../errors.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 
@@ -55,6 +56,26 @@ export function pgbenchProtocolArgs(protocol: StatementProtocol): string[] {
   return ['-M', protocol];
 }
 
+/**
+ * Pure: pgbench's arguments. The URL carries the harness's application_name: a ceiling on the
+ * benchmark database must never read as an app's connections (docs/fairness.md).
+ */
+export function pgbenchArgs(o: { url: string; protocol: StatementProtocol; clients: number; durationS: number; script: string }): string[] {
+  return [
+    '-n',
+    ...pgbenchProtocolArgs(o.protocol),
+    '-c',
+    String(o.clients),
+    '-j',
+    '1',
+    '-T',
+    String(o.durationS),
+    '-f',
+    o.script,
+    harnessConnectionString(o.url, 'ceiling'),
+  ];
+}
+
 /** pgbench from PATH or from a Debian PostgreSQL install; undefined when there is none. */
 export async function findPgbench(): Promise<string | undefined> {
   const onPath = await execa('sh', ['-c', 'command -v pgbench'], { reject: false });
@@ -100,7 +121,7 @@ export async function runPgbenchOutput(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pgbench-'));
   const script = path.join(dir, 'request.sql');
   await writeFile(script, pgbenchScript(work));
-  const args = ['-n', ...pgbenchProtocolArgs(protocol), '-c', String(clients), '-j', '1', '-T', String(durationS), '-f', script, url];
+  const args = pgbenchArgs({ url, protocol, clients, durationS, script });
   const [file, argv] = pin ? ['taskset', ['-c', cpus.join(','), binary, ...args]] : [binary, args];
   const child = execa(file, argv as string[], { reject: false, timeout: (durationS + 30) * 1000 });
   const unregister = onCleanup('pgbench', async () => {

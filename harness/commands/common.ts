@@ -15,16 +15,25 @@ export const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/**
+ * The folder of app folders: apps/, or CROSSOVER_APPS_DIR. The fault tests point it at
+ * tests/fixtures/apps to run a deliberately unfair app through the real CLI (docs/faults.md).
+ */
+function appsDir(): string {
+  return process.env.CROSSOVER_APPS_DIR || APPS_DIR;
+}
+
 export async function loadCatalog(): Promise<{ appNames: string[]; scenarios: Scenario[] }> {
-  return { appNames: await listAppNames(APPS_DIR), scenarios: await loadScenarios(SCENARIOS_DIR) };
+  return { appNames: await listAppNames(appsDir()), scenarios: await loadScenarios(SCENARIOS_DIR) };
 }
 
 export async function loadApps(names: string[]): Promise<Map<string, AppDefinition>> {
-  const known = await listAppNames(APPS_DIR);
+  const dir = appsDir();
+  const known = await listAppNames(dir);
   const apps = new Map<string, AppDefinition>();
   for (const name of names) {
     if (!known.includes(name)) throw new BenchError('USAGE', `unknown framework '${name}'`, { hint: `choose from: ${known.join(', ')}` });
-    apps.set(name, await loadApp(APPS_DIR, name));
+    apps.set(name, await loadApp(dir, name));
   }
   return apps;
 }

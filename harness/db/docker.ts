@@ -8,6 +8,7 @@ import { requireImage } from '../docker/images.ts';
 import { demuxDockerLogs } from '../docker/logs.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { findFreePort, requireFreePort } from '../util/ports.ts';
+import { harnessConnectionString } from './app-name.ts';
 import { type HealthWatch, watchBySelect } from './health.ts';
 import type { Database } from './types.ts';
 
@@ -145,7 +146,7 @@ async function waitUntilReady(container: Docker.Container, url: string, port: nu
     if (!state.Running) {
       throw new BenchError('DATABASE', `PostgreSQL container exited (status ${state.ExitCode}) before accepting connections on 127.0.0.1:${port}`);
     }
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({ connectionString: harnessConnectionString(url, 'ready'), connectionTimeoutMillis: 2000 });
     // A server shutting down mid-handshake emits 'error' besides rejecting connect().
     client.on('error', () => undefined);
     try {

@@ -13,6 +13,7 @@ import { BenchError } from '../errors.ts';
 import { LineBuffer } from '../util/line-buffer.ts';
 import { findFreePort, isAddressInUse, releasePort } from '../util/ports.ts';
 import { isAlive } from '../util/process.ts';
+import { harnessApplicationName } from './app-name.ts';
 import { type HealthWatch, watchHealth } from './health.ts';
 import type { Database } from './types.ts';
 
@@ -212,7 +213,15 @@ async function postgresUserIds(): Promise<{ uid?: number; gid?: number }> {
 }
 
 async function createDatabase(o: { user: string; password: string; port: number }): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port: o.port, user: o.user, password: o.password, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: o.port,
+    user: o.user,
+    password: o.password,
+    database: 'postgres',
+    application_name: harnessApplicationName('setup'),
+    connectionTimeoutMillis: 10_000,
+  });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE_NAME)}`);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { errorLine } from '../errors.ts';
+import { harnessConnectionString } from './app-name.ts';
 import type { Database, DatabaseExit } from './types.ts';
 
 /**
@@ -56,7 +57,11 @@ export function watchHealth(check: () => Promise<DatabaseExit | undefined>, fail
   };
 }
 
-/** `SELECT 1` over one kept connection (reconnecting after an error), for databases the harness cannot watch by pid. */
+/**
+ * `SELECT 1` over one kept connection (reconnecting after an error), for databases the harness
+ * cannot watch by pid. The connection stays open through every cell, so it carries the
+ * harness's application_name: counted as the app's, it put an app at its cap one over (docs/fairness.md).
+ */
 export function watchBySelect(url: string): HealthWatch {
   let client: pg.Client | undefined;
   const drop = () => {
@@ -66,7 +71,11 @@ export function watchBySelect(url: string): HealthWatch {
   const check = async (): Promise<DatabaseExit | undefined> => {
     try {
       if (!client) {
-        const fresh = new pg.Client({ connectionString: url, connectionTimeoutMillis: HEALTH_TIMEOUT_MS, query_timeout: HEALTH_TIMEOUT_MS });
+        const fresh = new pg.Client({
+          connectionString: harnessConnectionString(url, 'health'),
+          connectionTimeoutMillis: HEALTH_TIMEOUT_MS,
+          query_timeout: HEALTH_TIMEOUT_MS,
+        });
         // A server that dies emits 'error' on idle clients; the next check sees it.
         fresh.on('error', () => undefined);
         client = fresh;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { BenchError, errorLine } from '../errors.ts';
+import { harnessConnectionString } from './app-name.ts';
 import { redactUrl } from './seed.ts';
 
 export { effectiveHoldMs } from './rtt-hold.ts';
@@ -69,10 +70,8 @@ export function requireRtt(requestedMs: number, through: RttSummary, direct: Rtt
 
 /** `SELECT 1` `iterations` times over one connection to `url`; each round trip in ms. */
 export async function measureSelectRtt(url: string, iterations = RTT_ITERATIONS): Promise<number[]> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 10_000,
-  });
+  // Through the --db-rtt proxy too: the name is in the startup packet, which the proxy passes on as it is.
+  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'rtt'), connectionTimeoutMillis: 10_000 });
   // Errors surface through the awaited queries; an unhandled 'error' event would crash the harness.
   client.on('error', () => undefined);
   try {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { BenchError } from '../errors.ts';
+import { harnessConnectionString } from './app-name.ts';
 
 /** TechEmpower's World table: 10,000 rows, id and randomnumber in 1..10000. */
 export const WORLD_ROWS = 10_000;
@@ -30,7 +31,7 @@ export interface WorldState {
  * and leave the table as it was. See docs/faults.md.
  */
 export async function ensureWorld(url: string): Promise<WorldState> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'seed'), connectionTimeoutMillis: 10_000 });
   // A server that dies mid-query emits 'error' on the client; without a listener that would crash the harness.
   client.on('error', () => undefined);
   try {

@@ -1,8 +1,6 @@
 import pg from 'pg';
+import { harnessConnectionString, NOT_HARNESS_CONNECTION_SQL } from '../db/app-name.ts';
 import { BenchError } from '../errors.ts';
-
-/** Every connection the harness opens for its checks says so, so it is never counted as the app's. */
-export const PROBE_APPLICATION_NAME = 'crossover-bench-probe';
 
 /** Database connections seen over a sampled window. */
 export interface ConnectionCounts {
@@ -18,13 +16,14 @@ export interface ConnectionSampler {
 }
 
 /**
- * Client backends of the benchmark database, without the harness's own connections: what
+ * Client backends of the benchmark database, without the harness's own connections (the
+ * health watch, probes, seeding, ceilings: all named crossover-bench-*, db/app-name.ts): what
  * the app under test holds when nothing else is connected. Kept for callers that know no
  * app name; a run counts by the app's name (APP_COUNT_SQL).
  */
-const COUNT_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
+export const COUNT_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
   WHERE backend_type = 'client backend' AND datname = current_database()
-    AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM '${PROBE_APPLICATION_NAME}'`;
+    AND pid <> pg_backend_pid() AND ${NOT_HARNESS_CONNECTION_SQL}`;
 
 /**
  * The connections of one app: every app connects under its own application_name
@@ -70,7 +69,7 @@ export function connectionCapProblems(counts: ConnectionCounts, connectionCap: n
  * `stop` reject: a count that was not taken must not read as a count within the cap.
  */
 export function startConnectionSampler(url: string, intervalMs: number, appConnectionName?: string): ConnectionSampler {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: PROBE_APPLICATION_NAME });
+  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'probe'), connectionTimeoutMillis: 5000 });
   const samples: number[] = [];
   let failure: unknown;
   let stopped = false;

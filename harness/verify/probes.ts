@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { PROBE_APPLICATION_NAME, startConnectionSampler } from './connections.ts';
+import { harnessConnectionString } from '../db/app-name.ts';
+import { startConnectionSampler } from './connections.ts';
 import type { DatabaseProbes, StatementTotals } from './verify.ts';
 
 /**
@@ -42,7 +43,7 @@ export function worldTotals(stats: readonly StatementStat[]): StatementTotals {
 }
 
 async function queryRows(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: PROBE_APPLICATION_NAME });
+  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'probe'), connectionTimeoutMillis: 5000 });
   // Errors surface through the awaited calls; an unhandled 'error' event would crash the harness.
   client.on('error', () => undefined);
   await client.connect();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePgbenchOutput, parsePgbenchTps, pgbenchProtocolArgs, pgbenchScript } from '../../harness/ceilings/pgbench.ts';
+import { parsePgbenchOutput, parsePgbenchTps, pgbenchArgs, pgbenchProtocolArgs, pgbenchScript } from '../../harness/ceilings/pgbench.ts';
 
 /** The summary pgbench 16 prints for a slow-db run (trimmed). */
 const SLOW_DB_OUTPUT = `pgbench (16.4 (Debian 16.4-1.pgdg120+1))
@@ -41,5 +41,31 @@ describe('pgbench output', () => {
     expect(parsePgbenchOutput('tps = 17444.123456 (without initial connection time)\n')).toEqual({ tps: 17444.123456, latencyAverageMs: undefined });
     expect(parsePgbenchTps('latency average = 0.6 ms\ntps = 17444.123456 (without initial connection time)\n')).toBeCloseTo(17444.12, 2);
     expect(() => parsePgbenchTps('connection refused')).toThrow(/no tps line/);
+  });
+});
+
+describe('pgbench arguments', () => {
+  it("give the database URL the harness's application_name, so a ceiling is never counted as an app's connections", () => {
+    const args = pgbenchArgs({
+      url: 'postgres://bench:pw@127.0.0.1:25432/fresh_db',
+      protocol: 'simple',
+      clients: 10,
+      durationS: 2,
+      script: '/tmp/x/request.sql',
+    });
+    expect(args).toEqual([
+      '-n',
+      '-M',
+      'simple',
+      '-c',
+      '10',
+      '-j',
+      '1',
+      '-T',
+      '2',
+      '-f',
+      '/tmp/x/request.sql',
+      'postgres://bench:pw@127.0.0.1:25432/fresh_db?application_name=crossover-bench-ceiling',
+    ]);
   });
 });
