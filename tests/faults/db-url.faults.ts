@@ -101,7 +101,8 @@ describe('--db postgres://... (a database the harness did not start)', () => {
     expect(cells.map((c) => c.id)).toEqual(DB_CELL_IDS('flask'));
     expect(cells.map((c) => `${c.id} ${c.status} ${c.failure?.reason ?? ''}`.trim())).toEqual(DB_CELL_IDS('flask').map((id) => `${id} ok`));
     // Flask really holds the whole cap, under the verifier's burst and during each measurement: the case of the issue.
-    expect(cells[0]!.verification?.checked.join('\n')).toContain(`at most ${CAP} database connections, cap ${CAP}`);
+    // Counted by the app's own connection name: exactly the cap, nothing of the harness's.
+    expect(cells[0]!.verification?.checked.join('\n')).toContain(`at most ${CAP} database connections named crossover-app-flask, cap ${CAP}`);
     for (const cell of cells) expect(cell.repeats[0]?.resources?.dbConnections?.peak, cell.id).toBe(CAP);
   });
 
