@@ -70,6 +70,7 @@ program
     "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)",
   )
   .addOption(new Option('--arrival <kind>', "open-loop request spacing (alone: the profile's rates, or 50%)").choices(['constant', 'poisson']))
+  .option('--no-wait', 'exit 3 instead of waiting when another crossover run is measuring on this machine (docs/faults.md)')
   .addOption(sortOption())
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 

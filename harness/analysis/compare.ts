@@ -1,5 +1,6 @@
 import { speedDifference } from '../resources/speed.ts';
 import type { Results } from '../results/schema.ts';
+import { disturbedCellIds } from './neighbours.ts';
 import type { Spread } from './stats.ts';
 import { type CellSummary, summarizeCell } from './summary.ts';
 
@@ -26,6 +27,8 @@ export interface CellChange {
   verdict: Verdict;
   /** Why, in a few words: "failed in the candidate: verify: ...", "ranges overlap". */
   reason?: string | undefined;
+  /** Other processes took CPU while it was measured, in the baseline, the candidate or both (analysis/neighbours.ts). */
+  disturbedIn?: ('baseline' | 'candidate')[] | undefined;
 }
 
 export interface Comparison {
@@ -48,7 +51,11 @@ export function compareRuns(baseline: Results, candidate: Results, threshold: nu
   const base = new Map(baseline.cells.map((c) => [c.id, summarizeCell(c)]));
   const cand = new Map(candidate.cells.map((c) => [c.id, summarizeCell(c)]));
   const ids = [...new Set([...base.keys(), ...cand.keys()])];
-  const changes = ids.map((id) => classify(id, base.get(id), cand.get(id), threshold));
+  const changes = ids.map((id) => {
+    const change = classify(id, base.get(id), cand.get(id), threshold);
+    const disturbedIn = (['baseline', 'candidate'] as const).filter((which) => (which === 'baseline' ? base : cand).get(id)?.disturbed);
+    return disturbedIn.length ? { ...change, disturbedIn } : change;
+  });
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const c of changes) counts[c.verdict]++;
   return { warnings: comparabilityWarnings(baseline, candidate), changes, counts, failed: counts.regressed + counts.missing > 0 };
@@ -113,6 +120,11 @@ export function comparabilityWarnings(baseline: Results, candidate: Results): st
     ['candidate', candidate],
   ] as const) {
     if (r.status !== 'complete') warnings.push(`the ${which} run ended '${r.status}', not 'complete'`);
+    const disturbed = [...disturbedCellIds(r)];
+    if (disturbed.length)
+      warnings.push(
+        `in the ${which} run, other processes took CPU while ${disturbed.join(', ')} ${disturbed.length === 1 ? 'was' : 'were'} measured (DISTURBED, marked #): a change there may be theirs`,
+      );
   }
   return warnings;
 }

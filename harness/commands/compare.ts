@@ -1,5 +1,6 @@
 import { type CellChange, type Comparison, compareRuns, VERDICTS } from '../analysis/compare.ts';
 import { BenchError } from '../errors.ts';
+import { DISTURBED_MARK } from '../report/format.ts';
 import { renderMarkdown, renderTerminal } from '../report/render.ts';
 import { fmtRps, type Table } from '../report/tables.ts';
 import { readResults } from '../results/read.ts';
@@ -64,13 +65,15 @@ function comparisonTable(comparison: Comparison, ctx: CompareContext): Table {
     title: `Requests/s, ${ctx.candidate} against ${ctx.baseline} (threshold ${ctx.thresholdPct}%)`,
     head: ['cell', 'baseline', 'candidate', 'change', 'verdict'],
     rows: comparison.changes.map((c) => [
-      c.id,
+      `${c.id}${c.disturbedIn ? DISTURBED_MARK : ''}`,
       fmtRps(c.baselineRps),
       fmtRps(c.candidateRps),
       fmtChange(c),
       c.reason ? `${c.verdict} (${c.reason})` : c.verdict,
     ]),
-    notes: [],
+    notes: comparison.changes.some((c) => c.disturbedIn)
+      ? [`${DISTURBED_MARK}: other processes took CPU while the cell was measured, in the run the warnings above name: its change may be theirs.`]
+      : [],
   };
 }
 

@@ -10,20 +10,24 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
+import { busyError, measuringHolder } from '../util/measuring-lock.ts';
 import { claimDefaultRunDir } from '../util/run-dir.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
 import { prepareOutDir } from './out-dir.ts';
 
-/** `run`'s flags: the run's own, plus how to show the tables. */
-export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
+/** `run`'s flags: the run's own, plus how to show the tables and whether to wait for another run that is measuring. */
+export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder; wait?: boolean };
 
 /** config -> plan -> provision -> measure -> report; exits non-zero when a cell failed. */
 export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
-  const { sort = 'run', ...runFlags } = flags;
+  const { sort = 'run', wait = true, ...runFlags } = flags;
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);
+  // --no-wait refuses before anything is created; a run that starts measuring meanwhile is refused when this one reaches the lock.
+  const holder = wait ? undefined : measuringHolder();
+  if (holder) throw busyError(holder, process.cwd());
   // Two runs started in the same second must not share the default folder (docs/faults.md).
   const config = runFlags.out === undefined ? { ...resolved, out: await claimDefaultRunDir(resolved.out) } : resolved;
   const apps = await loadApps(config.frameworks);
@@ -33,7 +37,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   progress.observe(planEvent(config, catalog.scenarios));
   let results: Results;
   try {
-    results = await executeRun({ config, apps, scenarios: catalog.scenarios, observer: progress.observe, commit: await harnessCommit() });
+    results = await executeRun({ config, apps, scenarios: catalog.scenarios, observer: progress.observe, commit: await harnessCommit(), wait });
   } finally {
     progress.close();
   }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
 import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
+import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
+
+export { type Neighbours, NeighboursSchema } from './neighbours-schema.ts';
 
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -51,6 +54,8 @@ export const ResourcesSchema = z.object({
   proxy: UsageSchema.optional(),
   /** Client connections the app held to the database, sampled from pg_stat_activity over the load run (database cells only). */
   dbConnections: z.object({ peak: z.number().int().min(0), mean: z.number().min(0), samples: z.number().int().min(0) }).optional(),
+  /** Other processes and steal over the measured window (results/neighbours-schema.ts). */
+  neighbours: NeighboursSchema.optional(),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;
 

@@ -89,6 +89,23 @@ describe('compareRuns', () => {
   });
 });
 
+describe('disturbed cells in a comparison', () => {
+  it('names the run whose cell other processes disturbed, and marks the cell # in the table', () => {
+    const busy = { coreShare: 0.9, peakCoreShare: 1, stealShare: 0, windowS: 10, top: [{ pid: 4242, comm: 'node', coreShare: 0.9 }] };
+    const base = makeResults([flaskDb([1000])]);
+    const halved = makeResults([makeCell({ framework: 'flask', scenario: 'db', rps: [500], neighbours: [busy] })]);
+    const comparison = compareRuns(base, halved, 0.1);
+    expect(comparison.warnings).toEqual([
+      'in the candidate run, other processes took CPU while flask/db/c64 was measured (DISTURBED, marked #): a change there may be theirs',
+    ]);
+    expect(comparison.changes[0]).toMatchObject({ id: 'flask/db/c64', verdict: 'regressed', disturbedIn: ['candidate'] });
+    const text = formatComparison(comparison, { baseline: 'a', candidate: 'b', thresholdPct: 10 }, 'text');
+    expect(text).toContain('flask/db/c64#');
+    expect(text).toContain('#: other processes took CPU while the cell was measured');
+    expect(compareRuns(base, base, 0.1).changes[0]?.disturbedIn).toBeUndefined();
+  });
+});
+
 describe('noiseReason', () => {
   it('uses the CV when the ranges do not overlap, and says nothing for single repeats', () => {
     expect(noiseReason(spread([1000, 1100]), spread([1200, 1250]), 0.12)).toMatch(/within 2 x the CV/);
