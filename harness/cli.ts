@@ -25,7 +25,7 @@ const program = new Command('crossover')
   .option('--verbose', 'also print the evidence tables and the full footnote')
   .addHelpText(
     'after',
-    '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure or failed cells, 4 regression, 130/143 interrupted.',
+    '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure, failed cells or (--no-wait) another run measuring, 4 regression, 130/143 interrupted.',
   )
   .showHelpAfterError()
   // Every parse error (unknown option or command, bad choice, missing argument) becomes exit 2 below.

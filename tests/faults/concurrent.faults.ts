@@ -98,7 +98,8 @@ describe('two runs at once', () => {
     ).toHaveLength(1);
     const waiter = waiters[0]!;
     const first = waiter === a ? b : a;
-    const [, holderPid, holderOut] = WAITING.exec(waiter.output())!;
+    const [line, holderPid, holderOut] = WAITING.exec(waiter.output())!;
+    console.log(`fault case concurrent: ${waiter.name} printed: ${line}`);
     expect(Number(holderPid)).toBe(first.pgid);
     expect(path.resolve(REPO_ROOT, holderOut!)).toBe(path.resolve(REPO_ROOT, outs[waiter === a ? 1 : 0]!));
     expect(waiter.output()).toMatch(/waited \S+ for the other run \(not counted in elapsed time or ETA\); measuring now/);
