@@ -94,8 +94,8 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
   }
 }
 
-/** The machine-wide measuring lock (docs/faults.md, "One measurement at a time"); the wait is told to the observer, and not counted as the run's time. */
-async function measuringLock(out: string, wait: boolean, observe: RunObserver): Promise<() => void> {
+/** The machine-wide measuring lock (docs/faults.md, "One run measures at a time"); the wait is told to the observer, and not counted as the run's time. */
+async function measuringLock(out: string, wait: boolean, observe: RunObserver): Promise<{ release: () => void; waitedS: number }> {
   let waitingSince: number | undefined;
   const lock = await takeMeasuringLock({
     out,
@@ -105,8 +105,9 @@ async function measuringLock(out: string, wait: boolean, observe: RunObserver): 
       observe({ type: 'waiting', line: waitingLine(holder, process.cwd()) });
     },
   });
-  if (waitingSince !== undefined) observe({ type: 'waited', waitedS: (performance.now() - waitingSince) / 1000 });
-  return () => lock.release();
+  const waitedS = waitingSince === undefined ? 0 : (performance.now() - waitingSince) / 1000;
+  if (waitingSince !== undefined) observe({ type: 'waited', waitedS });
+  return { release: () => lock.release(), waitedS };
 }
 
 /** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */

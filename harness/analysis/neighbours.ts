@@ -1,5 +1,6 @@
 import { STEAL_MAX } from '../resources/steal.ts';
-import type { Cell, Neighbours, Results } from '../results/schema.ts';
+import type { Neighbours } from '../results/neighbours-schema.ts';
+import type { Cell, Results } from '../results/schema.ts';
 
 /**
  * A measured window is flagged when processes outside the run used more than this share of one

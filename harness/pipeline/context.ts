@@ -92,9 +92,9 @@ export interface PipelineDeps {
   speed?: (() => Promise<SpeedReading>) | undefined;
   /**
    * Takes the machine-wide measuring lock (util/measuring-lock.ts), waiting while another run
-   * measures, and resolves with its release; absent: no lock (tests on fakes).
+   * measures; resolves with its release and the seconds waited. Absent: no lock (tests on fakes).
    */
-  measuringLock?: (() => Promise<() => void>) | undefined;
+  measuringLock?: (() => Promise<{ release: () => void; waitedS: number }>) | undefined;
   /** Other processes before the first load, once the lock is held (resources/quiet.ts): a BUSY_MACHINE detail, or undefined when quiet. */
   busyMachine?: ((rig: Rig) => Promise<string | undefined>) | undefined;
 }

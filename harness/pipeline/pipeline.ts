@@ -34,7 +34,9 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
     await prepareApps(ctx);
     if (!stopping(ctx)) {
       // From the first load (the machine's speed, the ceilings) to the last (the drift check, the closing speed reading), one run at a time.
-      release = await deps.measuringLock?.();
+      const lock = await deps.measuringLock?.();
+      release = lock?.release;
+      if (lock?.waitedS) await ctx.recorder.setMachineWait(lock.waitedS);
       cpuAtStart = await deps.cpuTimes?.();
       const busy = await deps.busyMachine?.(ctx);
       if (busy) await ctx.recorder.warn('BUSY_MACHINE', busy);

@@ -208,6 +208,9 @@ export function footnote(results: Results): string[] {
   const speed = sp
     ? [`Machine speed (the same fixed work, median and range): ${ms(sp.start)} before the first cell${sp.end ? `; ${ms(sp.end)} after the last` : ''}.`]
     : [];
+  const waited = results.machineWaitS
+    ? [`Waited ${Math.round(results.machineWaitS)} s for another run's measurements before the first load (the measuring lock; not part of this run's work).`]
+    : [];
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
@@ -215,6 +218,7 @@ export function footnote(results: Results): string[] {
     `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.repeat} repeat(s)${c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
     ...drift,
     ...speed,
+    ...waited,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),
     ...versions,
   ];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Neighbours } from '../results/schema.ts';
+import type { Neighbours } from '../results/neighbours-schema.ts';
 import { CLOCK_TICKS_PER_S, readPidStatsSync } from './proc.ts';
 import type { ProcessTicks } from './quiet.ts';
 import { parseCpuTimes } from './steal.ts';

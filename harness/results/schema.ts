@@ -4,8 +4,6 @@ import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './ana
 import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 
-export { type Neighbours, NeighboursSchema } from './neighbours-schema.ts';
-
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
 export const RESULTS_SCHEMA_VERSION = 2;
 
@@ -293,6 +291,8 @@ export const ResultsSchema = z.object({
   drift: z.object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() }).optional(),
   /** The same fixed work timed before the first cell and after the last: did the machine itself change speed? */
   speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
+  /** Seconds spent waiting for another run's measurements (the measuring lock, docs/faults.md) before the first load: not this run's work. */
+  machineWaitS: z.number().min(0).optional(),
   cells: z.array(CellSchema),
   /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
   analysis: AnalysisSchema.optional(),

@@ -3,7 +3,7 @@ import { BenchError } from '../errors.ts';
 import { acquireLock, type Lock, lockOwner, tryLock } from './lock.ts';
 
 /**
- * One run measures on a machine at a time (docs/faults.md, "One measurement at a time"): two
+ * One run measures on a machine at a time (docs/faults.md, "One run measures at a time"): two
  * Flask json runs started together each measured about 1,250 req/s, half of what Flask
  * reaches alone, and both said `complete`.
  *

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { disturbance, disturbedCellIds, disturbedRepeats, NEIGHBOURS_MAX_CORE_SHARE, neighboursDetail } from '../../harness/analysis/neighbours.ts';
-import type { Neighbours } from '../../harness/results/schema.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
 const quiet: Neighbours = { coreShare: 0.02, peakCoreShare: 0.08, stealShare: 0.001, windowS: 10, top: [{ pid: 1, comm: 'process_api', coreShare: 0.01 }] };

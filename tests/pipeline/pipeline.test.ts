@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../harness/errors.ts';
+import type { PipelineDeps } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
+import { footnote } from '../../harness/report/tables.ts';
 import type { NeighbourWatch } from '../../harness/resources/neighbours.ts';
-import type { Neighbours, SpeedReading } from '../../harness/results/schema.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
+import type { SpeedReading } from '../../harness/results/schema.ts';
 import { fakeDeps } from '../support/fakes.ts';
 
 const range = (median: number) => ({ median, min: median, max: median });
 const READING: SpeedReading = { computeMs: range(4.4), cacheMs: range(10), memoryMs: range(24) };
 
 /** A fake run whose machine-wide effects (lock, busy check, speed readings) are traced. */
-function tracedDeps(o: { lock?: () => Promise<() => void>; busy?: string; options?: Parameters<typeof fakeDeps>[0] } = {}) {
+function tracedDeps(o: { lock?: PipelineDeps['measuringLock']; busy?: string; options?: Parameters<typeof fakeDeps>[0] } = {}) {
   const { deps, world } = fakeDeps({ config: { frameworks: ['flask'], scenarios: ['json'] }, ...o.options });
   deps.measuringLock =
     o.lock ??
     (async () => {
       world.step('lock');
-      return () => world.step('unlock');
+      return { release: () => world.step('unlock'), waitedS: 0 };
     });
   deps.busyMachine = async () => {
     world.step('busy check');
@@ -55,6 +58,16 @@ describe('the measuring lock in the pipeline', () => {
       'report',
     ]);
     expect(world.storage.last?.status).toBe('complete');
+    expect(world.storage.last?.machineWaitS).toBeUndefined();
+  });
+
+  it('records how long the run waited for the machine, and says so in the footnote', async () => {
+    const { deps, world } = tracedDeps({ lock: async () => ({ release: () => undefined, waitedS: 185.4 }) });
+    await runPipeline(deps);
+    expect(world.storage.last?.machineWaitS).toBe(185.4);
+    expect(footnote(world.storage.last!)).toContain(
+      "Waited 185 s for another run's measurements before the first load (the measuring lock; not part of this run's work).",
+    );
   });
 
   it('a refusal (--no-wait) ends the run before any load: no ceiling, no measurement, cells unmeasured, the error rethrown', async () => {

@@ -2,15 +2,8 @@ import type { AppDefinition } from '../../harness/apps/manifest.ts';
 import type { RunConfig } from '../../harness/config/options.ts';
 import type { OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
 import type { DataAccess } from '../../harness/results/analysis-schema.ts';
-import {
-  type AppRecord,
-  type Ceiling,
-  type Cell,
-  type Measurement,
-  type Neighbours,
-  RESULTS_SCHEMA_VERSION,
-  type Results,
-} from '../../harness/results/schema.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
+import { type AppRecord, type Ceiling, type Cell, type Measurement, RESULTS_SCHEMA_VERSION, type Results } from '../../harness/results/schema.ts';
 import type { Scenario } from '../../harness/scenarios/scenario.ts';
 
 export function makeMeasurement(o: Partial<Measurement> = {}): Measurement {
