@@ -26,7 +26,7 @@ const program = new Command('crossover')
   .option('--verbose', 'also print the evidence tables and the full footnote')
   .addHelpText(
     'after',
-    '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure or failed cells, 4 regression, 130/143 interrupted.',
+    '\nOutput is plain text without colour (so NO_COLOR is always honoured). Exit codes: 0 ok, 2 usage, 3 infrastructure, failed cells or (--no-wait) another run measuring, 4 regression, 130/143 interrupted.',
   )
   .showHelpAfterError()
   // Every parse error (unknown option or command, bad choice, missing argument) becomes exit 2 below.
@@ -80,6 +80,7 @@ program
     "open-loop slow-db sweep at these offered rates: requests/s (300) or shares of the slowest framework's closed-loop throughput (50%), comma-separated (docs/open-loop.md)",
   )
   .addOption(new Option('--arrival <kind>', "open-loop request spacing (alone: the profile's rates, or 50%)").choices(['constant', 'poisson']))
+  .option('--no-wait', 'exit 3 instead of waiting when another crossover run is measuring on this machine (docs/faults.md)')
   .addOption(sortOption())
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 

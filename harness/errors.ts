@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'RESULTS' // results on disk fail their schema or cannot be written
   | 'PORT_BUSY' // a port the user asked for is taken
   | 'NETWORK' // a simulated network (--db-rtt) could not be set up, or its measured round trip is off
+  | 'MACHINE_BUSY' // another run is measuring on this machine and --no-wait was given
   | 'REGRESSION'; // compare found a regression beyond the threshold
 
 export const EXIT_CODES: Record<ErrorCode, number> = {
@@ -23,6 +24,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   LOADGEN: 3,
   RESULTS: 3,
   NETWORK: 3,
+  MACHINE_BUSY: 3,
   REGRESSION: 4,
 };
 

@@ -18,6 +18,10 @@ export type RunEvent =
   | { type: 'measure-end'; cellId: string; repeat: number; index: number; total: number; summary: string; rps?: number }
   | { type: 'cell-failed'; cellId: string; reason: string; stage?: 'prepare' | 'start' | 'verify' | 'measure' }
   | { type: 'log'; line: string }
+  /** Another run holds the machine-wide measuring lock (util/measuring-lock.ts): this one waits; `line` says for whom. */
+  | { type: 'waiting'; line: string }
+  /** The lock is taken after `waitedS` of waiting: time not counted in elapsed time or ETAs. */
+  | { type: 'waited'; waitedS: number }
   | { type: 'warning'; code: WarningCode | string; message: string }
   | { type: 'finish'; status: 'complete' | 'failed' | 'interrupted' };
 
@@ -37,7 +41,10 @@ export function eventLine(event: RunEvent): string | undefined {
     case 'cell-failed':
       return `${event.cellId}: FAILED${event.stage ? ` at ${event.stage}` : ''}: ${event.reason}`;
     case 'log':
+    case 'waiting':
       return event.line;
+    case 'waited':
+      return `waited ${Math.round(event.waitedS)} s for the other run; measuring now`;
     case 'warning':
       return `warning: ${event.message}`;
     case 'finish':

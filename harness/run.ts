@@ -26,7 +26,7 @@ import { runPipeline } from './pipeline/pipeline.ts';
 import { rttsOf } from './plan.ts';
 import { type PythonNeed, pythonNeed } from './python/discover.ts';
 import { writeReports } from './report/write.ts';
-import { busyMachineWarning, sampleMachine } from './resources/quiet.ts';
+import { busyMachineDetail, neighbourWatchFor } from './resources/own.ts';
 import { probeSpeed } from './resources/speed.ts';
 import { readCpuTimes } from './resources/steal.ts';
 import { Recorder } from './results/recorder.ts';
@@ -37,6 +37,7 @@ import { chooseRuntime, hasTaskset } from './runtime/choose.ts';
 import { waitUntilReady } from './runtime/ready.ts';
 import { appConnectionName } from './runtime/types.ts';
 import type { Scenario } from './scenarios/scenario.ts';
+import { takeMeasuringLock, waitingLine } from './util/measuring-lock.ts';
 import { findFreePort } from './util/ports.ts';
 import { startConnectionSampler } from './verify/connections.ts';
 import { databaseProbes } from './verify/probes.ts';
@@ -54,6 +55,8 @@ export interface RunInputs {
   log?: ((line: string) => void) | undefined;
   /** The harness's git commit, read by the CLI; recorded as tool.commit. */
   commit?: string | undefined;
+  /** False (--no-wait): refuse, instead of waiting, when another run is measuring on this machine. */
+  wait?: boolean | undefined;
 }
 
 /**
@@ -61,7 +64,7 @@ export interface RunInputs {
  * apps, containers and the database are stopped and what was measured is on disk with a
  * final status. Throws only when the run could not go on (a dead database: DATABASE).
  */
-export async function executeRun({ config, apps, scenarios, observer, log, commit }: RunInputs): Promise<Results> {
+export async function executeRun({ config, apps, scenarios, observer, log, commit, wait = true }: RunInputs): Promise<Results> {
   const observe = observer ?? logObserver(log ?? (() => undefined));
   const recorder = new Recorder(fileStorage(config.out), observe, (doc) => analysisRecord(analyze(doc)));
   const report = async (results: Results) => {
@@ -85,17 +88,32 @@ export async function executeRun({ config, apps, scenarios, observer, log, commi
       now: () => new Date(),
       cpuTimes: () => readCpuTimes(),
       speed: () => probeSpeed(),
+      measuringLock: () => measuringLock(config.out, wait, observe),
+      busyMachine: (rig) => busyMachineDetail(rig),
     });
   } finally {
     unregister();
   }
 }
 
+/** The machine-wide measuring lock (docs/faults.md, "One run measures at a time"); the wait is told to the observer, and not counted as the run's time. */
+async function measuringLock(out: string, wait: boolean, observe: RunObserver): Promise<{ release: () => void; waitedS: number }> {
+  let waitingSince: number | undefined;
+  const lock = await takeMeasuringLock({
+    out,
+    wait,
+    onWait: (holder) => {
+      waitingSince = performance.now();
+      observe({ type: 'waiting', line: waitingLine(holder, process.cwd()) });
+    },
+  });
+  const waitedS = waitingSince === undefined ? 0 : (performance.now() - waitingSince) / 1000;
+  if (waitingSince !== undefined) observe({ type: 'waited', waitedS });
+  return { release: () => lock.release(), waitedS };
+}
+
 /** Runtime, database, load generators, ceiling probes and verification for this machine and configuration. */
 async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: string) => void, commit: string | undefined): Promise<Rig> {
-  // Before anything of ours starts: is something else on this machine busy? (docs/measured-facts.md#quiet-machine)
-  const busy = busyMachineWarning(await sampleMachine([process.pid]));
-  if (busy) log(`WARNING: ${busy.message}`);
   const pinned = await hasTaskset();
   const appHostSpec = parseAppHost(config.appHost);
   const layout = planCpuLayout(await allowedCpus());
@@ -137,7 +155,6 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
   };
   log(`writing to ${config.out}`);
   const warnings: { code: WarningCode; detail?: string }[] = [
-    ...(busy ? [{ code: 'BUSY_MACHINE' as const, detail: busy.message }] : []),
     ...(layout.shared ? [{ code: 'SHARED_CORES' as const, detail: layout.note }] : []),
     ...(engineCpus?.fewer ? [{ code: 'ENGINE_CORES' as const, detail: engineCpus.line }] : []),
   ];
@@ -176,6 +193,7 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
       database,
       databaseFor: paths.urlFor,
       networkPids: [...paths.pids, ...appHost.pids],
+      watchNeighbours: neighbourWatchFor({ database, networkPids: [...paths.pids, ...appHost.pids] }),
       loadGenerator,
       // Open-loop cells (docs/open-loop.md) exist only when the run has rates.
       openLoop: config.openLoop ? openLoopGenerator({ pin: pinned }) : undefined,

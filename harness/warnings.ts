@@ -15,6 +15,10 @@ export const WARNINGS = {
     summary: 'the machine was busy before the run: its figures may be low and uneven',
     hint: 'stop other work or run on a quiet machine, then run again; compare runs only from quiet machines',
   },
+  DISTURBED: {
+    summary: 'other processes or the hypervisor took CPU while these cells were measured: their figures may be low and are marked # in every table',
+    hint: 'stop the other work (another benchmark, a build, a test run) and measure again; see docs/measured-facts.md, "Other processes during a measured window"',
+  },
   SHARED_CORES: { summary: 'the load generator, the database and the app share cores', hint: 'on 4+ cores each role gets its own' },
   NO_PGBENCH: {
     summary: 'pgbench not found: database ceilings measured with node-postgres, which may limit them on one core',

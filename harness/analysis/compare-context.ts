@@ -1,5 +1,6 @@
 import { movedKinds, speedChange, speedDifference } from '../resources/speed.ts';
 import type { Results } from '../results/schema.ts';
+import { disturbedCellIds } from './neighbours.ts';
 
 /**
  * How changes are judged (docs/analysis.md, section 9):
@@ -72,6 +73,11 @@ export function comparabilityWarnings(baseline: Results, candidate: Results): st
     ['candidate', candidate],
   ] as const) {
     if (r.status !== 'complete') warnings.push(`the ${which} run ended '${r.status}', not 'complete'`);
+    const disturbed = [...disturbedCellIds(r)];
+    if (disturbed.length)
+      warnings.push(
+        `in the ${which} run, other processes took CPU while ${disturbed.join(', ')} ${disturbed.length === 1 ? 'was' : 'were'} measured (DISTURBED, marked #): a change there may be theirs`,
+      );
   }
   return warnings;
 }

@@ -42,6 +42,8 @@ export interface CellChange {
   verdict: Verdict;
   /** Why, in a few words: "failed in the candidate: verify: ...", "within noise: ±3.1%". */
   reason?: string | undefined;
+  /** The runs in which other processes took CPU while this cell was measured (analysis/neighbours.ts). */
+  disturbedIn?: ('baseline' | 'candidate')[] | undefined;
 }
 
 export interface Comparison {
@@ -87,7 +89,12 @@ export function compareRuns(baseline: Results, candidate: Results, threshold: nu
   const both = [...base.keys()].filter((id) => cand.has(id) && measured(base.get(id)!.summary) && measured(cand.get(id)!.summary));
   const judge = changeJudge(both, base, cand, mode.mode, baseline.config.interleave && candidate.config.interleave, seed);
   const ids = [...new Set([...base.keys(), ...cand.keys()])];
-  const changes = ids.map((id) => classify(id, base.get(id), cand.get(id), threshold, judge));
+  const changes = ids.map((id) => {
+    const change = classify(id, base.get(id), cand.get(id), threshold, judge);
+    // Other processes took CPU during a window of the cell (DISTURBED): its change may be theirs.
+    const disturbedIn = (['baseline', 'candidate'] as const).filter((which) => (which === 'baseline' ? base : cand).get(id)?.summary.disturbed);
+    return disturbedIn.length ? { ...change, disturbedIn } : change;
+  });
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const c of changes) counts[c.verdict]++;
   const shift = commonShift(

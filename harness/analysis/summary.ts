@@ -1,4 +1,5 @@
 import type { Cell, Usage } from '../results/schema.ts';
+import { disturbedRepeats } from './neighbours.ts';
 import { median, NOISY_CV, type Spread, spread } from './stats.ts';
 
 /** One cell reduced to what the tables show. Pure data, derived from results.json. */
@@ -22,6 +23,8 @@ export interface CellSummary {
   timeouts: number;
   non2xx: number;
   noisy: boolean;
+  /** Other processes or the hypervisor took CPU during one of its measured windows (analysis/neighbours.ts). */
+  disturbed: boolean;
   /** Median over repeats of each party's mean CPU utilisation of its allotted cores. */
   appCpu?: number | undefined;
   dbCpu?: number | undefined;
@@ -55,6 +58,7 @@ export function summarizeCell(cell: Cell): CellSummary {
     timeouts: ms.reduce((a, m) => a + m.timeouts, 0),
     non2xx: ms.reduce((a, m) => a + m.non2xx, 0),
     noisy: rps.n > 1 && rps.cv > NOISY_CV,
+    disturbed: disturbedRepeats(cell).length > 0,
     appCpu: medianOf(cell, (r) => r.app),
     dbCpu: medianOf(cell, (r) => r.database),
     loadgenCpu: medianOf(cell, (r) => r.loadgen),

@@ -10,19 +10,23 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
+import { busyError, measuringHolder } from '../util/measuring-lock.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
 import { claimOutDir } from './out-dir.ts';
 
-/** `run`'s flags: the run's own, plus how to show the tables. */
-export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder };
+/** `run`'s flags: the run's own, plus how to show the tables and whether to wait for another run that is measuring. */
+export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder; wait?: boolean };
 
 /** config -> plan -> provision -> measure -> report; exits non-zero when a cell failed. */
 export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
-  const { sort = 'run', ...runFlags } = flags;
+  const { sort = 'run', wait = true, ...runFlags } = flags;
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);
+  // --no-wait refuses before anything is created; a run that starts measuring meanwhile is refused when this one reaches the lock.
+  const holder = wait ? undefined : measuringHolder();
+  if (holder) throw busyError(holder, process.cwd());
   const apps = await loadApps(resolved.frameworks);
   // Usage errors end here, before any database, virtualenv or container starts. Two runs started in the same
   // second get two default folders; a folder the run creates and never writes into is gone when it exits (docs/faults.md).
@@ -31,7 +35,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   progress.observe(planEvent(config, catalog.scenarios));
   let results: Results;
   try {
-    results = await executeRun({ config, apps, scenarios: catalog.scenarios, observer: progress.observe, commit: await harnessCommit() });
+    results = await executeRun({ config, apps, scenarios: catalog.scenarios, observer: progress.observe, commit: await harnessCommit(), wait });
   } finally {
     progress.close();
   }

@@ -119,7 +119,10 @@ async function sampledRun(job: LoadJob, pin: boolean, targets: SampledTarget[], 
         killer.onPid(pid);
         sampler.add({ name: 'loadgen', cores: job.cpus.length, read: processTreeReader(pid) });
       },
-      onMeasureStart: () => sampler.reset(),
+      onMeasureStart: () => {
+        sampler.reset();
+        job.onMeasureStart?.();
+      },
     });
   } catch (error) {
     await sampler.stop();

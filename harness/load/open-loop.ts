@@ -127,7 +127,10 @@ export function openLoopGenerator(o: OpenLoopOptions): LoadGenerator {
         raw = await runOpenLoop(childJob, job.cpus, o.pin, {
           signal,
           onPid: (pid) => sampler.add({ name: 'loadgen', cores: job.cpus.length, read: processTreeReader(pid) }),
-          onMeasureStart: () => sampler.reset(),
+          onMeasureStart: () => {
+            sampler.reset();
+            job.onMeasureStart?.();
+          },
         });
       } catch (error) {
         await sampler.stop();

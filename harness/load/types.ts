@@ -18,6 +18,8 @@ export interface LoadJob {
   rateRps?: number | undefined;
   /** Open loop only: how requests are spaced. */
   arrival?: 'constant' | 'poisson' | undefined;
+  /** Told when the warm-up is over and the measured window starts (the neighbour watch re-bases on it); not sent to the child. */
+  onMeasureStart?: (() => void) | undefined;
 }
 
 /** What every load generator returns: the normalised measurement, usage of the sampled parties, and its raw output. */

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunObserver } from '../events.ts';
-import { foldLine, isMeasuredLine, planText, progressPrefix, stillMeasuringText } from './format.ts';
+import { foldLine, formatDuration, isMeasuredLine, planText, progressPrefix, stillMeasuringText } from './format.ts';
 
 /** Seconds between "still measuring" lines when no bar can be drawn: a 30 s measurement shows life three times. */
 export const HEARTBEAT_S = 10;
@@ -55,7 +55,10 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
   let stopTimer: (() => void) | undefined;
   let bar: cliProgress.SingleBar | undefined;
 
-  const elapsedS = () => (o.now() - startMs) / 1000;
+  // Time spent waiting for another run's measurements (the measuring lock) is not this run's: not in elapsed time, not in ETAs.
+  let waitedMs = 0;
+  let waitingSince: number | undefined;
+  const elapsedS = () => (o.now() - startMs - waitedMs - (waitingSince === undefined ? 0 : o.now() - waitingSince)) / 1000;
   let measuringSinceS: number | undefined;
   // On a terminal that says its width, a long line folds under its own text (a pipe or a CI log keeps it whole, for grep).
   const width = o.stream.isTTY && o.stream.columns ? o.stream.columns : undefined;
@@ -142,6 +145,17 @@ export function createProgress(o: ProgressOptions): ProgressDisplay {
         return;
       case 'warning':
         print(line(`warning (${event.code}): ${event.message}`));
+        return;
+      case 'waiting':
+        waitingSince ??= o.now();
+        // Even with --quiet: a run that stops for minutes must say why.
+        if (o.quiet) o.stream.write(`${event.line}\n`);
+        else print(line(event.line));
+        return;
+      case 'waited':
+        if (waitingSince !== undefined) waitedMs += o.now() - waitingSince;
+        waitingSince = undefined;
+        print(line(`waited ${formatDuration(event.waitedS)} for the other run (not counted in elapsed time or ETA); measuring now`));
         return;
       case 'log':
         if (!measureEvents && isMeasuredLine(event.line)) done = Math.min(total || Number.POSITIVE_INFINITY, done + 1);

@@ -1,3 +1,4 @@
+import { disturbance } from '../analysis/neighbours.ts';
 import { errorLine } from '../errors.ts';
 import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
@@ -52,8 +53,8 @@ export async function measureRepeat(ctx: RunContext, app: RunningApp, plan: Cell
   const total = ctx.plan.measurements;
   ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
   const startedAt = ctx.now().toISOString();
-  const { measurement, usage, raw, dbConnections } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
-  const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage, ...(dbConnections ? { dbConnections } : {}) };
+  const { measurement, usage, raw, dbConnections, neighbours } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
+  const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage, ...(dbConnections ? { dbConnections } : {}), ...(neighbours ? { neighbours } : {}) };
   // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
   await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
@@ -90,9 +91,11 @@ async function crossCheck(ctx: RunContext, app: RunningApp, plan: CellPlan, meas
 
 /** Pure: the progress line of one measurement. */
 export function summary(m: Measurement, resources: Resources): string {
+  const disturbed = disturbance(resources.neighbours);
   return (
     `${m.rps.toFixed(0)} req/s, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms` +
     (m.errors + m.non2xx > 0 ? `, ${m.errors} errors, ${m.non2xx} non-2xx` : '') +
-    (resources.app ? `, app CPU ${(resources.app.cpuMeanUtil * 100).toFixed(0)}%` : '')
+    (resources.app ? `, app CPU ${(resources.app.cpuMeanUtil * 100).toFixed(0)}%` : '') +
+    (disturbed ? `; DISTURBED: ${disturbed}` : '')
   );
 }

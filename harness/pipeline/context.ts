@@ -6,6 +6,7 @@ import type { Database, DatabaseExit } from '../db/types.ts';
 import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
+import type { NeighbourWatch } from '../resources/neighbours.ts';
 import type { CpuTimes } from '../resources/steal.ts';
 import type { Recorder } from '../results/recorder.ts';
 import type { Results, SpeedReading } from '../results/schema.ts';
@@ -52,6 +53,11 @@ export interface Rig {
   sampleConnections?: ((databaseUrl: string, appConnectionName: string) => ConnectionSampler) | undefined;
   /** Processes carrying the --db-rtt delay (the proxy), sampled as `proxy` beside app and database. */
   networkPids?: number[] | undefined;
+  /**
+   * Starts tallying what other processes and the hypervisor take while `app` is measured
+   * (resources/neighbours.ts); absent: nothing is tallied (tests on fakes).
+   */
+  watchNeighbours?: ((app: RunningApp) => NeighbourWatch) | undefined;
 }
 
 /** The database URL for a cell's round trip: the direct one without --db-rtt. */
@@ -84,6 +90,13 @@ export interface PipelineDeps {
   cpuTimes?: (() => Promise<CpuTimes | undefined>) | undefined;
   /** Times fixed work on this machine (resources/speed.ts), before the first cell and after the last; tests fake it. */
   speed?: (() => Promise<SpeedReading>) | undefined;
+  /**
+   * Takes the machine-wide measuring lock (util/measuring-lock.ts), waiting while another run
+   * measures; resolves with its release and the seconds waited. Absent: no lock (tests on fakes).
+   */
+  measuringLock?: (() => Promise<{ release: () => void; waitedS: number }>) | undefined;
+  /** Other processes before the first load, once the lock is held (resources/quiet.ts): a BUSY_MACHINE detail, or undefined when quiet. */
+  busyMachine?: ((rig: Rig) => Promise<string | undefined>) | undefined;
 }
 
 /** A pipeline stage's view of the run. */

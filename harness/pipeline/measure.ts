@@ -3,6 +3,7 @@ import type { LoadGenerator, LoadResult } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import { type CpuMemReading, cgroupPids, processTreeReader, readCgroup, treePids } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
+import type { Neighbours } from '../results/neighbours-schema.ts';
 import type { Measurement } from '../results/schema.ts';
 import { appConnectionName, type RunningApp } from '../runtime/types.ts';
 import { type ConnectionCounts, connectionCapProblems, unnamedConnectionsProblem } from '../verify/connections.ts';
@@ -72,6 +73,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   const died = (exit: { code: number | null; signal: string | null }) =>
     new PartDied(`${plan.framework} exited (${exit.code ?? exit.signal}) during the measurement`);
   void app.exited.then((exit) => appDied.abort(died(exit)));
+  const watch = ctx.watchNeighbours?.(app);
   // Open loop: the rate known at plan time, or the one resolved from the closed-loop cells (pipeline/open-loop.ts).
   const rateRps = plan.rateSpec === undefined ? undefined : (plan.offeredRps ?? ctx.recorder.cell(plan.id)?.offeredRps);
   const job = {
@@ -82,6 +84,8 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
     cpus: ctx.layout.loadgenCpus,
     rateRps,
     arrival: plan.arrival,
+    // The neighbours are tallied over the measured window only, as the sampler samples.
+    onMeasureStart: () => watch?.restart(),
   };
   // A worker that dies mid-run may be restarted by its server and cost no counted error (its
   // connections just close), so the app's processes are compared before and after the run.
@@ -92,9 +96,11 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   try {
     result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));
   } catch (error) {
+    watch?.stop();
     await sampler?.stop().catch(() => undefined);
     throw error;
   }
+  const neighbours = watch?.stop();
   const dbConnections = await sampler?.stop();
   const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
   if (exit) throw died(exit);
@@ -105,7 +111,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
       `${plan.framework}: process(es) ${lost.join(', ')} of the app exited during the measurement (a worker died; its server may have restarted it)`,
     );
   }
-  return { ...result, dbConnections };
+  return { ...result, dbConnections, neighbours };
 }
 
 /** The app's processes: its process tree, or its container's cgroup; none for a target read another way (a remote engine). */
@@ -115,9 +121,10 @@ async function appPids(target: RunningApp['resourceTarget']): Promise<number[]> 
   return [];
 }
 
-/** A load run and, for database cells, the connections the app held meanwhile. */
+/** A load run and, for database cells, the connections the app held meanwhile; what other processes took during it. */
 export interface MeasuredLoad extends LoadResult {
   dbConnections?: ConnectionCounts | undefined;
+  neighbours?: Neighbours | undefined;
 }
 
 /** Fails a measurement in which the app held more database connections than the cap (docs/fairness.md). */

@@ -1,10 +1,11 @@
+import { neighboursDetail } from '../analysis/neighbours.ts';
 import { BenchError, errorLine } from '../errors.ts';
 import { speedDifference } from '../resources/speed.ts';
 import { type CpuTimes, STEAL_MAX, stealShare } from '../resources/steal.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { FinalRunStatus, Results, SpeedReading } from '../results/schema.ts';
 import { measureCeilings, runProtocols } from './ceilings.ts';
-import type { PipelineDeps, RunContext } from './context.ts';
+import { type PipelineDeps, type RunContext, stopping } from './context.ts';
 import { checkDrift } from './drift.ts';
 import { PartDied } from './failure.ts';
 import { runFramework } from './framework.ts';
@@ -14,7 +15,7 @@ import { planRun, type RunPlan } from './run-plan.ts';
 import { runSideBySide } from './side-by-side.ts';
 
 /**
- * The run: plan -> provision -> prepare -> ceilings -> per round and framework (start ->
+ * The run: plan -> provision -> prepare -> take the measuring lock -> machine checks -> ceilings -> per round and framework (start ->
  * per cell: verify -> measure) -> open-loop rates and ceiling -> the open-loop rounds -> drift -> stop everything -> final status -> report.
  * Every finished repeat and cell is on disk before the next starts; the final write
  * happens on every path. Throws after that write when the run could not go on.
@@ -23,17 +24,28 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
   const plan = planRun(deps.config, deps.scenarios, runProtocols(deps).length);
   deps.recorder.emit({ type: 'plan', cells: plan.cells.length, measurements: plan.measurements, expectedS: plan.expectedS });
   const ctx = await provision(deps, plan);
-  const cpuAtStart = await deps.cpuTimes?.();
+  let cpuAtStart: CpuTimes | undefined;
   let speedAtStart: SpeedReading | undefined;
+  let release: (() => void) | undefined;
   let failure: unknown;
   try {
     await ctx.recorder.begin(ctx.results, plan.cells);
-    // Once results.json exists (a signal during the reading still leaves a record), and before
-    // anything of ours is busy: the apps are not built yet and the database is idle.
-    speedAtStart = await readSpeed(deps);
-    if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
     for (const w of ctx.warnings) await ctx.recorder.warn(w.code, w.detail);
+    // Building environments does not load the machine the way measuring does: it runs before the lock (docs/faults.md).
     await prepareApps(ctx);
+    if (!stopping(ctx)) {
+      // From the first load (the machine's speed, the ceilings) to the last (the drift check, the closing speed reading), one run at a time.
+      const lock = await deps.measuringLock?.();
+      release = lock?.release;
+      if (lock?.waitedS) await ctx.recorder.setMachineWait(lock.waitedS);
+      cpuAtStart = await deps.cpuTimes?.();
+      const busy = await deps.busyMachine?.(ctx);
+      if (busy) await ctx.recorder.warn('BUSY_MACHINE', busy);
+      // Inside the lock: a reading taken while another run measures times that run's load, not
+      // this machine, and its second of busy core lands in the other run's window.
+      speedAtStart = await readSpeed(deps);
+      if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
+    }
     await measureCeilings(ctx);
     if (plan.sideBySide) await runSideBySide(ctx, plan.sideBySide);
     for (const step of plan.rounds.filter((s) => s.phase === 'closed')) await runFramework(ctx, step);
@@ -48,8 +60,16 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
     await warnOfSteal(ctx, cpuAtStart, await deps.cpuTimes?.());
     // Not after Ctrl-C: the user wants out, and the reading would not matter to a partial run.
     if (speedAtStart && !ctx.interrupted()) await warnOfSpeed(ctx, speedAtStart, await readSpeed(deps));
+    release?.();
+    await warnOfNeighbours(ctx);
   }
   return finish(deps, ctx, failure);
+}
+
+/** DISTURBED, naming every cell and repeat during which other processes or the hypervisor took CPU (analysis/neighbours.ts). */
+async function warnOfNeighbours(ctx: RunContext): Promise<void> {
+  const detail = neighboursDetail(ctx.recorder.results);
+  if (detail) await ctx.recorder.warn('DISTURBED', detail);
 }
 
 /** The rig, and a watch that stops everything once the database dies. */

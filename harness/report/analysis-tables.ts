@@ -1,11 +1,19 @@
 import { shortLabels } from '../analysis/attribution.ts';
 import { ceilingProtocol } from '../analysis/bounds.ts';
+import { disturbedRepeats } from '../analysis/neighbours.ts';
 import { settingLatency } from '../analysis/setting-latency.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { CrossoverAnalysis, FrameworkCrossover } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { cellText, displayName, fmtMs, fmtPct, fmtRps, fmtSignedPct, OFF_NOTE, settingLabel, type Table } from './format.ts';
+import { cellText, DISTURBED_MARK, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, fmtSignedPct, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencyCrossoverLines } from './latency-tables.ts';
+
+/** `disturbed in repeat 2: other processes took 48% of a core: ...` for the evidence column; undefined for a quiet cell. */
+function disturbedText(results: Results, id: string): string | undefined {
+  const cell = results.cells.find((c) => c.id === id);
+  const each = cell ? disturbedRepeats(cell).map((r) => `disturbed in repeat ${r.repeat + 1}: ${r.text}`) : [];
+  return each.length ? each.join('; ') : undefined;
+}
 
 /** Every setting of a crossover, labelled as every other table and the chart label it. */
 const settingLabels = (x: CrossoverAnalysis) => x.latencies.map((ms) => settingLabel(settingLatency(x, ms)));
@@ -40,19 +48,14 @@ export function crossoverTables(results: Results, analysis: Analysis): Table[] {
 /** Requests/s and label(s) per latency, the measured crossover and the Little's-law prediction. */
 export function crossoverTable(results: Results, analysis: Analysis, x: CrossoverAnalysis | undefined = analysis.crossover): Table | undefined {
   if (!x) return undefined;
+  const at = (framework: string, ms: number) =>
+    analysis.cells.find(
+      (y) =>
+        y.framework === framework && y.kind === 'slow-db' && y.dbLatencyMs === ms && y.connections === x.connections && (y.dbRttMs ?? 0) === (x.dbRttMs ?? 0),
+    );
   const rows = x.perFramework.map((f) => [
     displayName(results, f.framework),
-    ...x.latencies.map((ms) => {
-      const c = analysis.cells.find(
-        (y) =>
-          y.framework === f.framework &&
-          y.kind === 'slow-db' &&
-          y.dbLatencyMs === ms &&
-          y.connections === x.connections &&
-          (y.dbRttMs ?? 0) === (x.dbRttMs ?? 0),
-      );
-      return cellText(c, (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`);
-    }),
+    ...x.latencies.map((ms) => cellText(at(f.framework, ms), (y) => `${fmtRps(y.rps.median)} ${y.attribution ? shortLabels(y.attribution.labels) : '?'}`)),
     measuredText(f, x),
     predictedText(f),
   ]);
@@ -74,6 +77,7 @@ export function crossoverTable(results: Results, analysis: Analysis, x: Crossove
         ? `Predicted: C / X - RTT, the latency from which C connections, each held that long plus the measured ${x.measuredRttMs.toFixed(2)} ms round trip, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.`
         : 'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
       ...(x.settings.some((s) => s.flagged) ? [OFF_NOTE] : []),
+      ...disturbedNotes(x.perFramework.flatMap((f) => x.latencies.map((ms) => at(f.framework, ms)))),
       'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated.',
       ...x.notes,
     ],
@@ -108,9 +112,15 @@ export function evidenceTable(results: Results, analysis: Analysis): Table {
       const a = c.attribution;
       // Each limit's reason quotes its figure; the other figures follow.
       const why = a.limits.map((l) => `${l.label}: ${l.reason}`);
-      return [c.id, a.labels.join(' + '), [...why, ...a.evidence.filter((e) => !why.some((w) => w.includes(e))), ...c.notes].join('; ')];
+      const disturbed = disturbedText(results, c.id);
+      return [
+        `${c.id}${disturbed ? DISTURBED_MARK : ''}`,
+        a.labels.join(' + '),
+        [...why, ...a.evidence.filter((e) => !why.some((w) => w.includes(e))), ...c.notes, ...(disturbed ? [disturbed] : [])].join('; '),
+      ];
     }),
     notes: [
+      ...disturbedNotes(analysis.cells),
       `Database ceilings per cell are those of the app's own statement protocol (${[...new Set(results.ceilings.filter((c) => c.kind === 'database').map(ceilingProtocol))].join(', ') || 'none measured'} in this run).`,
     ],
   };

@@ -1,7 +1,7 @@
 import { type CellChange, type Comparison, fmtThreshold, VERDICTS } from '../analysis/compare.ts';
 import { MIN_SAMPLE, medianOf } from '../analysis/intervals.ts';
 import { type CompareContext, comparisonJson, machineChanged } from './compare-json.ts';
-import { fmtRps } from './format.ts';
+import { DISTURBED_MARK, fmtRps } from './format.ts';
 import { renderMarkdown, truncate, wrap } from './render.ts';
 
 export const COMPARE_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -71,6 +71,9 @@ function rowNotes(comparison: Comparison): string[] {
 function legend(comparison: Comparison): string[] {
   const t = fmtThreshold(comparison.threshold);
   const lines = [
+    ...(comparison.changes.some((c) => c.disturbedIn)
+      ? [`${DISTURBED_MARK}: other processes took CPU while the cell was measured, in the run the warnings above name: its change may be theirs.`]
+      : []),
     `regressed (improved): the whole 95% interval of the change lies below -${t} (above +${t}); unchanged ±x: it lies within ±${t}, x is half its width, the noise of this comparison; undecided: it straddles -${t} or +${t}.`,
   ];
   if (relative(comparison)) {
@@ -109,7 +112,14 @@ const GAPS = ['  ', '  ', '  ', ' ', '  '];
 function groupedTable(comparison: Comparison, width: number): string[] {
   const groups = new Map<string, CellChange[]>();
   for (const c of comparison.changes) groups.set(c.column, [...(groups.get(c.column) ?? []), c]);
-  const row = (c: CellChange) => [`  ${c.framework}`, fmtRps(c.baselineRps), fmtRps(c.candidateRps), fmtChange(c), fmtInterval(c), verdictText(c)];
+  const row = (c: CellChange) => [
+    `  ${c.framework}${c.disturbedIn ? DISTURBED_MARK : ''}`,
+    fmtRps(c.baselineRps),
+    fmtRps(c.candidateRps),
+    fmtChange(c),
+    fmtInterval(c),
+    verdictText(c),
+  ];
   const rows = [...groups.values()].flat().map(row);
   const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Past the width, the last field (the verdict) gives way first.
@@ -139,7 +149,7 @@ export function formatComparison(comparison: Comparison, ctx: CompareContext, fo
       title: title(comparison, ctx),
       head: ['cell', 'baseline', 'candidate', 'change (95% interval)', 'verdict'],
       rows: comparison.changes.map((c) => [
-        c.id,
+        `${c.id}${c.disturbedIn ? DISTURBED_MARK : ''}`,
         fmtRps(c.baselineRps),
         fmtRps(c.candidateRps),
         `${fmtChange(c)} ${fmtInterval(c)}`.trim(),

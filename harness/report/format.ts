@@ -1,6 +1,8 @@
 import { EFFECTIVE_LATENCY_TOLERANCE } from '../analysis/bounds.ts';
+import { NEIGHBOURS_MAX_CORE_SHARE } from '../analysis/neighbours.ts';
 import type { SettingLatency } from '../analysis/setting-latency.ts';
 import type { AnalyzedCell } from '../analysis/types.ts';
+import { STEAL_MAX } from '../resources/steal.ts';
 import type { Results } from '../results/schema.ts';
 
 /** A table as data; renderers turn it into terminal, Markdown, HTML or CSV text. */
@@ -61,7 +63,19 @@ export function displayName(results: Results, framework: string): string {
   return results.apps[framework]?.displayName ?? framework;
 }
 
+/** Marks a cell during whose measurement other processes or the hypervisor took CPU (analysis/neighbours.ts). */
+export const DISTURBED_MARK = '#';
+
+/** What `#` means, for the notes of every table that shows the mark. */
+export const DISTURBED_NOTE = `${DISTURBED_MARK}: other processes or the hypervisor took CPU while this cell was measured (more than ${NEIGHBOURS_MAX_CORE_SHARE * 100}% of a core, or more than ${STEAL_MAX * 100}% steal): its figures may be low; the DISTURBED warning names what ran.`;
+
+/** A table cell's text: the value when the cell was measured, marked when it was disturbed; its status otherwise. */
 export function cellText(c: AnalyzedCell | undefined, value: (c: AnalyzedCell) => string): string {
   if (!c) return '';
-  return c.status === 'ok' ? value(c) : c.status.toUpperCase();
+  return c.status === 'ok' ? `${value(c)}${c.disturbed ? DISTURBED_MARK : ''}` : c.status.toUpperCase();
+}
+
+/** DISTURBED_NOTE when some of these cells carry the mark. */
+export function disturbedNotes(cells: readonly (Pick<AnalyzedCell, 'disturbed' | 'status'> | undefined)[]): string[] {
+  return cells.some((c) => c?.status === 'ok' && c.disturbed) ? [DISTURBED_NOTE] : [];
 }

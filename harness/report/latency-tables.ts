@@ -2,12 +2,13 @@
  * Tables of the open-loop latency sweeps (docs/open-loop.md): p50 / p99 / p99.9 per framework
  * per database latency at one offered rate, and the latency crossover line. Pure.
  */
+import { disturbedCellIds } from '../analysis/neighbours.ts';
 import { settingLatency } from '../analysis/setting-latency.ts';
 import type { Analysis } from '../analysis/types.ts';
 import { rateText } from '../config/rates.ts';
 import type { LatencyCell, LatencySweep } from '../results/analysis-schema.ts';
 import type { Results } from '../results/schema.ts';
-import { displayName, fmtMs, fmtPct, fmtRps, settingLabel, type Table } from './format.ts';
+import { DISTURBED_MARK, DISTURBED_NOTE, displayName, fmtMs, fmtPct, fmtRps, settingLabel, type Table } from './format.ts';
 
 /** Marks a cell offered more than 80% of the open-loop generator's own ceiling. */
 export const NEAR_CEILING_MARK = '*';
@@ -21,10 +22,10 @@ export function sweepRateText(s: LatencySweep): string {
   return `${offered} (${asked}${s.arrival ?? 'poisson'} arrivals, ${s.connections} connections at most)`;
 }
 
-function cellText(c: LatencyCell | undefined): string {
+function cellText(c: LatencyCell | undefined, disturbed: ReadonlySet<string>): string {
   if (!c) return '';
   if (c.status !== 'ok') return c.status.toUpperCase();
-  const mark = (c.nearGeneratorCeiling ? NEAR_CEILING_MARK : '') + (c.generatorLate ? GENERATOR_LATE_MARK : '');
+  const mark = (c.nearGeneratorCeiling ? NEAR_CEILING_MARK : '') + (c.generatorLate ? GENERATOR_LATE_MARK : '') + (disturbed.has(c.id) ? DISTURBED_MARK : '');
   if (!c.sustained) {
     const late = c.scheduled ? `, ${fmtPct((c.late ?? 0) / c.scheduled)} late` : '';
     return `UNSUSTAINED (${fmtRps(c.achievedRps)} of ${fmtRps(c.offeredRps)} req/s${late})${mark}`;
@@ -105,6 +106,7 @@ export function latencyCrossoverLine(s: LatencySweep): string {
 /** Pure: one table per open-loop sweep: p50 / p99 / p99.9 (ms, from the scheduled time) per framework and database latency. */
 export function latencySweepTables(results: Results, analysis: Analysis): Table[] {
   const sweeps = analysis.latency?.sweeps ?? [];
+  const disturbed = disturbedCellIds(results);
   return sweeps.map((s) => {
     const at = (f: string, ms: number) => s.cells.find((c) => c.framework === f && c.dbLatencyMs === ms);
     const unsustained = s.cells.filter((c) => c.status === 'ok' && !c.sustained);
@@ -115,7 +117,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
       title: `Open-loop latency at ${sweepRateText(s)}: p50 / p99 / p99.9 in ms, ${s.scenario}${s.dbRttMs ? ` +${s.dbRttMs} ms RTT` : ''}`,
       head: ['framework', ...s.latencies.map((ms) => latencyHead(analysis, ms))],
       rows: [
-        ...s.frameworks.map((f) => [displayName(results, f), ...s.latencies.map((ms) => cellText(at(f, ms)))]),
+        ...s.frameworks.map((f) => [displayName(results, f), ...s.latencies.map((ms) => cellText(at(f, ms), disturbed))]),
         ['p99 spread', ...s.latencies.map((ms) => fmtPct(s.spreadByLatency.find((x) => x.dbLatencyMs === ms)?.spread))],
       ],
       notes: [
@@ -129,6 +131,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
         ...[thinTailNote(results, s)].filter((n): n is string => n !== undefined),
         ...(near ? [nearCeilingNote(ceiling)] : []),
         ...(generatorLate.length ? [generatorLateNote(generatorLate)] : []),
+        ...(s.cells.some((c) => c.status === 'ok' && disturbed.has(c.id)) ? [DISTURBED_NOTE] : []),
         ...(ceiling === undefined ? ["The open-loop generator's own ceiling was not measured in this run, so no cell could be checked against it."] : []),
         ...s.notes,
       ],

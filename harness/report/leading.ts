@@ -1,8 +1,10 @@
+import { neighboursDetail } from '../analysis/neighbours.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
+import { makeWarning } from '../warnings.ts';
 
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
-const DOUBT_CODES = ['STEAL', 'MACHINE_SPEED', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
+const DOUBT_CODES = ['DISTURBED', 'STEAL', 'MACHINE_SPEED', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
 /** Informational on every 2-core machine; the footnote states the CPU layout instead. */
 const QUIET_CODES = new Set(['SHARED_CORES']);
 
@@ -12,6 +14,9 @@ const QUIET_CODES = new Set(['SHARED_CORES']);
  */
 export function leadingWarnings(results: Results): string[] {
   const warnings = results.warnings.filter((w) => !QUIET_CODES.has(w.code));
+  // A run stopped by Ctrl-C never recorded it: the repeats say it all the same.
+  const disturbed = neighboursDetail(results);
+  if (disturbed && !warnings.some((w) => w.code === 'DISTURBED')) warnings.push(makeWarning('DISTURBED', disturbed));
   const rank = (code: string) => (DOUBT_CODES.includes(code) ? DOUBT_CODES.indexOf(code) : DOUBT_CODES.length);
   const lines = [...warnings].sort((a, b) => rank(a.code) - rank(b.code)).map((w) => `${w.code}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
   const crossChecked = results.cells.filter((c) => c.crossCheck?.flagged);

@@ -1,12 +1,13 @@
 import { analyze } from '../analysis/analyze.ts';
 import { shortLabels } from '../analysis/attribution.ts';
+import { disturbedCellIds } from '../analysis/neighbours.ts';
 import { columnSettingLatency } from '../analysis/setting-latency.ts';
 import { type Column, columnKey } from '../analysis/summary.ts';
 import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import { fmtSpeedRange } from '../resources/speed.ts';
 import type { Results, SpeedReading } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
-import { cellText, displayName, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
+import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { roundsLines } from './rounds.ts';
 
@@ -60,6 +61,7 @@ export function throughputTable(results: Results, analysis: Analysis): Table {
     rows: frameworks.map((f) => [displayName(results, f), ...columns.map((c) => cellText(at(f, c), rpsText))]),
     notes: [
       'noisy: repeats vary by more than 5% (coefficient of variation); loadgen-bound: the load generator was saturated, so this is not a framework number.',
+      ...disturbedNotes(analysis.cells),
       ...dataAccessNotes(results, frameworks),
       ...(anyOff(columns) ? [OFF_NOTE] : []),
     ],
@@ -94,6 +96,7 @@ export function shareTable(results: Results, analysis: Analysis): Table {
       ...roundsLines(results),
       "db: requests/s as a share of the database ceiling measured in this run for the same SQL, over the app's own statement protocol, with all of the connection cap busy. Above 100% means the database served the app more efficiently at the lower concurrency the app reached (on a shared core, fewer busy backends switch less).",
       "loadgen-bound cells are left out of the comparison: their number is the load generator's.",
+      ...disturbedNotes(analysis.cells),
     ],
   };
 }
@@ -110,6 +113,7 @@ export function attributionTable(results: Results, analysis: Analysis): Table {
     ]),
     notes: [
       "fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little's law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app's protocol (unless that ceiling is itself the pool's), or database CPU >= 90%; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.",
+      ...disturbedNotes(analysis.cells),
     ],
   };
 }
@@ -125,6 +129,7 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
     ]),
     notes: [
       "Timed from every response in the measured window at microsecond resolution (HDR histogram); runs recorded before that used autocannon's whole-millisecond histogram, where p50 of a fast app can read 0.",
+      ...disturbedNotes(analysis.cells),
     ],
   };
 }
@@ -132,16 +137,20 @@ export function latencyTable(results: Results, analysis: Analysis): Table {
 export function crossCheckTable(results: Results): Table | undefined {
   const checked = results.cells.filter((c) => c.crossCheck);
   if (checked.length === 0) return undefined;
+  const disturbed = disturbedCellIds(results);
   return {
     title: 'Cross-check against wrk (same CPUs, connections and duration)',
     head: ['cell', 'autocannon', 'wrk', 'ratio'],
     rows: checked.map((c) => [
-      c.id,
+      `${c.id}${disturbed.has(c.id) ? DISTURBED_MARK : ''}`,
       fmtRps(c.repeats[0]?.measurement.rps),
       fmtRps(c.crossCheck!.rps),
       `${c.crossCheck!.ratio.toFixed(2)}${c.crossCheck!.flagged ? ' FLAGGED' : ''}`,
     ]),
-    notes: ['A ratio outside 0.9-1.1 means the two load generators disagree: that cell is flagged.'],
+    notes: [
+      'A ratio outside 0.9-1.1 means the two load generators disagree: that cell is flagged.',
+      ...(checked.some((c) => disturbed.has(c.id)) ? [DISTURBED_NOTE] : []),
+    ],
   };
 }
 
@@ -212,6 +221,9 @@ export function footnote(results: Results): string[] {
   const speed = sp
     ? [`Machine speed (the same fixed work, median and range): ${ms(sp.start)} before the first cell${sp.end ? `; ${ms(sp.end)} after the last` : ''}.`]
     : [];
+  const waited = results.machineWaitS
+    ? [`Waited ${Math.round(results.machineWaitS)} s for another run's measurements before the first load (the measuring lock; not part of this run's work).`]
+    : [];
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.kernel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}.`,
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
@@ -220,6 +232,7 @@ export function footnote(results: Results): string[] {
     ...roundsLines(results),
     ...drift,
     ...speed,
+    ...waited,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),
     ...versions,
   ];

@@ -48,6 +48,11 @@ export function parsePidStat(text: string): PidStat | undefined {
 
 /** Every process under `procDir`, one read of its stat file each; those that exit meanwhile are left out. */
 export async function readPidStats(procDir = '/proc'): Promise<PidStat[]> {
+  return readPidStatsSync(procDir);
+}
+
+/** readPidStats without the promise, for callers that must read at one instant (resources/neighbours.ts). */
+export function readPidStatsSync(procDir = '/proc'): PidStat[] {
   const stats: PidStat[] = [];
   for (const name of readdirSync(procDir)) {
     if (!/^\d+$/.test(name)) continue;

@@ -101,7 +101,7 @@ export function busyMachineWarning(usage: MachineUsage, maxCoreShare = BUSY_MACH
   return {
     code: 'BUSY_MACHINE',
     message:
-      `other processes used ${usage.otherCoreShare < 1 ? `${pct(usage.otherCoreShare)} of a core` : `${usage.otherCoreShare.toFixed(1)} cores`} over ${usage.windowS.toFixed(1)} s before the run ` +
+      `other processes used ${usage.otherCoreShare < 1 ? `${pct(usage.otherCoreShare)} of a core` : `${usage.otherCoreShare.toFixed(1)} cores`} over ${usage.windowS.toFixed(1)} s before the first measurement ` +
       `(more than ${pct(maxCoreShare)} of a core): ${top}; figures from this run may be low and uneven`,
     hint: 'stop them or run on a quiet machine, then run again; compare runs only from quiet machines',
   };

@@ -153,6 +153,12 @@ export class Recorder {
     await this.#save();
   }
 
+  async setMachineWait(seconds: number): Promise<void> {
+    if (!this.#open()) return;
+    this.#doc!.machineWaitS = seconds;
+    await this.#save();
+  }
+
   async setDrift(drift: NonNullable<Results['drift']>): Promise<void> {
     if (!this.#open()) return;
     this.#doc!.drift = drift;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
 import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
+import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 import { RoundsRecordSchema } from './rounds-schema.ts';
 
@@ -52,6 +53,8 @@ export const ResourcesSchema = z.object({
   proxy: UsageSchema.optional(),
   /** Client connections the app held to the database, sampled from pg_stat_activity over the load run (database cells only). */
   dbConnections: z.object({ peak: z.number().int().min(0), mean: z.number().min(0), samples: z.number().int().min(0) }).optional(),
+  /** Other processes and steal over the measured window (results/neighbours-schema.ts). */
+  neighbours: NeighboursSchema.optional(),
 });
 export type Resources = z.infer<typeof ResourcesSchema>;
 
@@ -291,6 +294,8 @@ export const ResultsSchema = z.object({
   speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
   /** --schedule side-by-side: how its rounds ended, per round trip. */
   rounds: z.array(RoundsRecordSchema).optional(),
+  /** Seconds spent waiting for another run's measurements (the measuring lock, docs/faults.md) before the first load: not this run's work. */
+  machineWaitS: z.number().min(0).optional(),
   cells: z.array(CellSchema),
   /** Derived by analysis/analyze.ts from everything above; recomputed by `report`. */
   analysis: AnalysisSchema.optional(),

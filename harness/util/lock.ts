@@ -18,11 +18,13 @@ export interface Lock {
 export interface AcquireOptions {
   /** What is locked, for messages: `the flask virtualenv`. */
   what: string;
-  /** Called once when another live process holds the lock and this one starts waiting. */
-  onWait?: ((holderPid: number) => void) | undefined;
+  /** Written under the owner line, for whoever finds the lock held (the measuring lock: the run's results folder). */
+  note?: string | undefined;
+  /** Called once when another live process holds the lock and this one starts waiting, with the holder's note. */
+  onWait?: ((holderPid: number, holderNote?: string) => void) | undefined;
   /** How often the lock is retried while another process holds it. */
   pollMs?: number;
-  /** Give up after this long; default 20 minutes (a cold Docker build of all six apps stays well under it). */
+  /** Give up after this long (Infinity: never); default 20 minutes (a cold Docker build of all six apps stays well under it). */
   timeoutMs?: number;
   /** The error code when waiting times out (the exit code follows from it). */
   errorCode?: ErrorCode;
@@ -39,9 +41,9 @@ const UNREADABLE_STALE_MS = 5_000;
 const held = new Map<string, Lock>();
 let exitHookInstalled = false;
 
-/** This process's identity as written into lock files: `<pid> <start time in clock ticks>`. */
-function ownerLine(pid: number): string {
-  return `${pid} ${processStartTime(pid) ?? '?'}\n`;
+/** This process's identity as written into lock files: `<pid> <start time in clock ticks>`, then the note on a line of its own. */
+function ownerText(pid: number, note: string | undefined): string {
+  return `${pid} ${processStartTime(pid) ?? '?'}\n${note === undefined ? '' : `${note.replace(/\n/g, ' ')}\n`}`;
 }
 
 /** Field 22 of /proc/<pid>/stat; undefined where /proc is not available. */
@@ -55,20 +57,21 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-/** The pid recorded in a lock file, and whether that process still runs. */
-export function lockOwner(file: string): { pid: number; alive: boolean } | undefined {
+/** The pid recorded in a lock file, whether that process still runs, and the note it left (if any). */
+export function lockOwner(file: string): { pid: number; alive: boolean; note?: string } | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
-  const [pidText, started] = text.trim().split(' ');
+  const [first = '', note] = text.split('\n');
+  const [pidText, started] = first.trim().split(' ');
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   // A recycled pid is a different process: compare start times where both are known.
   const sameProcess = started === undefined || started === '?' || processStartTime(pid) === undefined || processStartTime(pid) === started;
-  return { pid, alive: isAlive(pid) && sameProcess };
+  return { pid, alive: isAlive(pid) && sameProcess, ...(note ? { note } : {}) };
 }
 
 function installExitHook(): void {
@@ -80,14 +83,14 @@ function installExitHook(): void {
   });
 }
 
-/** One attempt: the lock, or the pid of the live process holding it. */
-export function tryLock(file: string): Lock | { holderPid: number } {
+/** One attempt: the lock, or the pid (and note) of the live process holding it. */
+export function tryLock(file: string, note?: string): Lock | { holderPid: number; holderNote?: string } {
   mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644);
       try {
-        writeSync(fd, ownerLine(process.pid));
+        writeSync(fd, ownerText(process.pid, note));
       } finally {
         closeSync(fd);
       }
@@ -96,12 +99,16 @@ export function tryLock(file: string): Lock | { holderPid: number } {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = lockOwner(file);
-    if (owner?.alive) return { holderPid: owner.pid };
+    if (owner?.alive) return holder(owner);
     if (owner === undefined && ageMs(file) < UNREADABLE_STALE_MS) return { holderPid: 0 };
     removeStale(file, owner?.pid);
   }
   const owner = lockOwner(file);
-  return { holderPid: owner?.pid ?? 0 };
+  return owner ? holder(owner) : { holderPid: 0 };
+}
+
+function holder(owner: { pid: number; note?: string }): { holderPid: number; holderNote?: string } {
+  return { holderPid: owner.pid, ...(owner.note ? { holderNote: owner.note } : {}) };
 }
 
 function register(file: string): Lock {
@@ -167,11 +174,11 @@ export async function acquireLock(file: string, options: AcquireOptions): Promis
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let told = false;
   for (;;) {
-    const result = tryLock(file);
+    const result = tryLock(file, options.note);
     if ('release' in result) return result;
     if (!told) {
       told = true;
-      options.onWait?.(result.holderPid);
+      options.onWait?.(result.holderPid, result.holderNote);
     }
     if (Date.now() > deadline) {
       throw new BenchError(options.errorCode ?? 'USAGE', `timed out waiting for ${options.what}: ${file} is held by pid ${result.holderPid}`, {

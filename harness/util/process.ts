@@ -3,7 +3,8 @@ export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: it exists, but belongs to another user (a lock in /tmp held by another user's run).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, verdictOf } from '../../harness/analysis/compare.ts';
 import { chooseMode } from '../../harness/analysis/compare-context.ts';
+import { formatComparison } from '../../harness/report/compare-format.ts';
 import type { Cell, Results } from '../../harness/results/schema.ts';
 import { seededRng } from '../../harness/util/random.ts';
 import { logNormal, normal } from '../support/distributions.ts';
@@ -255,5 +256,22 @@ describe('the common shift', () => {
     const r = compareRuns(makeResults([...cells(1), open]), makeResults([...cells(0.8), open]), 0.1);
     expect(r.shift).toMatchObject({ cells: 6, ratio: expect.closeTo(0.8, 1) });
     expect(r.shift!.interval!.high).toBeLessThan(0.9);
+  });
+});
+
+describe('disturbed cells in a comparison', () => {
+  it('names the run whose cell other processes disturbed, and marks the cell # in the table', () => {
+    const busy = { coreShare: 0.9, peakCoreShare: 1, stealShare: 0, windowS: 10, top: [{ pid: 4242, comm: 'node', coreShare: 0.9 }] };
+    const base = makeResults([makeCell({ framework: 'flask', scenario: 'db', rps: [1000, 1010, 990] })]);
+    const halved = makeResults([makeCell({ framework: 'flask', scenario: 'db', rps: [500, 505, 495], neighbours: [busy, busy, busy] })]);
+    const comparison = compareRuns(base, halved, 0.1, { mode: 'absolute' });
+    expect(comparison.warnings).toContain(
+      'in the candidate run, other processes took CPU while flask/db/c64 was measured (DISTURBED, marked #): a change there may be theirs',
+    );
+    expect(comparison.changes[0]).toMatchObject({ id: 'flask/db/c64', verdict: 'regressed', disturbedIn: ['candidate'] });
+    const text = formatComparison(comparison, { baseline: 'a', candidate: 'b', thresholdPct: 10 }, 'text');
+    expect(text).toContain('flask#');
+    expect(text).toContain('#: other processes took CPU while the cell was measured');
+    expect(compareRuns(base, base, 0.1).changes[0]?.disturbedIn).toBeUndefined();
   });
 });

@@ -50,6 +50,28 @@ describe.concurrent('usage errors exit 2, help and version exit 0', () => {
   });
 });
 
+describe('--no-wait', () => {
+  it('refuses at once with exit 3 and one line while another run holds the measuring lock, and creates no folder', async () => {
+    const lock = path.join(tmp, 'measuring.lock');
+    // A live process standing in for the measuring run (the lock records pid, start time and folder).
+    const other = execa('node', ['-e', 'setInterval(() => {}, 1000)'], { reject: false });
+    try {
+      const procStat = await readFile(`/proc/${other.pid}/stat`, 'utf8');
+      await writeFile(lock, `${other.pid} ${procStat.slice(procStat.lastIndexOf(')') + 2).split(' ')[19]}\n/work/elsewhere/results/a-quick\n`);
+      const out = path.join(tmp, 'refused');
+      const r = await cli(['run', '--no-wait', '--frameworks', 'flask', '--out', out], { CROSSOVER_MEASURING_LOCK: lock });
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toEqual([
+        `error: another crossover run (pid ${other.pid}, /work/elsewhere/results/a-quick) is measuring on this machine, and --no-wait was given`,
+      ]);
+      expect(r.stderr).not.toContain('plan:');
+      await expect(stat(out)).rejects.toThrow(/ENOENT/);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+});
+
 describe.concurrent('--out is checked before anything starts', () => {
   it('refuses an existing file', async () => {
     const file = path.join(tmp, 'a-file');

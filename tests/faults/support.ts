@@ -33,7 +33,11 @@ export type Launcher = 'npx' | 'npm' | 'node' | 'sh';
 /** The smallest real run: one framework, one scenario, a few seconds, local virtualenvs. */
 export const SMALL_RUN = ['--frameworks', 'flask', '--scenarios', 'db', '--duration', '3', '--warmup', '0', '--runtime', 'local'];
 
-export function startRun(name: string, args: string[], o: { via?: Launcher; command?: string; outArg?: boolean; env?: Record<string, string> } = {}): FaultRun {
+export function startRun(
+  name: string,
+  args: string[],
+  o: { via?: Launcher; command?: string; outArg?: boolean; env?: Record<string, string> | undefined } = {},
+): FaultRun {
   const tmp = mkdtempSync(path.join(os.tmpdir(), `crossover-fault-${name}-`));
   // As root, PostgreSQL runs as `postgres`, which must reach the data folder inside.
   chmodSync(tmp, 0o755);
@@ -54,7 +58,7 @@ export function startRun(name: string, args: string[], o: { via?: Launcher; comm
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...o.env, TMPDIR: tmp, NO_COLOR: '1', CI: '1' },
+    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1', CI: '1', ...o.env },
   });
   let text = '';
   child.stdout?.on('data', (c: Buffer) => (text += c.toString()));

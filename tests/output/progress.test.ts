@@ -103,4 +103,29 @@ describe('progress display', () => {
       } else expect(lines.at(-1)).toBe(`[0/4] 0s ETA 40s  ${long}`);
     }
   });
+
+  it('prints the waiting line and leaves the wait out of elapsed time and the ETA', () => {
+    const h = harness();
+    h.display.observe({ type: 'plan', cells: 1, measurements: 1, expectedS: 30 });
+    h.advance(5);
+    h.display.observe({ type: 'waiting', line: 'another crossover run (pid 42, results/a-quick) is measuring on this machine; waiting, Ctrl-C to stop' });
+    h.advance(600);
+    h.display.observe({ type: 'waited', waitedS: 600 });
+    h.advance(5);
+    h.display.observe({ type: 'stage', stage: 'ceilings' });
+    expect(h.out.slice(1)).toEqual([
+      '[0/1] 5s ETA 25s  another crossover run (pid 42, results/a-quick) is measuring on this machine; waiting, Ctrl-C to stop\n',
+      '[0/1] 5s ETA 25s  waited 10m00s for the other run (not counted in elapsed time or ETA); measuring now\n',
+      // 610 s since the start, 600 of them waiting.
+      '[0/1] 10s ETA 20s  ceilings\n',
+    ]);
+  });
+
+  it('prints the waiting line even with --quiet: a run that stops for minutes says why', () => {
+    const h = harness({ quiet: true });
+    h.display.observe({ type: 'plan', cells: 1, measurements: 1, expectedS: 30 });
+    h.display.observe({ type: 'waiting', line: 'another crossover run (pid 42) is measuring on this machine; waiting, Ctrl-C to stop' });
+    h.display.observe({ type: 'waited', waitedS: 3 });
+    expect(h.text()).toBe('another crossover run (pid 42) is measuring on this machine; waiting, Ctrl-C to stop\n');
+  });
 });

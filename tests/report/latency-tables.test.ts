@@ -66,6 +66,17 @@ describe('latency tables', () => {
     expect(notes).not.toContain('UNSUSTAINED');
   });
 
+  it('marks a cell # whose measurement other processes disturbed, with the note', () => {
+    const r = results();
+    const busy = { coreShare: 0.9, peakCoreShare: 1, stealShare: 0, windowS: 10, top: [{ pid: 4242, comm: 'yes', coreShare: 0.9 }] };
+    r.cells = r.cells.map((c) =>
+      c.id.startsWith('django/slow-db/c64/10ms/at') ? { ...c, repeats: c.repeats.map((x) => ({ ...x, resources: { intervalMs: 250, neighbours: busy } })) } : c,
+    );
+    const [table] = latencySweepTables(r, analyze(r));
+    expect(table!.rows[0]).toEqual(['Django', '2.0 / 4.0 / 6.0*', '6.5 / 13 / 20*#', 'UNSUSTAINED (200 of 200 req/s, 5% late)*']);
+    expect(table!.notes.join('\n')).toContain('#: other processes or the hypervisor took CPU while this cell was measured');
+  });
+
   it('puts the latency crossover line next to the throughput crossover, and the tables in every set', () => {
     const r = results();
     const analysis = analyze(r);

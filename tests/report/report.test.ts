@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { markdownExporter } from '../../harness/report/exporters/markdown.ts';
+import { flagNames, flagOf, trackedCells } from '../../harness/report/exporters/tracked.ts';
+import { htmlReport } from '../../harness/report/html.ts';
 import { renderMarkdown } from '../../harness/report/render.ts';
+import { terminalReport } from '../../harness/report/report.ts';
 import { attributionTable, buildTables, ceilingsTable, crossoverTable, evidenceTable, predictionTable, throughputTable } from '../../harness/report/tables.ts';
 import { makeCell, makeResults, sweepResults } from '../support/factories.ts';
 
@@ -252,5 +255,74 @@ describe('tables', () => {
     const side = { ...results, config: { ...results.config, schedule: 'side-by-side' as const, seed: 9 } };
     const md = await markdownExporter.serialize(side, analyze(side), []);
     expect(md).toContain('3 repeat(s) side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed 9)');
+  });
+});
+
+describe('disturbed cells (other processes took CPU while they were measured)', () => {
+  const busy = { coreShare: 0.48, peakCoreShare: 1, stealShare: 0, windowS: 10, top: [{ pid: 4242, comm: 'node', coreShare: 0.45 }] };
+  const quiet = { coreShare: 0.02, peakCoreShare: 0.05, stealShare: 0, windowS: 10, top: [] };
+  const run = () => {
+    const base = sweepResults();
+    // The second repeat of fastapi's 10 ms slow-db cell shared the machine; every other window was quiet.
+    const cells = base.cells.map((c) =>
+      c.id === 'fastapi/slow-db/c64/10ms'
+        ? { ...c, repeats: c.repeats.map((r, i) => ({ ...r, resources: { ...r.resources!, neighbours: i === 1 ? busy : quiet } })) }
+        : c,
+    );
+    return { ...base, cells };
+  };
+
+  it('marks the cell # in every table it has a line in, with the note, and only that cell', () => {
+    const r = run();
+    const a = analyze(r);
+    const tables = buildTables(r, { analysis: a });
+    const column = (title: string) => {
+      const t = tables.find((x) => x.title.startsWith(title))!;
+      const head = t.head.findIndex((h) => h.startsWith('slow-db 10 ms') || h.startsWith('10 ms'));
+      return { t, row: t.rows.find((row) => row[0] === 'FastAPI')!, head };
+    };
+    for (const title of ['The crossover', 'Requests per second', 'Share of the fastest', 'Bottleneck per cell', 'Latency in ms']) {
+      const { t, row, head } = column(title);
+      expect(row[head], title).toMatch(/#$/);
+      // Django's cell of the same column, and FastAPI's other columns, carry no mark.
+      expect(t.rows.find((x) => x[0] === 'Django')![head], title).not.toMatch(/#$/);
+      expect(
+        row.filter((v) => v.endsWith('#')),
+        title,
+      ).toHaveLength(1);
+      expect(t.notes.join('\n'), title).toContain(
+        '#: other processes or the hypervisor took CPU while this cell was measured (more than 10% of a core, or more than 2% steal)',
+      );
+    }
+    const evidence = tables.find((t) => t.title === 'Bottleneck evidence per cell')!;
+    const row = evidence.rows.find((x) => x[0] === 'fastapi/slow-db/c64/10ms#')!;
+    expect(row[2]).toContain('disturbed in repeat 2: other processes took 48% of a core: node (pid 4242) 45%');
+    // A quiet run: no mark, no note.
+    const plain = buildTables(sweepResults());
+    expect(plain.flatMap((t) => t.rows.flat()).some((v) => v.endsWith('#'))).toBe(false);
+    expect(plain.flatMap((t) => t.notes).some((n) => n.startsWith('#:'))).toBe(false);
+  });
+
+  it('leads the terminal report, results.md and the warnings box with DISTURBED naming the cell, before every other doubt', async () => {
+    const r = { ...run(), warnings: [{ code: 'DRIFT', message: 'moved 12%' }] };
+    const a = analyze(r);
+    const lead = 'DISTURBED: other processes or the hypervisor took CPU while these cells were measured';
+    const terminal = terminalReport(r, a, { width: 400, verbose: false, order: 'run' });
+    expect(terminal.split('\n')[0]).toBe(
+      `! ${lead}: their figures may be low and are marked # in every table: fastapi/slow-db/c64/10ms repeat 2: other processes took 48% of a core: node (pid 4242) 45% (stop the other work (another benchmark, a build, a test run) and measure again; see docs/measured-facts.md, "Other processes during a measured window")`,
+    );
+    expect(terminal.split('\n')[1]).toBe('! DRIFT: moved 12%');
+    const md = await markdownExporter.serialize(r, a, []);
+    expect(md.split('\n').find((l) => l.startsWith('> - '))).toContain(`> - ${lead}`);
+    const html = await htmlReport(r);
+    expect(html.indexOf('DISTURBED')).toBeLessThan(html.indexOf('DRIFT'));
+  });
+
+  it('is left out of the tracking exports and labelled in the CSV flags and --json', () => {
+    const a = analyze(run());
+    const cell = a.cells.find((c) => c.id === 'fastapi/slow-db/c64/10ms')!;
+    expect(flagNames(cell)).toEqual(['disturbed']);
+    expect(flagOf(cell)).toBe('disturbed: other processes or the hypervisor took CPU while it was measured');
+    expect(trackedCells(a).leftOut.map((l) => l.id)).toEqual(['fastapi/slow-db/c64/10ms']);
   });
 });

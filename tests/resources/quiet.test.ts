@@ -76,7 +76,7 @@ describe('busyMachineWarning', () => {
     expect(busyMachineWarning(machineUsage(before, after, [HARNESS_PID]))).toEqual({
       code: 'BUSY_MACHINE',
       message:
-        'other processes used 38% of a core over 3.0 s before the run (more than 10% of a core): tsc (watch) x (pid 5000) 30%, python3 (pid 5100) 7%, process_api (pid 1) 1%; figures from this run may be low and uneven',
+        'other processes used 38% of a core over 3.0 s before the first measurement (more than 10% of a core): tsc (watch) x (pid 5000) 30%, python3 (pid 5100) 7%, process_api (pid 1) 1%; figures from this run may be low and uneven',
       hint: 'stop them or run on a quiet machine, then run again; compare runs only from quiet machines',
     });
   });

@@ -2,6 +2,7 @@ import type { AppDefinition } from '../../harness/apps/manifest.ts';
 import type { RunConfig } from '../../harness/config/options.ts';
 import type { OpenLoopRaw } from '../../harness/load/open-loop-raw.ts';
 import type { DataAccess } from '../../harness/results/analysis-schema.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
 import { type AppRecord, type Ceiling, type Cell, type Measurement, RESULTS_SCHEMA_VERSION, type Results } from '../../harness/results/schema.ts';
 import type { Scenario } from '../../harness/scenarios/scenario.ts';
 
@@ -36,6 +37,8 @@ export function makeCell(o: {
   dbCpu?: number;
   loadgenCpu?: number;
   failed?: string;
+  /** What other processes took during each repeat (resources.neighbours), by repeat index. */
+  neighbours?: (Neighbours | undefined)[];
 }): Cell {
   const kind = o.kind ?? (o.scenario as Cell['kind']);
   const usage = (cpu: number | undefined) =>
@@ -56,7 +59,13 @@ export function makeCell(o: {
           repeat,
           startedAt: '2026-11-21T00:00:00.000Z',
           measurement: makeMeasurement({ rps }),
-          resources: { intervalMs: 250, app: usage(o.appCpu), database: usage(o.dbCpu), loadgen: usage(o.loadgenCpu) },
+          resources: {
+            intervalMs: 250,
+            app: usage(o.appCpu),
+            database: usage(o.dbCpu),
+            loadgen: usage(o.loadgenCpu),
+            ...(o.neighbours?.[repeat] ? { neighbours: o.neighbours[repeat] } : {}),
+          },
           rawFile: 'raw/x.json',
         })),
   };

@@ -20,6 +20,7 @@ export function flagOf(c: AnalyzedCell): string | undefined {
   if (c.attribution?.flagged) return 'loadgen-bound: the load generator was saturated';
   if (c.rps.cv > TRACKED_MAX_CV) return `noisy: repeats vary by ${(c.rps.cv * 100).toFixed(1)}% (limit ${(TRACKED_MAX_CV * 100).toFixed(0)}%)`;
   if (c.errors + c.timeouts + c.non2xx > 0) return `errors: ${c.errors} errors, ${c.timeouts} timeouts, ${c.non2xx} non-2xx`;
+  if (c.disturbed) return 'disturbed: other processes or the hypervisor took CPU while it was measured';
   return undefined;
 }
 
@@ -31,6 +32,7 @@ export function flagNames(c: AnalyzedCell): string[] {
     c.attribution?.flagged ? 'loadgen-bound' : '',
     c.noisy ? 'noisy' : '',
     c.errors + c.timeouts + c.non2xx > 0 ? 'errors' : '',
+    c.disturbed ? 'disturbed' : '',
   ].filter(Boolean);
 }
 

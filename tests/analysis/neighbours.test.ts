@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { disturbance, disturbedCellIds, disturbedRepeats, NEIGHBOURS_MAX_CORE_SHARE, neighboursDetail } from '../../harness/analysis/neighbours.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
+import { makeCell, makeResults } from '../support/factories.ts';
+
+const quiet: Neighbours = { coreShare: 0.02, peakCoreShare: 0.08, stealShare: 0.001, windowS: 10, top: [{ pid: 1, comm: 'process_api', coreShare: 0.01 }] };
+const busy: Neighbours = {
+  coreShare: 0.48,
+  peakCoreShare: 1,
+  stealShare: 0,
+  windowS: 10,
+  top: [
+    { pid: 4242, comm: 'node', coreShare: 0.45 },
+    { pid: 31, comm: 'cron', coreShare: 0.02 },
+  ],
+};
+
+describe('disturbance', () => {
+  it('flags a window only above a tenth of a core of other processes, or above 2% steal', () => {
+    expect(NEIGHBOURS_MAX_CORE_SHARE).toBe(0.1);
+    expect(disturbance(undefined)).toBeUndefined();
+    expect(disturbance(quiet)).toBeUndefined();
+    expect(disturbance({ ...quiet, coreShare: 0.1 })).toBeUndefined();
+    expect(disturbance({ ...quiet, coreShare: 0.11 })).toBe('other processes took 11% of a core: process_api (pid 1) 1%');
+    expect(disturbance(busy)).toBe('other processes took 48% of a core: node (pid 4242) 45%, cron (pid 31) 2%');
+    expect(disturbance({ ...busy, coreShare: 1.96 })).toMatch(/^other processes took 2\.0 cores: /);
+    expect(disturbance({ ...quiet, stealShare: 0.02 })).toBeUndefined();
+    expect(disturbance({ ...quiet, stealShare: 0.031 })).toBe('the hypervisor took 3.1% of the CPU time');
+    expect(disturbance({ ...busy, stealShare: 0.05 })).toBe(
+      'other processes took 48% of a core: node (pid 4242) 45%, cron (pid 31) 2%; the hypervisor took 5.0% of the CPU time',
+    );
+  });
+});
+
+describe('disturbed cells', () => {
+  const json = makeCell({ framework: 'flask', scenario: 'json', rps: [2500, 1250, 2480], neighbours: [quiet, busy, undefined] });
+  const db = makeCell({ framework: 'flask', scenario: 'db', rps: [900], neighbours: [quiet] });
+  const results = makeResults([json, db]);
+
+  it('names the disturbed repeats of a cell and the cells with any', () => {
+    expect(disturbedRepeats(json)).toEqual([{ repeat: 1, text: 'other processes took 48% of a core: node (pid 4242) 45%, cron (pid 31) 2%' }]);
+    expect(disturbedRepeats(db)).toEqual([]);
+    expect([...disturbedCellIds(results)]).toEqual(['flask/json/c64']);
+  });
+
+  it('gives the warning detail cell by cell, repeats counted from 1, and nothing for a quiet run', () => {
+    expect(neighboursDetail(results)).toBe('flask/json/c64 repeat 2: other processes took 48% of a core: node (pid 4242) 45%, cron (pid 31) 2%');
+    expect(neighboursDetail(makeResults([db]))).toBeUndefined();
+  });
+});
