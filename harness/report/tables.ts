@@ -71,7 +71,8 @@ export function throughputTable(results: Results, analysis: Analysis): Table {
 /** `68% (66-70)`: the share of the fastest with its 95% interval when it has one. */
 function shareText(c: AnalyzedCell): string {
   const i = c.shareOfFastestInterval;
-  return i ? `${fmtPct(c.shareOfFastest)} (${(i.low * 100).toFixed(0)}-${(i.high * 100).toFixed(0)})` : fmtPct(c.shareOfFastest);
+  // The fastest is its own yardstick (exactly 100%): no interval to print.
+  return i && i.high > i.low ? `${fmtPct(c.shareOfFastest)} (${(i.low * 100).toFixed(0)}-${(i.high * 100).toFixed(0)})` : fmtPct(c.shareOfFastest);
 }
 
 export function shareTable(results: Results, analysis: Analysis): Table {
