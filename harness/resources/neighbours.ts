@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Neighbours } from '../results/neighbours-schema.ts';
 import { CLOCK_TICKS_PER_S, readPidStatsSync } from './proc.ts';
-import type { ProcessTicks } from './quiet.ts';
+import { type ProcessTicks, withDescendants } from './quiet.ts';
 import { parseCpuTimes } from './steal.ts';
 
 /**
@@ -50,18 +50,8 @@ export interface MachineTicks {
  * load on loopback, block I/O for our writes), and a stranger's work shows in its own process.
  */
 export function ownPids(processes: readonly ProcessTicks[], own: OwnProcesses): Set<number> {
-  const children = new Map<number, number[]>();
-  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
-  const found = new Set<number>();
   const kthreadd = processes.filter((p) => p.pid === 2 && p.comm === 'kthreadd').map((p) => p.pid);
-  const queue = [...own.roots, ...own.pids, ...processes.filter((p) => own.comms.includes(p.comm)).map((p) => p.pid), ...kthreadd];
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
-    if (found.has(pid)) continue;
-    found.add(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return found;
+  return withDescendants(processes, [...own.roots, ...own.pids, ...processes.filter((p) => own.comms.includes(p.comm)).map((p) => p.pid), ...kthreadd]);
 }
 
 /**
