@@ -4,11 +4,12 @@ import type { Cell, Results } from '../results/schema.ts';
 
 /**
  * A measured window is flagged when processes outside the run used more than this share of one
- * core over it: the share at which the pre-run check (resources/quiet.ts) already calls the
- * machine busy. A neighbour of a tenth of a core on the app's core takes up to about 10% off a
- * CPU-bound cell, three times the 3% by which two load generators agree on a quiet machine.
- * What quiet and disturbed windows measured: docs/measured-facts.md, "Other processes during a
- * measured window".
+ * core over it. On this project's 2-core VM, the measured windows of a run alone showed others at
+ * 0.014-0.018 of a core, and idle 10-s windows 0.012-0.018 (the VM's agent, containerd, RabbitMQ,
+ * Redis); windows shared with a type-check, a test run or another benchmark showed 0.26-1.18,
+ * with Flask json 10-37% below its quiet median (docs/measured-facts.md, "Other processes during a
+ * measured window"). 0.1 is five times the quiet ceiling, under the smallest disturbed window seen,
+ * and the share at which the pre-run check (resources/quiet.ts) already calls the machine busy.
  */
 export const NEIGHBOURS_MAX_CORE_SHARE = 0.1;
 
