@@ -48,14 +48,19 @@ describe('a neighbour busy on the CPUs during a measurement', () => {
     // The busy loop: flagged, and named as the busiest.
     expect(json!.coreShare).toBeGreaterThan(NEIGHBOURS_MAX_CORE_SHARE);
     expect(json!.top[0]).toMatchObject({ pid: busy.pid, comm: 'node' });
-    // Without it: not flagged.
-    expect(db!.coreShare, JSON.stringify(db)).toBeLessThanOrEqual(NEIGHBOURS_MAX_CORE_SHARE);
+    // Without it: not flagged. This needs a quiet machine, as every load test here does: anything
+    // else that runs meanwhile is a neighbour too, and is named in the message.
+    expect(db!.coreShare, `the db cell was disturbed by something else on this machine: ${JSON.stringify(db?.top)}`).toBeLessThanOrEqual(
+      NEIGHBOURS_MAX_CORE_SHARE,
+    );
     const warning = results.warnings.find((w) => w.code === 'DISTURBED')!.message;
     expect(warning).toContain(`flask/json/c64 repeat 1: other processes took`);
     expect(warning).toContain(`node (pid ${busy.pid})`);
     expect(warning).not.toContain('flask/db/c64');
     // The terminal report leads with it; every table marks the json cell only.
-    expect(run.output()).toMatch(/^! DISTURBED: .*flask\/json\/c64 repeat 1/m);
+    // (The terminal wraps the warning at its width.)
+    expect(run.output()).toMatch(/^! DISTURBED: /m);
+    expect(run.output().replace(/\n/g, ' ')).toMatch(/! DISTURBED: .*flask\/json\/c64 repeat 1: other processes took/);
     const md = readFileSync(path.join(run.out, 'results.md'), 'utf8').split('\n');
     const flaskRow = md.slice(md.findIndex((l) => l.startsWith('### Requests per second'))).find((l) => l.startsWith('| Flask |'))!;
     const [jsonCell, dbCell] = flaskRow
