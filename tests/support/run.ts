@@ -14,12 +14,14 @@ export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'ap
 
 /**
  * A real run (runtime, database, verification, autocannon) of `frameworks` from `appsDir`,
- * into a fresh temp folder. Flags are those of `crossover run`.
+ * into a fresh temp folder. Flags are those of `crossover run`. `onEvent` sees every run
+ * event as it happens (the returned `events` only after the run).
  */
 export async function runApps(
   frameworks: string[],
   flags: RunFlags,
   appsDir = APPS_DIR,
+  onEvent?: (event: RunEvent) => void,
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
@@ -29,6 +31,7 @@ export async function runApps(
   const events: RunEvent[] = [];
   const observer = (event: RunEvent) => {
     events.push(event);
+    onEvent?.(event);
     const line = eventLine(event);
     if (line !== undefined) log.push(line);
   };
