@@ -112,15 +112,16 @@ async function measure(attempt: number): Promise<Attempt> {
   for (const c of results.cells) for (const r of c.repeats) expect(r.measurement.errors + r.measurement.timeouts + r.measurement.non2xx).toBe(0);
   const rps = (name: string) => results.cells.find((c) => c.framework === name)!.repeats.map((r) => r.measurement.rps);
   const slow = results.analysis!.cells.find((c) => c.framework === SLOW)!;
-  const share = slow.shareOfFastestInterval!;
+  const share = slow.shareOfFastestInterval;
+  expect(share, 'the slow copy has an interval on its share of the fastest (a flagged cell has none)').toBeDefined();
   const perRound = rps(SLOW).map((s, r) => s / rps(BASE)[r]!);
   const disturbedRounds = foreignPerRound.filter((cores) => cores > FOREIGN_MAX_CORES).length;
   console.log(
-    `side-by-side calibration attempt ${attempt}: slow/base ${f3(share.estimate)} (95% interval ${f3(share.low)}-${f3(share.high)}), true ${f3(TRUE_RATIO)}; ` +
+    `side-by-side calibration attempt ${attempt}: slow/base ${f3(share!.estimate)} (95% interval ${f3(share!.low)}-${f3(share!.high)}), true ${f3(TRUE_RATIO)}; ` +
       `${ROUNDS} rounds in ${seconds.toFixed(1)} s; per round ${perRound.map(f3).join(' ')}; requests/s base ${rps(BASE).join(' ')}, slow ${rps(SLOW).join(' ')}; ` +
       `other processes per round (cores, worse load run) ${foreignPerRound.map((c) => c.toFixed(2)).join(' ')}, ${disturbedRounds} over ${FOREIGN_MAX_CORES}; hypervisor steal ${pct(steal)}`,
   );
-  return { attempt, share, disturbedRounds, steal };
+  return { attempt, share: share!, disturbedRounds, steal };
 }
 
 /**
