@@ -223,7 +223,10 @@ describe('--schedule side-by-side with adaptive stopping', () => {
   it('keeps measuring only the columns not yet precise, and stops when the budget is spent, frameworks of a column always paired', async () => {
     let clockMs = Date.parse('2026-11-21T00:00:00.000Z');
     // Every call of the clock moves it 0.1 s: 5 rounds of 8 windows take about 6 s of the budget of 8 s.
-    const now = () => new Date((clockMs += 100));
+    const now = () => {
+      clockMs += 100;
+      return new Date(clockMs);
+    };
     // db: each window of flask off by up to +-20% on its own, so its ratio never settles within 5% in a few rounds.
     const measurement = (id: string, run: number) =>
       id.includes('/db/') && id.startsWith('flask') ? { rps: 3000 * (1 + 0.2 * Math.sin(run * 2.1)) } : steady(id, run);
