@@ -1,8 +1,8 @@
 /**
  * Evidence that the side-by-side schedule and its intervals measure what they claim
  * (docs/analysis.md, "Calibration: a copy 10% slower by construction"). Two copies of one app
- * spend a fixed CPU time per request, 2 ms and 2 / 0.9 ms (tests/fixtures/apps/calib-base),
- * so on any machine the slow copy serves 0.90 of the base copy's requests per CPU-second. A
+ * spin a fixed time per request, 2 ms and 2 / 0.9 ms (tests/fixtures/apps/calib-base),
+ * so on any machine the slow copy serves 0.90 of the base copy's requests per second. A
  * real run of both, side by side in seeded rounds, must report the slow copy's share of the
  * fastest as 0.90, with a 95% interval that holds 0.90 and excludes 1.00.
  */
@@ -17,7 +17,7 @@ import { FIXTURE_APPS, runApps } from '../support/run.ts';
 
 const BASE = 'calib-base';
 const SLOW = 'calib-slow';
-const cpuMsOf = async (name: string) => Number((await loadApp(FIXTURE_APPS, name)).env['CPU_MS_PER_REQUEST']);
+const cpuMsOf = async (name: string) => Number((await loadApp(FIXTURE_APPS, name)).env['SPIN_MS_PER_REQUEST']);
 /** The ratio by construction, from the two manifests: 2 / 2.2222222 = 0.90000001. */
 const TRUE_RATIO = (await cpuMsOf(BASE)) / (await cpuMsOf(SLOW));
 /**
@@ -131,7 +131,13 @@ async function measure(attempt: number): Promise<Attempt> {
  * a quiet machine then spreads from 0.4 to 2 (docs/analysis.md).
  */
 const disturbed = (a: Attempt) => a.disturbedRounds > DISTURBED_ROUNDS_MAX || a.steal > STEAL_MAX;
-const holds = (a: Attempt) => a.share.low <= TRUE_RATIO && TRUE_RATIO <= a.share.high;
+/**
+ * The windows' requests/s are whole numbers: rounds of 450 and 500 read 0.9 exactly, 1e-8 below
+ * the construction's 0.90000001, and an interval ending there (a CI run read 0.898-0.900) holds
+ * the true ratio. Ends are compared to within this much, far below anything a window can show.
+ */
+const RESOLUTION = 1e-6;
+const holds = (a: Attempt) => a.share.low <= TRUE_RATIO + RESOLUTION && TRUE_RATIO - RESOLUTION <= a.share.high;
 
 describe('side-by-side calibration: a copy 10% slower by construction', () => {
   it('reports the slow copy at 0.90 of the fastest, with an interval that holds 0.90 and excludes 1.00', async (ctx) => {
@@ -160,8 +166,8 @@ describe('side-by-side calibration: a copy 10% slower by construction', () => {
       return;
     }
     const { share } = judged;
-    expect(share.low, 'the interval holds 0.90').toBeLessThanOrEqual(TRUE_RATIO);
-    expect(share.high, 'the interval holds 0.90').toBeGreaterThanOrEqual(TRUE_RATIO);
+    expect(share.low, 'the interval holds 0.90').toBeLessThanOrEqual(TRUE_RATIO + RESOLUTION);
+    expect(share.high, 'the interval holds 0.90').toBeGreaterThanOrEqual(TRUE_RATIO - RESOLUTION);
     expect(share.high, 'the interval excludes 1.00').toBeLessThan(1);
     expect(Math.abs(share.estimate - TRUE_RATIO), 'the estimate lies within 0.03 of 0.90').toBeLessThanOrEqual(ESTIMATE_TOLERANCE);
   });
