@@ -63,12 +63,17 @@ program
   .addOption(
     new Option(
       '--schedule <kind>',
-      "closed-loop cells: 'restart' (each framework started, measured, stopped per round) or 'side-by-side' (every app up at once, frameworks of a cell back to back in a random order per round; docs/schedule.md)",
+      "closed-loop cells: 'restart' (each framework started, measured, stopped per round) or 'side-by-side' (every app up at once, frameworks of a cell back to back in a random order per round, until precise enough; docs/schedule.md)",
     )
       .choices(SCHEDULES)
       .default('restart'),
   )
   .option('--seed <n>', 'seed of the side-by-side round order, recorded in results.json (default: from the start time)')
+  .option(
+    '--precision <pct>',
+    "side by side: rounds go on until every ratio's 95% interval is within ±pct% (default: the profile's: quick 5, standard 2, full 1)",
+  )
+  .option('--budget <s>', "side by side: seconds of rounds at most (default: the profile's: quick 150, standard 1200, full 3600)")
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
   .option(

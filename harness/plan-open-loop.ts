@@ -23,7 +23,9 @@ export function planOpenLoopCells(config: RunConfig, scenarios: Scenario[], fram
   if (!open) return [];
   const connections = config.connections[0]!;
   const rtt = rttsOf(config)[0]! || undefined;
-  const base = planCells({ ...config, connections: [connections], dbRttMs: [rtt ?? 0] }, scenarios, framework).filter((c) => c.kind === 'slow-db');
+  const base = planCells({ ...config, windowTiming: undefined, connections: [connections], dbRttMs: [rtt ?? 0] }, scenarios, framework).filter(
+    (c) => c.kind === 'slow-db',
+  );
   return open.rates.flatMap((rateSpec) =>
     base.map((c) => ({ ...c, id: openLoopCellId(c, rateSpec), rateSpec, arrival: open.arrival, offeredRps: rateRps(rateSpec) })),
   );

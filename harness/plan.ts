@@ -28,9 +28,16 @@ export interface CellPlan {
 
 /** Pure: a cell's load-run timing: the run's, or the shorter bound timing for latency-bound slow-db cells. */
 export function cellTiming(
-  config: Pick<RunConfig, 'warmupS' | 'durationS' | 'boundTiming'>,
+  config: Pick<RunConfig, 'warmupS' | 'durationS' | 'boundTiming' | 'windowTiming'>,
   dbLatencyMs: number | undefined,
 ): { warmupS: number; durationS: number } {
+  const window = config.windowTiming;
+  if (window) {
+    const b = window.bound;
+    return b && dbLatencyMs !== undefined && dbLatencyMs >= b.fromMs
+      ? { warmupS: b.warmupS, durationS: b.durationS }
+      : { warmupS: window.warmupS, durationS: window.durationS };
+  }
   const bound = config.boundTiming;
   if (bound && dbLatencyMs !== undefined && dbLatencyMs >= bound.fromMs) return { warmupS: bound.warmupS, durationS: bound.durationS };
   return { warmupS: config.warmupS, durationS: config.durationS };

@@ -162,7 +162,8 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
     const pgbench = await findPgbench();
     if (!pgbench) warnings.push({ code: 'NO_PGBENCH' });
     const setup = { layout, pin: pinned, warmupS: config.warmupS, durationS: config.durationS };
-    const loadGenerator = autocannonGenerator(pinned);
+    // One autocannon process for the whole run: a fresh one per load run cost about 0.5 s (docs/schedule.md).
+    const loadGenerator = autocannonGenerator(pinned, { persistent: true, cpus: layout.loadgenCpus });
     const probes = await databaseProbes(database.url);
     // App-wide checks (the connection burst, the pg_sleep probe) run once per start of an app.
     const passedOnce = new Set<string>();

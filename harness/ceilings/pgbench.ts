@@ -69,7 +69,8 @@ export function pgbenchArgs(o: { url: string; protocol: StatementProtocol; clien
     '-j',
     '1',
     '-T',
-    String(o.durationS),
+    // pgbench takes whole seconds; a fractional --duration is rounded up.
+    String(Math.max(1, Math.ceil(o.durationS))),
     '-f',
     o.script,
     harnessConnectionString(o.url, 'ceiling'),

@@ -10,8 +10,11 @@ export async function listCommand(): Promise<void> {
   for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}`);
   lines.push('profiles:');
   for (const [name, p] of Object.entries(PROFILES)) {
+    const w = p.window;
+    const bound = w.bound ? `, from ${w.bound.fromMs} ms ${w.bound.warmupS} s + ${w.bound.durationS} s` : '';
     lines.push(
-      `  ${name.padEnd(12)} ${p.warmupS} s warm-up, ${p.durationS} s measured, ${p.repeat} repeat(s), connections ${p.connections.join('/')}, slow-db at ${p.slowDbMs.join('/')} ms${p.boundTiming ? ` (from ${p.boundTiming.fromMs} ms: ${p.boundTiming.warmupS} s + ${p.boundTiming.durationS} s)` : ''}`,
+      `  ${name.padEnd(12)} side by side: windows of ${w.warmupS} s ramp + ${w.durationS} s${bound}, rounds until ±${p.stopping.targetHalfWidth * 100}% or ${p.stopping.budgetS} s; connections ${p.connections.join('/')}, slow-db at ${p.slowDbMs.join('/')} ms`,
+      `  ${''.padEnd(12)} restart (and the ceilings, open loop): ${p.warmupS} s warm-up, ${p.durationS} s measured, ${p.repeat} repeat(s)${p.boundTiming ? ` (from ${p.boundTiming.fromMs} ms: ${p.boundTiming.warmupS} s + ${p.boundTiming.durationS} s)` : ''}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -21,6 +21,12 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 const positiveInt = z.coerce.number().int().positive();
+/** A number of seconds with at most one decimal: `0.5`, `2`. */
+const tenths = (min: number) =>
+  z.coerce
+    .number()
+    .min(min)
+    .refine((n) => Math.abs(n * 10 - Math.round(n * 10)) < 1e-9, { message: 'takes at most one decimal (0.5, 2)' });
 /** `16,64` -> [16, 64], each checked by `item`. */
 const numberList = (item: z.ZodNumber) =>
   z
@@ -41,8 +47,9 @@ export const RunFlagsSchema = z
       })
       .default('embedded'),
     profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).default('quick'),
-    duration: positiveInt.optional(),
-    warmup: z.coerce.number().int().min(0).optional(),
+    // Seconds in steps of 0.1: side by side, the apps stay warm and short windows are the point (docs/schedule.md).
+    duration: tenths(0.1).optional(),
+    warmup: tenths(0).optional(),
     connections: numberList(z.number().int().positive()).optional(),
     repeat: positiveInt.optional(),
     dbLatencies: numberList(z.number().int().min(0).max(10_000)).optional(),
@@ -89,6 +96,17 @@ export const RunConfigSchema = z.object({
   dbLatenciesMs: z.array(z.number().int().min(0)).optional(),
   /** Shorter load runs for latency-bound slow-db cells (the profile's; none when --duration or --warmup is given). */
   boundTiming: z.object({ fromMs: z.number().min(0), warmupS: z.number().min(0), durationS: z.number().positive() }).optional(),
+  /**
+   * Side by side: the closed-loop windows' timing (the profile's `window`), when --duration and
+   * --warmup are not given; the fields above then time the ceilings and the open-loop cells.
+   */
+  windowTiming: z
+    .object({
+      warmupS: z.number().min(0),
+      durationS: z.number().positive(),
+      bound: z.object({ fromMs: z.number().min(0), warmupS: z.number().min(0), durationS: z.number().positive() }).optional(),
+    })
+    .optional(),
   /** Round trips added between app and database, in ms; 0 is the direct path. Undefined in results from before --db-rtt: [0]. */
   dbRttMs: z.array(z.number().min(0)).optional(),
   /** Where the apps are reached; undefined: 127.0.0.1. */
@@ -131,6 +149,7 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
   const scenarios = f.scenarios ?? known.scenarios;
   checkNames('framework', frameworks, known.frameworks);
   checkNames('scenario', scenarios, known.scenarios);
+  const schedule = resolveSchedule(f, now, profile.stopping);
   return {
     frameworks,
     scenarios,
@@ -153,7 +172,8 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
     interleave: f.interleave,
     crossCheck: f.crossCheck,
     openLoop: resolveOpenLoop(f.arrival, f.rates, 'openLoop' in profile ? profile.openLoop : undefined),
-    ...resolveSchedule(f, now, profile.stopping),
+    ...schedule,
+    windowTiming: schedule.schedule === 'side-by-side' && f.duration === undefined && f.warmup === undefined ? structuredClone(profile.window) : undefined,
   };
 }
 

@@ -26,6 +26,20 @@ export interface Profile {
   openLoop?: OpenLoopConfig;
   /** --schedule side-by-side: the precision its rounds aim for and the seconds they may take (docs/schedule.md). */
   stopping: StoppingDefaults;
+  /**
+   * --schedule side-by-side: the closed-loop windows' timing. The apps stay up and warm between
+   * windows, so a window needs only a short ramp, and many short windows spread the machine's
+   * changes of speed over every framework (docs/schedule.md, "Window timing"). The ceilings
+   * and the open-loop cells keep the timing above.
+   */
+  window: WindowTiming;
+}
+
+/** The timing of one side-by-side window: a ramp and a measured slice; `bound` for latency-bound slow-db cells. */
+export interface WindowTiming {
+  warmupS: number;
+  durationS: number;
+  bound?: BoundTiming;
 }
 
 /** Load-run timing for latency-bound slow-db cells. */
@@ -56,6 +70,8 @@ export const PROFILES = {
     dbRttMs: [0],
     // ±5% is what a smoke test can decide in about two and a half minutes of rounds.
     stopping: { targetHalfWidth: 0.05, budgetS: 150 },
+    // Measured (docs/schedule.md, "Window timing"): 0.2 s + 0.5 s windows varied 10-32% from round to round, 0.5 s + 1.5 s 4-30%.
+    window: { warmupS: 0.5, durationS: 1.5, bound: { fromMs: 5, warmupS: 0.5, durationS: 1 } },
   },
   /*
    * What a blog post should cite: long enough for a stable median, three repeats for the spread.
@@ -79,6 +95,8 @@ export const PROFILES = {
     openLoop: { arrival: 'poisson', rates: ['50%'] },
     // ±2% separates frameworks a blog post would call equal from ones it would not; 20 minutes of rounds per round trip at most.
     stopping: { targetHalfWidth: 0.02, budgetS: 1200 },
+    // Not measured apart from the restart timing yet: the same windows.
+    window: { warmupS: 3, durationS: 10, bound: { fromMs: 5, warmupS: 2, durationS: 5 } },
   },
   full: {
     durationS: 30,
@@ -89,6 +107,7 @@ export const PROFILES = {
     boundTiming: { fromMs: 5, warmupS: 5, durationS: 15 },
     dbRttMs: [0, 0.5, 1],
     stopping: { targetHalfWidth: 0.01, budgetS: 3600 },
+    window: { warmupS: 10, durationS: 30, bound: { fromMs: 5, warmupS: 5, durationS: 15 } },
   },
 } as const satisfies Record<string, Profile>;
 

@@ -6,6 +6,7 @@ import { type SampledTarget, startSampling } from '../resources/sampler.ts';
 import { runNodeChild } from '../util/node-child.ts';
 import { formatZodError } from '../zod-format.ts';
 import { abortable, killOnAbort } from './abort.ts';
+import { PersistentAutocannon } from './autocannon-persistent.ts';
 import { normalizeAutocannon } from './normalize.ts';
 import type { LoadGenerator, LoadJob, LoadResult } from './types.ts';
 
@@ -81,15 +82,21 @@ export function parseAutocannonOutput(stdout: string): LoadRunOutput {
   return parsed.data;
 }
 
-/** Runs autocannon in a child process pinned to the load generator's CPUs. */
-export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHooks = {}): Promise<LoadRunOutput> {
-  const payload = JSON.stringify({ url: job.url, connections: job.connections, warmupS: job.warmupS, durationS: job.durationS, timeoutS: job.timeoutS ?? 10 });
+/**
+ * Runs autocannon in a child process pinned to the load generator's CPUs: a fresh one, or
+ * the run's long-lived one when `persistent` is given.
+ */
+export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHooks = {}, persistent?: PersistentAutocannon): Promise<LoadRunOutput> {
+  const childJob = { url: job.url, connections: job.connections, warmupS: job.warmupS, durationS: job.durationS, timeoutS: job.timeoutS ?? 10 };
+  const timeoutS = job.warmupS + job.durationS + KILL_GRACE_S;
+  if (persistent) return parseAutocannonOutput(await persistent.run(childJob, timeoutS, `autocannon against ${job.url}`, hooks));
+  const payload = JSON.stringify(childJob);
   const stdout = await runNodeChild({
     script: CHILD,
     args: [payload],
     cpus: job.cpus,
     pin,
-    timeoutS: job.warmupS + job.durationS + KILL_GRACE_S,
+    timeoutS,
     what: `autocannon against ${job.url}`,
     onPid: hooks.onPid,
     onMeasureStart: hooks.onMeasureStart,
@@ -101,29 +108,43 @@ export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHo
  * autocannon behind the LoadGenerator seam: one run with CPU and memory sampled for
  * `targets` and for autocannon itself over the measured window only (the warm-up's samples
  * are dropped). The sampler stops on every path; `signal` kills the child at once.
+ * `persistent`: one autocannon process serves every run until `close` (autocannon-persistent.ts).
  */
-export function autocannonGenerator(pin: boolean): LoadGenerator {
+export function autocannonGenerator(pin: boolean, options: { persistent?: boolean; cpus?: number[] } = {}): LoadGenerator {
+  const persistent = options.persistent ? new PersistentAutocannon(options.cpus ?? [], pin) : undefined;
   return {
     name: 'autocannon',
-    run: (job, targets, signal) => abortable(signal, () => sampledRun(job, pin, targets, signal)),
+    run: (job, targets, signal) => abortable(signal, () => sampledRun(job, pin, targets, signal, persistent)),
+    close: async () => persistent?.close(),
   };
 }
 
-async function sampledRun(job: LoadJob, pin: boolean, targets: SampledTarget[], signal: AbortSignal | undefined): Promise<LoadResult> {
+async function sampledRun(
+  job: LoadJob,
+  pin: boolean,
+  targets: SampledTarget[],
+  signal: AbortSignal | undefined,
+  persistent?: PersistentAutocannon,
+): Promise<LoadResult> {
   const sampler = startSampling([...targets]);
   const killer = killOnAbort(signal);
   let output: LoadRunOutput;
   try {
-    output = await runAutocannon(job, pin, {
-      onPid: (pid) => {
-        killer.onPid(pid);
-        sampler.add({ name: 'loadgen', cores: job.cpus.length, read: processTreeReader(pid) });
+    output = await runAutocannon(
+      job,
+      pin,
+      {
+        onPid: (pid) => {
+          killer.onPid(pid);
+          sampler.add({ name: 'loadgen', cores: job.cpus.length, read: processTreeReader(pid) });
+        },
+        onMeasureStart: () => {
+          sampler.reset();
+          job.onMeasureStart?.();
+        },
       },
-      onMeasureStart: () => {
-        sampler.reset();
-        job.onMeasureStart?.();
-      },
-    });
+      persistent,
+    );
   } catch (error) {
     await sampler.stop();
     throw error;

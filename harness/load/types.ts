@@ -37,4 +37,6 @@ export interface LoadGenerator {
   readonly name: string;
   /** Rejects with the abort reason when `signal` fires (the app or the database died, or Ctrl-C). */
   run(job: LoadJob, targets: SampledTarget[], signal?: AbortSignal): Promise<LoadResult>;
+  /** Stops what the generator keeps between runs (a long-lived process); runs after it start afresh. */
+  close?(): Promise<void>;
 }

@@ -120,6 +120,7 @@ async function warnOfSpeed(ctx: RunContext, start: SpeedReading, end: SpeedReadi
 
 /** Apps first (they hold connections), then the database. Failures become warnings. */
 async function cleanUp(ctx: RunContext): Promise<void> {
+  await ctx.loadGenerator.close?.().catch((error: unknown) => ctx.recorder.warn('STOP_FAILED', `the load generator: ${errorLine(error)}`));
   await ctx.runtime.close().catch((error: unknown) => ctx.recorder.warn('STOP_FAILED', `the apps: ${errorLine(error)}`));
   await ctx.database.stop().catch((error: unknown) => ctx.recorder.warn('STOP_FAILED', `the database: ${errorLine(error)}`));
 }
