@@ -40,7 +40,7 @@ export const WARNINGS = {
       'the machine itself changed speed during the run: the same fixed work, timed by the harness before the first cell and after the last, took a different time',
     hint: 'figures from the start and the end of the run are not comparable; re-run on a quiet machine. With DRIFT too, the machine moved, not the apps; see docs/measured-facts.md, "The machine\'s own speed"',
   },
-  DRIFT: { summary: 'the machine was not steady: the first cell moved between the start and the end of the run', hint: 're-run on a quiet machine' },
+  DRIFT: { summary: 'the machine was not steady between the start and the end of the run', hint: 're-run on a quiet machine' },
   DRIFT_FAILED: { summary: 'the drift check could not measure the first cell again' },
   OPEN_LOOP_RATE: {
     summary: 'an open-loop % rate was resolved without some closed-loop cells',

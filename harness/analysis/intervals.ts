@@ -87,7 +87,7 @@ function resampledMedians(values: readonly number[], rng: Rng, resamples: number
  * statistics, taken as order statistics the same distance from either end (with 2,000
  * resamples at 95%: the 51st smallest and the 51st largest).
  */
-function percentileInterval(estimate: number, stats: Float64Array, level: number): Interval | undefined {
+export function percentileInterval(estimate: number, stats: Float64Array, level: number): Interval | undefined {
   // A median of 0 (nothing measured) makes a ratio infinite: no interval rather than a made-up one.
   if (!Number.isFinite(estimate) || !stats.every(Number.isFinite)) return undefined;
   const sorted = stats.sort();

@@ -1,20 +1,27 @@
+import { DRIFT_LIMIT, machineTrend } from '../analysis/trend.ts';
 import { errorLine } from '../errors.ts';
+import { trendDetail } from '../report/rounds.ts';
 import type { RunningApp } from '../runtime/types.ts';
 import { type RunContext, stopping } from './context.ts';
 import { startApp, stopApp } from './framework.ts';
 import { measureOnce, requireClean } from './measure.ts';
 
-/**
- * A run whose first cell, measured again at the end, moved by more than this is flagged:
- * thermal throttling, a noisy neighbour or a leaking app would show up here. 10% is twice
- * the noise threshold for a single cell (NOISY_CV in analysis/stats.ts).
- */
-export const DRIFT_LIMIT = 0.1;
-
 /** Pure: the drift record from the first and the last rps of a cell. */
 export function driftOf(cellId: string, firstRps: number, lastRps: number) {
   const change = lastRps / firstRps - 1;
   return { cellId, firstRps, lastRps, change, flagged: Math.abs(change) > DRIFT_LIMIT };
+}
+
+/**
+ * Side by side (docs/schedule.md): the machine's speed over the rounds, read off the windows
+ * already recorded instead of measuring a cell again; `DRIFT` when it moved beyond
+ * DRIFT_LIMIT, its whole interval on one side.
+ */
+export async function recordTrend(ctx: RunContext): Promise<void> {
+  const trend = machineTrend(ctx.recorder.results.cells);
+  if (!trend) return;
+  await ctx.recorder.setTrend(trend);
+  if (trend.verdict === 'drifted') await ctx.recorder.warn('DRIFT', trendDetail(trend));
 }
 
 /** Measures the run's first measured cell once more, on a fresh start of its app. */

@@ -6,7 +6,7 @@ import { notOkSummary } from '../results/recorder.ts';
 import type { FinalRunStatus, Results, SpeedReading } from '../results/schema.ts';
 import { measureCeilings, runProtocols } from './ceilings.ts';
 import { type PipelineDeps, type RunContext, stopping } from './context.ts';
-import { checkDrift } from './drift.ts';
+import { checkDrift, recordTrend } from './drift.ts';
 import { PartDied } from './failure.ts';
 import { runFramework } from './framework.ts';
 import { startOpenLoopPhase } from './open-loop.ts';
@@ -16,7 +16,8 @@ import { runSideBySide } from './side-by-side.ts';
 
 /**
  * The run: plan -> provision -> prepare -> take the measuring lock -> machine checks -> ceilings -> per round and framework (start ->
- * per cell: verify -> measure) -> open-loop rates and ceiling -> the open-loop rounds -> drift -> stop everything -> final status -> report.
+ * per cell: verify -> measure) -> open-loop rates and ceiling -> the open-loop rounds -> drift
+ * (side by side: the machine's trend over the rounds, right after them) -> stop everything -> final status -> report.
  * Every finished repeat and cell is on disk before the next starts; the final write
  * happens on every path. Throws after that write when the run could not go on.
  */
@@ -47,12 +48,17 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
       if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
     }
     await measureCeilings(ctx);
-    if (plan.sideBySide) await runSideBySide(ctx, plan.sideBySide);
+    if (plan.sideBySide) {
+      await runSideBySide(ctx, plan.sideBySide);
+      // Every framework was measured in every round, so a machine that moved moved them all: its trend is read off the windows.
+      await recordTrend(ctx);
+    }
     for (const step of plan.rounds.filter((s) => s.phase === 'closed')) await runFramework(ctx, step);
     // Open-loop cells last: their % rates are shares of what the closed-loop cells measured (docs/open-loop.md).
     await startOpenLoopPhase(ctx);
     for (const step of plan.rounds.filter((s) => s.phase === 'open')) await runFramework(ctx, step);
-    await checkDrift(ctx);
+    // The restart schedule has no rounds shared by all frameworks: it measures its first cell again instead.
+    if (!plan.sideBySide) await checkDrift(ctx);
   } catch (error) {
     failure = error;
   } finally {

@@ -15,7 +15,7 @@ export interface RunPlan {
   cells: CellPlan[];
   /** Each database cell shape (scenario x connections x latency) once: one database ceiling each. */
   dbCeilingShapes: CellPlan[];
-  /** Load runs of cells, plus one for the drift check. */
+  /** Load runs of cells, plus one for the drift check with the restart schedule (side by side reads the machine's trend off its rounds). */
   measurements: number;
   /** A rough estimate of the run's wall time, for a progress display. */
   expectedS: number;
@@ -43,7 +43,9 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
   const cells = [...closed, ...open];
   // The ceilings keep the profile's longer timing: they are measured once, not in rounds.
   const dbCeilingShapes = planCells({ ...config, windowTiming: undefined }, scenarios, '_').filter((p) => p.kind !== 'json');
-  const measurements = closed.length * closedRounds + open.length * config.repeat + (cells.length > 0 ? 1 : 0);
+  // With restarts, the first cell is measured again on a fresh start at the end (pipeline/drift.ts); side by side needs no extra window.
+  const driftCheck = !sideBySide && cells.length > 0;
+  const measurements = closed.length * closedRounds + open.length * config.repeat + (driftCheck ? 1 : 0);
   // Each start verifies the cells it serves: once per round with restarts, once in all for side-by-side apps.
   const perStart = config.interleave ? config.repeat : 1;
   const verifications = (sideBySide ? closed.length : closed.length * perStart) + open.length * perStart;
@@ -59,7 +61,8 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
       appStarts(rounds, cells, sideBySide),
       dbCeilingShapes.flatMap((s) => Array.from({ length: protocols }, () => s)),
       verifications,
-      sumS(closed) * closedRounds + sumS(open) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0),
+      sumS(closed) * closedRounds + sumS(open) * config.repeat + (driftCheck && cells[0] ? loadRunS(cells[0]) : 0),
+      driftCheck,
     ),
   };
 }
@@ -101,18 +104,20 @@ export function appStarts(rounds: RoundStep[], cells: CellPlan[], sideBySide: Si
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;
 const sumS = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
 
-/** Pure: ceilings, then every measurement, start and verification, then the drift check's start. */
+/** Pure: ceilings, then every measurement, start and verification, then the drift check's start (`driftCheck`: the restart schedule's). */
 export function estimateDurationS(
   config: Pick<RunConfig, 'warmupS' | 'durationS' | 'repeat' | 'connections' | 'interleave'>,
   cells: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   starts: number,
   dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   verifications = cells.length * (config.interleave ? config.repeat : 1),
-  // The drift check measures the first cell once more.
-  measurementsS = sumS(cells) * config.repeat + (cells[0] ? loadRunS(cells[0]) : 0),
+  measurementsS?: number,
+  driftCheck = true,
 ): number {
   const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sumS(dbCeilings);
-  return ceilingsS + measurementsS + (starts + 1) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
+  // The drift check measures the first cell once more, on a start of its own.
+  const loadS = measurementsS ?? sumS(cells) * config.repeat + (driftCheck && cells[0] ? loadRunS(cells[0]) : 0);
+  return ceilingsS + loadS + (starts + (driftCheck ? 1 : 0)) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;
 }
 
 /** The planned cells of one framework, of one phase when given (open loop: those with a rate). */

@@ -1,5 +1,6 @@
 import { formatDuration } from '../output/format.ts';
 import type { Results } from '../results/schema.ts';
+import type { MachineTrend } from '../results/trend-schema.ts';
 
 const pct = (share: number) => (Number.isFinite(share) ? `±${Number((share * 100).toFixed(1))}%` : 'no finite ratio');
 
@@ -27,4 +28,51 @@ export function roundsLines(results: Results): string[] {
       `${r.columns.length - short.length} of ${r.columns.length} columns have every ratio to the fastest within ${pct(r.targetHalfWidth)} (95% interval)${shortText}.`
     );
   });
+}
+
+/** `+2.0%`, `-15.2%`, `0.0%`: a change as a signed percentage. */
+export function signedPct(share: number): string {
+  const text = (share * 100).toFixed(1);
+  if (Number(text) === 0) return '0.0%';
+  return `${share > 0 ? '+' : ''}${text}%`;
+}
+
+const VERDICT = {
+  steady: (limit: string) => `steady (the interval lies within ±${limit})`,
+  drifted: (limit: string) => `DRIFTED (the interval lies beyond ±${limit})`,
+  undecided: (limit: string) => `undecided (the interval reaches past ±${limit})`,
+} as const;
+
+/** Pure: the `DRIFT` detail of a side-by-side trend (analysis/trend.ts). */
+export function trendDetail(trend: MachineTrend): string {
+  const c = trend.change;
+  return (
+    `its speed moved ${signedPct(c.estimate)} (95% interval ${signedPct(c.low)} to ${signedPct(c.high)}) over ${trend.rounds} rounds side by side ` +
+    `(${formatDuration(trend.spanS)}), each of ${trend.cells} cells measured against its own level`
+  );
+}
+
+/**
+ * Pure: the machine's speed over the side-by-side rounds, where the restart schedule shows
+ * its drift check: the change over the run with its interval and verdict, then the speed of
+ * each round against its round trip's mean (docs/schedule.md).
+ */
+export function trendLines(results: Pick<Results, 'trend'>): string[] {
+  const t = results.trend;
+  if (!t) return [];
+  const c = t.change;
+  const limit = `${Number((t.limit * 100).toFixed(1))}%`;
+  const rtts = new Set(t.perRound.map((r) => r.dbRttMs ?? 0));
+  const rounds = [...rtts].map((rtt) => {
+    const own = t.perRound.filter((r) => (r.dbRttMs ?? 0) === rtt);
+    const text = own.map(
+      (r) => `${r.round + 1}: ${signedPct(r.change)}${r.low !== undefined && r.high !== undefined ? ` (${signedPct(r.low)} to ${signedPct(r.high)})` : ''}`,
+    );
+    return `${rtts.size > 1 ? `${rtt ? `round trip +${rtt} ms` : 'direct path'}: ` : ''}${text.join(', ')}`;
+  });
+  return [
+    `Machine speed over ${t.rounds} rounds (${formatDuration(t.spanS)}): ${signedPct(c.estimate)} (${signedPct(c.low)} to ${signedPct(c.high)}, 95% interval), ${VERDICT[t.verdict](limit)}; ` +
+      `read off all ${t.windows} windows of ${t.cells} closed-loop cells, each against its own level, instead of measuring a cell again.`,
+    `Machine speed per round, against the mean of its round trip's rounds (95% interval over its cells): ${rounds.join('; ')}.`,
+  ];
 }

@@ -9,7 +9,7 @@ import type { Results, SpeedReading } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
-import { roundsLines } from './rounds.ts';
+import { roundsLines, trendLines } from './rounds.ts';
 
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
 export type { Table } from './format.ts';
@@ -232,6 +232,7 @@ export function footnote(results: Results): string[] {
     `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.stopping ? `rounds side by side until every ratio to the fastest is within ±${Number((c.stopping.targetHalfWidth * 100).toFixed(1))}% or ${c.stopping.budgetS} s are spent (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : `${c.repeat} repeat(s)${c.schedule === 'side-by-side' ? ` side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}`}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
     ...roundsLines(results),
     ...drift,
+    ...trendLines(results),
     ...speed,
     ...waited,
     ...results.warnings.filter((w) => w.code !== 'SHARED_CORES').map((w) => `Warning (${w.code}): ${w.message}${w.hint ? `; ${w.hint}` : ''}.`),

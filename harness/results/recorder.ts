@@ -4,6 +4,7 @@ import { makeWarning, type WarningCode } from '../warnings.ts';
 import type { RoundsRecord } from './rounds-schema.ts';
 import type { AppRecord, Ceiling, Cell, Failure, FinalRunStatus, Measurement, Resources, Results } from './schema.ts';
 import type { ResultsStorage } from './store.ts';
+import type { MachineTrend } from './trend-schema.ts';
 
 /** One finished load run of a cell, with the tool's raw output (saved before anything derived from it). */
 export interface RepeatInput {
@@ -162,6 +163,13 @@ export class Recorder {
   async setDrift(drift: NonNullable<Results['drift']>): Promise<void> {
     if (!this.#open()) return;
     this.#doc!.drift = drift;
+    await this.#save();
+  }
+
+  /** Side by side: the machine's speed over the rounds (analysis/trend.ts). */
+  async setTrend(trend: MachineTrend): Promise<void> {
+    if (!this.#open()) return;
+    this.#doc!.trend = trend;
     await this.#save();
   }
 

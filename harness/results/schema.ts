@@ -4,6 +4,7 @@ import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './ana
 import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 import { RoundsRecordSchema } from './rounds-schema.ts';
+import { TrendSchema } from './trend-schema.ts';
 
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -288,8 +289,10 @@ export const ResultsSchema = z.object({
   apps: z.record(z.string(), AppRecordSchema),
   ceilings: z.array(CeilingSchema).default([]),
   warnings: z.array(WarningSchema).default([]),
-  /** The first measured cell, measured again at the end: did the machine drift? */
+  /** The restart schedule: the first measured cell, measured again at the end: did the machine drift? */
   drift: z.object({ cellId: z.string(), firstRps: z.number(), lastRps: z.number(), change: z.number(), flagged: z.boolean() }).optional(),
+  /** --schedule side-by-side: the machine's speed over the rounds, read off every closed-loop window (absent before it, and with restarts). */
+  trend: TrendSchema.optional(),
   /** The same fixed work timed before the first cell and after the last: did the machine itself change speed? */
   speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
   /** --schedule side-by-side: how its rounds ended, per round trip. */

@@ -82,7 +82,7 @@ function foreignPerLoadRun(): { onEvent: (event: RunEvent) => void; perRound: ()
   const worst = new Array<number>(ROUNDS).fill(0);
   return {
     onEvent(event) {
-      // repeat ROUNDS and up is the drift check's run after the rounds, not a round.
+      // A window after the rounds (repeat ROUNDS and up) would not be a round; side by side measures none (no drift check).
       if ((event.type !== 'measure-start' && event.type !== 'measure-end') || event.repeat >= ROUNDS) return;
       const key = `${event.cellId} ${event.repeat}`;
       if (event.type === 'measure-start') started.set(key, readCpu(roots));

@@ -19,6 +19,8 @@ describe('estimateDurationS', () => {
     // (1 loadgen + 1 database ceiling + 4 cells + 1 drift) x 7 s + (2 starts + 1) x 5 s + 4 verifications x 2 s
     expect(estimateDurationS(config, [run, run, run, run], 2, [run])).toBe(7 * 7 + 3 * 5 + 4 * 2);
     expect(estimateDurationS(config, [], 0, [])).toBe(7 + 5);
+    // Without the drift check (side by side): neither its load run nor its start.
+    expect(estimateDurationS(config, [run, run, run, run], 2, [run], undefined, undefined, false)).toBe(6 * 7 + 2 * 5 + 4 * 2);
   });
 
   it('counts each cell and ceiling at its own timing (latency-bound slow-db cells run shorter)', () => {
@@ -57,13 +59,16 @@ describe('planRun with --schedule side-by-side', () => {
     expect(restart.sideBySide).toBeUndefined();
     expect(side.rounds).toEqual([]);
     expect(side.sideBySide?.blocks.map((b) => b.rounds.length)).toEqual([3, 3]);
-    expect(side.measurements).toBe(restart.measurements);
+    // No drift check: side by side reads the machine's trend off its rounds (pipeline/drift.ts recordTrend).
+    expect(side.measurements).toBe(restart.measurements - 1);
+    expect(restart.measurements).toBe(6 * 3 + 1);
   });
 
   it('counts one start per app per round trip, where restarts count one per framework, round and round trip', () => {
     expect(appStarts(side.rounds, side.cells, side.sideBySide)).toBe(2 * 2);
     expect(appStarts(restart.rounds, restart.cells, restart.sideBySide)).toBe(2 * 3 * 2);
-    // 8 starts fewer at 5 s, and 6 cells verified once instead of 3 times at 2 s each.
-    expect(restart.expectedS - side.expectedS).toBe(8 * 5 + 12 * 2);
+    // 8 starts fewer at 5 s, 6 cells verified once instead of 3 times at 2 s each, and no drift check (its start and its load run).
+    const first = restart.cells[0]!;
+    expect(restart.expectedS - side.expectedS).toBe(8 * 5 + 12 * 2 + 5 + first.warmupS + first.durationS);
   });
 });
