@@ -45,6 +45,13 @@ describe('pgbench output', () => {
 });
 
 describe('pgbench arguments', () => {
+  it('give -T in whole seconds, rounded up: pgbench refuses 0.5', () => {
+    const at = (durationS: number) => {
+      const args = pgbenchArgs({ url: 'postgres://x@127.0.0.1:1/d', protocol: 'simple', clients: 1, durationS, script: '/s.sql' });
+      return args[args.indexOf('-T') + 1];
+    };
+    expect([at(0.5), at(1.5), at(2)]).toEqual(['1', '2', '2']);
+  });
   it("give the database URL the harness's application_name, so a ceiling is never counted as an app's connections", () => {
     const args = pgbenchArgs({
       url: 'postgres://bench:pw@127.0.0.1:25432/fresh_db',

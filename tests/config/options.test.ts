@@ -65,3 +65,24 @@ describe('planCells', () => {
     expect(cells.filter((c) => c.dbRttMs === undefined).map((c) => c.dbLatencyMs)).toEqual([0, 1, 2, 5, 10, 20, 50]);
   });
 });
+
+describe('side-by-side window timing and fractional seconds', () => {
+  it("times side-by-side windows by the profile's window, and the ceilings and open-loop cells by its restart timing", () => {
+    const config = resolveRunConfig({ schedule: 'side-by-side' }, known, now);
+    expect(config.windowTiming).toEqual({ warmupS: 0.5, durationS: 1.5, bound: { fromMs: 5, warmupS: 0.5, durationS: 1 } });
+    const cells = planCells(config, scenarios, 'flask');
+    expect(cells.find((c) => c.id === 'flask/db/c64')).toMatchObject({ warmupS: 0.5, durationS: 1.5 });
+    expect(cells.find((c) => c.id === 'flask/slow-db/c64/10ms')).toMatchObject({ warmupS: 0.5, durationS: 1 });
+    expect(planCells({ ...config, windowTiming: undefined }, scenarios, 'flask')[1]).toMatchObject({ warmupS: 1, durationS: 2 });
+    // The restart schedule, and --duration or --warmup, keep the cells' timing as given.
+    expect(resolveRunConfig({}, known, now).windowTiming).toBeUndefined();
+    expect(resolveRunConfig({ schedule: 'side-by-side', duration: '3' }, known, now).windowTiming).toBeUndefined();
+  });
+
+  it('takes seconds with one decimal and refuses more', () => {
+    expect(resolveRunConfig({ duration: '0.5', warmup: '0.2' }, known, now)).toMatchObject({ durationS: 0.5, warmupS: 0.2 });
+    expect(() => resolveRunConfig({ duration: '0.55' }, known, now)).toThrow(/duration.*at most one decimal/);
+    expect(() => resolveRunConfig({ duration: '0' }, known, now)).toThrow(/duration/);
+    expect(() => resolveRunConfig({ warmup: '-1' }, known, now)).toThrow(/warmup/);
+  });
+});
