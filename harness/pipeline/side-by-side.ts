@@ -9,6 +9,8 @@ import { measureRepeat, verifyCellOn } from './cell.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells, PartDied } from './failure.ts';
 import { startApp, stopApp } from './framework.ts';
+import { sampleTargets } from './measure.ts';
+import { settle } from './settle.ts';
 
 /**
  * The closed-loop phase of `--schedule side-by-side` (docs/schedule.md): per database round
@@ -174,4 +176,6 @@ async function measureWindow(ctx: RunContext, apps: Map<string, RunningApp>, win
   } catch (error) {
     await failCells(ctx, [cell], 'measure', error, app);
   }
+  // The next window is another app's on the same cores: this one finishes its requests first (settle.ts).
+  if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read).catch(() => undefined);
 }
