@@ -47,11 +47,48 @@ export function disturbedCellIds(results: Pick<Results, 'cells'>): Set<string> {
   return new Set(results.cells.filter((c) => disturbedRepeats(c).length > 0).map((c) => c.id));
 }
 
+/** Up to this many disturbed windows are each named with their processes; more are summed up. */
+const LISTED_WINDOWS = 3;
+/** A process is named in the summary when it took at least this share of a core in a disturbed window. */
+const NAMED_SHARE = 0.05;
+
 /**
  * Pure: the NEIGHBOURS warning's detail, naming each disturbed cell and repeat
  * (`flask/json/c64 repeat 1: other processes took 48% of a core: ...`); undefined when none was.
+ * Beyond LISTED_WINDOWS windows (a side-by-side run has hundreds), it counts them per cell and
+ * names the processes that took CPU in most of them; every window's figures stay in results.json.
  */
 export function neighboursDetail(results: Pick<Results, 'cells'>): string | undefined {
   const each = results.cells.flatMap((c) => disturbedRepeats(c).map((r) => `${c.id} repeat ${r.repeat + 1}: ${r.text}`));
-  return each.length ? each.join('; ') : undefined;
+  if (each.length <= LISTED_WINDOWS) return each.length ? each.join('; ') : undefined;
+  const windows = results.cells.reduce((n, c) => n + c.repeats.length, 0);
+  const processes = new Map<string, { windows: number; max: number }>();
+  let steal = 0;
+  const cells: string[] = [];
+  for (const cell of results.cells) {
+    let disturbed = 0;
+    for (const r of cell.repeats) {
+      const n = r.resources?.neighbours;
+      if (!n || !disturbance(n)) continue;
+      disturbed++;
+      if (n.stealShare > STEAL_MAX) steal++;
+      if (n.coreShare <= NEIGHBOURS_MAX_CORE_SHARE) continue;
+      for (const p of n.top.filter((t) => t.coreShare >= NAMED_SHARE)) {
+        const key = `${p.comm} (pid ${p.pid})`;
+        const seen = processes.get(key) ?? { windows: 0, max: 0 };
+        processes.set(key, { windows: seen.windows + 1, max: Math.max(seen.max, p.coreShare) });
+      }
+    }
+    if (disturbed > 0) cells.push(`${cell.id} (${disturbed})`);
+  }
+  const busiest = [...processes]
+    .sort((a, b) => b[1].windows - a[1].windows || b[1].max - a[1].max)
+    .slice(0, 4)
+    .map(([name, p]) => `${name} in ${p.windows}, up to ${pct(p.max)} of a core`);
+  return (
+    `${each.length} of ${windows} measured windows, in ${cells.length} cells: ${cells.join(', ')}` +
+    (busiest.length ? `; busiest other processes: ${busiest.join('; ')}` : '') +
+    (steal ? `; the hypervisor took more than ${(STEAL_MAX * 100).toFixed(0)}% in ${steal}` : '') +
+    '; every window is in results.json'
+  );
 }

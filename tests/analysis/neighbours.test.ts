@@ -47,4 +47,16 @@ describe('disturbed cells', () => {
     expect(neighboursDetail(results)).toBe('flask/json/c64 repeat 2: other processes took 48% of a core: node (pid 4242) 45%, cron (pid 31) 2%');
     expect(neighboursDetail(makeResults([db]))).toBeUndefined();
   });
+
+  it('sums up a run with many disturbed windows: counts per cell, the processes seen most, steal', () => {
+    const gunicorn: Neighbours = { ...busy, coreShare: 0.17, top: [{ pid: 77, comm: 'gunicorn', coreShare: 0.16 }] };
+    const stolen: Neighbours = { ...quiet, stealShare: 0.05 };
+    const many = makeCell({ framework: 'django', scenario: 'json', rps: [1, 2, 3, 4, 5], neighbours: [busy, busy, gunicorn, quiet, stolen] });
+    const more = makeCell({ framework: 'drf', scenario: 'json', rps: [1, 2], neighbours: [busy, quiet] });
+    expect(neighboursDetail(makeResults([many, more, db]))).toBe(
+      '5 of 8 measured windows, in 2 cells: django/json/c64 (4), drf/json/c64 (1); ' +
+        'busiest other processes: node (pid 4242) in 3, up to 45% of a core; gunicorn (pid 77) in 1, up to 16% of a core; ' +
+        'the hypervisor took more than 2% in 1; every window is in results.json',
+    );
+  });
 });
