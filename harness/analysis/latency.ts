@@ -5,7 +5,10 @@
 import { generatorLateShare, nearOpenLoopCeiling, openLoopShortfall } from '../load/open-loop-normalize.ts';
 import type { LatencyAnalysis, LatencyCell, LatencySweep } from '../results/analysis-schema.ts';
 import type { Cell, Results } from '../results/schema.ts';
+import { seededRng, seedFor } from '../util/random.ts';
 import { CONVERGED_SPREAD } from './crossover.ts';
+import { medianInterval } from './intervals.ts';
+import { ANALYSIS_SEED } from './ratios.ts';
 import { median } from './stats.ts';
 
 /** True for a cell measured at a fixed offered rate (it carries the rate it was asked for). */
@@ -42,6 +45,7 @@ export function latencyCell(cell: Cell, ceilingRps: number | undefined): Latency
     scheduled: sum((m) => m.scheduled),
     p50Ms: med((m) => m.latencyP50Ms),
     p99Ms: med((m) => m.latencyP99Ms),
+    p99Interval: measured ? p99IntervalOf(cell) : undefined,
     p999Ms: med((m) => m.latencyP999Ms),
     sustained: measured && shortfalls.length === 0,
     shortfall: !measured ? notMeasured : shortfalls.length ? `${shortfalls.length} of ${ms.length} repeat(s): ${shortfalls[0]}` : undefined,
@@ -49,6 +53,16 @@ export function latencyCell(cell: Cell, ceilingRps: number | undefined): Latency
     generatorLagMaxMs: ms.some((m) => m.generatorLagMaxMs !== undefined) ? Math.max(...ms.map((m) => m.generatorLagMaxMs ?? 0)) : undefined,
     nearGeneratorCeiling: offeredRps !== undefined && ceilingRps !== undefined && nearOpenLoopCeiling(offeredRps, ceilingRps),
   };
+}
+
+/**
+ * Pure: the 95% interval of a cell's median p99 over its repeats, by the same seeded bootstrap
+ * as the closed-loop cells' requests/s (analysis/ratios.ts); undefined below 3 repeats.
+ */
+export function p99IntervalOf(cell: Pick<Cell, 'id' | 'repeats'>): LatencyCell['p99Interval'] {
+  const p99s = cell.repeats.map((r) => r.measurement.latencyP99Ms).filter((v): v is number => v !== undefined);
+  const i = medianInterval(p99s, { rng: seededRng(seedFor(cell.id, ANALYSIS_SEED)) });
+  return i ? { estimate: i.estimate, low: i.low, high: i.high } : undefined;
 }
 
 /** Highest p99 / lowest p99 - 1: how far the slowest framework's tail lies above the best one's. */

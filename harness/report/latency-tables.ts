@@ -31,7 +31,8 @@ function cellText(c: LatencyCell | undefined, disturbed: ReadonlySet<string>): s
     return `UNSUSTAINED (${fmtRps(c.achievedRps)} of ${fmtRps(c.offeredRps)} req/s${late})${mark}`;
   }
   const p = (ms: number | undefined) => (ms === undefined ? '-' : fmtMs(ms));
-  return `${p(c.p50Ms)} / ${p(c.p99Ms)} / ${p(c.p999Ms)}${mark}`;
+  const p99 = c.p99Interval ? `${p(c.p99Ms)} (${p(c.p99Interval.low)}-${p(c.p99Interval.high)})` : p(c.p99Ms);
+  return `${p(c.p50Ms)} / ${p99} / ${p(c.p999Ms)}${mark}`;
 }
 
 /** `10 ms (eff 10.3)` from the closed-loop sweep's settings when it measured them. */
@@ -114,7 +115,7 @@ export function latencySweepTables(results: Results, analysis: Analysis): Table[
     const generatorLate = s.cells.filter((c) => c.status === 'ok' && c.generatorLate);
     const ceiling = analysis.latency?.generatorCeilingRps;
     return {
-      title: `Open-loop latency at ${sweepRateText(s)}: p50 / p99 / p99.9 in ms, ${s.scenario}${s.dbRttMs ? ` +${s.dbRttMs} ms RTT` : ''}`,
+      title: `Open-loop latency at ${sweepRateText(s)}: p50 / p99 (95% interval, 3+ repeats) / p99.9 in ms, ${s.scenario}${s.dbRttMs ? ` +${s.dbRttMs} ms RTT` : ''}`,
       head: ['framework', ...s.latencies.map((ms) => latencyHead(analysis, ms))],
       rows: [
         ...s.frameworks.map((f) => [displayName(results, f), ...s.latencies.map((ms) => cellText(at(f, ms), disturbed))]),

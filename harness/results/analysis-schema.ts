@@ -219,6 +219,8 @@ export const LatencyCellSchema = z.object({
   /** From each request's scheduled time. */
   p50Ms: z.number().min(0).optional(),
   p99Ms: z.number().min(0).optional(),
+  /** The 95% interval of the median p99 over the repeats (3 or more; analysis/latency.ts); absent in older analyses. */
+  p99Interval: IntervalSchema.optional(),
   p999Ms: z.number().min(0).optional(),
   /** Every repeat kept its offered rate (load/open-loop-normalize.ts openLoopShortfall); only these count. */
   sustained: z.boolean(),

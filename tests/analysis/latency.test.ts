@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
-import { buildLatency, latencyCell, latencyCrossoverMs, p99Spread } from '../../harness/analysis/latency.ts';
+import { buildLatency, latencyCell, latencyCrossoverMs, p99IntervalOf, p99Spread } from '../../harness/analysis/latency.ts';
 import { makeOpenLoopCell, sweepResults } from '../support/factories.ts';
 
 /** The sweep fixture plus open-loop cells: p99 per latency for django and fastapi. */
@@ -133,5 +133,20 @@ describe('buildLatency in analyze', () => {
   it('is absent from runs without open-loop cells', () => {
     expect(buildLatency(sweepResults())).toBeUndefined();
     expect(analyze(sweepResults()).latency).toBeUndefined();
+  });
+});
+
+describe('p99 interval of an open-loop cell', () => {
+  it('brackets the median p99 of 3 or more repeats, reproducibly, and is absent below 3', () => {
+    const cell = makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20, 24, 22, 30, 21], offeredRps: 200 });
+    const i = p99IntervalOf(cell)!;
+    expect(i.estimate).toBe(22);
+    expect(i.low).toBeLessThanOrEqual(22);
+    expect(i.high).toBeGreaterThanOrEqual(22);
+    expect(i.low).toBeGreaterThanOrEqual(20);
+    expect(i.high).toBeLessThanOrEqual(30);
+    expect(p99IntervalOf(cell)).toEqual(i);
+    expect(latencyCell(cell, undefined).p99Interval).toEqual(i);
+    expect(p99IntervalOf(makeOpenLoopCell({ framework: 'flask', dbLatencyMs: 10, p99Ms: [20, 24], offeredRps: 200 }))).toBeUndefined();
   });
 });

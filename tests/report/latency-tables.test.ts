@@ -33,7 +33,7 @@ describe('latency tables', () => {
     const r = results();
     const [table] = latencySweepTables(r, analyze(r));
     expect(table!.title).toBe(
-      'Open-loop latency at 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): p50 / p99 / p99.9 in ms, slow-db',
+      'Open-loop latency at 200 req/s offered (50% of capacity, poisson arrivals, 64 connections at most): p50 / p99 (95% interval, 3+ repeats) / p99.9 in ms, slow-db',
     );
     expect(table!.head).toEqual(['framework', '0 ms (eff 0.4)', '10 ms (eff 10.3)', '20 ms (eff 20.3)']);
     expect(table!.rows).toEqual([
