@@ -8,6 +8,7 @@ import type { Cell, Results } from '../results/schema.ts';
 import { seededRng, seedFor } from '../util/random.ts';
 import { CONVERGED_SPREAD } from './crossover.ts';
 import { medianInterval } from './intervals.ts';
+import { latencyVerdict, type SpreadAt } from './latency-verdict.ts';
 import { ANALYSIS_SEED } from './ratios.ts';
 import { median } from './stats.ts';
 
@@ -102,6 +103,15 @@ function buildSweep(results: Results, cells: Cell[], ceilingRps: number | undefi
   const notes: string[] = [];
   if (offered.length > 1) notes.push(`the cells of this sweep were offered different rates (${offered.join(', ')} req/s)`);
   const byLatency = new Map<number, (number | undefined)[]>();
+  // The same latencies with every repeat's p99, for the verdict's intervals.
+  const repeatsAt: SpreadAt[] = latencies.map((ms) => {
+    const per = frameworks.map((f) => {
+      const raw = cells.find((c) => c.framework === f && (c.dbLatencyMs ?? 0) === ms);
+      const ok = analyzed.find((x) => x.framework === f && x.dbLatencyMs === ms)?.sustained;
+      return ok && raw ? raw.repeats.map((r) => r.measurement.latencyP99Ms).filter((v): v is number => v !== undefined) : undefined;
+    });
+    return { dbLatencyMs: ms, p99s: per.every((p) => p !== undefined) ? (per as number[][]) : undefined };
+  });
   for (const ms of latencies) {
     byLatency.set(
       ms,
@@ -122,6 +132,7 @@ function buildSweep(results: Results, cells: Cell[], ceilingRps: number | undefi
     frameworks,
     cells: analyzed,
     crossoverMs: frameworks.length > 1 ? latencyCrossoverMs(byLatency) : undefined,
+    verdict: frameworks.length > 1 ? latencyVerdict(repeatsAt, (ms) => seededRng(seedFor(`${sweepOf(first)}|${ms}`, ANALYSIS_SEED))) : undefined,
     spreadByLatency: [...byLatency].map(([dbLatencyMs, p99s]) => ({
       dbLatencyMs,
       spread: p99s.every((p) => p !== undefined) ? p99Spread(p99s as number[]) : undefined,

@@ -99,6 +99,15 @@ export function thinTailNote(results: Results, s: LatencySweep): string | undefi
 export function latencyCrossoverLine(s: LatencySweep): string {
   const at = `At ${sweepRateText(s)}`;
   if (s.frameworks.length < 2) return `${at}: one framework only, so no latency crossover.`;
+  const v = s.verdict;
+  const spread = (i: NonNullable<typeof v>['spread']) =>
+    i ? ` (${fmtPct(i.estimate)}, 95% interval ${fmtPct(i.low)}-${fmtPct(i.high)})` : ' (too few repeats for an interval)';
+  if (v?.answer === 'undecided') {
+    const then = v.fromMs !== undefined ? `; from ${v.fromMs} ms on they lie within it` : '';
+    return `${at}: undecided at ${v.atMs} ms whether every framework's p99 lies within 10% of the others': the spread of the p99s${spread(v.spread)} straddles 10%${then}; more repeats would decide.`;
+  }
+  if (v?.answer === 'converged')
+    return `${at}: from ${v.fromMs} ms of database latency on, every framework's p99 lies within 10% of the others' (the latency crossover; every spread's 95% interval at or below 10%, or point estimates below 3 repeats).`;
   return s.crossoverMs === undefined
     ? `${at}: the frameworks' p99 latencies never came within 10% of each other in this sweep.`
     : `${at}: from ${s.crossoverMs} ms of database latency on, every framework's p99 lies within 10% of the others' (the latency crossover).`;

@@ -231,6 +231,19 @@ export const LatencyCellSchema = z.object({
 });
 export type LatencyCell = z.infer<typeof LatencyCellSchema>;
 
+/**
+ * The latency crossover as a statistical statement (analysis/latency-verdict.ts): converged from
+ * `fromMs` on; never (not at the largest latency); or undecided at `atMs`, where the interval of
+ * the p99 spread straddles 10%. `spread`: that latency's interval of highest / lowest p99 - 1.
+ */
+export const LatencyVerdictSchema = z.object({
+  answer: z.enum(['converged', 'never', 'undecided']),
+  fromMs: z.number().min(0).optional(),
+  atMs: z.number().min(0).optional(),
+  spread: IntervalSchema.optional(),
+});
+export type LatencyVerdict = z.infer<typeof LatencyVerdictSchema>;
+
 /** The open-loop slow-db sweep at one offered rate, every framework at the same rate. */
 export const LatencySweepSchema = z.object({
   /** As asked: `300` (requests/s) or `50%` (of the sweep's capacity). */
@@ -247,6 +260,8 @@ export const LatencySweepSchema = z.object({
   cells: z.array(LatencyCellSchema),
   /** Smallest latency from which every framework's p99 lies within 10% of the others' at it and every larger one. */
   crossoverMs: z.number().min(0).optional(),
+  /** The crossover with the p99s' intervals; absent in older analyses and with one framework. */
+  verdict: LatencyVerdictSchema.optional(),
   /** Per latency: highest p99 / lowest p99 - 1, or undefined when some framework has no sustained cell there. */
   spreadByLatency: z.array(z.object({ dbLatencyMs: z.number().min(0), spread: z.number().min(0).optional() })),
   notes: z.array(z.string()).default([]),
