@@ -87,6 +87,7 @@ program
   .addOption(new Option('--arrival <kind>', "open-loop request spacing (alone: the profile's rates, or 50%)").choices(['constant', 'poisson']))
   .option('--no-wait', 'exit 3 instead of waiting when another crossover run is measuring on this machine (docs/faults.md)')
   .addOption(sortOption())
+  .option('--baseline <framework>', 'also set every framework against this one, per column, with 95% intervals')
   .action((flags, command: Command) => runCommand(flags, modeOf(command)));
 
 program
@@ -104,6 +105,7 @@ program
   .command('report <runDir>')
   .description('rebuild every table and report file from results.json, without re-running')
   .addOption(sortOption())
+  .option('--baseline <framework>', "set every framework against this one, per column, with 95% intervals (replaces the run's --baseline)")
   .action((runDir: string, flags, command: Command) => reportCommand(runDir, flags, modeOf(command)));
 program
   .command('compare <baseline> <candidate>')

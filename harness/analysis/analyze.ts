@@ -6,7 +6,7 @@ import { attribute } from './attribution.ts';
 import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, littleBoundWithRtt, measuredRtt, pickDbCeiling } from './bounds.ts';
 import { buildCrossovers } from './crossover.ts';
 import { buildLatency, isOpenLoop } from './latency.ts';
-import { ratioIntervals } from './ratios.ts';
+import { baselineRatios, ratioIntervals } from './ratios.ts';
 import { columnKey, summarizeCell } from './summary.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
 
@@ -86,6 +86,14 @@ export function analyze(results: Results): Analysis {
     if (i?.toFastest) {
       c.shareOfFastestInterval = i.toFastest;
       c.shareOfFastest = i.toFastest.estimate;
+    }
+  }
+  const baseline = results.config.baseline;
+  if (baseline) {
+    const ratios = baselineRatios(cells, results.cells, results.config.interleave, baseline);
+    for (const c of cells) {
+      const r = ratios.get(c.id);
+      if (r) c.toBaseline = { framework: baseline, ratio: r.ratio, ...(r.interval ? { interval: r.interval } : {}) };
     }
   }
   const loadgen = results.ceilings.filter(isClosedLoopCeiling).map((c) => c.rps);

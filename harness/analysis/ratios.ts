@@ -55,3 +55,37 @@ export function ratioIntervals(
   }
   return out;
 }
+
+/**
+ * Pure: per closed-loop cell, its ratio to `baseline`'s cell in the same column (--baseline),
+ * with its 95% interval as ratioIntervals computes the ratio to the fastest: paired per round
+ * when the repeats were interleaved and counts match, else a ratio of medians. Left out: cells
+ * not ok, load-generator-bound ones on either side, and columns where the baseline has no such cell.
+ */
+export function baselineRatios(
+  analyzed: readonly AnalyzedCell[],
+  raw: readonly Cell[],
+  paired: boolean,
+  baseline: string,
+): Map<string, { ratio: number; interval?: StoredInterval | undefined }> {
+  const rpsOf = new Map(raw.map((c) => [c.id, c.repeats.map((r) => r.measurement.rps)]));
+  const usable = (c: AnalyzedCell) => c.status === 'ok' && !c.attribution?.flagged && (rpsOf.get(c.id)?.length ?? 0) > 0 && c.rps.median > 0;
+  const base = new Map(analyzed.filter((c) => c.framework === baseline && usable(c)).map((c) => [columnKey(c), c]));
+  const out = new Map<string, { ratio: number; interval?: StoredInterval | undefined }>();
+  for (const c of analyzed.filter(usable)) {
+    const b = base.get(columnKey(c));
+    if (!b) continue;
+    const mine = rpsOf.get(c.id)!;
+    const theirs = rpsOf.get(b.id)!;
+    if (b.id === c.id) {
+      out.set(c.id, { ratio: 1, interval: mine.length >= MIN_SAMPLE ? { estimate: 1, low: 1, high: 1 } : undefined });
+      continue;
+    }
+    const rng = seededRng(seedFor(`${c.id}|baseline`, ANALYSIS_SEED));
+    const interval = stored(
+      paired && mine.length === theirs.length ? pairedRatioInterval(mine, theirs, { rng }) : ratioOfMediansInterval(mine, theirs, { rng }),
+    );
+    out.set(c.id, { ratio: interval?.estimate ?? c.rps.median / b.rps.median, interval });
+  }
+  return out;
+}

@@ -39,6 +39,8 @@ export const RunFlagsSchema = z
   .object({
     frameworks: csv.optional(),
     scenarios: csv.optional(),
+    /** --baseline django: every framework's ratio to it per column, with its interval (analysis/ratios.ts). */
+    baseline: z.string().min(1).optional(),
     runtime: z.enum(['local', 'docker', 'auto']).default('auto'),
     db: z
       .string()
@@ -120,6 +122,8 @@ export const RunConfigSchema = z.object({
   crossCheck: z.boolean(),
   /** Open-loop latency sweep (--rates, --arrival, or the profile's); undefined: closed loop only. */
   openLoop: OpenLoopConfigSchema.optional(),
+  /** --baseline: the framework every other is also set against, per column (absent: the fastest only). */
+  baseline: z.string().optional(),
   /** How the closed-loop cells were scheduled (docs/schedule.md); undefined in results from before --schedule: restart. */
   schedule: ScheduleSchema.optional(),
   /** side-by-side: the seed of the round order, so the same config and seed measure in the same order. */
@@ -149,10 +153,12 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
   const scenarios = f.scenarios ?? known.scenarios;
   checkNames('framework', frameworks, known.frameworks);
   checkNames('scenario', scenarios, known.scenarios);
+  if (f.baseline !== undefined) checkBaseline(f.baseline, frameworks);
   const schedule = resolveSchedule(f, now, profile.stopping);
   return {
     frameworks,
     scenarios,
+    ...(f.baseline !== undefined ? { baseline: f.baseline } : {}),
     runtime: f.runtime,
     db: f.db,
     profile: f.profile,
@@ -175,6 +181,13 @@ export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[];
     ...schedule,
     windowTiming: schedule.schedule === 'side-by-side' && f.duration === undefined && f.warmup === undefined ? structuredClone(profile.window) : undefined,
   };
+}
+
+/** --baseline must name a framework of the run: a usage error (exit 2) before anything starts. */
+export function checkBaseline(baseline: string, frameworks: readonly string[]): void {
+  if (!frameworks.includes(baseline)) {
+    throw new BenchError('USAGE', `--baseline ${baseline} is not a framework of this run`, { hint: `choose one of: ${frameworks.join(', ')}` });
+  }
 }
 
 function checkNames(what: string, asked: string[], known: string[]): void {

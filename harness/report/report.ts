@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { crossoverTables } from './analysis-tables.ts';
+import { baselineTable } from './baseline-table.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { leadingWarnings, verdictLines } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
@@ -23,6 +24,7 @@ export function terminalTables(results: Results, analysis: Analysis): Table[] {
     ...latencySweepTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
+    baselineTable(results, analysis),
     attributionTable(results, analysis),
     failuresTable(results),
   ].filter((t): t is Table => t !== undefined);

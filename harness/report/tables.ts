@@ -7,6 +7,7 @@ import type { Analysis, AnalyzedCell } from '../analysis/types.ts';
 import { fmtSpeedRange } from '../resources/speed.ts';
 import type { Results, SpeedReading } from '../results/schema.ts';
 import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables.ts';
+import { baselineTable } from './baseline-table.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { roundsLines, trendLines } from './rounds.ts';
@@ -23,7 +24,10 @@ const columnLatency = (analysis: Analysis, cell: AnalyzedCell): string =>
 const anyOff = (columns: Column[]) => columns.some((c) => c.label.includes('!)'));
 
 /** Frameworks x columns, in plan order. */
-function grid(results: Results, analysis: Analysis): { columns: Column[]; frameworks: string[]; at: (f: string, c: Column) => AnalyzedCell | undefined } {
+export function grid(
+  results: Results,
+  analysis: Analysis,
+): { columns: Column[]; frameworks: string[]; at: (f: string, c: Column) => AnalyzedCell | undefined } {
   const columns: Column[] = [];
   const multipleConnections = new Set(results.cells.map((c) => c.connections)).size > 1;
   for (const cell of analysis.cells) {
@@ -180,6 +184,7 @@ export function buildTables(results: Results, options: TableOptions = {}): Table
     ...crossoverTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
+    baselineTable(results, analysis),
     attributionTable(results, analysis),
     ...(options.evidence === false ? [] : [evidenceTable(results, analysis)]),
     latencyTable(results, analysis),

@@ -111,6 +111,8 @@ export const CellAnalysisSchema = z.object({
   shareOfFastestInterval: IntervalSchema.optional(),
   /** 95% interval of the median requests/s over the repeats (3 or more). */
   rpsInterval: IntervalSchema.optional(),
+  /** --baseline: this cell's rps / the baseline framework's in the same column, per round when paired (analysis/ratios.ts). */
+  toBaseline: z.object({ framework: z.string(), ratio: z.number().min(0), interval: IntervalSchema.optional() }).optional(),
   shareOfDbCeiling: z.number().min(0).optional(),
   shareOfLittleBound: z.number().min(0).optional(),
   judgedAgainst: z

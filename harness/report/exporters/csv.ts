@@ -41,6 +41,11 @@ const HEAD = [
   'rps_ci_high',
   'share_ci_low',
   'share_ci_high',
+  // --baseline: requests/s as a multiple of the baseline framework's in the same column.
+  'baseline',
+  'baseline_ratio',
+  'baseline_ci_low',
+  'baseline_ci_high',
 ];
 
 /** ISO 8601 in UTC; a start time that does not parse is kept as written. */
@@ -94,6 +99,10 @@ export const csvExporter: Exporter = {
         num(s.rpsInterval?.high, 1),
         flags.length ? '' : num(s.shareOfFastestInterval?.low, 3),
         flags.length ? '' : num(s.shareOfFastestInterval?.high, 3),
+        s.toBaseline?.framework ?? '',
+        num(s.toBaseline?.ratio, 3),
+        num(s.toBaseline?.interval?.low, 3),
+        num(s.toBaseline?.interval?.high, 3),
       ];
     });
     return renderCsv(HEAD, rows);
