@@ -75,7 +75,10 @@ export class PersistentAutocannon {
       throw new BenchError('LOADGEN', `${what}: the compiled child ${compiledScript(SERVER_CHILD)} is missing`, { hint: 'run npm run build' });
     }
     const { file, args } = nodeChildArgv({ script: SERVER_CHILD, args: [], cpus: this.cpus, pin: this.pin }, CURRENT_MODE);
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // A process group of its own, like the apps and the database: a terminal's Ctrl-C reaches the
+    // harness alone, which then stops it in order. If the harness dies outright, its stdin closes
+    // and it exits once the job under way (bounded by its duration) ends.
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.#child = child;
     this.#stderrTail = [];
     this.#unregister = onCleanup('the load generator', () => this.close());
