@@ -1,3 +1,4 @@
+import { disturbance } from '../analysis/neighbours.ts';
 import { columnHalfWidth } from '../analysis/precision.ts';
 import { ANALYSIS_SEED } from '../analysis/ratios.ts';
 import type { CellPlan } from '../plan.ts';
@@ -160,6 +161,13 @@ async function startAll(ctx: RunContext, block: SideBySideBlock, apps: Map<strin
   }
 }
 
+/**
+ * A window during which other processes or the hypervisor took CPU (the DISTURBED rule,
+ * analysis/neighbours.ts) is measured again, at most this many times, after a pause; the
+ * disturbed one is kept under the cell's `remeasured`. After that the window stays, flagged.
+ */
+export const REMEASURE = { TIMES: 2, PAUSE_MS: 1_000 } as const;
+
 /** One window: the cell's next repeat on its running app. A dead app or a failed load run fails this cell only. */
 async function measureWindow(ctx: RunContext, apps: Map<string, RunningApp>, window: SideBySideWindow): Promise<void> {
   const { cell } = window;
@@ -171,11 +179,20 @@ async function measureWindow(ctx: RunContext, apps: Map<string, RunningApp>, win
     await failCells(ctx, [cell], 'start', error, app);
     return;
   }
-  try {
-    await measureRepeat(ctx, app, cell);
-  } catch (error) {
-    await failCells(ctx, [cell], 'measure', error, app);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await measureRepeat(ctx, app, cell);
+    } catch (error) {
+      await failCells(ctx, [cell], 'measure', error, app);
+    }
+    // The next window is another app's on the same cores: this one finishes its requests first (settle.ts).
+    if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read).catch(() => undefined);
+    const recorded = ctx.recorder.cell(cell.id);
+    const why = recorded?.status === 'ok' ? disturbance(recorded.repeats.at(-1)?.resources?.neighbours) : undefined;
+    if (!why || attempt >= REMEASURE.TIMES || stopping(ctx)) return;
+    await ctx.recorder.remeasureLast(cell.id, why);
+    ctx.counter.measured--;
+    ctx.recorder.log(`${cell.id}: ${why}; measuring this window again`);
+    await new Promise((resolve) => setTimeout(resolve, REMEASURE.PAUSE_MS));
   }
-  // The next window is another app's on the same cores: this one finishes its requests first (settle.ts).
-  if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read).catch(() => undefined);
 }

@@ -17,6 +17,20 @@ const WHY = {
  * the run asked for, and the line says by how much.
  */
 export function roundsLines(results: Results): string[] {
+  return [...roundTripLines(results), ...remeasuredLines(results)];
+}
+
+/** Pure: how many side-by-side windows were measured again after a disturbance, and in which cells; none: no line. */
+export function remeasuredLines(results: Pick<Results, 'cells'>): string[] {
+  const cells = results.cells.filter((c) => (c.remeasured?.length ?? 0) > 0);
+  if (cells.length === 0) return [];
+  const n = cells.reduce((sum, c) => sum + c.remeasured!.length, 0);
+  return [
+    `${n} window(s) measured again because other processes or the hypervisor took CPU during them (kept in results.json as \`remeasured\`, left out of every figure): ${cells.map((c) => `${c.id} (${c.remeasured!.length})`).join(', ')}.`,
+  ];
+}
+
+function roundTripLines(results: Results): string[] {
   return (results.rounds ?? []).map((r) => {
     const rtt = r.dbRttMs ? ` (round trip ${r.dbRttMs} ms)` : '';
     const short = r.columns.filter((c) => !c.met);

@@ -115,6 +115,18 @@ export class Recorder {
     await this.#save();
   }
 
+  /**
+   * Side by side: takes the cell's last repeat out of its repeats (it is measured again) and
+   * keeps it, with why, under `remeasured`; its raw file stays where it is.
+   */
+  async remeasureLast(id: string, reason: string): Promise<void> {
+    const cell = this.#open() && this.cell(id);
+    const last = cell ? cell.repeats.pop() : undefined;
+    if (!cell || !last) return;
+    cell.remeasured = [...(cell.remeasured ?? []), { ...last, reason }];
+    await this.#save();
+  }
+
   /** Open loop: the offered rate, once a `%` rate is resolved from the closed-loop cells. */
   async setOfferedRps(id: string, offeredRps: number): Promise<void> {
     const cell = this.#open() && this.cell(id);

@@ -70,6 +70,9 @@ export const RepeatSchema = z.object({
 });
 export type Repeat = z.infer<typeof RepeatSchema>;
 
+/** A side-by-side window measured again because other processes took CPU during it: kept as evidence, left out of every figure. */
+export const RemeasuredSchema = RepeatSchema.extend({ reason: z.string() });
+
 export const FailureSchema = z.object({
   stage: z.enum(['prepare', 'start', 'verify', 'measure']),
   reason: z.string(),
@@ -164,6 +167,8 @@ export const CellSchema = z.object({
   failure: FailureSchema.optional(),
   verification: z.object({ checked: z.array(z.string()), problems: z.array(z.string()) }).optional(),
   repeats: z.array(RepeatSchema),
+  /** Side by side: windows measured again after a disturbance (docs/schedule.md); absent when none was. */
+  remeasured: z.array(RemeasuredSchema).optional(),
   crossCheck: CrossCheckSchema.optional(),
 });
 export type Cell = z.infer<typeof CellSchema>;

@@ -236,3 +236,32 @@ describe('--schedule side-by-side with adaptive stopping', () => {
     expect(db.rounds).toBeGreaterThan(5);
   });
 });
+
+describe('--schedule side-by-side when other processes take CPU during a window', () => {
+  const quiet = { coreShare: 0.02, peakCoreShare: 0.05, stealShare: 0, windowS: 1, top: [] };
+  const busy = { coreShare: 0.6, peakCoreShare: 1, stealShare: 0, windowS: 1, top: [{ pid: 4242, comm: 'tsc', coreShare: 0.58 }] };
+  const config: Partial<RunConfig> = { schedule: 'side-by-side', seed: 7, repeat: 3, scenarios: ['json'] };
+
+  it('measures a disturbed window again, keeps the disturbed one under `remeasured`, and leaves it out of the repeats', async () => {
+    // The second window of the run is disturbed, its second measurement quiet.
+    const { results, world } = await runFake({ config, neighbours: (n) => (n === 1 ? busy : quiet) });
+    expect(windows(world.trace)).toHaveLength(2 * 3 + 1);
+    const cells = results.cells.filter((c) => c.kind === 'json');
+    expect(cells.map((c) => c.repeats.length)).toEqual([3, 3]);
+    const again = cells.flatMap((c) => (c.remeasured ?? []).map((r) => ({ id: c.id, reason: r.reason })));
+    expect(again).toEqual([{ id: expect.any(String), reason: 'other processes took 60% of a core: tsc (pid 4242) 58%' }]);
+    for (const c of cells) for (const r of c.repeats) expect(r.resources?.neighbours?.coreShare).toBe(0.02);
+    expect(world.events.some((e) => e.type === 'log' && /measuring this window again/.test(e.line))).toBe(true);
+  }, 20_000);
+
+  it('keeps the window, flagged, after measuring it again twice', async () => {
+    // Window 0 and both of its measurements again are disturbed.
+    const { results, world } = await runFake({ config, neighbours: (n) => (n <= 2 ? busy : quiet) });
+    expect(windows(world.trace)).toHaveLength(2 * 3 + 2);
+    const disturbed = results.cells.find((c) => (c.remeasured?.length ?? 0) > 0)!;
+    expect(disturbed.remeasured).toHaveLength(2);
+    expect(disturbed.repeats).toHaveLength(3);
+    expect(disturbed.repeats[0]!.resources?.neighbours?.coreShare).toBe(0.6);
+    expect(results.warnings.map((w) => w.code)).toContain('DISTURBED');
+  }, 20_000);
+});

@@ -14,6 +14,7 @@ import type { LoadGenerator } from '../../harness/load/types.ts';
 import type { PipelineDeps, Rig } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
+import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
 import { Recorder } from '../../harness/results/recorder.ts';
 import type { Measurement, Results } from '../../harness/results/schema.ts';
 import { ResultsSchema } from '../../harness/results/schema.ts';
@@ -52,6 +53,8 @@ export interface FakeOptions {
   hook?: StepHook;
   /** The measurement a load run returns, by cell id and the how-manieth run of that cell (0-based). */
   measurement?: (cellId: string, run: number) => Partial<Measurement>;
+  /** What other processes took during the nth watched window of the run (0-based); undefined: no watch. */
+  neighbours?: (window: number) => Neighbours | undefined;
   /** Cells whose verification fails. */
   failVerify?: string[];
   /** Frameworks whose prepare, or start (ready check), fails. */
@@ -260,8 +263,16 @@ function fakeCeilings(world: FakeWorld, openLoop: boolean): { loadgen: LoadgenCe
   };
 }
 
+let watched = 0;
+/** A neighbour watch that reports the scripted figures of the run's next window. */
+function watchFor(script: (window: number) => Neighbours | undefined) {
+  const n = watched++;
+  return { restart: () => undefined, stop: () => script(n) };
+}
+
 /** The pipeline's dependencies, all fake, and the world they act on. */
 export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world: FakeWorld } {
+  watched = 0;
   const world = new FakeWorld(options);
   const config = makeConfig(options.config);
   const scenarios = options.scenarios ?? makeScenarios();
@@ -305,6 +316,7 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
       if (options.failStart?.includes(name)) throw new Error('the app exited (3) before answering');
     },
     findPort: async () => port++,
+    ...(options.neighbours ? { watchNeighbours: () => watchFor(options.neighbours!) } : {}),
     // --db-rtt: the round trip travels in the URL, so the fake load generator knows which cell an app serves.
     databaseFor: (rttMs) => `postgres://bench:secret@127.0.0.1:20000/hello_world?rtt=${rttMs}`,
     results: { ...makeResults([], { status: 'running', config }), apps: {}, ceilings: [] },
