@@ -44,7 +44,10 @@ const sortOption = () =>
 program
   .command('run')
   .description('run the benchmark and write <out>/results.json, results.md and results.csv')
-  .option('--frameworks <list>', 'comma-separated frameworks (default: all)')
+  .option(
+    '--frameworks <list>',
+    "comma-separated apps: base apps and variants by name, '<base>+' for a base app and all its variants (e.g. fastapi+); default: every base app, no variant (crossover list shows them)",
+  )
   .option('--scenarios <list>', 'comma-separated scenarios (default: all)')
   .addOption(new Option('--runtime <kind>', 'where apps run').choices(['local', 'docker', 'auto']).default('auto'))
   .option('--db <db>', "'embedded', 'docker' or a postgres:// URL", 'embedded')

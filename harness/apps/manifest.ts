@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 
-export const SERVER_KINDS = ['gunicorn-gthread', 'uvicorn', 'django-bolt'] as const;
+export const SERVER_KINDS = ['gunicorn-gthread', 'uvicorn', 'django-bolt', 'granian'] as const;
 
 /**
  * How an app's statements reach PostgreSQL (see docs/fairness.md):
@@ -43,11 +43,24 @@ export function describeDataAccess(access: DataAccess): string {
   return `${dataAccessLabel(access)}: ${access.driver}, ${access.protocol} protocol, ${access.serializer}`;
 }
 
+/** The stack in a few words, for `crossover list`: `uvicorn, SQLAlchemy 2 async ORM on asyncpg`. */
+export function describeStack(app: Pick<AppManifest, 'server' | 'dataAccess'>): string {
+  return `${app.server}, ${app.dataAccess.driver}`;
+}
+
 /** apps/<name>/manifest.json: how the harness starts one app. */
 export const AppManifestSchema = z
   .object({
     /** Equals the app's folder name; this is the name used on the command line. */
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    /**
+     * A variant: the same framework as the app named here, on another stack (server, driver, ORM).
+     * Variants run only when asked for by name or with `<base>+` (harness/apps/catalog.ts, docs/variants.md).
+     */
+    variantOf: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional(),
     displayName: z.string().min(1),
     /** Decides the worker rule (see workers.ts). */
     server: z.enum(SERVER_KINDS),

@@ -14,6 +14,9 @@ export interface WorkerSettings {
   concurrencyLimit: number;
 }
 
+/** Servers whose worker runs requests on threads, each holding at most one database connection. */
+const THREADED_SERVERS: readonly AppManifest['server'][] = ['gunicorn-gthread', 'django-bolt', 'granian'];
+
 /**
  * One rule per server type, so no framework gets hand-tuned settings:
  * - gunicorn gthread: one worker per core (docs/measured-facts.md#shared-core-workers: on a shared core more
@@ -21,11 +24,16 @@ export interface WorkerSettings {
  *   connection cap, one persistent connection per thread.
  * - uvicorn and django-bolt: one process per core, as their docs advise for CPU-bound
  *   serving; the connection cap is split between processes.
+ * - granian (WSGI): gunicorn gthread's rule, since it serves the same sync apps: one worker
+ *   process per core, cap / workers blocking threads per worker (each runs one request at a time
+ *   and holds at most one connection of a pool of the same size), and one Rust runtime thread in
+ *   single-threaded mode (the manifest's `--runtime-threads 1 --runtime-mode st`: with one core
+ *   per worker, more I/O threads only contend with the Python threads). docs/variants.md.
  */
 export function workerSettings(manifest: Pick<AppManifest, 'server' | 'concurrencyLimit'>, cores: number, connectionCap: number): WorkerSettings {
   const workers = Math.max(1, cores);
   const perWorker = Math.max(1, Math.floor(connectionCap / workers));
-  const threads = manifest.server === 'gunicorn-gthread' || manifest.server === 'django-bolt' ? perWorker : 1;
+  const threads = THREADED_SERVERS.includes(manifest.server) ? perWorker : 1;
   return {
     workers,
     threads,

@@ -1,11 +1,31 @@
+import { groupedByBase } from '../apps/catalog.ts';
+import { type AppManifest, describeStack } from '../apps/manifest.ts';
 import { PROFILES } from '../config/profiles.ts';
 import { loadApps, loadCatalog } from './common.ts';
+
+export type ListedApp = Pick<AppManifest, 'displayName' | 'server' | 'model' | 'dataAccess'>;
+
+/**
+ * One line per app: each base app, then its variants indented under it, each with its stack
+ * (server, driver or ORM). A variant runs only when named, or with `<base>+`.
+ */
+export function frameworkLines(apps: ReadonlyMap<string, ListedApp>, variantOf: Readonly<Record<string, string>>): string[] {
+  const rows = groupedByBase([...apps.keys()], variantOf);
+  const width = Math.max(12, ...rows.map((r) => r.name.length + (r.base ? 2 : 0)));
+  return rows.map(({ name, base }) => {
+    const app = apps.get(name)!;
+    const label = base ? `  ${name}` : name;
+    const what = `${app.displayName} (${app.model}; ${describeStack(app)})`;
+    return `  ${label.padEnd(width)} ${base ? `variant of ${base}: ${what}` : what}`;
+  });
+}
 
 export async function listCommand(): Promise<void> {
   const catalog = await loadCatalog();
   const apps = await loadApps(catalog.appNames);
-  const lines = ['frameworks:'];
-  for (const app of apps.values()) lines.push(`  ${app.name.padEnd(12)} ${app.displayName} (${app.server}, ${app.model})`);
+  const variants = Object.keys(catalog.variantOf).length;
+  const lines = [`frameworks${variants > 0 ? ' (a run takes the base apps; name a variant, or <base>+ for a base app and its variants)' : ''}:`];
+  lines.push(...frameworkLines(apps, catalog.variantOf));
   lines.push('scenarios:');
   for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}`);
   lines.push('profiles:');

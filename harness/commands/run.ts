@@ -22,7 +22,11 @@ export type RunCommandFlags = RunFlags & { sort?: FrameworkOrder; wait?: boolean
 export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Promise<void> {
   const { sort = 'run', wait = true, ...runFlags } = flags;
   const catalog = await loadCatalog();
-  const resolved = resolveRunConfig(runFlags, { frameworks: catalog.appNames, scenarios: catalog.scenarios.map((s) => s.name) }, new Date());
+  const resolved = resolveRunConfig(
+    runFlags,
+    { frameworks: catalog.appNames, variantOf: catalog.variantOf, scenarios: catalog.scenarios.map((s) => s.name) },
+    new Date(),
+  );
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);
   // --no-wait refuses before anything is created; a run that starts measuring meanwhile is refused when this one reaches the lock.
   const holder = wait ? undefined : measuringHolder();

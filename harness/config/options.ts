@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { selectFrameworks } from '../apps/catalog.ts';
 import { BenchError } from '../errors.ts';
 import { formatZodError } from '../zod-format.ts';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
@@ -141,17 +142,27 @@ export function utcStamp(now: Date): string {
 }
 
 /**
+ * The apps and scenarios that exist. `frameworks` lists base apps and variants; `variantOf` maps
+ * each variant to its base (none: every app is a base app). Without --frameworks a run takes the
+ * base apps only; `<base>+` selects a base app and its variants (docs/variants.md).
+ */
+export interface KnownNames {
+  frameworks: string[];
+  scenarios: string[];
+  variantOf?: Record<string, string>;
+}
+
+/**
  * Applies the profile's defaults and checks names against what exists.
  * Pure: the known names and the clock come in as arguments.
  */
-export function resolveRunConfig(flags: RunFlags, known: { frameworks: string[]; scenarios: string[] }, now: Date): RunConfig {
+export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date): RunConfig {
   const parsed = RunFlagsSchema.safeParse(flags);
   if (!parsed.success) throw new BenchError('USAGE', `invalid option ${formatZodError(parsed.error)}`, { hint: 'see crossover run --help' });
   const f = parsed.data;
   const profile = PROFILES[f.profile];
-  const frameworks = f.frameworks ?? known.frameworks;
+  const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {});
   const scenarios = f.scenarios ?? known.scenarios;
-  checkNames('framework', frameworks, known.frameworks);
   checkNames('scenario', scenarios, known.scenarios);
   if (f.baseline !== undefined) checkBaseline(f.baseline, frameworks);
   const schedule = resolveSchedule(f, now, profile.stopping);

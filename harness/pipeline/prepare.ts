@@ -61,6 +61,7 @@ export function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSe
   for (const name of app.packages) keyPackages[name] = p.packages[normalizePackageName(name)] ?? 'not installed';
   return {
     displayName: app.displayName,
+    ...(app.variantOf === undefined ? {} : { variantOf: app.variantOf }),
     server: app.server,
     model: app.model,
     settings,

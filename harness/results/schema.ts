@@ -183,6 +183,8 @@ export const WorkerSettingsSchema = z.object({
 
 export const AppRecordSchema = z.object({
   displayName: z.string(),
+  /** A variant's base app (its manifest's `variantOf`), so a variant table can pair them; absent for a base app and in older results. */
+  variantOf: z.string().optional(),
   server: z.string(),
   model: z.enum(['sync', 'async']),
   settings: WorkerSettingsSchema,

@@ -39,6 +39,23 @@ describe('workerSettings', () => {
     });
   });
 
+  it("gives granian (WSGI) gthread's rule: one worker per core, cap / workers blocking threads, one connection per thread", () => {
+    for (const cores of [1, 2, 3, 4]) {
+      expect(workerSettings({ server: 'granian', concurrencyLimit: 'threads' }, cores, 10), `${cores} cores`).toEqual(
+        workerSettings({ server: 'gunicorn-gthread', concurrencyLimit: 'threads' }, cores, 10),
+      );
+    }
+    expect(workerSettings({ server: 'granian', concurrencyLimit: 'threads' }, 2, 10)).toEqual({
+      workers: 2,
+      threads: 5,
+      poolSize: 5,
+      connectionCap: 10,
+      concurrencyLimit: 10,
+    });
+    // 3 cores: 3 workers x 3 threads = 9, under the cap, never 12.
+    expect(workerSettings({ server: 'granian', concurrencyLimit: 'threads' }, 3, 10)).toMatchObject({ threads: 3, connectionCap: 9 });
+  });
+
   it('never goes below one worker or one connection, and never above the cap', () => {
     expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 0, 10)).toMatchObject({ workers: 1, poolSize: 10 });
     expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 16, 10)).toMatchObject({ workers: 16, poolSize: 1, connectionCap: 16 });

@@ -1,0 +1,96 @@
+"""crossover-bench Flask variant: the base Flask app (apps/flask), served by Granian's WSGI interface instead of gunicorn.
+
+Only the server differs: the routes, psycopg 3 with its psycopg_pool pool,
+autocommit and the JSON are the base app's, line for line.
+
+Worker rule (granian, harness/apps/workers.ts and docs/variants.md): workers =
+cores (K), blocking threads = C / K per worker, where C is the total database
+connection cap shared by every app. Granian runs each WSGI call on one of its
+blocking threads, so at most THREADS requests of a worker run Python at once;
+each worker has one pool of DB_POOL_SIZE (= THREADS) connections, so every
+blocking thread can hold a connection and the app holds at most
+WORKERS x DB_POOL_SIZE = C connections. Requests beyond the threads wait in
+Granian's queue, not for a connection.
+
+Server flags (manifest.json): `--interface wsgi`; `--runtime-threads 1
+--runtime-mode st`, one single-threaded Rust I/O runtime per worker (one core
+per worker: more I/O threads would contend with the Python threads on it);
+no --access-log, so Granian writes no access log. Granian answers with its
+own Server and Date headers and keeps connections alive (HTTP/1.1).
+"""
+
+import atexit
+import os
+import random
+
+from flask import Flask, request
+from psycopg_pool import ConnectionPool
+
+DATABASE_URL = os.environ.get("DATABASE_URL")
+if not DATABASE_URL:
+    raise RuntimeError("DATABASE_URL is not set: export DATABASE_URL=postgres://user:password@host:port/dbname")
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = %s"
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+
+# min_size = max_size: the pool is warm before the first request and never
+# opens a connection on the request path. autocommit, as Django runs: without
+# it psycopg wraps every checkout in BEGIN ... COMMIT, two more round trips.
+pool = ConnectionPool(
+    DATABASE_URL,
+    min_size=POOL_SIZE,
+    max_size=POOL_SIZE,
+    kwargs={"autocommit": True},
+    open=True,
+)
+pool.wait()
+# Stops the pool's threads when the worker exits; without it each one takes
+# 5 s to time out and a worker needs about 20 s to stop.
+atexit.register(pool.close)
+
+app = Flask(__name__)
+
+
+def int_param(name, default, low, high):
+    try:
+        value = int(request.args[name])
+    except (KeyError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def as_json(row):
+    return {"id": row[0], "randomNumber": row[1]}
+
+
+@app.get("/json")
+def json():
+    return {"message": "Hello, World!"}
+
+
+@app.get("/db")
+def db():
+    with pool.connection() as conn:
+        row = conn.execute(ROW_SQL, (random.randint(1, ROWS),)).fetchone()
+    return as_json(row)
+
+
+@app.get("/queries")
+def queries():
+    count = int_param("queries", 1, 1, MAX_QUERIES)
+    with pool.connection() as conn:
+        rows = [conn.execute(ROW_SQL, (random.randint(1, ROWS),)).fetchone() for _ in range(count)]
+    return [as_json(row) for row in rows]
+
+
+@app.get("/slow-db")
+def slow_db():
+    ms = int_param("ms", 0, 0, MAX_SLEEP_MS)
+    with pool.connection() as conn:
+        row = conn.execute(SLOW_SQL, (ms / 1000, random.randint(1, ROWS))).fetchone()
+    return as_json(row)
