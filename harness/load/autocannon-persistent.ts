@@ -42,6 +42,9 @@ export class PersistentAutocannon {
     const child = await this.#start(what);
     const id = this.#nextId++;
     if (child.pid !== undefined) hooks.onPid?.(child.pid);
+    // Registered per run, so it is the newest cleanup while load is under way: on a signal the
+    // load stops first, before the app it hammers is asked to stop (cleanups run newest first).
+    const unregister = onCleanup(what, async () => this.#kill());
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#kill();
@@ -51,6 +54,7 @@ export class PersistentAutocannon {
         <T>(f: (value: T) => void) =>
         (value: T) => {
           clearTimeout(timer);
+          unregister();
           this.#pending.delete(id);
           f(value);
         };

@@ -58,3 +58,9 @@ process.stdout.write(`${JSON.stringify(ports)}\n`);
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
 process.on('SIGTERM', () => process.exit(0));
+// A terminal's Ctrl-C (or a closed terminal) reaches the whole process group. The proxy keeps
+// relaying until the harness stops it in order, after the apps: dying first broke every app's
+// database connections mid-request, and psycopg's pool then spent its 5 s close timeout
+// reconnecting, past the harness's stop budget (results.json kept status `running`).
+process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);

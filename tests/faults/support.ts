@@ -83,15 +83,23 @@ export async function waitForOutput(run: FaultRun, pattern: RegExp, timeoutMs = 
   }
 }
 
-/** Waits until the cell's load generator is running against the app (the measurement is under way). */
+/**
+ * Waits until the cell's load generator is running against the app (the measurement is under
+ * way): the run's one autocannon process (autocannon-server-child) is up and the harness has
+ * announced a window on flask, whose job it sends at once; then a moment for its connections.
+ */
 export async function waitForMeasurement(run: FaultRun, timeoutMs = 240_000): Promise<{ appPort: number }> {
   const appPort = Number((await waitForOutput(run, /flask: starting on 127\.0\.0\.1:(\d+)/, timeoutMs))[1]);
+  await waitForOutput(run, /measuring flask\/\S+ \(repeat \d+\)/, 60_000);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (runProcesses(run).some((p) => p.cmdline.includes('autocannon-child') && p.cmdline.includes(`:${appPort}`))) return { appPort };
+    if (runProcesses(run).some((p) => p.cmdline.includes('autocannon-server-child'))) {
+      await sleep(300);
+      return { appPort };
+    }
     await sleep(100);
   }
-  throw new Error(`${run.name}: no load generator against port ${appPort}; output:\n${run.output()}`);
+  throw new Error(`${run.name}: no load generator process; output:\n${run.output()}`);
 }
 
 export interface ProcInfo {

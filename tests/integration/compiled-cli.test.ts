@@ -84,7 +84,7 @@ describe('npx crossover runs plain JavaScript', () => {
     const all = [...seen.values()];
     const nodeChildren = all.filter((p) => /(^|\/)node\s/.test(p.argv) && !p.argv.includes('bin/crossover.js'));
     // The load generator and the canned-response server were seen, as compiled siblings in dist/.
-    expect(nodeChildren.some((p) => /dist\/load\/autocannon-child\.js/.test(p.argv))).toBe(true);
+    expect(nodeChildren.some((p) => /dist\/load\/autocannon-server-child\.js/.test(p.argv))).toBe(true);
     expect(nodeChildren.some((p) => /dist\/ceilings\/trivial-server-child\.js/.test(p.argv))).toBe(true);
     expect(all.filter((p) => LOADER.test(p.argv)).map((p) => p.argv)).toEqual([]);
     expect(all.filter((p) => LOADER.test(p.nodeOptions)).map((p) => `${p.argv}: ${p.nodeOptions}`)).toEqual([]);

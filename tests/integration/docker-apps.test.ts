@@ -93,7 +93,7 @@ describe.runIf(run)('Docker runtime end to end', () => {
     expect(results.status).toBe('interrupted');
     expect(results.cells.find((c) => c.id === 'fastapi/json/c64')?.repeats).toHaveLength(1);
     expect(await readFile(path.join(out, 'results.md'), 'utf8')).toContain('status interrupted');
-    const leftovers = await execa('pgrep', ['-af', 'crossover-pg-|autocannon-child'], { reject: false });
+    const leftovers = await execa('pgrep', ['-af', 'crossover-pg-|autocannon-(server-)?child'], { reject: false });
     expect(leftovers.stdout).toBe('');
   });
 });
