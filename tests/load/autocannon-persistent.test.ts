@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autocannonGenerator, parseAutocannonOutput } from '../../harness/load/autocannon.ts';
 import { PersistentAutocannon } from '../../harness/load/autocannon-persistent.ts';
+import { startDelayServer } from '../support/delay-server.ts';
 
 /**
  * The run's long-lived autocannon (autocannon-persistent.ts): one process serves every load
@@ -10,20 +9,15 @@ import { PersistentAutocannon } from '../../harness/load/autocannon-persistent.t
  */
 const DELAY_MS = 20;
 const CONNECTIONS = 8;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof startDelayServer>>;
 let url: string;
 
 beforeAll(async () => {
-  server = http.createServer((_req, res) => setTimeout(() => res.end('{"message":"Hello, World!"}'), DELAY_MS));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await startDelayServer(DELAY_MS);
+  url = server.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const alive = (pid: number) => {
   try {

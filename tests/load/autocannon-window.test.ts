@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autocannonGenerator } from '../../harness/load/autocannon.ts';
+import { startDelayServer } from '../support/delay-server.ts';
 
 /**
  * The measured window is a slice of one continuous run: in steady state Little's law holds
@@ -11,20 +10,15 @@ import { autocannonGenerator } from '../../harness/load/autocannon.ts';
  */
 const DELAY_MS = 200;
 const CONNECTIONS = 64;
-let server: http.Server;
+let server: Awaited<ReturnType<typeof startDelayServer>>;
 let url: string;
 
 beforeAll(async () => {
-  server = http.createServer((_req, res) => setTimeout(() => res.end('{"message":"Hello, World!"}'), DELAY_MS));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await startDelayServer(DELAY_MS);
+  url = server.url;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 describe('autocannon measured window', () => {
   it("holds Little's law (X = N / R) within 5%, full-precision latencies included", async () => {
