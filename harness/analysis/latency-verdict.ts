@@ -2,6 +2,7 @@ import type { LatencyVerdict } from '../results/analysis-schema.ts';
 import type { Rng } from '../util/random.ts';
 import { CONVERGED_SPREAD } from './crossover.ts';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, type Interval, MIN_SAMPLE, percentileInterval } from './intervals.ts';
+import { stored } from './ratios.ts';
 import { median } from './stats.ts';
 
 /**
@@ -12,23 +13,21 @@ import { median } from './stats.ts';
  */
 export function p99SpreadInterval(p99s: readonly (readonly number[])[], rng: Rng, resamples = DEFAULT_RESAMPLES): Interval | undefined {
   if (p99s.length < 2 || p99s.some((r) => r.length < MIN_SAMPLE)) return undefined;
-  const spreadOf = (medians: number[]) => {
-    const low = Math.min(...medians);
-    return low > 0 ? Math.max(...medians) / low - 1 : Number.POSITIVE_INFINITY;
-  };
   const stats = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     stats[b] = spreadOf(p99s.map((values) => median(Array.from(values, () => values[Math.floor(rng() * values.length)]!))));
   }
-  return percentileInterval(spreadOf(p99s.map((v) => median([...v]))), stats, DEFAULT_LEVEL);
+  return percentileInterval(pointSpread(p99s), stats, DEFAULT_LEVEL);
 }
 
-/** Highest median / lowest median - 1. */
-function pointSpread(p99s: readonly (readonly number[])[]): number {
-  const medians = p99s.map((v) => median([...v]));
+/** Highest median / lowest median - 1 (infinite when a median is 0). */
+function spreadOf(medians: readonly number[]): number {
   const low = Math.min(...medians);
   return low > 0 ? Math.max(...medians) / low - 1 : Number.POSITIVE_INFINITY;
 }
+
+/** The spread of the frameworks' median p99s. */
+const pointSpread = (p99s: readonly (readonly number[])[]) => spreadOf(p99s.map((v) => median([...v])));
 
 /** One latency of a sweep: its spread interval, or why there is none (a framework unsustained or with too few repeats). */
 export interface SpreadAt {
@@ -69,8 +68,7 @@ export function latencyVerdict(at: readonly SpreadAt[], rngFor: (ms: number) => 
     }
     fromMs = dbLatencyMs;
   }
-  const interval = (i: Interval | undefined) => (i ? { estimate: i.estimate, low: i.low, high: i.high } : undefined);
-  if (blocking?.state === 'undecided') return { answer: 'undecided', atMs: blocking.ms, spread: interval(blocking.spread), fromMs };
+  if (blocking?.state === 'undecided') return { answer: 'undecided', atMs: blocking.ms, spread: stored(blocking.spread), fromMs };
   if (fromMs !== undefined) return { answer: 'converged', fromMs };
-  return { answer: 'never', ...(blocking ? { atMs: blocking.ms, spread: interval(blocking.spread) } : {}) };
+  return { answer: 'never', ...(blocking ? { atMs: blocking.ms, spread: stored(blocking.spread) } : {}) };
 }

@@ -9,7 +9,7 @@ import { seededRng, seedFor } from '../util/random.ts';
 import { CONVERGED_SPREAD } from './crossover.ts';
 import { medianInterval } from './intervals.ts';
 import { latencyVerdict, type SpreadAt } from './latency-verdict.ts';
-import { ANALYSIS_SEED } from './ratios.ts';
+import { ANALYSIS_SEED, stored } from './ratios.ts';
 import { median } from './stats.ts';
 
 /** True for a cell measured at a fixed offered rate (it carries the rate it was asked for). */
@@ -61,10 +61,11 @@ export function latencyCell(cell: Cell, ceilingRps: number | undefined): Latency
  * as the closed-loop cells' requests/s (analysis/ratios.ts); undefined below 3 repeats.
  */
 export function p99IntervalOf(cell: Pick<Cell, 'id' | 'repeats'>): LatencyCell['p99Interval'] {
-  const p99s = cell.repeats.map((r) => r.measurement.latencyP99Ms).filter((v): v is number => v !== undefined);
-  const i = medianInterval(p99s, { rng: seededRng(seedFor(cell.id, ANALYSIS_SEED)) });
-  return i ? { estimate: i.estimate, low: i.low, high: i.high } : undefined;
+  return stored(medianInterval(repeatP99s(cell), { rng: seededRng(seedFor(cell.id, ANALYSIS_SEED)) }));
 }
+
+/** Each repeat's p99, where it has one. */
+const repeatP99s = (cell: Pick<Cell, 'repeats'>): number[] => cell.repeats.map((r) => r.measurement.latencyP99Ms).filter((v): v is number => v !== undefined);
 
 /** Highest p99 / lowest p99 - 1: how far the slowest framework's tail lies above the best one's. */
 export function p99Spread(p99s: number[]): number {
@@ -108,7 +109,7 @@ function buildSweep(results: Results, cells: Cell[], ceilingRps: number | undefi
     const per = frameworks.map((f) => {
       const raw = cells.find((c) => c.framework === f && (c.dbLatencyMs ?? 0) === ms);
       const ok = analyzed.find((x) => x.framework === f && x.dbLatencyMs === ms)?.sustained;
-      return ok && raw ? raw.repeats.map((r) => r.measurement.latencyP99Ms).filter((v): v is number => v !== undefined) : undefined;
+      return ok && raw ? repeatP99s(raw) : undefined;
     });
     return { dbLatencyMs: ms, p99s: per.every((p) => p !== undefined) ? (per as number[][]) : undefined };
   });

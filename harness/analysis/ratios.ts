@@ -1,5 +1,5 @@
 import type { Cell } from '../results/schema.ts';
-import { seededRng, seedFor } from '../util/random.ts';
+import { type Rng, seededRng, seedFor } from '../util/random.ts';
 import { type Interval, MIN_SAMPLE, medianInterval, pairedRatioInterval, ratioOfMediansInterval } from './intervals.ts';
 import { columnKey } from './summary.ts';
 import type { AnalyzedCell } from './types.ts';
@@ -14,7 +14,8 @@ export const ANALYSIS_SEED = 20_261_203;
 /** An interval as results.json keeps it. */
 export type StoredInterval = Pick<Interval, 'estimate' | 'low' | 'high'>;
 
-const stored = (i: Interval | undefined): StoredInterval | undefined => (i ? { estimate: i.estimate, low: i.low, high: i.high } : undefined);
+/** An interval as results.json keeps it, or undefined. */
+export const stored = (i: Interval | undefined): StoredInterval | undefined => (i ? { estimate: i.estimate, low: i.low, high: i.high } : undefined);
 
 /**
  * Pure: per closed-loop cell, the 95% interval of its median requests/s over the repeats,
@@ -50,7 +51,7 @@ export function ratioIntervals(
       out.set(c.id, { rps, toFastest: mine.length >= MIN_SAMPLE ? { estimate: 1, low: 1, high: 1 } : undefined });
       continue;
     }
-    const toFastest = paired && mine.length === theirs.length ? pairedRatioInterval(mine, theirs, { rng }) : ratioOfMediansInterval(mine, theirs, { rng });
+    const toFastest = ratioInterval(mine, theirs, paired, rng);
     out.set(c.id, { rps, toFastest: stored(toFastest) });
   }
   return out;
@@ -82,10 +83,13 @@ export function baselineRatios(
       continue;
     }
     const rng = seededRng(seedFor(`${c.id}|baseline`, ANALYSIS_SEED));
-    const interval = stored(
-      paired && mine.length === theirs.length ? pairedRatioInterval(mine, theirs, { rng }) : ratioOfMediansInterval(mine, theirs, { rng }),
-    );
+    const interval = stored(ratioInterval(mine, theirs, paired, rng));
     out.set(c.id, { ratio: interval?.estimate ?? c.rps.median / b.rps.median, interval });
   }
   return out;
+}
+
+/** mine / theirs: the median of per-round ratios when the rounds pair them (same count), else the ratio of the medians. */
+function ratioInterval(mine: readonly number[], theirs: readonly number[], paired: boolean, rng: Rng): Interval | undefined {
+  return paired && mine.length === theirs.length ? pairedRatioInterval(mine, theirs, { rng }) : ratioOfMediansInterval(mine, theirs, { rng });
 }
