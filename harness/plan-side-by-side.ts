@@ -34,6 +34,13 @@ export interface SideBySidePlan {
   /** Rounds always measured before the rounds may stop by precision (pipeline/run-plan.ts minRounds). */
   minRounds: number;
   blocks: SideBySideBlock[];
+  /**
+   * Seconds these rounds may take in all, when not the run's budget: the sweep's extension
+   * (pipeline/sweep.ts) gets its cells' share. Split over the blocks like the budget.
+   */
+  budgetS?: number | undefined;
+  /** The sweep's extension: its rounds record is merged into the one of the same round trip. */
+  extension?: boolean | undefined;
 }
 
 /** `fastapi/slow-db/c64/10ms` -> `slow-db/c64/10ms`. */

@@ -97,6 +97,11 @@ export const RunConfigSchema = z.object({
   repeat: z.number().int().positive(),
   /** slow-db latencies measured (the profile's sweep unless --db-latencies). */
   dbLatenciesMs: z.array(z.number().int().min(0)).optional(),
+  /**
+   * The sweep above is the profile's, so latencies are added once the db cells predict a crossover
+   * beyond half its reach (analysis/sweep-placement.ts); false or absent: --db-latencies, kept as given.
+   */
+  extendSweep: z.boolean().optional(),
   /** Shorter load runs for latency-bound slow-db cells (the profile's; none when --duration or --warmup is given). */
   boundTiming: z.object({ fromMs: z.number().min(0), warmupS: z.number().min(0), durationS: z.number().positive() }).optional(),
   /**
@@ -178,6 +183,7 @@ export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date):
     connections: f.connections ?? [...profile.connections],
     repeat: f.repeat ?? profile.repeat,
     dbLatenciesMs: f.dbLatencies ?? [...profile.slowDbMs],
+    extendSweep: f.dbLatencies === undefined,
     boundTiming: f.duration === undefined && f.warmup === undefined && 'boundTiming' in profile ? { ...profile.boundTiming } : undefined,
     dbRttMs: [...new Set(f.dbRtt ?? profile.dbRttMs)],
     appHost: f.appHost,

@@ -53,19 +53,21 @@ export const PROFILES = {
   /*
    * The default run, `npm run bench`: every framework, every scenario, and a slow-db sweep
    * wide enough to show the crossover on 2 cores. With a pool of 10, the frameworks' own /db
-   * rates (about 800-4,300 req/s here) predict crossovers between about 2 and 12 ms
-   * (10 / rate), so 0, 5, 10 and 20 ms go from spread to converged. Budget: at most
-   * 5 minutes on a fresh clone of a 2-core machine, installs and image builds included
-   * (README): 42 cells leave about 3.5 s each, so 1 s warm-up and 2 s measured, and 1 s for
-   * the latency-bound cells (at 5 ms the pool alone serves 2,000 requests a second). A smoke
-   * test and the headline at a glance; the standard profile is the one to cite.
+   * rates (about 450-4,300 req/s here; DRF's was as low as 455) predict crossovers between
+   * about 2 and 22 ms (10 / rate), and the sweep must reach twice the largest
+   * (analysis/sweep-placement.ts): 0, 5, 10, 20 and 50 ms. A slower machine's run adds
+   * latencies once its db cells are measured. Budget: at most 5 minutes on a fresh clone of a
+   * 2-core machine, installs and image builds included (README): about 3.5 s per cell, so 1 s
+   * warm-up and 2 s measured, and 1 s for the latency-bound cells (at 5 ms the pool alone
+   * serves 2,000 requests a second). A smoke test and the headline at a glance; the standard
+   * profile is the one to cite.
    */
   quick: {
     durationS: 2,
     warmupS: 1,
     connections: [64],
     repeat: 1,
-    slowDbMs: [0, 5, 10, 20],
+    slowDbMs: [0, 5, 10, 20, 50],
     boundTiming: { fromMs: 5, warmupS: 1, durationS: 1 },
     dbRttMs: [0],
     // ±5% is what a smoke test can decide in about two and a half minutes of rounds.

@@ -103,6 +103,7 @@ export interface PipelineDeps {
 export interface RunContext extends Rig {
   config: RunConfig;
   apps: Map<string, AppDefinition>;
+  scenarios: Scenario[];
   recorder: Recorder;
   interrupted: () => boolean;
   now: () => Date;

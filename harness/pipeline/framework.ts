@@ -12,7 +12,11 @@ import { cellsOf } from './run-plan.ts';
  * framework's app against that path, run each of its cells that has not failed, stop it.
  */
 export async function runFramework(ctx: RunContext, step: RoundStep): Promise<void> {
-  const all = cellsOf(ctx.plan, step.framework, step.phase);
+  await runFrameworkCells(ctx, step, cellsOf(ctx.plan, step.framework, step.phase));
+}
+
+/** As runFramework, for the given cells of the step's framework (the sweep's extension, pipeline/sweep.ts). */
+export async function runFrameworkCells(ctx: RunContext, step: RoundStep, all: CellPlan[]): Promise<void> {
   for (const rtt of [...new Set(all.map((c) => c.dbRttMs))]) {
     await runFrameworkAt(
       ctx,

@@ -13,10 +13,11 @@ import { startOpenLoopPhase } from './open-loop.ts';
 import { prepareApps } from './prepare.ts';
 import { planRun, type RunPlan } from './run-plan.ts';
 import { runSideBySide } from './side-by-side.ts';
+import { placeAndExtendSweep } from './sweep.ts';
 
 /**
  * The run: plan -> provision -> prepare -> take the measuring lock -> machine checks -> ceilings -> per round and framework (start ->
- * per cell: verify -> measure) -> open-loop rates and ceiling -> the open-loop rounds -> drift
+ * per cell: verify -> measure) -> the sweep placed from the db cells (extended when short) -> open-loop rates and ceiling -> the open-loop rounds -> drift
  * (side by side: the machine's trend over the rounds, right after them) -> stop everything -> final status -> report.
  * Every finished repeat and cell is on disk before the next starts; the final write
  * happens on every path. Throws after that write when the run could not go on.
@@ -48,12 +49,12 @@ export async function runPipeline(deps: PipelineDeps): Promise<Results> {
       if (speedAtStart) await ctx.recorder.setSpeed({ start: speedAtStart });
     }
     await measureCeilings(ctx);
-    if (plan.sideBySide) {
-      await runSideBySide(ctx, plan.sideBySide);
-      // Every framework was measured in every round, so a machine that moved moved them all: its trend is read off the windows.
-      await recordTrend(ctx);
-    }
+    if (plan.sideBySide) await runSideBySide(ctx, plan.sideBySide);
     for (const step of plan.rounds.filter((s) => s.phase === 'closed')) await runFramework(ctx, step);
+    // The db cells just measured predict each crossover: the sweep is extended until it reaches them (docs/analysis.md).
+    await placeAndExtendSweep(ctx);
+    // Every framework was measured in every round, so a machine that moved moved them all: its trend is read off the windows.
+    if (plan.sideBySide) await recordTrend(ctx);
     // Open-loop cells last: their % rates are shares of what the closed-loop cells measured (docs/open-loop.md).
     await startOpenLoopPhase(ctx);
     for (const step of plan.rounds.filter((s) => s.phase === 'open')) await runFramework(ctx, step);
@@ -86,6 +87,7 @@ async function provision(deps: PipelineDeps, plan: RunPlan): Promise<RunContext>
     ...rig,
     config: deps.config,
     apps: deps.apps,
+    scenarios: deps.scenarios,
     recorder: deps.recorder,
     interrupted: deps.interrupted,
     now: deps.now,

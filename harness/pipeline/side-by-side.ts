@@ -22,7 +22,7 @@ import { settle } from './settle.ts';
 export async function runSideBySide(ctx: RunContext, plan: SideBySidePlan): Promise<void> {
   for (const block of plan.blocks) {
     if (stopping(ctx)) return;
-    await runBlock(ctx, block, plan.minRounds, plan.blocks.length);
+    await runBlock(ctx, block, plan);
   }
 }
 
@@ -30,11 +30,11 @@ const failed = (ctx: RunContext, cell: CellPlan) => ctx.recorder.cell(cell.id)?.
 const where = (block: SideBySideBlock) => (block.dbRttMs ? `, database round trip +${block.dbRttMs} ms` : '');
 
 /** One round trip: every app up for all its rounds; the apps are stopped on every path, Ctrl-C included. */
-async function runBlock(ctx: RunContext, block: SideBySideBlock, minRounds: number, blocks: number): Promise<void> {
+async function runBlock(ctx: RunContext, block: SideBySideBlock, plan: SideBySidePlan): Promise<void> {
   const apps = new Map<string, RunningApp>();
   try {
     await startAll(ctx, block, apps);
-    await runRounds(ctx, block, apps, minRounds, blocks);
+    await runRounds(ctx, block, apps, plan);
   } finally {
     for (const app of apps.values()) await stopApp(ctx, app);
   }
@@ -47,9 +47,10 @@ async function runBlock(ctx: RunContext, block: SideBySideBlock, minRounds: numb
  * between columns, so the frameworks of a column always share their rounds. Never fewer
  * than `minRounds`. How it ended is recorded (results.rounds).
  */
-async function runRounds(ctx: RunContext, block: SideBySideBlock, apps: Map<string, RunningApp>, minRounds: number, blocks: number): Promise<void> {
+async function runRounds(ctx: RunContext, block: SideBySideBlock, apps: Map<string, RunningApp>, plan: SideBySidePlan): Promise<void> {
+  const { minRounds } = plan;
   const stop = ctx.config.stopping;
-  const budgetS = stop ? stop.budgetS / blocks : Number.POSITIVE_INFINITY;
+  const budgetS = stop ? (plan.budgetS ?? stop.budgetS) / plan.blocks.length : Number.POSITIVE_INFINITY;
   const startedMs = ctx.now().getTime();
   const elapsedS = () => (ctx.now().getTime() - startedMs) / 1000;
   const columns = new Map<string, { rounds: number; halfWidth?: number | undefined; met: boolean }>();
@@ -92,7 +93,7 @@ async function runRounds(ctx: RunContext, block: SideBySideBlock, apps: Map<stri
     }
   }
   if (stop) {
-    await ctx.recorder.setRounds({
+    const record: RoundsRecord = {
       ...(block.dbRttMs ? { dbRttMs: block.dbRttMs } : {}),
       // Rounds in which something was measured (a round stopped at its first column by the budget does not count).
       rounds: Math.max(0, ...[...columns.values()].map((c) => c.rounds)),
@@ -101,7 +102,8 @@ async function runRounds(ctx: RunContext, block: SideBySideBlock, apps: Map<stri
       budgetS,
       elapsedS: elapsedS(),
       columns: [...columns].map(([shape, c]) => ({ shape, rounds: c.rounds, ...(c.halfWidth !== undefined ? { halfWidth: c.halfWidth } : {}), met: c.met })),
-    });
+    };
+    await (plan.extension ? ctx.recorder.extendRounds(record) : ctx.recorder.setRounds(record));
   }
 }
 

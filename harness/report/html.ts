@@ -2,7 +2,7 @@ import { type Analysis, analyze } from '../analysis/analyze.ts';
 import type { Results } from '../results/schema.ts';
 import { chartSet } from './charts/data.ts';
 import { type RenderedChart, renderCharts } from './charts/files.ts';
-import { leadingWarnings, verdictLines } from './leading.ts';
+import { leadingWarnings, sweepLines, verdictLines } from './leading.ts';
 import { buildTables, footnote, type Table } from './tables.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -60,6 +60,9 @@ ${STYLE}
 ${warningsBox}
 ${verdictLines(analysis)
   .map((l) => `<p class="verdict"><strong>Verdict:</strong> ${escapeHtml(l)}</p>`)
+  .join('\n')}
+${sweepLines(results)
+  .map((l) => `<p class="note">${escapeHtml(l)}</p>`)
   .join('\n')}
 ${rendered.length ? rendered.map(chartHtml).join('\n') : '<p class="note">No chart: the run measured slow-db at fewer than two database latencies.</p>'}
 ${buildTables(results, { analysis }).map(tableHtml).join('\n')}

@@ -42,3 +42,8 @@ export function verdictLines(analysis: Analysis): string[] {
   const all = analysis.crossovers ?? (analysis.crossover ? [analysis.crossover] : []);
   return all.flatMap((x) => (x.verdict ? [`${all.length > 1 ? `Round trip ${x.dbRttMs ?? 0} ms: ` : ''}${x.verdict.sentence}`] : []));
 }
+
+/** Pure: where the slow-db sweep lies and why (analysis/sweep-placement.ts), to follow the verdict; none in results from before it. */
+export function sweepLines(results: Pick<Results, 'sweep'>): string[] {
+  return results.sweep ? [results.sweep.line] : [];
+}

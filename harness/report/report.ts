@@ -3,7 +3,7 @@ import type { Results } from '../results/schema.ts';
 import { crossoverTables } from './analysis-tables.ts';
 import { baselineTable } from './baseline-table.ts';
 import { latencySweepTables } from './latency-tables.ts';
-import { leadingWarnings, verdictLines } from './leading.ts';
+import { leadingWarnings, sweepLines, verdictLines } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, type Table, throughputTable } from './tables.ts';
 
@@ -65,7 +65,7 @@ export function terminalReport(results: Results, analysis: Analysis, options: Te
   const lines = [orderNote(options.order), ...foot].flatMap((l) => wrap(l, options.width));
   // What puts the numbers in doubt (a busy machine, drift, disagreeing load generators) comes before any number.
   const lead = leadingWarnings(results).flatMap((l) => wrap(`! ${l}`, options.width));
-  const verdict = verdictLines(analysis).flatMap((l) => wrap(`Verdict: ${l}`, options.width));
+  const verdict = [...verdictLines(analysis).map((l) => `Verdict: ${l}`), ...sweepLines(results)].flatMap((l) => wrap(l, options.width));
   const head = [lead, verdict].map((block) => (block.length ? `${block.join('\n')}\n\n` : '')).join('');
   return `${head}${tables.map((t) => renderTerminal(t, options.width)).join('\n')}\n${lines.join('\n')}\n`;
 }

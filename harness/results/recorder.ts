@@ -4,6 +4,7 @@ import { makeWarning, type WarningCode } from '../warnings.ts';
 import type { RoundsRecord } from './rounds-schema.ts';
 import type { AppRecord, Ceiling, Cell, Failure, FinalRunStatus, Measurement, Resources, Results } from './schema.ts';
 import type { ResultsStorage } from './store.ts';
+import type { SweepPlacement } from './sweep-schema.ts';
 import type { MachineTrend } from './trend-schema.ts';
 
 /** One finished load run of a cell, with the tool's raw output (saved before anything derived from it). */
@@ -163,6 +164,50 @@ export class Recorder {
     if (!this.#open()) return;
     const others = (this.#doc!.rounds ?? []).filter((r) => (r.dbRttMs ?? 0) !== (record.dbRttMs ?? 0));
     this.#doc!.rounds = [...others, record];
+    await this.#save();
+  }
+
+  /**
+   * The sweep's extension (pipeline/sweep.ts): its columns join the record of the same round
+   * trip, the rounds and seconds add up, and the stop reason stays the main rounds'.
+   */
+  async extendRounds(record: RoundsRecord): Promise<void> {
+    if (!this.#open()) return;
+    const rtt = record.dbRttMs ?? 0;
+    const main = (this.#doc!.rounds ?? []).find((r) => (r.dbRttMs ?? 0) === rtt);
+    if (!main) return this.setRounds(record);
+    const shapes = new Set(record.columns.map((c) => c.shape));
+    main.columns = [...main.columns.filter((c) => !shapes.has(c.shape)), ...record.columns];
+    main.rounds = Math.max(main.rounds, record.rounds);
+    main.budgetS += record.budgetS;
+    main.elapsedS += record.elapsedS;
+    await this.#save();
+  }
+
+  /**
+   * Cells planned after the run began (the sweep's extension, pipeline/sweep.ts), as `unmeasured`:
+   * each goes right after the last cell of its framework, scenario, connections and round trip.
+   */
+  async addCells(planned: CellPlan[]): Promise<void> {
+    if (!this.#open()) return;
+    const cells = this.#doc!.cells;
+    for (const plan of planned) {
+      const sameSweep = (c: Cell) =>
+        c.framework === plan.framework &&
+        c.scenario === plan.scenario &&
+        c.connections === plan.connections &&
+        c.dbRttMs === plan.dbRttMs &&
+        c.rateSpec === undefined;
+      const at = cells.findLastIndex(sameSweep);
+      cells.splice(at === -1 ? cells.length : at + 1, 0, plannedCell(plan));
+    }
+    await this.#save();
+  }
+
+  /** Where the slow-db sweep was placed and why (analysis/sweep-placement.ts). */
+  async setSweep(sweep: SweepPlacement): Promise<void> {
+    if (!this.#open()) return;
+    this.#doc!.sweep = sweep;
     await this.#save();
   }
 

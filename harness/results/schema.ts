@@ -4,6 +4,7 @@ import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './ana
 import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 import { RoundsRecordSchema } from './rounds-schema.ts';
+import { SweepPlacementSchema } from './sweep-schema.ts';
 import { TrendSchema } from './trend-schema.ts';
 
 /** 2: ceilings carry protocol and latency, apps their data access, the run its analysis (migrate.ts reads 1). */
@@ -304,6 +305,8 @@ export const ResultsSchema = z.object({
   speed: z.object({ start: SpeedReadingSchema, end: SpeedReadingSchema.optional() }).optional(),
   /** --schedule side-by-side: how its rounds ended, per round trip. */
   rounds: z.array(RoundsRecordSchema).optional(),
+  /** Where the slow-db sweep was placed from the predicted crossovers (analysis/sweep-placement.ts); absent without db and slow-db cells. */
+  sweep: SweepPlacementSchema.optional(),
   /** Seconds spent waiting for another run's measurements (the measuring lock, docs/faults.md) before the first load: not this run's work. */
   machineWaitS: z.number().min(0).optional(),
   cells: z.array(CellSchema),

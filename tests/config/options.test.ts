@@ -45,7 +45,7 @@ describe('resolveRunConfig', () => {
 });
 
 describe('planCells', () => {
-  it('gives the quick profile one cell per scenario and a slow-db sweep of four latencies, the latency-bound ones shorter', () => {
+  it('gives the quick profile one cell per scenario and a slow-db sweep of five latencies, the latency-bound ones shorter, extended from the predictions', () => {
     const cells = planCells(resolveRunConfig({}, known, now), scenarios, 'fastapi');
     expect(cells.map((c) => c.id)).toEqual([
       'fastapi/json/c64',
@@ -55,9 +55,12 @@ describe('planCells', () => {
       'fastapi/slow-db/c64/5ms',
       'fastapi/slow-db/c64/10ms',
       'fastapi/slow-db/c64/20ms',
+      'fastapi/slow-db/c64/50ms',
     ]);
-    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=0', '/slow-db?ms=5', '/slow-db?ms=10', '/slow-db?ms=20']);
-    expect(cells.map((c) => c.durationS)).toEqual([2, 2, 2, 2, 1, 1, 1]);
+    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=0', '/slow-db?ms=5', '/slow-db?ms=10', '/slow-db?ms=20', '/slow-db?ms=50']);
+    expect(cells.map((c) => c.durationS)).toEqual([2, 2, 2, 2, 1, 1, 1, 1]);
+    expect(resolveRunConfig({}, known, now).extendSweep).toBe(true);
+    expect(resolveRunConfig({ dbLatencies: '0,5' }, known, now).extendSweep).toBe(false);
   });
 
   it('sweeps slow-db in the standard profile', () => {

@@ -14,6 +14,7 @@ import type { LoadGenerator } from '../../harness/load/types.ts';
 import type { PipelineDeps, Rig } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
+import type { CellPlan } from '../../harness/plan.ts';
 import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
 import { Recorder } from '../../harness/results/recorder.ts';
 import type { Measurement, Results } from '../../harness/results/schema.ts';
@@ -278,15 +279,18 @@ export function fakeDeps(options: FakeOptions = {}): { deps: PipelineDeps; world
   const scenarios = options.scenarios ?? makeScenarios();
   const apps = new Map<string, AppDefinition>(config.frameworks.map((name) => [name, makeApp(name)]));
   const plan = planRun(config, scenarios);
+  const recorder = new Recorder(world.storage, (event) => world.events.push(event));
   const cellIdOf = (url: string, connections: number) => {
     const { host, pathname, search } = new URL(url);
     const framework = host.replace(/^fake-/, '').replace(/:\d+$/, '');
     const rtt = world.rttByPort.get(Number(new URL(url).port));
-    const cell = plan.cells.find((c) => c.framework === framework && c.path === `${pathname}${search}` && c.connections === connections && c.dbRttMs === rtt);
+    const same = (c: Pick<CellPlan, 'framework' | 'path' | 'connections' | 'dbRttMs'>) =>
+      c.framework === framework && c.path === `${pathname}${search}` && c.connections === connections && c.dbRttMs === rtt;
+    // Cells planned during the run (the sweep's extension) are found on record.
+    const cell = plan.cells.find(same) ?? recorder.results.cells.find((c) => c.rateSpec === undefined && same(c));
     return cell?.id ?? `${framework}?${pathname}`;
   };
   // Open-loop cells share their closed-loop twin's path: the offered rate (as recorded) tells them apart.
-  const recorder = new Recorder(world.storage, (event) => world.events.push(event));
   const openCellOf = (url: string, rateRps: number | undefined) => {
     const { host, pathname, search } = new URL(url);
     const framework = host.replace(/^fake-/, '').replace(/:\d+$/, '');

@@ -1,4 +1,4 @@
-import { leadingWarnings, verdictLines } from '../leading.ts';
+import { leadingWarnings, sweepLines, verdictLines } from '../leading.ts';
 import { renderMarkdown } from '../render.ts';
 import { documentTables } from '../report.ts';
 import { footnote } from '../tables.ts';
@@ -15,8 +15,8 @@ export const markdownExporter: Exporter = {
       .join('\n')}\n`;
     const lead = leadingWarnings(results);
     const leadBlock = lead.length ? `\n> **Read these first**\n>\n${lead.map((l) => `> - ${l}`).join('\n')}\n` : '';
-    const verdict = verdictLines(analysis);
-    const verdictBlock = verdict.length ? `\n${verdict.map((l) => `**Verdict:** ${l}`).join('\n\n')}\n` : '';
+    const verdict = [...verdictLines(analysis).map((l) => `**Verdict:** ${l}`), ...sweepLines(results)];
+    const verdictBlock = verdict.length ? `\n${verdict.join('\n\n')}\n` : '';
     return `${title}${leadBlock}${verdictBlock}${chartLinks}\n${documentTables(results, analysis).map(renderMarkdown).join('\n')}${foot}`;
   },
 };
