@@ -59,7 +59,10 @@ program
   .option('--db-latencies <list>', 'slow-db latencies in ms, comma-separated (overrides the profile)')
   .option('--connection-cap <n>', 'database connections every app may hold', String(DEFAULT_CONNECTION_CAP))
   .option('--out <dir>', 'output folder, new or empty (default results/<UTC timestamp>-<profile>/)')
-  .option('--python <path>', 'Python for local virtualenvs and wheel downloads, new enough for the selected apps (3.12 for all)')
+  .option(
+    '--python <path[,path]>',
+    'Python for local virtualenvs and wheel downloads, new enough for the selected apps (3.12 for all); several, comma-separated, run every app under each as <app>-py3.N (local virtualenvs; docs/variants.md)',
+  )
   .option('--base-image <image>', `base image of the app images (default ${DEFAULT_BASE_IMAGE}, or ${OFFLINE_BASE_IMAGE} when only that is present)`)
   .option('--db-image <image>', `PostgreSQL image for --db docker (default ${DEFAULT_DB_IMAGE}, or ${OFFLINE_DB_IMAGE} when only that is present)`)
   .option('--no-interleave', 'run all repeats of a framework back to back')

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { BenchError } from '../errors.ts';
+import type { PythonInfo } from '../python/discover.ts';
 import { formatZodError } from '../zod-format.ts';
 
 export const SERVER_KINDS = ['gunicorn-gthread', 'uvicorn', 'django-bolt', 'granian'] as const;
@@ -89,6 +90,10 @@ export type AppManifest = z.infer<typeof AppManifestSchema>;
 export interface AppDefinition extends AppManifest {
   dir: string;
   requirementsPath: string;
+  /** --python a,b (python/interpreters.ts): the interpreter this copy of the app runs; absent: the run's one. */
+  python?: PythonInfo | undefined;
+  /** --python a,b: the app folder this copy comes from (its name carries the interpreter). */
+  interpreterOf?: string | undefined;
 }
 
 export async function loadApp(appsDir: string, name: string): Promise<AppDefinition> {

@@ -6,6 +6,7 @@ import type { OutputMode } from '../output/mode.ts';
 import { planEvent } from '../output/plan-event.ts';
 import { createProgress } from '../output/progress.ts';
 import { checkOpenLoopScenarios } from '../plan-open-loop.ts';
+import { interpreterAxis } from '../python/interpreters.ts';
 import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
@@ -31,10 +32,11 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   // --no-wait refuses before anything is created; a run that starts measuring meanwhile is refused when this one reaches the lock.
   const holder = wait ? undefined : measuringHolder();
   if (holder) throw busyError(holder, process.cwd());
-  const apps = await loadApps(resolved.frameworks);
+  const loaded = await loadApps(resolved.frameworks);
+  const { config: axis, apps } = await interpreterAxis(runFlags.python, resolved, loaded, log);
   // Usage errors end here, before any database, virtualenv or container starts. Two runs started in the same
   // second get two default folders; a folder the run creates and never writes into is gone when it exits (docs/faults.md).
-  const config = { ...resolved, out: await claimOutDir(resolved.out, runFlags.out !== undefined) };
+  const config = { ...axis, out: await claimOutDir(resolved.out, runFlags.out !== undefined) };
   const progress = createProgress({ stream: process.stderr, now: Date.now, live: mode.live, quiet: mode.quiet });
   progress.observe(planEvent(config, catalog.scenarios));
   let results: Results;

@@ -122,6 +122,11 @@ export const RunConfigSchema = z.object({
   connectionCap: z.number().int().positive(),
   out: z.string(),
   python: z.string().optional(),
+  /**
+   * --python a,b: every app runs once per interpreter, as `<app>-py3.13` (python/interpreters.ts);
+   * absent: one interpreter for every app.
+   */
+  interpreters: z.array(z.object({ label: z.string(), path: z.string(), version: z.string(), freeThreaded: z.boolean().optional() })).optional(),
   baseImage: z.string().optional(),
   dbImage: z.string().optional(),
   interleave: z.boolean(),

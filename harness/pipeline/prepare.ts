@@ -67,6 +67,8 @@ export function appRecord(app: AppDefinition, p: PreparedApp, settings: WorkerSe
     settings,
     command: app.command.map((part) => fillPlaceholders(part, settings)),
     pythonVersion: p.pythonVersion,
+    ...(app.interpreterOf === undefined ? {} : { interpreterOf: app.interpreterOf }),
+    ...(app.python?.freeThreaded ? { freeThreaded: true } : {}),
     keyPackages,
     packages: p.packages,
     imageId: p.imageId,

@@ -10,6 +10,11 @@ export interface PythonInfo {
   version: string;
   major: number;
   minor: number;
+  /**
+   * A free-threaded build (Py_GIL_DISABLED, the `t` interpreters such as python3.13t): the GIL is
+   * off unless PYTHON_GIL=1 or an extension module that does not declare support turns it back on.
+   */
+  freeThreaded?: boolean | undefined;
 }
 
 /**
@@ -41,14 +46,15 @@ export function tooOldFor(need: PythonNeed, version: [number, number]): Array<{ 
   return need.apps.filter(([, floor]) => !atLeast(version, floor)).map(([name, floor]) => ({ name, floor: dotted(floor) }));
 }
 
-const PROBE = 'import sys, venv, json; print(json.dumps([sys.executable, sys.version_info[0], sys.version_info[1], sys.version.split()[0]]))';
+const PROBE =
+  'import sys, sysconfig, venv, json; print(json.dumps([sys.executable, sys.version_info[0], sys.version_info[1], sys.version.split()[0], bool(sysconfig.get_config_var("Py_GIL_DISABLED"))]))';
 
 /** Runs the candidate; interpreters that fail (broken pyenv shims, missing venv) are skipped. */
 export async function probePython(candidate: string): Promise<PythonInfo | undefined> {
   try {
     const { stdout } = await execa(candidate, ['-c', PROBE], { timeout: 10_000, reject: true });
-    const [exe, major, minor, version] = JSON.parse(stdout.trim()) as [string, number, number, string];
-    return { path: exe || candidate, major, minor, version };
+    const [exe, major, minor, version, freeThreaded] = JSON.parse(stdout.trim()) as [string, number, number, string, boolean | undefined];
+    return { path: exe || candidate, major, minor, version, ...(freeThreaded ? { freeThreaded: true } : {}) };
   } catch {
     return undefined;
   }

@@ -192,6 +192,9 @@ export const AppRecordSchema = z.object({
   /** The command as started, placeholders filled. */
   command: z.array(z.string()),
   pythonVersion: z.string(),
+  /** --python a,b: the app folder this row runs under its own interpreter, and whether that build is free-threaded (GIL off). */
+  interpreterOf: z.string().optional(),
+  freeThreaded: z.boolean().optional(),
   /** The manifest's key packages -> version. */
   keyPackages: z.record(z.string(), z.string()),
   /** Full `pip freeze` of the environment that ran. */

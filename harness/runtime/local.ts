@@ -48,7 +48,9 @@ export function venvDir(cacheDir: string, app: AppDefinition, python: PythonInfo
   return path.join(cacheDir, `${app.name}-py${python.version}-${requirementsHash.slice(0, 16)}`);
 }
 
-async function prepareVenv(app: AppDefinition, options: LocalRuntimeOptions, log: (line: string) => void): Promise<PreparedApp> {
+async function prepareVenv(app: AppDefinition, runOptions: LocalRuntimeOptions, log: (line: string) => void): Promise<PreparedApp> {
+  // --python a,b: this copy of the app has an interpreter of its own (python/interpreters.ts).
+  const options = app.python ? { ...runOptions, python: app.python } : runOptions;
   // Keyed on the interpreter and the requirements only: app source changes need no new venv.
   const hash = await contentHash([app.requirementsPath], [options.python.version, options.python.path]);
   const dir = venvDir(options.cacheDir, app, options.python, hash);

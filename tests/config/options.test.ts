@@ -57,7 +57,16 @@ describe('planCells', () => {
       'fastapi/slow-db/c64/20ms',
       'fastapi/slow-db/c64/50ms',
     ]);
-    expect(cells.map((c) => c.path)).toEqual(['/json', '/db', '/queries?queries=20', '/slow-db?ms=0', '/slow-db?ms=5', '/slow-db?ms=10', '/slow-db?ms=20', '/slow-db?ms=50']);
+    expect(cells.map((c) => c.path)).toEqual([
+      '/json',
+      '/db',
+      '/queries?queries=20',
+      '/slow-db?ms=0',
+      '/slow-db?ms=5',
+      '/slow-db?ms=10',
+      '/slow-db?ms=20',
+      '/slow-db?ms=50',
+    ]);
     expect(cells.map((c) => c.durationS)).toEqual([2, 2, 2, 2, 1, 1, 1, 1]);
     expect(resolveRunConfig({}, known, now).extendSweep).toBe(true);
     expect(resolveRunConfig({ dbLatencies: '0,5' }, known, now).extendSweep).toBe(false);
