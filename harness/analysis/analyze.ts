@@ -9,6 +9,7 @@ import { buildLatency, isOpenLoop } from './latency.ts';
 import { baselineRatios, ratioIntervals } from './ratios.ts';
 import { columnKey, summarizeCell } from './summary.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
+import { variantPairs } from './variants.ts';
 
 /** The closed-loop load generator's ceilings; the open-loop generator's judges only open-loop cells. */
 const isClosedLoopCeiling = (c: Ceiling) => c.kind === 'loadgen' && c.generator !== 'open-loop';
@@ -99,12 +100,14 @@ export function analyze(results: Results): Analysis {
   const loadgen = results.ceilings.filter(isClosedLoopCeiling).map((c) => c.rps);
   const latency = buildLatency(results);
   const crossovers = buildCrossovers(results, cells);
+  const variants = variantPairs(results, cells, crossovers);
   return {
     cells,
     crossover: crossovers[0],
     ...(crossovers.some((x) => x.dbRttMs) ? { crossovers } : {}),
     loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined,
     ...(latency ? { latency } : {}),
+    ...(variants.length ? { variants } : {}),
     notes: [],
   };
 }

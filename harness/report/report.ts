@@ -6,6 +6,7 @@ import { latencySweepTables } from './latency-tables.ts';
 import { leadingWarnings, sweepLines, verdictLines } from './leading.ts';
 import { renderTerminal, wrap } from './render.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, type Table, throughputTable } from './tables.ts';
+import { variantTable } from './variant-table.ts';
 
 /** How frameworks are ordered in every table: as the run listed them, or fastest first. */
 export type FrameworkOrder = 'run' | 'rps';
@@ -25,6 +26,7 @@ export function terminalTables(results: Results, analysis: Analysis): Table[] {
     throughputTable(results, analysis),
     shareTable(results, analysis),
     baselineTable(results, analysis),
+    variantTable(results, analysis),
     attributionTable(results, analysis),
     failuresTable(results),
   ].filter((t): t is Table => t !== undefined);

@@ -11,6 +11,7 @@ import { baselineTable } from './baseline-table.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { roundsLines, trendLines } from './rounds.ts';
+import { variantTable } from './variant-table.ts';
 
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
 export type { Table } from './format.ts';
@@ -185,6 +186,7 @@ export function buildTables(results: Results, options: TableOptions = {}): Table
     throughputTable(results, analysis),
     shareTable(results, analysis),
     baselineTable(results, analysis),
+    variantTable(results, analysis),
     attributionTable(results, analysis),
     ...(options.evidence === false ? [] : [evidenceTable(results, analysis)]),
     latencyTable(results, analysis),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IntervalSchema } from './interval-schema.ts';
+import { VariantPairSchema } from './variants-schema.ts';
 
 /**
  * How a client sends its SQL (pgbench's `-M`): `prepared` parses once per connection,
@@ -69,8 +71,7 @@ export const LittleBoundSchema = z.object({
 });
 export type LittleBound = z.infer<typeof LittleBoundSchema>;
 
-/** A statistic with its 95% bootstrap interval (analysis/intervals.ts; docs/analysis.md). */
-export const IntervalSchema = z.object({ estimate: z.number(), low: z.number(), high: z.number() });
+export { IntervalSchema };
 
 /** The crossover as a statistical statement (analysis/verdict.ts): the answer users came for, in one sentence. */
 export const CrossoverVerdictSchema = z.object({
@@ -287,6 +288,8 @@ export const AnalysisSchema = z.object({
   loadgenCeilingRps: z.number().min(0).optional(),
   /** The open-loop latency sweeps (docs/open-loop.md); absent when the run had none. */
   latency: LatencyAnalysisSchema.optional(),
+  /** Each variant beside its base app (analysis/variants.ts); absent when no variant ran with its base. */
+  variants: z.array(VariantPairSchema).optional(),
   notes: z.array(z.string()).default([]),
 });
 export type AnalysisRecord = z.infer<typeof AnalysisSchema>;

@@ -1,3 +1,4 @@
+import { columnKey } from '../../analysis/summary.ts';
 import { renderCsv } from '../render.ts';
 import { flagNames } from './tracked.ts';
 import type { Exporter } from './types.ts';
@@ -46,6 +47,11 @@ const HEAD = [
   'baseline_ratio',
   'baseline_ci_low',
   'baseline_ci_high',
+  // A variant's cells: requests/s as a multiple of its base app's in the same column (analysis.variants).
+  'variant_of',
+  'variant_ratio',
+  'variant_ci_low',
+  'variant_ci_high',
 ];
 
 /** ISO 8601 in UTC; a start time that does not parse is kept as written. */
@@ -58,6 +64,7 @@ const num = (v: number | undefined, digits = 2) => (v === undefined || !Number.i
  * nightly files can be stacked. Spread columns are empty with one repeat (no spread was
  * measured); share_of_fastest is empty for flagged cells (their number is not comparable).
  * The *_ci_* columns are the 95% bootstrap intervals (docs/analysis.md), empty below 3 repeats.
+ * variant_*: on a variant's rows, its multiple of its base app in that column (docs/variants.md).
  */
 export const csvExporter: Exporter = {
   file: 'results.csv',
@@ -65,6 +72,8 @@ export const csvExporter: Exporter = {
     const run = [results.runId, results.config.profile, utc(results.startedAt), results.tool.commit ?? '', results.machine.cpuModel, results.machine.cores];
     const rows = analysis.cells.map((s) => {
       const flags = flagNames(s);
+      const pair = analysis.variants?.find((p) => p.variant === s.framework);
+      const vs = pair?.columns.find((c) => c.key === columnKey(s));
       const spread = s.rps.n > 1;
       return [
         ...run,
@@ -103,6 +112,10 @@ export const csvExporter: Exporter = {
         num(s.toBaseline?.ratio, 3),
         num(s.toBaseline?.interval?.low, 3),
         num(s.toBaseline?.interval?.high, 3),
+        vs ? pair!.base : '',
+        num(vs?.ratio, 3),
+        num(vs?.interval?.low, 3),
+        num(vs?.interval?.high, 3),
       ];
     });
     return renderCsv(HEAD, rows);
