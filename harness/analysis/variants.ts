@@ -142,11 +142,13 @@ function change(estimate: number, low: number, high: number): string {
   return `${p(estimate)}% (${p(low)}-${p(high)}%)`;
 }
 
-/** What the variant changes, as its records say: the data access, else the server, else the driver; undefined when none differs. */
+/** What the variant changes, as its records say: the interpreter (--python a,b), else the data access, else the server, else the driver; undefined when none differs. */
 function whatDiffers(results: Results, pair: Pick<VariantPair, 'base' | 'variant'>): string | undefined {
   const v = results.apps[pair.variant];
   const b = results.apps[pair.base];
   if (!v || !b) return undefined;
+  const python = (r: typeof v) => `Python ${r.pythonVersion}${r.freeThreaded ? ' (free-threaded)' : ''}`;
+  if (v.interpreterOf !== undefined && v.interpreterOf === b.interpreterOf) return `${python(v)} instead of ${python(b)}`;
   if (v.dataAccess && b.dataAccess && v.dataAccess.kind !== b.dataAccess.kind) return v.dataAccess.kind === 'orm' ? 'The ORM' : 'Raw SQL';
   if (v.server !== b.server) return `${v.server} instead of ${b.server}`;
   if (v.dataAccess && b.dataAccess && v.dataAccess.driver !== b.dataAccess.driver) return `${v.dataAccess.driver} instead of ${b.dataAccess.driver}`;

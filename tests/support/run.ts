@@ -5,6 +5,7 @@ import { loadApp } from '../../harness/apps/manifest.ts';
 import { type RunFlags, resolveRunConfig } from '../../harness/config/options.ts';
 import { eventLine, type RunEvent } from '../../harness/events.ts';
 import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
+import { interpreterAxis } from '../../harness/python/interpreters.ts';
 import type { Results } from '../../harness/results/schema.ts';
 import { executeRun } from '../../harness/run.ts';
 import { loadScenarios } from '../../harness/scenarios/scenario.ts';
@@ -25,9 +26,11 @@ export async function runApps(
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
-  const config = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
-  const apps = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
+  const resolved = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
+  const loaded = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
   const log: string[] = [];
+  // --python a,b: every app once per interpreter, as `crossover run` does.
+  const { config, apps } = await interpreterAxis(flags.python, resolved, loaded, (line) => log.push(line));
   const events: RunEvent[] = [];
   const observer = (event: RunEvent) => {
     events.push(event);
