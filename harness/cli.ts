@@ -81,6 +81,7 @@ program
   )
   .option('--budget <s>', "side by side: seconds of rounds at most (default: the profile's: quick 150, standard 1200, full 3600)")
   .option('--cross-check', 're-measure json and db cells with wrk and report the autocannon/wrk ratio')
+  .option('--synchronous-commit <on|off>', "synchronous_commit of the database the harness starts (default: PostgreSQL's, on; TechEmpower ran off)")
   .option('--db-rtt <list>', 'round trips in ms added between app and database, comma-separated (docs/network.md)')
   .option(
     '--app-host <host>',

@@ -75,7 +75,7 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
           ...base,
           id: cellId(base),
           kind: scenario.kind,
-          queries: scenario.kind === 'queries' ? scenario.queries : undefined,
+          queries: scenario.kind === 'queries' || scenario.kind === 'updates' ? scenario.queries : undefined,
           path: scenarioPath(scenario, dbLatencyMs),
           ...cellTiming(config, dbLatencyMs),
         });

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { analysisRecord, analyze } from './analysis/analyze.ts';
 import type { AppDefinition } from './apps/manifest.ts';
 import { loadgenCeilingProbe, nodePostgresCeilingProbe, pgbenchCeilingProbe } from './ceilings/ceilings.ts';
+import { measureCommitLatency } from './ceilings/commit-latency.ts';
 import { findPgbench } from './ceilings/pgbench.ts';
 import { onCleanup, wasInterrupted } from './cleanup.ts';
 import type { RunConfig } from './config/options.ts';
@@ -12,6 +13,7 @@ import { provisionDatabase } from './db/provision.ts';
 import { describeNetwork } from './db/rtt-describe.ts';
 import { openDatabasePaths } from './db/rtt-path.ts';
 import { redactUrl } from './db/seed.ts';
+import { applySynchronousCommit } from './db/synchronous-commit.ts';
 import type { Database } from './db/types.ts';
 import { logObserver, type RunObserver } from './events.ts';
 import { autocannonGenerator } from './load/autocannon.ts';
@@ -122,6 +124,13 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
   const runId = path.basename(config.out);
   const db = await provisionDatabase(config, layout, runId);
   log(`database: ${db.database.kind} at ${redactUrl(db.database.url)}${db.seeded ? ' (world seeded)' : ''}`);
+  if (config.synchronousCommit) {
+    await applySynchronousCommit(db.database, config.synchronousCommit).catch(async (error: unknown) => {
+      await db.database.stop();
+      throw error;
+    });
+    log(`database: synchronous_commit = ${config.synchronousCommit}`);
+  }
   const paths = await openDatabasePaths({ databaseUrl: db.database.url, rttsMs: rttsOf(config), cpus: layout.dbCpus, runId }).catch(async (error: unknown) => {
     await db.database.stop();
     throw error;
@@ -203,6 +212,7 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
         loadgen: loadgenCeilingProbe(loadGenerator, setup),
         database: pgbench ? pgbenchCeilingProbe(pgbench, setup) : nodePostgresCeilingProbe(setup),
         openLoop: config.openLoop ? openLoopCeilingProbe(layout, pinned) : undefined,
+        commitLatency: pgbench ? (url) => measureCommitLatency(pgbench, url, { cpus: layout.appCpus, pin: pinned }) : undefined,
       },
       verify: (baseUrl, plan) =>
         verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap, passedOnce, appConnectionName: appConnectionName(plan.framework) }),

@@ -137,6 +137,22 @@ async def queries(s: SessionDep, queries: str | None = None) -> list[WorldOut]:
     return [out((await s.execute(by_id(random.randint(1, ROWS)))).scalar_one()) for _ in range(count)]
 
 
+@app.get("/updates")
+async def updates(s: SessionDep, queries: str | None = None) -> list[WorldOut]:
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    # Each row loaded by a query of its own, as in /queries.
+    worlds = [(await s.execute(by_id(world_id))).scalar_one() for world_id in ids]
+    for world in worlds:
+        world.randomnumber = random.randint(1, ROWS)
+    # The unit of work flushes one UPDATE per changed object (as one
+    # executemany, in primary-key order) and commits the session's transaction.
+    await s.commit()
+    return [out(world) for world in worlds]
+
+
 @app.get("/slow-db")
 async def slow_db(s: SessionDep, ms: str | None = None) -> WorldOut:
     sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)

@@ -24,6 +24,7 @@ ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
 
@@ -88,6 +89,23 @@ async def queries(queries: str | None = None) -> list[World]:
     async with pool.acquire() as conn:
         rows = [await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)) for _ in range(count)]
     return [World(id=row[0], randomNumber=row[1]) for row in rows]
+
+
+@app.get("/updates")
+async def updates(queries: str | None = None) -> list[World]:
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    async with pool.acquire() as conn:
+        # Each row read by a query of its own, as in /queries.
+        rows = [await conn.fetchrow(ROW_SQL, world_id) for world_id in ids]
+        changed = [(row[0], random.randint(1, ROWS)) for row in rows]
+        # executemany: one UPDATE per row, pipelined in one round trip, in one
+        # transaction, so one commit per request.
+        async with conn.transaction():
+            await conn.executemany(UPDATE_SQL, changed)
+    return [World(id=world_id, randomNumber=number) for world_id, number in changed]
 
 
 @app.get("/slow-db")

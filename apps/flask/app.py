@@ -31,6 +31,7 @@ ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = %s"
+UPDATE_SQL = "UPDATE world SET randomnumber = %s WHERE id = %s"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 
@@ -82,6 +83,23 @@ def queries():
     with pool.connection() as conn:
         rows = [conn.execute(ROW_SQL, (random.randint(1, ROWS),)).fetchone() for _ in range(count)]
     return [as_json(row) for row in rows]
+
+
+@app.get("/updates")
+def updates():
+    count = int_param("queries", 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    with pool.connection() as conn:
+        # Each row read by a query of its own, as in /queries.
+        rows = [conn.execute(ROW_SQL, (world_id,)).fetchone() for world_id in ids]
+        changed = [(row[0], random.randint(1, ROWS)) for row in rows]
+        # executemany: one UPDATE per row, pipelined by psycopg in one round
+        # trip; the transaction makes it one commit per request.
+        with conn.transaction(), conn.cursor() as cur:
+            cur.executemany(UPDATE_SQL, [(number, world_id) for world_id, number in changed])
+    return [as_json(world) for world in changed]
 
 
 @app.get("/slow-db")

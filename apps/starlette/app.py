@@ -25,6 +25,7 @@ ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
 
@@ -76,6 +77,22 @@ async def queries(request):
     return JSONResponse([as_json(row) for row in rows])
 
 
+async def updates(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    async with pool.acquire() as conn:
+        # Each row read by a query of its own, as in /queries.
+        rows = [await conn.fetchrow(ROW_SQL, world_id) for world_id in ids]
+        changed = [(row[0], random.randint(1, ROWS)) for row in rows]
+        # executemany: one UPDATE per row, pipelined in one round trip, in one
+        # transaction, so one commit per request.
+        async with conn.transaction():
+            await conn.executemany(UPDATE_SQL, changed)
+    return JSONResponse([as_json(world) for world in changed])
+
+
 async def slow_db(request):
     ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
     row = await pool.fetchrow(SLOW_SQL, ms / 1000, random.randint(1, ROWS))
@@ -87,6 +104,7 @@ app = Starlette(
         Route("/json", json),
         Route("/db", db),
         Route("/queries", queries),
+        Route("/updates", updates),
         Route("/slow-db", slow_db),
     ],
     lifespan=lifespan,

@@ -12,7 +12,7 @@ interface Job {
   concurrency: number;
   warmupS: number;
   durationS: number;
-  kind: 'db' | 'queries' | 'slow-db';
+  kind: 'db' | 'queries' | 'updates' | 'slow-db';
   queries: number;
   dbLatencyMs: number;
 }
@@ -23,11 +23,25 @@ const pool = new pg.Pool({ connectionString: harnessConnectionString(job.url, 'c
 const randomId = () => 1 + Math.floor(Math.random() * 10_000);
 // Named statements: prepared once per connection, as asyncpg and psycopg's pipelines do.
 const ROW = { name: 'world_row', text: 'SELECT id, randomnumber FROM world WHERE id = $1' };
+const UPDATE = { name: 'world_update', text: 'UPDATE world SET randomnumber = $2 WHERE id = $1' };
 const SLOW = { name: 'world_slow', text: 'SELECT w.id, w.randomnumber FROM world AS w, pg_sleep($1) WHERE w.id = $2' };
 
 async function request(): Promise<void> {
   if (job.kind === 'slow-db') {
     await pool.query({ ...SLOW, values: [job.dbLatencyMs / 1000, randomId()] });
+  } else if (job.kind === 'updates') {
+    // /updates: N reads, then N single-row UPDATEs in one transaction, ids distinct and ascending (pgbench.ts updatesScript).
+    const stride = Math.floor(10_000 / job.queries);
+    const ids = Array.from({ length: job.queries }, (_, i) => i * stride + 1 + Math.floor(Math.random() * stride));
+    const client = await pool.connect();
+    try {
+      for (const id of ids) await client.query({ ...ROW, values: [id] });
+      await client.query('BEGIN');
+      for (const id of ids) await client.query({ ...UPDATE, values: [id, randomId()] });
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
   } else {
     // /queries fetches its rows one query after another on one checked-out connection.
     const n = job.kind === 'queries' ? job.queries : 1;

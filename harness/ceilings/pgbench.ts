@@ -8,7 +8,7 @@ import { harnessConnectionString } from '../db/app-name.ts';
 import { BenchError } from '../errors.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 
-export type DbWork = { kind: 'db' | 'queries' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
+export type DbWork = { kind: 'db' | 'queries' | 'updates' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
 
 /** Pure: the pgbench script issuing the same SQL one app request issues (one transaction = one request). */
 export function pgbenchScript(work: DbWork): string {
@@ -16,9 +16,26 @@ export function pgbenchScript(work: DbWork): string {
     const seconds = (work.dbLatencyMs ?? 0) / 1000;
     return `\\set id random(1, 10000)\nSELECT w.id, w.randomnumber FROM world AS w, pg_sleep(${seconds}) WHERE w.id = :id;\n`;
   }
+  if (work.kind === 'updates') return updatesScript(work.queries ?? 1);
   const n = work.kind === 'queries' ? (work.queries ?? 1) : 1;
   const lines: string[] = [];
   for (let i = 0; i < n; i++) lines.push(`\\set id${i} random(1, 10000)`, `SELECT id, randomnumber FROM world WHERE id = :id${i};`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Pure: an updates request's SQL: N reads one query each, then one transaction of N single-row
+ * UPDATEs (the executemany form). The ids are distinct and ascending (one per stride of the
+ * table), so concurrent clients lock rows in the same order, as the apps' sorted ids do.
+ */
+export function updatesScript(n: number): string {
+  const stride = Math.floor(10_000 / n);
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) lines.push(`\\set id${i} ${i * stride} + random(1, ${stride})`, `\\set r${i} random(1, 10000)`);
+  for (let i = 0; i < n; i++) lines.push(`SELECT id, randomnumber FROM world WHERE id = :id${i};`);
+  lines.push('BEGIN;');
+  for (let i = 0; i < n; i++) lines.push(`UPDATE world SET randomnumber = :r${i} WHERE id = :id${i};`);
+  lines.push('COMMIT;');
   return `${lines.join('\n')}\n`;
 }
 
@@ -112,7 +129,7 @@ export async function runPgbench(
 export async function runPgbenchOutput(
   binary: string,
   url: string,
-  work: DbWork,
+  work: DbWork | { script: string },
   clients: number,
   durationS: number,
   cpus: number[],
@@ -121,7 +138,7 @@ export async function runPgbenchOutput(
 ): Promise<PgbenchOutput> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-pgbench-'));
   const script = path.join(dir, 'request.sql');
-  await writeFile(script, pgbenchScript(work));
+  await writeFile(script, 'script' in work ? work.script : pgbenchScript(work));
   const args = pgbenchArgs({ url, protocol, clients, durationS, script });
   const [file, argv] = pin ? ['taskset', ['-c', cpus.join(','), binary, ...args]] : [binary, args];
   const child = execa(file, argv as string[], { reject: false, timeout: (durationS + 30) * 1000 });

@@ -68,6 +68,8 @@ export const RunFlagsSchema = z
     dbImage: z.string().min(1).optional(),
     interleave: z.boolean().default(true),
     crossCheck: z.boolean().default(false),
+    /** --synchronous-commit off: TechEmpower's commit setting on the database the harness starts (docs/updates.md). */
+    synchronousCommit: z.enum(['on', 'off']).optional(),
     /** --arrival constant|poisson: open-loop spacing (docs/open-loop.md). */
     arrival: ArrivalSchema.optional(),
     /** --rates 50%,300: open-loop offered rates, parsed by config/rates.ts parseRates. */
@@ -131,6 +133,8 @@ export const RunConfigSchema = z.object({
   dbImage: z.string().optional(),
   interleave: z.boolean(),
   crossCheck: z.boolean(),
+  /** synchronous_commit set on the harness's database; undefined: the server's own (on by default). */
+  synchronousCommit: z.enum(['on', 'off']).optional(),
   /** Open-loop latency sweep (--rates, --arrival, or the profile's); undefined: closed loop only. */
   openLoop: OpenLoopConfigSchema.optional(),
   /** --baseline: the framework every other is also set against, per column (absent: the fastest only). */
@@ -199,6 +203,7 @@ export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date):
     dbImage: f.dbImage,
     interleave: f.interleave,
     crossCheck: f.crossCheck,
+    synchronousCommit: f.synchronousCommit,
     openLoop: resolveOpenLoop(f.arrival, f.rates, 'openLoop' in profile ? profile.openLoop : undefined),
     ...schedule,
     windowTiming: schedule.schedule === 'side-by-side' && f.duration === undefined && f.warmup === undefined ? structuredClone(profile.window) : undefined,

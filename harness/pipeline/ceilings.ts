@@ -37,6 +37,21 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
       }));
     }
   }
+  await measureCommitLatency(ctx);
+}
+
+/** Updates cells wait on commits: the database's commit latency goes beside them (a warning when it cannot be measured). */
+async function measureCommitLatency(ctx: RunContext): Promise<void> {
+  const probe = ctx.ceilings.commitLatency;
+  if (!probe || stopping(ctx) || !ctx.plan.dbCeilingShapes.some((s) => s.kind === 'updates')) return;
+  try {
+    const c = await probe(ctx.database.url);
+    await ctx.recorder.setCommitLatency(c);
+    ctx.recorder.log(`commit latency: ${c.msPerCommit.toFixed(2)} ms per commit (synchronous_commit=${c.synchronousCommit})`);
+  } catch (error) {
+    if (stopping(ctx)) return;
+    await ctx.recorder.warn('CEILING_FAILED', `commit latency: ${errorLine(error)}`);
+  }
 }
 
 /**

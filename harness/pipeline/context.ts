@@ -8,6 +8,7 @@ import type { LoadGenerator } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import type { NeighbourWatch } from '../resources/neighbours.ts';
 import type { CpuTimes } from '../resources/steal.ts';
+import type { CommitLatency } from '../results/commit-latency-schema.ts';
 import type { Recorder } from '../results/recorder.ts';
 import type { Results, SpeedReading } from '../results/schema.ts';
 import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
@@ -34,7 +35,13 @@ export interface Rig {
   /** --cross-check: the second load generator (wrk). */
   crossCheck?: LoadGenerator | undefined;
   /** `openLoop`: the open-loop generator's own ceiling, measured once when the run has open-loop cells. */
-  ceilings: { loadgen: LoadgenCeilingProbe; database: DatabaseCeilingProbe; openLoop?: OpenLoopCeilingProbe | undefined };
+  ceilings: {
+    loadgen: LoadgenCeilingProbe;
+    database: DatabaseCeilingProbe;
+    openLoop?: OpenLoopCeilingProbe | undefined;
+    /** The database's commit latency (ceilings/commit-latency.ts), measured when the run has updates cells; absent without pgbench. */
+    commitLatency?: ((url: string) => Promise<CommitLatency>) | undefined;
+  };
   verify: Verifier;
   ready: ReadyCheck;
   findPort: () => Promise<number>;

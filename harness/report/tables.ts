@@ -11,6 +11,7 @@ import { baselineTable } from './baseline-table.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { roundsLines, trendLines } from './rounds.ts';
+import { updatesNotes } from './updates-notes.ts';
 import { variantTable } from './variant-table.ts';
 
 export { ceilingsTable, crossoverTable, crossoverTables, evidenceTable, predictionTable } from './analysis-tables.ts';
@@ -237,6 +238,7 @@ export function footnote(results: Results): string[] {
     `CPU layout: app on CPU ${l.appCpus.join(',')}, database on ${l.dbCpus.join(',')}, load generator on ${l.loadgenCpus.join(',')}${l.pinned ? '' : ' (NOT pinned: taskset missing)'}${l.shared ? ` (shared: ${l.note})` : ''}.`,
     `Runtime: ${results.runtime.kind} (${results.runtime.reason}). Database: ${results.database.kind}, ${results.database.version.split(' on ')[0]}.`,
     `Profile ${c.profile}: ${c.warmupS} s warm-up, ${c.durationS} s measured, ${c.stopping ? `rounds side by side until every ratio to the fastest is within ±${Number((c.stopping.targetHalfWidth * 100).toFixed(1))}% or ${c.stopping.budgetS} s are spent (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : `${c.repeat} repeat(s)${c.schedule === 'side-by-side' ? ` side by side (all apps up; the frameworks of a cell back to back, in a random order per round, seed ${c.seed})` : c.interleave && c.repeat > 1 ? ' interleaved across frameworks' : ''}`}, ${c.connections.join('/')} connections, autocannon. Run ${results.runId}, status ${results.status}.`,
+    ...updatesNotes(results),
     ...roundsLines(results),
     ...drift,
     ...trendLines(results),

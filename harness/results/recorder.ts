@@ -159,6 +159,12 @@ export class Recorder {
     await this.#save();
   }
 
+  async setCommitLatency(commitLatency: NonNullable<Results['commitLatency']>): Promise<void> {
+    if (!this.#open()) return;
+    this.#doc!.commitLatency = commitLatency;
+    await this.#save();
+  }
+
   /** How the side-by-side rounds of one round trip ended; replaces an earlier record of the same round trip. */
   async setRounds(record: RoundsRecord): Promise<void> {
     if (!this.#open()) return;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
 import { AnalysisSchema, DataAccessSchema, StatementProtocolSchema } from './analysis-schema.ts';
+import { CommitLatencySchema } from './commit-latency-schema.ts';
 import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 import { RoundsRecordSchema } from './rounds-schema.ts';
@@ -151,7 +152,7 @@ export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
   scenario: z.string(),
-  kind: z.enum(['json', 'db', 'queries', 'slow-db']),
+  kind: z.enum(['json', 'db', 'queries', 'updates', 'slow-db']),
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),
@@ -310,6 +311,8 @@ export const ResultsSchema = z.object({
   rounds: z.array(RoundsRecordSchema).optional(),
   /** Where the slow-db sweep was placed from the predicted crossovers (analysis/sweep-placement.ts); absent without db and slow-db cells. */
   sweep: SweepPlacementSchema.optional(),
+  /** The database's commit latency, measured when the run has updates cells and pgbench (absent before it). */
+  commitLatency: CommitLatencySchema.optional(),
   /** Seconds spent waiting for another run's measurements (the measuring lock, docs/faults.md) before the first load: not this run's work. */
   machineWaitS: z.number().min(0).optional(),
   cells: z.array(CellSchema),

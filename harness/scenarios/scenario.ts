@@ -25,6 +25,15 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
   z
     .object({
       ...base,
+      kind: z.literal('updates'),
+      path: z.string().includes('{queries}'),
+      /** Rows read and updated per request; the contract clamps to 1..500 as for queries. */
+      queries: z.number().int().min(1).max(500),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
       kind: z.literal('slow-db'),
       path: z.string().includes('{dbLatencyMs}'),
       /** The latency used when a configuration names none (profiles sweep their own list). */
@@ -36,8 +45,8 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioKind = Scenario['kind'];
 
-/** Reading order of the tables: no database, one query, many, then the slow database. */
-const KIND_ORDER: Scenario['kind'][] = ['json', 'db', 'queries', 'slow-db'];
+/** Reading order of the tables: no database, one query, many, many with writes, then the slow database. */
+const KIND_ORDER: Scenario['kind'][] = ['json', 'db', 'queries', 'updates', 'slow-db'];
 
 export async function loadScenarios(dir: string): Promise<Scenario[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
@@ -67,6 +76,7 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
 export function scenarioPath(scenario: Scenario, dbLatencyMs: number | undefined): string {
   switch (scenario.kind) {
     case 'queries':
+    case 'updates':
       return scenario.path.replace('{queries}', String(scenario.queries));
     case 'slow-db':
       return scenario.path.replace('{dbLatencyMs}', String(dbLatencyMs ?? scenario.dbLatencyMs));

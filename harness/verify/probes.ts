@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { harnessConnectionString } from '../db/app-name.ts';
 import { startConnectionSampler } from './connections.ts';
+import { updateProbes } from './update-probes.ts';
 import type { DatabaseProbes, StatementTotals } from './verify.ts';
 
 /**
@@ -30,12 +31,17 @@ const WORLD_TABLE = /(^|[^\w$])"?world"?(?![\w$])/i;
  */
 const HARNESS_STATEMENT = /pg_stat_activity|pg_stat_statements|crossover-bench probe/i;
 
+/** A statement on `world` that is not one of the harness's own. */
+export function isAppWorldStatement(query: string): boolean {
+  return WORLD_TABLE.test(query) && !HARNESS_STATEMENT.test(query);
+}
+
 /** Calls and rows of the statements that read `world`, without the harness's own probes. */
 export function worldTotals(stats: readonly StatementStat[]): StatementTotals {
   let calls = 0;
   let rows = 0;
   for (const s of stats) {
-    if (!WORLD_TABLE.test(s.query) || HARNESS_STATEMENT.test(s.query)) continue;
+    if (!isAppWorldStatement(s.query)) continue;
     calls += s.calls;
     rows += s.rows;
   }
@@ -80,7 +86,12 @@ export async function databaseProbes(url: string): Promise<DatabaseProbes> {
     await statements();
   } catch {
     // Without pg_stat_statements (not in shared_preload_libraries) queries cannot be counted; the other checks still run.
-    return { sleeping, connections };
+    return { sleeping, connections, updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), isAppWorldStatement }) };
   }
-  return { sleeping, connections, worldStatements: statements };
+  return {
+    sleeping,
+    connections,
+    worldStatements: statements,
+    updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), statementsSql: STATEMENTS_SQL, isAppWorldStatement }),
+  };
 }

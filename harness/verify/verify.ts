@@ -4,6 +4,7 @@ import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
 import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
 import { fetchOnce } from './http.ts';
+import { type UpdateProbes, verifyUpdates } from './updates.ts';
 
 export { fetchOnce };
 
@@ -28,6 +29,8 @@ export interface DatabaseProbes {
   worldStatements?: (() => Promise<StatementTotals>) | undefined;
   /** Starts counting the app's database connections (pg_stat_activity), those named `appConnectionName` when given. */
   connections?: ((intervalMs: number, appConnectionName?: string) => ConnectionSampler) | undefined;
+  /** What the updates check reads back (verify/updates.ts). */
+  updates?: UpdateProbes | undefined;
 }
 
 export interface VerifyOptions {
@@ -120,6 +123,9 @@ export async function verifyCell(
         }
         break;
       }
+      case 'updates':
+        await verifyUpdates({ get, expect, checked, problems }, cell, probes?.updates);
+        break;
       case 'slow-db': {
         const res = await get(cell.path);
         if (res) {

@@ -24,6 +24,18 @@ describe('pgbench scripts', () => {
     expect(pgbenchScript({ kind: 'slow-db', dbLatencyMs: 10 })).toContain('pg_sleep(0.01) WHERE w.id = :id');
   });
 
+  it('reads each row of an updates request by a query of its own, then writes them in one transaction, ids ascending', () => {
+    const script = pgbenchScript({ kind: 'updates', queries: 20 });
+    expect(script.match(/^SELECT id, randomnumber FROM world WHERE id = :id\d+;$/gm)).toHaveLength(20);
+    expect(script.match(/^UPDATE world SET randomnumber = :r\d+ WHERE id = :id\d+;$/gm)).toHaveLength(20);
+    expect(script.indexOf('BEGIN;')).toBeGreaterThan(script.lastIndexOf('SELECT'));
+    expect(script.trimEnd().endsWith('COMMIT;')).toBe(true);
+    // One id per stride of 500: distinct, ascending, within 1..10000.
+    expect(script).toContain('\\set id0 0 + random(1, 500)');
+    expect(script).toContain('\\set id19 9500 + random(1, 500)');
+    expect(pgbenchScript({ kind: 'updates', queries: 500 })).toContain('\\set id499 9980 + random(1, 20)');
+  });
+
   it('passes the statement protocol as -M', () => {
     expect(pgbenchProtocolArgs('prepared')).toEqual(['-M', 'prepared']);
     expect(pgbenchProtocolArgs('simple')).toEqual(['-M', 'simple']);

@@ -43,7 +43,11 @@ describe.concurrent('usage errors exit 2, help and version exit 0', () => {
     ['no command', [], /Usage: crossover/],
     ['an unknown framework', ['run', '--frameworks', 'nope'], /unknown framework 'nope'/],
     ['a bad --sort', ['report', 'x', '--sort', 'speed'], /argument 'speed' is invalid/],
-    ['several interpreters in Docker', ['run', '--python', 'python3,python3', '--runtime', 'docker'], /^error: --python python3,python3: several interpreters run in local virtualenvs, not in Docker/],
+    [
+      'several interpreters in Docker',
+      ['run', '--python', 'python3,python3', '--runtime', 'docker'],
+      /^error: --python python3,python3: several interpreters run in local virtualenvs, not in Docker/,
+    ],
   ])('%s exits 2', async (_what, args, message) => {
     const r = await cli(args);
     expect(r.stderr).toMatch(message);

@@ -20,7 +20,7 @@ describe('the variants on the local runtime', () => {
     const failures = results.cells.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.failure?.reason} ${c.failure?.logLines.join(' | ')}`);
     expect(failures).toEqual([]);
     expect(results.cells.map((c) => `${c.framework}/${c.kind}`).sort()).toEqual(
-      VARIANTS.flatMap((v) => ['json', 'db', 'queries', 'slow-db'].map((k) => `${v}/${k}`)).sort(),
+      VARIANTS.flatMap((v) => ['json', 'db', 'queries', 'updates', 'slow-db'].map((k) => `${v}/${k}`)).sort(),
     );
     for (const cell of results.cells) {
       // Headers, bodies, one query per row, rows read, the cap under a burst, pg_sleep in the row's statement.
@@ -39,6 +39,9 @@ describe('the variants on the local runtime', () => {
 
     const read = await readResults(out);
     expect(read.status).toBe('complete');
+    // Updates cells wait on commits: the database's commit latency is measured once and stored beside them.
+    expect(read.commitLatency).toMatchObject({ synchronousCommit: 'on', clients: 1, tool: 'pgbench' });
+    expect(read.commitLatency?.msPerCommit).toBeGreaterThan(0);
     expect(read.apps['fastapi-sqlalchemy']).toMatchObject({ variantOf: 'fastapi', server: 'uvicorn' });
     expect(read.apps['flask-granian']).toMatchObject({ variantOf: 'flask', server: 'granian' });
     expect(read.apps['fastapi-sqlalchemy']?.keyPackages['sqlalchemy']).toMatch(/^2\.\d+/);

@@ -55,6 +55,22 @@ async def queries(queries: str | None = None):
     return respond([as_json(await random_world()) for _ in range(count)])
 
 
+@api.get("/updates")
+async def updates(queries: str | None = None):
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    # Each row loaded by a query of its own, as in /queries.
+    worlds = [await World.objects.aget(id=world_id) for world_id in ids]
+    for world in worlds:
+        world.randomnumber = random.randint(1, ROWS)
+    # One UPDATE ... SET randomnumber = CASE ... END WHERE id IN (...), which
+    # bulk_update runs in a transaction of its own: one commit per request.
+    await World.objects.abulk_update(worlds, ["randomnumber"])
+    return respond([as_json(world) for world in worlds])
+
+
 @api.get("/slow-db")
 async def slow_db(ms: str | None = None):
     sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)

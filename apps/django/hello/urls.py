@@ -6,5 +6,6 @@ urlpatterns = [
     path("json", views.json),
     path("db", views.db),
     path("queries", views.queries),
+    path("updates", views.updates),
     path("slow-db", views.slow_db),
 ]

@@ -38,6 +38,21 @@ def queries(request):
     return JsonResponse(worlds, safe=False)
 
 
+def updates(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    # Each row loaded by a query of its own, as in /queries.
+    worlds = [World.objects.get(id=world_id) for world_id in ids]
+    for world in worlds:
+        world.randomnumber = random.randint(1, ROWS)
+    # One UPDATE ... SET randomnumber = CASE ... END WHERE id IN (...), which
+    # bulk_update runs in a transaction of its own: one commit per request.
+    World.objects.bulk_update(worlds, ["randomnumber"])
+    return JsonResponse([as_json(world) for world in worlds], safe=False)
+
+
 def slow_db(request):
     ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
     world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]

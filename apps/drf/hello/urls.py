@@ -6,5 +6,6 @@ urlpatterns = [
     path("json", views.JsonView.as_view()),
     path("db", views.DbView.as_view()),
     path("queries", views.QueriesView.as_view()),
+    path("updates", views.UpdatesView.as_view()),
     path("slow-db", views.SlowDbView.as_view()),
 ]
