@@ -12,7 +12,7 @@ interface Job {
   concurrency: number;
   warmupS: number;
   durationS: number;
-  kind: 'db' | 'queries' | 'slow-db';
+  kind: 'db' | 'fortunes' | 'queries' | 'slow-db';
   queries: number;
   dbLatencyMs: number;
 }
@@ -24,10 +24,13 @@ const randomId = () => 1 + Math.floor(Math.random() * 10_000);
 // Named statements: prepared once per connection, as asyncpg and psycopg's pipelines do.
 const ROW = { name: 'world_row', text: 'SELECT id, randomnumber FROM world WHERE id = $1' };
 const SLOW = { name: 'world_slow', text: 'SELECT w.id, w.randomnumber FROM world AS w, pg_sleep($1) WHERE w.id = $2' };
+const FORTUNES = { name: 'fortune_all', text: 'SELECT id, message FROM fortune' };
 
 async function request(): Promise<void> {
   if (job.kind === 'slow-db') {
     await pool.query({ ...SLOW, values: [job.dbLatencyMs / 1000, randomId()] });
+  } else if (job.kind === 'fortunes') {
+    await pool.query(FORTUNES);
   } else {
     // /queries fetches its rows one query after another on one checked-out connection.
     const n = job.kind === 'queries' ? job.queries : 1;

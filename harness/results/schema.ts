@@ -150,7 +150,7 @@ export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
   scenario: z.string(),
-  kind: z.enum(['json', 'db', 'queries', 'slow-db']),
+  kind: z.enum(['json', 'db', 'fortunes', 'queries', 'slow-db']),
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),

@@ -13,6 +13,8 @@ const base = {
 export const ScenarioSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('json'), path: z.string().startsWith('/') }).strict(),
   z.object({ ...base, kind: z.literal('db'), path: z.string().startsWith('/') }).strict(),
+  /** TechEmpower's fortunes: every row of `fortune`, one added in memory, sorted, rendered as an HTML table (docs/scenarios.md). */
+  z.object({ ...base, kind: z.literal('fortunes'), path: z.string().startsWith('/') }).strict(),
   z
     .object({
       ...base,
@@ -36,8 +38,8 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioKind = Scenario['kind'];
 
-/** Reading order of the tables: no database, one query, many, then the slow database. */
-const KIND_ORDER: Scenario['kind'][] = ['json', 'db', 'queries', 'slow-db'];
+/** Reading order of the tables: no database, one query (one row, then a page of rows), many, then the slow database. */
+const KIND_ORDER: Scenario['kind'][] = ['json', 'db', 'fortunes', 'queries', 'slow-db'];
 
 export async function loadScenarios(dir: string): Promise<Scenario[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();

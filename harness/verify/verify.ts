@@ -3,6 +3,7 @@ import type { CellPlan } from '../plan.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
 import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
+import { verifyFortunes } from './fortunes.ts';
 import { fetchOnce } from './http.ts';
 
 export { fetchOnce };
@@ -26,6 +27,8 @@ export interface DatabaseProbes {
   sleeping: () => Promise<boolean>;
   /** Statements on `world` so far (pg_stat_statements, the harness's own left out), when the server tracks them. */
   worldStatements?: (() => Promise<StatementTotals>) | undefined;
+  /** The same for statements on `fortune` (fortunes.ts). */
+  fortuneStatements?: (() => Promise<StatementTotals>) | undefined;
   /** Starts counting the app's database connections (pg_stat_activity), those named `appConnectionName` when given. */
   connections?: ((intervalMs: number, appConnectionName?: string) => ConnectionSampler) | undefined;
 }
@@ -108,6 +111,9 @@ export async function verifyCell(
         if (problems.length === 0 && ids.size < 2) problems.push(`GET ${cell.path}: 10 requests returned the same id ${[...ids][0]}; rows must be random`);
         break;
       }
+      case 'fortunes':
+        await verifyFortunes(get, cell.path, probes?.fortuneStatements, expect, checked, problems);
+        break;
       case 'queries': {
         const res = await get(cell.path);
         if (res) expect(cell.path, [...checkHeaders(res), ...checkRowsBody(res.body, cell.queries ?? 1)]);

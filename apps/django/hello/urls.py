@@ -7,4 +7,5 @@ urlpatterns = [
     path("db", views.db),
     path("queries", views.queries),
     path("slow-db", views.slow_db),
+    path("fortunes", views.fortunes),
 ]

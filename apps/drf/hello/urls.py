@@ -7,4 +7,5 @@ urlpatterns = [
     path("db", views.DbView.as_view()),
     path("queries", views.QueriesView.as_view()),
     path("slow-db", views.SlowDbView.as_view()),
+    path("fortunes", views.FortunesView.as_view()),
 ]

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
+import { workerSettings } from '../../harness/apps/workers.ts';
+import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
+import { ensureWorld } from '../../harness/db/seed.ts';
+import type { Database } from '../../harness/db/types.ts';
+import { APPS_DIR, CACHE_DIR } from '../../harness/paths.ts';
+import { findPython, pythonNeed } from '../../harness/python/discover.ts';
+import { createLocalRuntime } from '../../harness/runtime/local.ts';
+import { waitUntilReady } from '../../harness/runtime/ready.ts';
+import { appConnectionName, type Runtime } from '../../harness/runtime/types.ts';
+import { findFreePort } from '../../harness/util/ports.ts';
+import { databaseProbes } from '../../harness/verify/probes.ts';
+import { type DatabaseProbes, type VerificationResult, verifyCell } from '../../harness/verify/verify.ts';
+import { FIXTURE_APPS } from '../support/run.ts';
+
+/** The default cap, one worker: each app gets a pool (threads) of 10. */
+const CONNECTION_CAP = 10;
+
+/**
+ * Every shipped app's TechEmpower endpoints that need no load to prove (docs/scenarios.md),
+ * verified for real as a run verifies them before measuring: its local venv, the embedded
+ * PostgreSQL seeded by the harness, pg_stat_statements, the connection burst. Two cheating
+ * fixtures must fail. No load is measured here: that is local-apps.test.ts's part.
+ */
+describe('fortunes on every app', () => {
+  let database: Database;
+  let probes: DatabaseProbes;
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    database = await startEmbeddedDatabase({ cpus: [] });
+    await ensureWorld(database.url);
+    probes = await databaseProbes(database.url);
+    const names = await listAppNames(APPS_DIR);
+    const apps = await Promise.all(names.map((n) => loadApp(APPS_DIR, n)));
+    runtime = createLocalRuntime({ python: await findPython(undefined, pythonNeed(apps)), cacheDir: path.join(CACHE_DIR, 'venvs'), pin: false });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    await database?.stop();
+  });
+
+  /** Starts `name` from `dir`, runs `check` against it, and stops it whatever happens. */
+  async function withApp<T>(dir: string, name: string, check: (baseUrl: string) => Promise<T>): Promise<T> {
+    const prepared = await runtime.prepare(await loadApp(dir, name), () => undefined);
+    const settings = workerSettings(prepared.app, 1, CONNECTION_CAP);
+    const app = await runtime.start({ prepared, port: await findFreePort(), settings, databaseUrl: database.url, cpus: [], runId: 'fortunes-test' });
+    try {
+      await waitUntilReady(app);
+      return await check(app.baseUrl);
+    } finally {
+      await app.stop();
+    }
+  }
+
+  const verify = (name: string, baseUrl: string, kind: 'fortunes', p: string): Promise<VerificationResult> =>
+    verifyCell(baseUrl, { kind, path: p }, probes, { connectionCap: CONNECTION_CAP, appConnectionName: appConnectionName(name) });
+
+  it('every shipped app serves the escaped, sorted table from one query on fortune per page', async () => {
+    const names = await listAppNames(APPS_DIR);
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    const failures: string[] = [];
+    for (const name of names) {
+      const result = await withApp(APPS_DIR, name, (url) => verify(name, url, 'fortunes', '/fortunes'));
+      if (!result.ok) failures.push(`${name}: ${result.problems.join('; ')}`);
+      else {
+        // The page check and the statement count both ran: pg_stat_statements is loaded on the embedded server.
+        expect(result.checked.join('\n'), name).toMatch(/TechEmpower's fortunes, escaped, sorted/);
+        expect(result.checked.join('\n'), name).toMatch(/5 pages came from at least 5 queries on fortune reading at least 60 rows/);
+        expect(result.checked.join('\n'), name).toMatch(/under 20 concurrent requests to \/fortunes/);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('fails a page served without reading the database, and a page that does not escape', async () => {
+    const cached = await withApp(FIXTURE_APPS, 'fortunes-cached', (url) => verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes));
+    expect(cached.problems).toEqual(['5 fortunes pages were served but the database ran only 0 queries on fortune; each page must read the table again']);
+    const unescaped = await withApp(FIXTURE_APPS, 'fortunes-unescaped', (url) => verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes));
+    expect(unescaped.ok).toBe(false);
+    expect(unescaped.problems[0]).toMatch(/^GET \/fortunes: the page differs from TechEmpower's fortunes table: line 5 /);
+  });
+});
