@@ -31,7 +31,7 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import func, select, true
@@ -170,3 +170,9 @@ async def fortunes(request: Request, s: SessionDep):
     rows.append(ADDED_FORTUNE)
     rows.sort(key=lambda row: row[1])
     return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return PlainTextResponse("Hello, World!")

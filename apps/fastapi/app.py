@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
@@ -114,3 +114,9 @@ async def fortunes(request: Request):
     rows.append(ADDED_FORTUNE)
     rows.sort(key=itemgetter(1))
     return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return PlainTextResponse("Hello, World!")

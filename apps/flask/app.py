@@ -20,7 +20,7 @@ import os
 import random
 from operator import itemgetter
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from psycopg_pool import ConnectionPool
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
@@ -105,3 +105,9 @@ def fortunes():
     rows.append(ADDED_FORTUNE)
     rows.sort(key=itemgetter(1))
     return render_template("fortunes.html", fortunes=rows)
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain (Flask adds charset=utf-8).
+@app.get("/plaintext")
+def plaintext():
+    return Response("Hello, World!", mimetype="text/plain")

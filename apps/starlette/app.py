@@ -18,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
@@ -99,6 +99,11 @@ async def fortunes(request):
     return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
 
 
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+async def plaintext(request):
+    return PlainTextResponse("Hello, World!")
+
+
 app = Starlette(
     routes=[
         Route("/json", json),
@@ -106,6 +111,7 @@ app = Starlette(
         Route("/queries", queries),
         Route("/slow-db", slow_db),
         Route("/fortunes", fortunes),
+        Route("/plaintext", plaintext),
     ],
     lifespan=lifespan,
 )

@@ -1,10 +1,12 @@
 import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
+import { usesDatabase } from '../scenarios/scenario.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
 import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
 import { verifyFortunes } from './fortunes.ts';
 import { fetchOnce } from './http.ts';
+import { checkPlaintext } from './plaintext.ts';
 
 export { fetchOnce };
 
@@ -111,6 +113,11 @@ export async function verifyCell(
         if (problems.length === 0 && ids.size < 2) problems.push(`GET ${cell.path}: 10 requests returned the same id ${[...ids][0]}; rows must be random`);
         break;
       }
+      case 'plaintext': {
+        const res = await get(cell.path);
+        if (res) expect(cell.path, checkPlaintext(res));
+        break;
+      }
       case 'fortunes':
         await verifyFortunes(get, cell.path, probes?.fortuneStatements, expect, checked, problems);
         break;
@@ -166,7 +173,7 @@ export async function verifyCell(
       problems.push(...(await checkStatements(probes!.worldStatements!, before, rowsServed, checked)));
     }
     const burstKey = `${baseUrl} connection burst`;
-    if (cell.kind !== 'json' && options.connectionCap !== undefined && probes?.connections && problems.length === 0) {
+    if (usesDatabase(cell.kind) && options.connectionCap !== undefined && probes?.connections && problems.length === 0) {
       if (options.passedOnce?.has(burstKey)) {
         checked.push('the connection cap under a concurrent burst: checked earlier on this start of the app (and counted during every database cell)');
       } else {

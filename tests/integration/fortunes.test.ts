@@ -24,7 +24,7 @@ const CONNECTION_CAP = 10;
  * PostgreSQL seeded by the harness, pg_stat_statements, the connection burst. Two cheating
  * fixtures must fail. No load is measured here: that is local-apps.test.ts's part.
  */
-describe('fortunes on every app', () => {
+describe('fortunes and plaintext on every app', () => {
   let database: Database;
   let probes: DatabaseProbes;
   let runtime: Runtime;
@@ -56,15 +56,21 @@ describe('fortunes on every app', () => {
     }
   }
 
-  const verify = (name: string, baseUrl: string, kind: 'fortunes', p: string): Promise<VerificationResult> =>
+  const verify = (name: string, baseUrl: string, kind: 'fortunes' | 'plaintext', p: string): Promise<VerificationResult> =>
     verifyCell(baseUrl, { kind, path: p }, probes, { connectionCap: CONNECTION_CAP, appConnectionName: appConnectionName(name) });
 
-  it('every shipped app serves the escaped, sorted table from one query on fortune per page', async () => {
+  it('every shipped app serves the escaped, sorted table from one query on fortune per page, and Hello, World! as text/plain', async () => {
     const names = await listAppNames(APPS_DIR);
     expect(names.length).toBeGreaterThanOrEqual(8);
     const failures: string[] = [];
     for (const name of names) {
-      const result = await withApp(APPS_DIR, name, (url) => verify(name, url, 'fortunes', '/fortunes'));
+      const [result, plain] = await withApp(APPS_DIR, name, async (url) => [
+        await verify(name, url, 'fortunes', '/fortunes'),
+        await verify(name, url, 'plaintext', '/plaintext'),
+      ]);
+      if (!plain.ok) failures.push(`${name} /plaintext: ${plain.problems.join('; ')}`);
+      // No database: no connection burst for plaintext.
+      else expect(plain.checked, name).toEqual(['/plaintext']);
       if (!result.ok) failures.push(`${name}: ${result.problems.join('; ')}`);
       else {
         // The page check and the statement count both ran: pg_stat_statements is loaded on the embedded server.
@@ -76,9 +82,15 @@ describe('fortunes on every app', () => {
     expect(failures).toEqual([]);
   });
 
-  it('fails a page served without reading the database, and a page that does not escape', async () => {
-    const cached = await withApp(FIXTURE_APPS, 'fortunes-cached', (url) => verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes));
+  it('fails a page served without reading the database, a page that does not escape, and plaintext of the wrong type', async () => {
+    const [cached, plain] = await withApp(FIXTURE_APPS, 'fortunes-cached', async (url) => [
+      await verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes),
+      await verifyCell(url, { kind: 'plaintext', path: '/plaintext' }, probes),
+    ]);
     expect(cached.problems).toEqual(['5 fortunes pages were served but the database ran only 0 queries on fortune; each page must read the table again']);
+    // The fixture answers every path with its HTML page.
+    expect(plain.problems[0]).toBe("GET /plaintext: Content-Type is 'text/html; charset=utf-8', expected text/plain (charset utf-8 or none)");
+    expect(plain.problems[1]).toMatch(/^GET \/plaintext: body is "<!DOCTYPE html>/);
     const unescaped = await withApp(FIXTURE_APPS, 'fortunes-unescaped', (url) => verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes));
     expect(unescaped.ok).toBe(false);
     expect(unescaped.problems[0]).toMatch(/^GET \/fortunes: the page differs from TechEmpower's fortunes table: line 5 /);

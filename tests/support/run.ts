@@ -7,7 +7,7 @@ import { eventLine, type RunEvent } from '../../harness/events.ts';
 import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import type { Results } from '../../harness/results/schema.ts';
 import { executeRun } from '../../harness/run.ts';
-import { loadScenarios } from '../../harness/scenarios/scenario.ts';
+import { loadScenarios, scenarioProfiles } from '../../harness/scenarios/scenario.ts';
 
 /** Test fixture apps: deliberately broken or cheating ones. */
 export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
@@ -25,7 +25,11 @@ export async function runApps(
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
-  const config = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
+  const config = resolveRunConfig(
+    { ...flags, frameworks: frameworks.join(','), out },
+    { frameworks, scenarios: scenarios.map((s) => s.name), scenarioProfiles: scenarioProfiles(scenarios) },
+    new Date(),
+  );
   const apps = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
   const log: string[] = [];
   const events: RunEvent[] = [];

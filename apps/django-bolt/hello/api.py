@@ -2,7 +2,7 @@ import random
 
 from django.template.loader import render_to_string
 from django_bolt import JSON, BoltAPI
-from django_bolt.responses import HTML
+from django_bolt.responses import HTML, PlainText
 
 from .models import Fortune, World
 
@@ -75,3 +75,9 @@ async def fortunes():
     rows.append(Fortune(id=0, message=ADDED_MESSAGE))
     rows.sort(key=lambda f: f.message)
     return HTML(render_to_string("fortunes.html", {"fortunes": rows}), headers=SERVER_HEADER)
+
+
+# TechEmpower's plaintext: 13 bytes in Bolt's PlainText response (text/plain; charset=utf-8).
+@api.get("/plaintext")
+async def plaintext():
+    return PlainText("Hello, World!", headers=SERVER_HEADER)

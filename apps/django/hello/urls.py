@@ -8,4 +8,5 @@ urlpatterns = [
     path("queries", views.queries),
     path("slow-db", views.slow_db),
     path("fortunes", views.fortunes),
+    path("plaintext", views.plaintext),
 ]

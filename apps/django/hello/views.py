@@ -1,6 +1,6 @@
 import random
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from .models import Fortune, World
@@ -54,3 +54,8 @@ def fortunes(request):
     rows.append(Fortune(id=0, message=ADDED_MESSAGE))
     rows.sort(key=lambda f: f.message)
     return render(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain.
+def plaintext(request):
+    return HttpResponse("Hello, World!", content_type="text/plain")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("queries", views.QueriesView.as_view()),
     path("slow-db", views.SlowDbView.as_view()),
     path("fortunes", views.FortunesView.as_view()),
+    path("plaintext", views.PlaintextView.as_view()),
 ]

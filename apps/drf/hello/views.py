@@ -1,5 +1,6 @@
 import random
 
+from django.http import HttpResponse
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,3 +63,10 @@ class FortunesView(APIView):
         rows.append(Fortune(id=0, message=ADDED_MESSAGE))
         rows.sort(key=lambda f: f.message)
         return Response({"fortunes": rows}, template_name="fortunes.html")
+
+
+# TechEmpower's plaintext: DRF ships no plain-text renderer, so the view returns
+# Django's HttpResponse, which an APIView passes through: 13 bytes as text/plain.
+class PlaintextView(APIView):
+    def get(self, request):
+        return HttpResponse("Hello, World!", content_type="text/plain")
