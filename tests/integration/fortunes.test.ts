@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../harness/analysis/analyze.ts';
 import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { workerSettings } from '../../harness/apps/workers.ts';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
@@ -13,7 +14,7 @@ import { appConnectionName, type Runtime } from '../../harness/runtime/types.ts'
 import { findFreePort } from '../../harness/util/ports.ts';
 import { databaseProbes } from '../../harness/verify/probes.ts';
 import { type DatabaseProbes, type VerificationResult, verifyCell } from '../../harness/verify/verify.ts';
-import { FIXTURE_APPS } from '../support/run.ts';
+import { FIXTURE_APPS, runApps } from '../support/run.ts';
 
 /** The default cap, one worker: each app gets a pool (threads) of 10. */
 const CONNECTION_CAP = 10;
@@ -94,5 +95,19 @@ describe('fortunes and plaintext on every app', () => {
     const unescaped = await withApp(FIXTURE_APPS, 'fortunes-unescaped', (url) => verifyCell(url, { kind: 'fortunes', path: '/fortunes' }, probes));
     expect(unescaped.ok).toBe(false);
     expect(unescaped.problems[0]).toMatch(/^GET \/fortunes: the page differs from TechEmpower's fortunes table: line 5 /);
+  });
+
+  it('measures plaintext pipelined 16-deep, against a load generator ceiling measured the same way', async () => {
+    // One app, short windows: the pipelining path end to end, not a figure.
+    const { results } = await runApps(['starlette'], { runtime: 'local', scenarios: 'plaintext', duration: '1', warmup: '0.5' });
+    const cell = results.cells[0]!;
+    expect(cell).toMatchObject({ id: 'starlette/plaintext/c64', kind: 'plaintext', pipelining: 16, status: 'ok' });
+    const m = cell.repeats[0]!.measurement;
+    expect(m.requests2xx).toBeGreaterThan(0);
+    expect(m.errors + m.non2xx + m.timeouts).toBe(0);
+    // No database: no connection count, no database ceiling; two load generator ceilings, plain and pipelined.
+    expect(cell.repeats[0]!.resources?.dbConnections).toBeUndefined();
+    expect(results.ceilings.map((c) => `${c.kind}/${c.pipelining ?? 1}`).sort()).toEqual(['loadgen/1', 'loadgen/16']);
+    expect(analyze(results).cells[0]!.judgedAgainst?.loadgenCeiling?.id).toBe('loadgen/c64/p16');
   });
 });
