@@ -1,5 +1,5 @@
 import type { RunConfig } from './config/options.ts';
-import { type Scenario, scenarioPath } from './scenarios/scenario.ts';
+import { type Scenario, scenarioPath, usesDatabase } from './scenarios/scenario.ts';
 
 /** One thing to measure: framework x scenario x connections x database latency. */
 export interface CellPlan {
@@ -13,6 +13,8 @@ export interface CellPlan {
   dbLatencyMs?: number | undefined;
   /** queries only. */
   queries?: number | undefined;
+  /** Requests in flight per load-generator connection, when the scenario pipelines (plaintext: 16); undefined: 1. */
+  pipelining?: number | undefined;
   /** Round trip added between app and database (--db-rtt), in ms; undefined on the direct path. */
   dbRttMs?: number | undefined;
   /** Open loop only (plan-open-loop.ts): the rate as asked (`300`, `50%`), its spacing, and the rate when known at plan time. */
@@ -66,7 +68,7 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
     const scenario = scenarios.find((s) => s.name === name);
     if (!scenario) continue;
     // json never reaches the database: when the direct path is measured too, its json cells stand for every RTT.
-    if (scenario.kind === 'json' && dbRttMs !== undefined && rttsOf(config).includes(0)) continue;
+    if (!usesDatabase(scenario.kind) && dbRttMs !== undefined && rttsOf(config).includes(0)) continue;
     const latencies = scenario.kind === 'slow-db' ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs]) : [undefined];
     for (const connections of config.connections) {
       for (const dbLatencyMs of latencies) {
@@ -76,6 +78,7 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
           id: cellId(base),
           kind: scenario.kind,
           queries: scenario.kind === 'queries' || scenario.kind === 'updates' ? scenario.queries : undefined,
+          ...(scenario.pipelining !== undefined && scenario.pipelining > 1 ? { pipelining: scenario.pipelining } : {}),
           path: scenarioPath(scenario, dbLatencyMs),
           ...cellTiming(config, dbLatencyMs),
         });
@@ -83,6 +86,11 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
     }
   }
   return cells;
+}
+
+/** Pure: the pipelining factors above 1 that the run's cells use, ascending. */
+export function pipeliningFactors(cells: ReadonlyArray<{ pipelining?: number | undefined }>): number[] {
+  return [...new Set(cells.flatMap((c) => (c.pipelining !== undefined && c.pipelining > 1 ? [c.pipelining] : [])))].sort((a, b) => a - b);
 }
 
 /**

@@ -26,10 +26,13 @@ import os
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -51,6 +54,18 @@ class World(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     randomnumber: Mapped[int]
+
+
+class Fortune(Base):
+    __tablename__ = "fortune"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message: Mapped[str]
+
+
+ADDED_FORTUNE = (0, "Additional fortune added at request time.")
+# Jinja2 through FastAPI's own wrapper, which turns autoescaping on.
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 engine: AsyncEngine
@@ -160,3 +175,20 @@ async def slow_db(s: SessionDep, ms: str | None = None) -> WorldOut:
     # SELECT ... FROM world JOIN pg_sleep($1) AS anon_1 ON true WHERE world.id = $2
     stmt = by_id(random.randint(1, ROWS)).join(func.pg_sleep(sleep_ms / 1000).table_valued(), true())
     return out((await s.execute(stmt)).scalar_one())
+
+
+# TechEmpower's fortunes: every row through the mapped model, one more added in
+# memory, sorted by message (code-point order, Python's), rendered by Jinja2
+# with autoescaping; the template response answers text/html; charset=utf-8.
+@app.get("/fortunes", response_class=HTMLResponse)
+async def fortunes(request: Request, s: SessionDep):
+    rows = [(f.id, f.message) for f in (await s.scalars(select(Fortune))).all()]
+    rows.append(ADDED_FORTUNE)
+    rows.sort(key=lambda row: row[1])
+    return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return PlainTextResponse("Hello, World!")

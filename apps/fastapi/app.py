@@ -13,9 +13,13 @@ fast implementations; asyncio + h11 cost FastAPI about 1.7x) and
 import os
 import random
 from contextlib import asynccontextmanager
+from operator import itemgetter
+from pathlib import Path
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
@@ -27,6 +31,10 @@ ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
 UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
+FORTUNES_SQL = "SELECT id, message FROM fortune"
+ADDED_FORTUNE = (0, "Additional fortune added at request time.")
+# Jinja2 through FastAPI's own wrapper, which turns autoescaping on.
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 pool: asyncpg.Pool
 
@@ -113,3 +121,20 @@ async def slow_db(ms: str | None = None) -> World:
     sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)
     row = await pool.fetchrow(SLOW_SQL, sleep_ms / 1000, random.randint(1, ROWS))
     return World(id=row[0], randomNumber=row[1])
+
+
+# TechEmpower's fortunes: every row, one more added in memory, sorted by message
+# (code-point order, Python's), rendered by Jinja2 with autoescaping; the
+# template response answers text/html; charset=utf-8.
+@app.get("/fortunes", response_class=HTMLResponse)
+async def fortunes(request: Request):
+    rows = [tuple(row) for row in await pool.fetch(FORTUNES_SQL)]
+    rows.append(ADDED_FORTUNE)
+    rows.sort(key=itemgetter(1))
+    return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return PlainTextResponse("Hello, World!")

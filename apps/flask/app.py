@@ -18,8 +18,9 @@ a path that two servers on one host would fight over.
 import atexit
 import os
 import random
+from operator import itemgetter
 
-from flask import Flask, request
+from flask import Flask, Response, render_template, request
 from psycopg_pool import ConnectionPool
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
@@ -34,6 +35,8 @@ ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = %s"
 UPDATE_SQL = "UPDATE world SET randomnumber = %s WHERE id = %s"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+FORTUNES_SQL = "SELECT id, message FROM fortune"
+ADDED_FORTUNE = (0, "Additional fortune added at request time.")
 
 # min_size = max_size: the pool is warm before the first request and never
 # opens a connection on the request path. autocommit, as Django runs: without
@@ -108,3 +111,21 @@ def slow_db():
     with pool.connection() as conn:
         row = conn.execute(SLOW_SQL, (ms / 1000, random.randint(1, ROWS))).fetchone()
     return as_json(row)
+
+
+# TechEmpower's fortunes: every row, one more added in memory, sorted by message
+# (code-point order, Python's), rendered by Flask's Jinja2 with autoescaping
+# (on for .html templates); Flask answers text/html; charset=utf-8.
+@app.get("/fortunes")
+def fortunes():
+    with pool.connection() as conn:
+        rows = conn.execute(FORTUNES_SQL).fetchall()
+    rows.append(ADDED_FORTUNE)
+    rows.sort(key=itemgetter(1))
+    return render_template("fortunes.html", fortunes=rows)
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain (Flask adds charset=utf-8).
+@app.get("/plaintext")
+def plaintext():
+    return Response("Hello, World!", mimetype="text/plain")

@@ -13,11 +13,14 @@ fast implementations; asyncio + h11 cost Starlette about 2.6x) and
 import os
 import random
 from contextlib import asynccontextmanager
+from operator import itemgetter
+from pathlib import Path
 
 import asyncpg
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
+from starlette.templating import Jinja2Templates
 
 POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 
@@ -28,6 +31,10 @@ ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
 UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
+FORTUNES_SQL = "SELECT id, message FROM fortune"
+ADDED_FORTUNE = (0, "Additional fortune added at request time.")
+# Starlette's Jinja2 wrapper, which turns autoescaping on.
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 pool: asyncpg.Pool
 
@@ -99,6 +106,21 @@ async def slow_db(request):
     return JSONResponse(as_json(row))
 
 
+# TechEmpower's fortunes: every row, one more added in memory, sorted by message
+# (code-point order, Python's), rendered by Jinja2 with autoescaping; the
+# template response answers text/html; charset=utf-8.
+async def fortunes(request):
+    rows = [tuple(row) for row in await pool.fetch(FORTUNES_SQL)]
+    rows.append(ADDED_FORTUNE)
+    rows.sort(key=itemgetter(1))
+    return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
+async def plaintext(request):
+    return PlainTextResponse("Hello, World!")
+
+
 app = Starlette(
     routes=[
         Route("/json", json),
@@ -106,6 +128,8 @@ app = Starlette(
         Route("/queries", queries),
         Route("/updates", updates),
         Route("/slow-db", slow_db),
+        Route("/fortunes", fortunes),
+        Route("/plaintext", plaintext),
     ],
     lifespan=lifespan,
 )

@@ -23,13 +23,16 @@ function analyzeCell(results: Results, cell: Cell, shared: boolean): AnalyzedCel
   if (s.status !== 'ok') return { ...s, notes };
   const app = results.apps[cell.framework];
   // The lowest load generator ceiling at the cell's connection count: the conservative bound.
-  const loadgen = results.ceilings.filter((c) => isClosedLoopCeiling(c) && c.connections === cell.connections).sort((a, b) => a.rps - b.rps)[0];
+  // A pipelining cell (plaintext) is judged against the ceiling measured with the same pipelining.
+  const loadgen = results.ceilings
+    .filter((c) => isClosedLoopCeiling(c) && c.connections === cell.connections && (c.pipelining ?? 1) === (cell.pipelining ?? 1))
+    .sort((a, b) => a.rps - b.rps)[0];
   const choice = pickDbCeiling(results.ceilings, cell, appProtocol(results, cell.framework));
   if (choice.note) notes.push(choice.note);
   const db = choice.ceiling;
   // The round trip the cell's path added (docs/network.md): every query holds its connection for it too.
   const rtt = measuredRtt(results, cell.dbRttMs);
-  if (rtt.source === 'requested' && cell.kind !== 'json')
+  if (rtt.source === 'requested' && cell.kind !== 'json' && cell.kind !== 'plaintext')
     notes.push(`no measured round trip for --db-rtt ${cell.dbRttMs}: the bound uses the requested ${cell.dbRttMs} ms`);
   let effectiveDbLatencyMs: number | undefined;
   if (cell.kind === 'slow-db' && cell.dbLatencyMs !== undefined) {

@@ -17,7 +17,7 @@ export const ceilingProtocol = (c: Ceiling): StatementProtocol => c.protocol ?? 
 
 /** Stable name of a ceiling: `loadgen/c64`, `database/slow-db/c64/10ms/prepared`, `.../10ms/rtt0.5/prepared` through a round trip. */
 export function ceilingId(c: Ceiling): string {
-  if (c.kind === 'loadgen') return `loadgen/c${c.connections}`;
+  if (c.kind === 'loadgen') return `loadgen/c${c.connections}${(c.pipelining ?? 1) > 1 ? `/p${c.pipelining}` : ''}`;
   const rtt = c.dbRttMs ? `/rtt${c.dbRttMs}` : '';
   return `database/${c.scenario ?? '?'}/c${c.connections}${c.dbLatencyMs === undefined ? '' : `/${c.dbLatencyMs}ms`}${rtt}/${ceilingProtocol(c)}`;
 }

@@ -23,6 +23,8 @@ export interface CeilingProbe<Job> {
 
 export interface LoadgenCeilingJob {
   connections: number;
+  /** Requests in flight per connection, as the cells this ceiling bounds send them; undefined: 1. */
+  pipelining?: number | undefined;
 }
 
 /** The database work of one cell shape, with the apps' connection cap. */
@@ -57,7 +59,7 @@ export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetu
   const { layout, pin, warmupS, durationS } = setup;
   return {
     name: generator.name,
-    async measure({ connections }, signal) {
+    async measure({ connections, pipelining }, signal) {
       const server = await startNodeServer({
         script: TRIVIAL_SERVER,
         args: ['0'],
@@ -67,12 +69,13 @@ export function loadgenCeilingProbe(generator: LoadGenerator, setup: CeilingSetu
         what: 'trivial server',
       });
       try {
-        const job = { url: `http://127.0.0.1:${server.port}/json`, connections, warmupS, durationS, cpus: layout.loadgenCpus };
+        const job = { url: `http://127.0.0.1:${server.port}/json`, connections, pipelining, warmupS, durationS, cpus: layout.loadgenCpus };
         const { measurement, usage } = await generator.run(job, [{ name: 'app', cores: layout.appCpus.length, read: processTreeReader(server.pid) }], signal);
         const serverCpu = usage.app?.cpuMeanUtil;
         return {
           kind: 'loadgen',
           connections,
+          ...(pipelining !== undefined && pipelining > 1 ? { pipelining } : {}),
           rps: measurement.rps,
           cpuMeanUtil: usage.loadgen?.cpuMeanUtil,
           note:

@@ -12,7 +12,7 @@ interface Job {
   concurrency: number;
   warmupS: number;
   durationS: number;
-  kind: 'db' | 'queries' | 'updates' | 'slow-db';
+  kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db';
   queries: number;
   dbLatencyMs: number;
 }
@@ -25,6 +25,7 @@ const randomId = () => 1 + Math.floor(Math.random() * 10_000);
 const ROW = { name: 'world_row', text: 'SELECT id, randomnumber FROM world WHERE id = $1' };
 const UPDATE = { name: 'world_update', text: 'UPDATE world SET randomnumber = $2 WHERE id = $1' };
 const SLOW = { name: 'world_slow', text: 'SELECT w.id, w.randomnumber FROM world AS w, pg_sleep($1) WHERE w.id = $2' };
+const FORTUNES = { name: 'fortune_all', text: 'SELECT id, message FROM fortune' };
 
 async function request(): Promise<void> {
   if (job.kind === 'slow-db') {
@@ -42,6 +43,8 @@ async function request(): Promise<void> {
     } finally {
       client.release();
     }
+  } else if (job.kind === 'fortunes') {
+    await pool.query(FORTUNES);
   } else {
     // /queries fetches its rows one query after another on one checked-out connection.
     const n = job.kind === 'queries' ? job.queries : 1;

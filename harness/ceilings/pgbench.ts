@@ -8,7 +8,10 @@ import { harnessConnectionString } from '../db/app-name.ts';
 import { BenchError } from '../errors.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 
-export type DbWork = { kind: 'db' | 'queries' | 'updates' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
+export type DbWork = { kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
+
+/** The one statement of a fortunes request: every row (the apps add theirs and sort in memory, as TechEmpower requires). */
+export const FORTUNES_SQL = 'SELECT id, message FROM fortune';
 
 /** Pure: the pgbench script issuing the same SQL one app request issues (one transaction = one request). */
 export function pgbenchScript(work: DbWork): string {
@@ -17,6 +20,7 @@ export function pgbenchScript(work: DbWork): string {
     return `\\set id random(1, 10000)\nSELECT w.id, w.randomnumber FROM world AS w, pg_sleep(${seconds}) WHERE w.id = :id;\n`;
   }
   if (work.kind === 'updates') return updatesScript(work.queries ?? 1);
+  if (work.kind === 'fortunes') return `${FORTUNES_SQL};\n`;
   const n = work.kind === 'queries' ? (work.queries ?? 1) : 1;
   const lines: string[] = [];
   for (let i = 0; i < n; i++) lines.push(`\\set id${i} random(1, 10000)`, `SELECT id, randomnumber FROM world WHERE id = :id${i};`);

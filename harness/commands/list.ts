@@ -1,6 +1,7 @@
 import { groupedByBase } from '../apps/catalog.ts';
 import { type AppManifest, describeStack } from '../apps/manifest.ts';
 import { PROFILES } from '../config/profiles.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
 import { loadApps, loadCatalog } from './common.ts';
 
 export type ListedApp = Pick<AppManifest, 'displayName' | 'server' | 'model' | 'dataAccess'>;
@@ -20,6 +21,15 @@ export function frameworkLines(apps: ReadonlyMap<string, ListedApp>, variantOf: 
   });
 }
 
+/** Pure: what a scenario line adds beyond its description: the profiles that take it, its pipelining. */
+export function scenarioNote(s: Pick<Scenario, 'profiles' | 'pipelining'>): string {
+  const parts = [
+    ...(s.profiles ? [`profiles ${s.profiles.join(', ')} (others: only when --scenarios names it)`] : []),
+    ...(s.pipelining !== undefined && s.pipelining > 1 ? [`pipelining ${s.pipelining}`] : []),
+  ];
+  return parts.length > 0 ? ` [${parts.join('; ')}]` : '';
+}
+
 export async function listCommand(): Promise<void> {
   const catalog = await loadCatalog();
   const apps = await loadApps(catalog.appNames);
@@ -27,7 +37,7 @@ export async function listCommand(): Promise<void> {
   const lines = [`frameworks${variants > 0 ? ' (a run takes the base apps; name a variant, or <base>+ for a base app and its variants)' : ''}:`];
   lines.push(...frameworkLines(apps, catalog.variantOf));
   lines.push('scenarios:');
-  for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}`);
+  for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}${scenarioNote(s)}`);
   lines.push('profiles:');
   for (const [name, p] of Object.entries(PROFILES)) {
     const w = p.window;

@@ -11,6 +11,7 @@ import type { FrameworkOrder } from '../report/report.ts';
 import { notOkSummary } from '../results/recorder.ts';
 import type { Results } from '../results/schema.ts';
 import { executeRun } from '../run.ts';
+import { scenarioProfiles } from '../scenarios/scenario.ts';
 import { busyError, measuringHolder } from '../util/measuring-lock.ts';
 import { loadApps, loadCatalog, log, showResults } from './common.ts';
 import { harnessCommit } from './git.ts';
@@ -25,7 +26,12 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(
     runFlags,
-    { frameworks: catalog.appNames, variantOf: catalog.variantOf, scenarios: catalog.scenarios.map((s) => s.name) },
+    {
+      frameworks: catalog.appNames,
+      variantOf: catalog.variantOf,
+      scenarios: catalog.scenarios.map((s) => s.name),
+      scenarioProfiles: scenarioProfiles(catalog.scenarios),
+    },
     new Date(),
   );
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);

@@ -164,6 +164,8 @@ export interface KnownNames {
   frameworks: string[];
   scenarios: string[];
   variantOf?: Record<string, string>;
+  /** Scenarios a run takes by default only in some profiles (their `profiles` field); the others go in every profile. */
+  scenarioProfiles?: Record<string, readonly ProfileName[]>;
 }
 
 /**
@@ -176,7 +178,8 @@ export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date):
   const f = parsed.data;
   const profile = PROFILES[f.profile];
   const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {});
-  const scenarios = f.scenarios ?? known.scenarios;
+  // Without --scenarios, the profile's own: a scenario limited to other profiles (plaintext is not in quick) is left out.
+  const scenarios = f.scenarios ?? known.scenarios.filter((name) => known.scenarioProfiles?.[name]?.includes(f.profile) ?? true);
   checkNames('scenario', scenarios, known.scenarios);
   if (f.baseline !== undefined) checkBaseline(f.baseline, frameworks);
   const schedule = resolveSchedule(f, now, profile.stopping);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { BenchError } from '../errors.ts';
 import { harnessConnectionString } from './app-name.ts';
+import { ensureFortune } from './fortune-seed.ts';
 
 /** TechEmpower's World table: 10,000 rows, id and randomnumber in 1..10000. */
 export const WORLD_ROWS = 10_000;
@@ -28,7 +29,8 @@ export interface WorldState {
  * Creates and fills `world` when it is missing, or when it has the right shape and is
  * empty. An existing table is never changed (it may be a user's): another shape, or rows
  * that do not cover ids 1..10000 with randomnumber in 1..10000, stop the run (exit 3)
- * and leave the table as it was. See docs/faults.md.
+ * and leave the table as it was. See docs/faults.md. `fortune` is checked and seeded the same
+ * way in the same transaction (fortune-seed.ts).
  */
 export async function ensureWorld(url: string): Promise<WorldState> {
   const client = new pg.Client({ connectionString: harnessConnectionString(url, 'seed'), connectionTimeoutMillis: 10_000 });
@@ -47,6 +49,8 @@ export async function ensureWorld(url: string): Promise<WorldState> {
     const version = ((await client.query('SELECT version() AS v')).rows[0] as { v: string }).v;
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    // TechEmpower's twelve fortunes, in this transaction: a refusal of either table leaves both as they were.
+    await ensureFortune(client, redactUrl(url));
     const columns = await worldColumns(client);
     if (columns === undefined) {
       await client.query('CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)');

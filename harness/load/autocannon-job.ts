@@ -20,6 +20,8 @@ const SAMPLE_INT_MS = 100;
 export interface AutocannonJob {
   url: string;
   connections: number;
+  /** Requests in flight per connection (HTTP pipelining, as TechEmpower's plaintext uses); absent: 1. */
+  pipelining?: number | undefined;
   warmupS: number;
   durationS: number;
   timeoutS: number;
@@ -70,7 +72,14 @@ export async function runAutocannonJob(job: AutocannonJob, control: JobControl):
   let timer: NodeJS.Timeout | undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: job.url, connections: job.connections, duration: job.warmupS + job.durationS, timeout: job.timeoutS, pipelining: 1, sampleInt: SAMPLE_INT_MS },
+      {
+        url: job.url,
+        connections: job.connections,
+        duration: job.warmupS + job.durationS,
+        timeout: job.timeoutS,
+        pipelining: job.pipelining ?? 1,
+        sampleInt: SAMPLE_INT_MS,
+      },
       (error, r) => (error ? reject(error) : resolve(r)),
     );
     instance.on('response', (_client: unknown, status: number, bytes: number, responseTimeMs: number) => {

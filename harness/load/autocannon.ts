@@ -87,7 +87,14 @@ export function parseAutocannonOutput(stdout: string): LoadRunOutput {
  * the run's long-lived one when `persistent` is given.
  */
 export async function runAutocannon(job: LoadJob, pin: boolean, hooks: LoadRunHooks = {}, persistent?: PersistentAutocannon): Promise<LoadRunOutput> {
-  const childJob = { url: job.url, connections: job.connections, warmupS: job.warmupS, durationS: job.durationS, timeoutS: job.timeoutS ?? 10 };
+  const childJob = {
+    url: job.url,
+    connections: job.connections,
+    pipelining: job.pipelining ?? 1,
+    warmupS: job.warmupS,
+    durationS: job.durationS,
+    timeoutS: job.timeoutS ?? 10,
+  };
   const timeoutS = job.warmupS + job.durationS + KILL_GRACE_S;
   if (persistent) return parseAutocannonOutput(await persistent.run(childJob, timeoutS, `autocannon against ${job.url}`, hooks));
   const payload = JSON.stringify(childJob);

@@ -8,6 +8,8 @@ import type { Measurement, Usage } from '../results/schema.ts';
 export interface LoadJob {
   url: string;
   connections: number;
+  /** Closed loop: requests in flight per connection (HTTP pipelining); undefined: 1. */
+  pipelining?: number | undefined;
   warmupS: number;
   durationS: number;
   /** CPUs the generator is pinned to (when pinning is available). */

@@ -73,6 +73,9 @@ export function wrkGenerator(pin: boolean): LoadGenerator {
 }
 
 async function runWrk(job: LoadJob, pin: boolean, signal: AbortSignal | undefined): Promise<string> {
+  // wrk pipelines only through a Lua script; a pipelining cell measured without it would read as another workload.
+  if ((job.pipelining ?? 1) > 1)
+    throw new BenchError('LOADGEN', `wrk cannot measure ${job.url} with pipelining ${job.pipelining}: the harness runs wrk without pipelining`);
   const args = ['-t1', `-c${job.connections}`, `-d${job.durationS}s`, '--latency', '--timeout', `${job.timeoutS ?? 10}s`, job.url];
   const [file, argv] = pin ? ['taskset', ['-c', job.cpus.join(','), 'wrk', ...args]] : ['wrk', args];
   const r = await execa(file, argv as string[], {

@@ -1,4 +1,5 @@
 import { errorLine } from '../errors.ts';
+import { pipeliningFactors } from '../plan.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 import type { Ceiling } from '../results/schema.ts';
 import { databaseUrlFor, type RunContext, stopping } from './context.ts';
@@ -9,12 +10,16 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
   ctx.recorder.emit({ type: 'stage', stage: 'ceilings' });
   for (const connections of ctx.config.connections) {
     await record(ctx, `load generator, c${connections}`, () => ctx.ceilings.loadgen.measure({ connections }));
+    // A pipelining scenario (plaintext) is judged against the load generator sending as it does.
+    for (const pipelining of pipeliningFactors(ctx.plan.cells)) {
+      await record(ctx, `load generator, c${connections}, pipelining ${pipelining}`, () => ctx.ceilings.loadgen.measure({ connections, pipelining }));
+    }
   }
   // The database is warm after its first ceiling (buffers, pgbench's prepared plans are per run anyway): later ones skip the warm-up.
   let warm = false;
   for (const shape of ctx.plan.dbCeilingShapes) {
     const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs } = shape;
-    if (kind === 'json') continue;
+    if (kind === 'json' || kind === 'plaintext') continue;
     for (const protocol of runProtocols(ctx)) {
       const job = {
         url: databaseUrlFor(ctx, dbRttMs),

@@ -6,6 +6,7 @@ import type { SampledTarget } from '../resources/sampler.ts';
 import type { Neighbours } from '../results/neighbours-schema.ts';
 import type { Measurement } from '../results/schema.ts';
 import { appConnectionName, type RunningApp } from '../runtime/types.ts';
+import { usesDatabase } from '../scenarios/scenario.ts';
 import { type ConnectionCounts, connectionCapProblems, unnamedConnectionsProblem } from '../verify/connections.ts';
 import { databaseUrlFor, type RunContext } from './context.ts';
 import { PartDied } from './failure.ts';
@@ -79,6 +80,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   const job = {
     url: `${app.baseUrl}${plan.path}`,
     connections: plan.connections,
+    pipelining: plan.pipelining,
     warmupS,
     durationS: plan.durationS,
     cpus: ctx.layout.loadgenCpus,
@@ -91,7 +93,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
   // connections just close), so the app's processes are compared before and after the run.
   const processesBefore = await appPids(app.resourceTarget);
   // The worker rule is proven, not assumed: the connections the app holds are counted while it is under load.
-  const sampler = plan.kind === 'json' ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs), appConnectionName(plan.framework));
+  const sampler = !usesDatabase(plan.kind) ? undefined : ctx.sampleConnections?.(databaseUrlFor(ctx, plan.dbRttMs), appConnectionName(plan.framework));
   let result: LoadResult;
   try {
     result = await generator.run(job, sampleTargets(ctx, app), AbortSignal.any([ctx.databaseSignal, appDied.signal]));

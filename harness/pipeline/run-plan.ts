@@ -1,9 +1,9 @@
 import type { RunConfig } from '../config/options.ts';
 import { MIN_ROUNDS } from '../config/schedule.ts';
-import { type CellPlan, planCells, planRounds, type RoundStep } from '../plan.ts';
+import { type CellPlan, pipeliningFactors, planCells, planRounds, type RoundStep } from '../plan.ts';
 import { planOpenLoopCells } from '../plan-open-loop.ts';
 import { planSideBySide, type SideBySidePlan } from '../plan-side-by-side.ts';
-import type { Scenario } from '../scenarios/scenario.ts';
+import { type Scenario, usesDatabase } from '../scenarios/scenario.ts';
 
 /** Everything a run will do, known before anything starts. Pure data. */
 export interface RunPlan {
@@ -42,7 +42,7 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
   const rounds = [...(sideBySide ? [] : planRounds(config)), ...(open.length > 0 ? planRounds(config, 'open') : [])];
   const cells = [...closed, ...open];
   // The ceilings keep the profile's longer timing: they are measured once, not in rounds.
-  const dbCeilingShapes = planCells({ ...config, windowTiming: undefined }, scenarios, '_').filter((p) => p.kind !== 'json');
+  const dbCeilingShapes = planCells({ ...config, windowTiming: undefined }, scenarios, '_').filter((p) => usesDatabase(p.kind));
   // With restarts, the first cell is measured again on a fresh start at the end (pipeline/drift.ts); side by side needs no extra window.
   const driftCheck = !sideBySide && cells.length > 0;
   const measurements = closed.length * closedRounds + open.length * config.repeat + (driftCheck ? 1 : 0);
@@ -107,14 +107,16 @@ const sumS = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total
 /** Pure: ceilings, then every measurement, start and verification, then the drift check's start (`driftCheck`: the restart schedule's). */
 export function estimateDurationS(
   config: Pick<RunConfig, 'warmupS' | 'durationS' | 'repeat' | 'connections' | 'interleave'>,
-  cells: Pick<CellPlan, 'warmupS' | 'durationS'>[],
+  cells: Pick<CellPlan, 'warmupS' | 'durationS' | 'pipelining'>[],
   starts: number,
   dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
   verifications = cells.length * (config.interleave ? config.repeat : 1),
   measurementsS?: number,
   driftCheck = true,
 ): number {
-  const ceilingsS = config.connections.length * (config.warmupS + config.durationS) + sumS(dbCeilings);
+  // One load generator ceiling per connection count, and one more per pipelining factor of the cells (plaintext).
+  const loadgenCeilings = config.connections.length * (1 + pipeliningFactors(cells).length);
+  const ceilingsS = loadgenCeilings * (config.warmupS + config.durationS) + sumS(dbCeilings);
   // The drift check measures the first cell once more, on a start of its own.
   const loadS = measurementsS ?? sumS(cells) * config.repeat + (driftCheck && cells[0] ? loadRunS(cells[0]) : 0);
   return ceilingsS + loadS + (starts + (driftCheck ? 1 : 0)) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;

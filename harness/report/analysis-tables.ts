@@ -135,7 +135,7 @@ export function ceilingsTable(results: Results): Table | undefined {
       c.kind === 'loadgen'
         ? c.generator === 'open-loop'
           ? 'open-loop generator'
-          : 'load generator'
+          : `load generator${(c.pipelining ?? 1) > 1 ? `, pipelining ${c.pipelining}` : ''}`
         : `database: ${c.scenario}${c.dbLatencyMs === undefined ? '' : ` ${c.dbLatencyMs}ms`}${c.dbRttMs ? ` rtt ${c.dbRttMs}ms` : ''}`,
       c.kind === 'database' ? ceilingProtocol(c) : '',
       String(c.connections),

@@ -17,8 +17,21 @@ export interface RepeatInput {
 
 /** Pure: a planned cell before anything happened to it. */
 export function plannedCell(plan: CellPlan): Cell {
-  const { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path } = plan;
-  const cell: Cell = { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path, status: 'unmeasured', repeats: [] };
+  const { id, framework, scenario, kind, connections, dbLatencyMs, queries, dbRttMs, path, pipelining } = plan;
+  const cell: Cell = {
+    id,
+    framework,
+    scenario,
+    kind,
+    connections,
+    dbLatencyMs,
+    queries,
+    dbRttMs,
+    path,
+    ...(pipelining ? { pipelining } : {}),
+    status: 'unmeasured',
+    repeats: [],
+  };
   // Open loop only (docs/open-loop.md), so closed-loop cells keep their shape.
   if (plan.rateSpec !== undefined) Object.assign(cell, { rateSpec: plan.rateSpec, arrival: plan.arrival, offeredRps: plan.offeredRps });
   return cell;

@@ -153,7 +153,9 @@ export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
   scenario: z.string(),
-  kind: z.enum(['json', 'db', 'queries', 'updates', 'slow-db']),
+  kind: z.enum(['plaintext', 'json', 'db', 'fortunes', 'queries', 'updates', 'slow-db']),
+  /** Requests in flight per load-generator connection (the scenario's `pipelining`); absent: 1. */
+  pipelining: z.number().int().min(1).optional(),
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),
@@ -190,6 +192,8 @@ export const CeilingSchema = z.object({
   kind: z.enum(['loadgen', 'database']),
   scenario: z.string().optional(),
   connections: z.number().int().positive(),
+  /** Load generator ceilings: requests in flight per connection, as the cells it bounds send them; absent: 1. */
+  pipelining: z.number().int().min(1).optional(),
   dbLatencyMs: z.number().int().min(0).optional(),
   /** Round trip added between the probe and the database (--db-rtt). */
   dbRttMs: z.number().min(0).optional(),

@@ -10,20 +10,30 @@ export interface ObservedResponse {
 /** TechEmpower's World rows: id and randomNumber in 1..10000. */
 export const WORLD_MAX_ID = 10_000;
 
+/** The Content-Type a test type must answer with: how a message names it, and the pattern it must match. */
+export interface ExpectedContentType {
+  label: string;
+  pattern: RegExp;
+}
+
+/** application/json with any parameters (the media type is what the JSON test types check). */
+export const JSON_CONTENT_TYPE: ExpectedContentType = { label: 'application/json', pattern: /^\s*application\/json\s*(;.*)?$/i };
+/** TechEmpower's fortunes rule (toolset/test_types/verifications.py): the charset is required and must be UTF-8. */
+export const HTML_CONTENT_TYPE: ExpectedContentType = { label: 'text/html; charset=utf-8', pattern: /^text\/html; ?charset=(UTF|utf)-8$/ };
+
 /**
  * The checks TechEmpower's verifier applies to every test type, plus keep-alive:
  * a server that answers `Connection: close` makes autocannon count phantom requests
  * (docs/measured-facts.md#gunicorn-sync-worker: 37-40% low against wrk), so such an app is not measured.
  * Returns the problems found; an empty list means the response passes.
  */
-export function checkHeaders(res: ObservedResponse): string[] {
+export function checkHeaders(res: ObservedResponse, expected: ExpectedContentType = JSON_CONTENT_TYPE): string[] {
   const problems: string[] = [];
   if (res.status !== 200) problems.push(`status ${res.status}, expected 200`);
   if (!res.headers['server']) problems.push('no Server header');
   if (!res.headers['date']) problems.push('no Date header');
   const type = res.headers['content-type'];
-  const mediaType = type?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') problems.push(`Content-Type is '${type ?? '(missing)'}', expected application/json`);
+  if (type === undefined || !expected.pattern.test(type)) problems.push(`Content-Type is '${type ?? '(missing)'}', expected ${expected.label}`);
   const chunked = res.headers['transfer-encoding']?.toLowerCase().includes('chunked') ?? false;
   if (!res.headers['content-length'] && !chunked) problems.push('neither Content-Length nor chunked Transfer-Encoding');
   if (res.headers['connection']?.toLowerCase() === 'close') {

@@ -35,13 +35,24 @@ const HARNESS_STATEMENT = /pg_stat_activity|pg_stat_statements|crossover-bench p
 export function isAppWorldStatement(query: string): boolean {
   return WORLD_TABLE.test(query) && !HARNESS_STATEMENT.test(query);
 }
+/** `fortune` as a table name, as WORLD_TABLE matches `world`. */
+const FORTUNE_TABLE = /(^|[^\w$])"?fortune"?(?![\w$])/i;
 
 /** Calls and rows of the statements that read `world`, without the harness's own probes. */
 export function worldTotals(stats: readonly StatementStat[]): StatementTotals {
+  return tableTotals(stats, WORLD_TABLE);
+}
+
+/** Calls and rows of the statements that read `fortune`, without the harness's own probes. */
+export function fortuneTotals(stats: readonly StatementStat[]): StatementTotals {
+  return tableTotals(stats, FORTUNE_TABLE);
+}
+
+function tableTotals(stats: readonly StatementStat[], table: RegExp): StatementTotals {
   let calls = 0;
   let rows = 0;
   for (const s of stats) {
-    if (!isAppWorldStatement(s.query)) continue;
+    if (!table.test(s.query) || HARNESS_STATEMENT.test(s.query)) continue;
     calls += s.calls;
     rows += s.rows;
   }
@@ -79,8 +90,8 @@ const STATEMENTS_SQL =
 export async function databaseProbes(url: string): Promise<DatabaseProbes> {
   const sleeping = async () => Number((await queryOne(url, SLEEPING_SQL)).n) > 0;
   const connections = (intervalMs: number, appConnectionName?: string) => startConnectionSampler(url, intervalMs, appConnectionName);
-  const statements = async () =>
-    worldTotals((await queryRows(url, STATEMENTS_SQL)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })));
+  const stats = async () => (await queryRows(url, STATEMENTS_SQL)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) }));
+  const statements = async () => worldTotals(await stats());
   try {
     await queryOne(url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await statements();
@@ -92,6 +103,7 @@ export async function databaseProbes(url: string): Promise<DatabaseProbes> {
     sleeping,
     connections,
     worldStatements: statements,
+    fortuneStatements: async () => fortuneTotals(await stats()),
     updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), statementsSql: STATEMENTS_SQL, isAppWorldStatement }),
   };
 }

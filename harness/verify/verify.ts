@@ -1,9 +1,12 @@
 import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
+import { usesDatabase } from '../scenarios/scenario.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
 import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
+import { verifyFortunes } from './fortunes.ts';
 import { fetchOnce } from './http.ts';
+import { checkPlaintext } from './plaintext.ts';
 import { type UpdateProbes, verifyUpdates } from './updates.ts';
 
 export { fetchOnce };
@@ -27,6 +30,8 @@ export interface DatabaseProbes {
   sleeping: () => Promise<boolean>;
   /** Statements on `world` so far (pg_stat_statements, the harness's own left out), when the server tracks them. */
   worldStatements?: (() => Promise<StatementTotals>) | undefined;
+  /** The same for statements on `fortune` (fortunes.ts). */
+  fortuneStatements?: (() => Promise<StatementTotals>) | undefined;
   /** Starts counting the app's database connections (pg_stat_activity), those named `appConnectionName` when given. */
   connections?: ((intervalMs: number, appConnectionName?: string) => ConnectionSampler) | undefined;
   /** What the updates check reads back (verify/updates.ts). */
@@ -111,6 +116,14 @@ export async function verifyCell(
         if (problems.length === 0 && ids.size < 2) problems.push(`GET ${cell.path}: 10 requests returned the same id ${[...ids][0]}; rows must be random`);
         break;
       }
+      case 'plaintext': {
+        const res = await get(cell.path);
+        if (res) expect(cell.path, checkPlaintext(res));
+        break;
+      }
+      case 'fortunes':
+        await verifyFortunes(get, cell.path, probes?.fortuneStatements, expect, checked, problems);
+        break;
       case 'queries': {
         const res = await get(cell.path);
         if (res) expect(cell.path, [...checkHeaders(res), ...checkRowsBody(res.body, cell.queries ?? 1)]);
@@ -166,7 +179,7 @@ export async function verifyCell(
       problems.push(...(await checkStatements(probes!.worldStatements!, before, rowsServed, checked)));
     }
     const burstKey = `${baseUrl} connection burst`;
-    if (cell.kind !== 'json' && options.connectionCap !== undefined && probes?.connections && problems.length === 0) {
+    if (usesDatabase(cell.kind) && options.connectionCap !== undefined && probes?.connections && problems.length === 0) {
       if (options.passedOnce?.has(burstKey)) {
         checked.push('the connection cap under a concurrent burst: checked earlier on this start of the app (and counted during every database cell)');
       } else {

@@ -22,6 +22,8 @@ describe('pgbench scripts', () => {
     expect(pgbenchScript({ kind: 'db' })).toBe('\\set id0 random(1, 10000)\nSELECT id, randomnumber FROM world WHERE id = :id0;\n');
     expect(pgbenchScript({ kind: 'queries', queries: 20 }).match(/SELECT/g)).toHaveLength(20);
     expect(pgbenchScript({ kind: 'slow-db', dbLatencyMs: 10 })).toContain('pg_sleep(0.01) WHERE w.id = :id');
+    // fortunes: the apps' one statement, every row of fortune, once a request.
+    expect(pgbenchScript({ kind: 'fortunes' })).toBe('SELECT id, message FROM fortune;\n');
   });
 
   it('reads each row of an updates request by a query of its own, then writes them in one transaction, ids ascending', () => {

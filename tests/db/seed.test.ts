@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
+import { FORTUNE_ROWS } from '../../harness/db/fortune-seed.ts';
 import { describeContentProblem, describeShapeProblem, ensureWorld } from '../../harness/db/seed.ts';
 import type { Database } from '../../harness/db/types.ts';
 import { BenchError } from '../../harness/errors.ts';
@@ -122,6 +123,47 @@ describe('ensureWorld against a real PostgreSQL', () => {
     const error = await refusal(url.toString());
     expect(error.message).toMatch(/cannot connect to postgres:\/\/bench:\*\*\*@127\.0\.0\.1/);
     expect(error.message).not.toContain(new URL(server.url).password);
+  });
+});
+
+describe('the fortune table, seeded beside world', () => {
+  const fortunes = async (url: string) => (await sql(url, 'SELECT id, message FROM fortune ORDER BY id')).rows;
+
+  it("creates TechEmpower's twelve rows byte for byte, and leaves them alone after", async () => {
+    const url = await throwawayDb([]);
+    await ensureWorld(url);
+    expect(await fortunes(url)).toEqual(FORTUNE_ROWS);
+    // Stored as UTF-8: the Japanese row is 14 characters in 42 bytes.
+    expect((await sql(url, 'SELECT octet_length(message) AS b, char_length(message) AS c FROM fortune WHERE id = 12')).rows[0]).toEqual({ b: 42, c: 14 });
+    expect(
+      (await sql(url, "SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'fortune'::regclass AND attname = 'message'")).rows[0],
+    ).toEqual({
+      t: 'character varying(2048)',
+    });
+    await ensureWorld(url);
+    expect(await fortunes(url)).toEqual(FORTUNE_ROWS);
+  });
+
+  it('seeds an empty fortune table of the right shape', async () => {
+    const url = await throwawayDb(['CREATE TABLE fortune (id integer PRIMARY KEY, message varchar(2048) NOT NULL)']);
+    await ensureWorld(url);
+    expect(await fortunes(url)).toEqual(FORTUNE_ROWS);
+  });
+
+  it('refuses a fortune table with other rows or another shape, and creates nothing', async () => {
+    const changed = await throwawayDb([
+      'CREATE TABLE fortune (id integer PRIMARY KEY, message varchar(2048) NOT NULL)',
+      "INSERT INTO fortune VALUES (1, 'fortune: No such file or directory'), (2, 'mine')",
+    ]);
+    expect((await refusal(changed)).message).toMatch(/table fortune on .* has 2 row\(s\), not TechEmpower's 12; the harness does not change an existing table/);
+    expect(await fortunes(changed)).toEqual([
+      { id: 1, message: 'fortune: No such file or directory' },
+      { id: 2, message: 'mine' },
+    ]);
+    // One transaction: the refusal left world uncreated too.
+    expect((await sql(changed, "SELECT to_regclass('world') AS t")).rows[0]).toEqual({ t: null });
+    const shape = await throwawayDb(['CREATE TABLE fortune (id integer PRIMARY KEY, message text)']);
+    expect((await refusal(shape)).message).toMatch(/table fortune on .* has another shape: column message is text, not character varying\(2048\)/);
   });
 });
 

@@ -20,7 +20,7 @@ describe('the variants on the local runtime', () => {
     const failures = results.cells.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.failure?.reason} ${c.failure?.logLines.join(' | ')}`);
     expect(failures).toEqual([]);
     expect(results.cells.map((c) => `${c.framework}/${c.kind}`).sort()).toEqual(
-      VARIANTS.flatMap((v) => ['json', 'db', 'queries', 'updates', 'slow-db'].map((k) => `${v}/${k}`)).sort(),
+      VARIANTS.flatMap((v) => ['json', 'db', 'fortunes', 'queries', 'updates', 'slow-db'].map((k) => `${v}/${k}`)).sort(),
     );
     for (const cell of results.cells) {
       // Headers, bodies, one query per row, rows read, the cap under a burst, pg_sleep in the row's statement.

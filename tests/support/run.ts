@@ -8,7 +8,7 @@ import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import { interpreterAxis } from '../../harness/python/interpreters.ts';
 import type { Results } from '../../harness/results/schema.ts';
 import { executeRun } from '../../harness/run.ts';
-import { loadScenarios } from '../../harness/scenarios/scenario.ts';
+import { loadScenarios, scenarioProfiles } from '../../harness/scenarios/scenario.ts';
 
 /** Test fixture apps: deliberately broken or cheating ones. */
 export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
@@ -26,7 +26,11 @@ export async function runApps(
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
   const scenarios = await loadScenarios(SCENARIOS_DIR);
-  const resolved = resolveRunConfig({ ...flags, frameworks: frameworks.join(','), out }, { frameworks, scenarios: scenarios.map((s) => s.name) }, new Date());
+  const resolved = resolveRunConfig(
+    { ...flags, frameworks: frameworks.join(','), out },
+    { frameworks, scenarios: scenarios.map((s) => s.name), scenarioProfiles: scenarioProfiles(scenarios) },
+    new Date(),
+  );
   const loaded = new Map(await Promise.all(frameworks.map(async (name) => [name, await loadApp(appsDir, name)] as const)));
   const log: string[] = [];
   // --python a,b: every app once per interpreter, as `crossover run` does.

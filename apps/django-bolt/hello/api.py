@@ -1,14 +1,17 @@
 import random
 
+from django.template.loader import render_to_string
 from django_bolt import JSON, BoltAPI
+from django_bolt.responses import HTML, PlainText
 
-from .models import World
+from .models import Fortune, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+ADDED_MESSAGE = "Additional fortune added at request time."
 
 # Bolt's Actix server sends Date but no Server header; the contract wants one,
 # as gunicorn and uvicorn send.
@@ -77,3 +80,20 @@ async def slow_db(ms: str | None = None):
     query = World.objects.raw(SLOW_SQL, [sleep_ms / 1000, random.randint(1, ROWS)])
     async for world in query:
         return respond(as_json(world))
+
+
+# TechEmpower's fortunes: every row through the async ORM, one more added in
+# memory, sorted by message (code-point order, Python's), rendered by a Django
+# template (autoescaped) into Bolt's HTML response (text/html; charset=utf-8).
+@api.get("/fortunes")
+async def fortunes():
+    rows = [f async for f in Fortune.objects.all()]
+    rows.append(Fortune(id=0, message=ADDED_MESSAGE))
+    rows.sort(key=lambda f: f.message)
+    return HTML(render_to_string("fortunes.html", {"fortunes": rows}), headers=SERVER_HEADER)
+
+
+# TechEmpower's plaintext: 13 bytes in Bolt's PlainText response (text/plain; charset=utf-8).
+@api.get("/plaintext")
+async def plaintext():
+    return PlainText("Hello, World!", headers=SERVER_HEADER)

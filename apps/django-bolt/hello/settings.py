@@ -42,6 +42,9 @@ INSTALLED_APPS = ["django_bolt", "hello"]
 # routes without Django middleware on its async path.
 MIDDLEWARE = []
 ROOT_URLCONF = "hello.urls"
+# Django's own template engine for the fortunes page, templates from hello/templates;
+# autoescaping is on by default. No context processors: the page needs none.
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 USE_I18N = False
 USE_TZ = True
 

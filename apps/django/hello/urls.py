@@ -8,4 +8,6 @@ urlpatterns = [
     path("queries", views.queries),
     path("updates", views.updates),
     path("slow-db", views.slow_db),
+    path("fortunes", views.fortunes),
+    path("plaintext", views.plaintext),
 ]

@@ -1,14 +1,16 @@
 import random
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 
-from .models import World
+from .models import Fortune, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+ADDED_MESSAGE = "Additional fortune added at request time."
 
 
 def int_param(request, name, default, low, high):
@@ -57,3 +59,18 @@ def slow_db(request):
     ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
     world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]
     return JsonResponse(as_json(world))
+
+
+# TechEmpower's fortunes: every row through the ORM, one more added in memory,
+# sorted by message (code-point order, Python's), rendered by a Django template
+# (autoescaped); render() answers text/html; charset=utf-8.
+def fortunes(request):
+    rows = list(Fortune.objects.all())
+    rows.append(Fortune(id=0, message=ADDED_MESSAGE))
+    rows.sort(key=lambda f: f.message)
+    return render(request, "fortunes.html", {"fortunes": rows})
+
+
+# TechEmpower's plaintext: 13 bytes as text/plain.
+def plaintext(request):
+    return HttpResponse("Hello, World!", content_type="text/plain")

@@ -8,3 +8,12 @@ class World(models.Model):
     class Meta:
         db_table = "world"
         managed = False
+
+
+class Fortune(models.Model):
+    id = models.IntegerField(primary_key=True)
+    message = models.CharField(max_length=2048)
+
+    class Meta:
+        db_table = "fortune"
+        managed = False

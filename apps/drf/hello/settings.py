@@ -33,6 +33,9 @@ INSTALLED_APPS = ["rest_framework", "hello"]
 # adds per-request work.
 MIDDLEWARE = []
 ROOT_URLCONF = "hello.urls"
+# Django's own template engine for the fortunes page, templates from hello/templates;
+# autoescaping is on by default. No context processors: the page needs none.
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 WSGI_APPLICATION = "hello.wsgi.application"
 USE_I18N = False
 USE_TZ = True

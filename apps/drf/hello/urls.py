@@ -8,4 +8,6 @@ urlpatterns = [
     path("queries", views.QueriesView.as_view()),
     path("updates", views.UpdatesView.as_view()),
     path("slow-db", views.SlowDbView.as_view()),
+    path("fortunes", views.FortunesView.as_view()),
+    path("plaintext", views.PlaintextView.as_view()),
 ]
