@@ -25,7 +25,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
   const catalog = await loadCatalog();
   const resolved = resolveRunConfig(
     runFlags,
-    { frameworks: catalog.appNames, variantOf: catalog.variantOf, scenarios: catalog.scenarios.map((s) => s.name) },
+    { frameworks: catalog.appNames, variantOf: catalog.variantOf, outsideQuick: catalog.outsideQuick, scenarios: catalog.scenarios.map((s) => s.name) },
     new Date(),
   );
   checkOpenLoopScenarios(runFlags, resolved, catalog.scenarios);

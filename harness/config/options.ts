@@ -160,6 +160,8 @@ export interface KnownNames {
   frameworks: string[];
   scenarios: string[];
   variantOf?: Record<string, string>;
+  /** Base apps the quick profile's default leaves out (`"defaultRun": false` in their manifests). */
+  outsideQuick?: string[];
 }
 
 /**
@@ -171,7 +173,7 @@ export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date):
   if (!parsed.success) throw new BenchError('USAGE', `invalid option ${formatZodError(parsed.error)}`, { hint: 'see crossover run --help' });
   const f = parsed.data;
   const profile = PROFILES[f.profile];
-  const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {});
+  const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {}, { apps: profile.apps, outsideQuick: known.outsideQuick });
   const scenarios = f.scenarios ?? known.scenarios;
   checkNames('scenario', scenarios, known.scenarios);
   if (f.baseline !== undefined) checkBaseline(f.baseline, frameworks);
