@@ -18,8 +18,12 @@ included, to psycopg.connect(), so the connections carry the app's name.
 What SQLAlchemy adds per request (the price of the stack, left as teams run
 it): the session begins a transaction on its first query (BEGIN) and rolls it
 back when the request's session is removed (ROLLBACK), two more round trips.
-psycopg 3 sends each statement with its parameters apart and, from the fifth
-execution on a connection (its prepare_threshold), as a prepared statement.
+psycopg 3 sends each statement with its parameters apart (extended protocol).
+It would prepare a statement from its fifth run on a connection
+(prepare_threshold), but it forgets its prepared statements on every ROLLBACK,
+(and sends DEALLOCATE ALL after it), so a statement is prepared only from its
+sixth run within one request: /db never is, /queries?queries=20 is for its
+last 15 rows.
 """
 
 import os

@@ -172,7 +172,8 @@ describe('the shipped apps', () => {
     const load = (n: string) => loadApp(APPS_DIR, n);
     expect((await load('django-asgi')).dataAccess).toMatchObject({ kind: 'orm', protocol: 'simple' });
     expect(await load('django-asgi')).toMatchObject({ server: 'uvicorn', model: 'async', concurrencyLimit: 'pool' });
-    expect((await load('flask-sqlalchemy')).dataAccess).toMatchObject({ kind: 'orm', protocol: 'prepared' });
+    // Extended, not prepared: the ROLLBACK that ends each request clears psycopg's prepared statements (docs/variants.md).
+    expect((await load('flask-sqlalchemy')).dataAccess).toMatchObject({ kind: 'orm', protocol: 'extended' });
     expect((await load('flask-sqlalchemy')).server).toBe((await load('flask')).server);
     expect((await load('django-ninja')).dataAccess).toEqual({ ...(await load('django')).dataAccess, serializer: expect.stringMatching(/pydantic/) });
     expect((await load('litestar')).dataAccess).toMatchObject({ kind: 'raw', driver: 'asyncpg', serializer: expect.stringMatching(/^msgspec/) });
