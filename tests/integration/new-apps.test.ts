@@ -1,15 +1,14 @@
+import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadApp } from '../../harness/apps/manifest.ts';
-import { APPS_DIR } from '../../harness/paths.ts';
+import { APPS_DIR, CACHE_DIR } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/read.ts';
 import { NEW_APPS } from '../support/new-apps.ts';
 import { runApps } from '../support/run.ts';
 
 describe('the new apps on the local runtime', () => {
   it('verifies and measures every cell of each, within the connection cap, under its own name and stack', async () => {
-    // Other runs on this machine (another worktree's tests) may hold their own databases and apps: only new ones count below.
-    const before = new Set((await running()).map((line) => line.split(' ')[0]));
     // Short windows and one slow-db latency, as in variants.test.ts: the contract, not the figures.
     const { out, results, log } = await runApps(NEW_APPS, { runtime: 'local', duration: '1', warmup: '0.5', dbLatencies: '10' });
 
@@ -48,12 +47,24 @@ describe('the new apps on the local runtime', () => {
     expect(read.apps['flask-sqlalchemy']?.keyPackages['sqlalchemy']).toMatch(/^2\./);
     // Nothing the harness started is left.
     expect(log.join('\n')).not.toMatch(/warning: stopping/);
-    expect((await running()).filter((line) => !before.has(line.split(' ')[0]))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 });
 
-/** `pid args` of every app server (from a cached virtualenv) and embedded PostgreSQL running on the machine. */
-async function running(): Promise<string[]> {
-  const { stdout } = await execa('pgrep', ['-af', '.cache/venvs|crossover-pg-'], { reject: false });
-  return stdout.split('\n').filter((line) => line.trim() !== '');
+/**
+ * What this test started and left running: an app server from this checkout's virtualenvs, or
+ * an embedded PostgreSQL whose parent is this process. Another checkout's run on the same
+ * machine (its own databases and virtualenvs) is not this test's.
+ */
+async function leftovers(): Promise<string[]> {
+  const { stdout } = await execa('ps', ['-eo', 'pid=,ppid=,args='], { reject: false });
+  const venvs = path.join(CACHE_DIR, 'venvs');
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, ppid, ...args]) => {
+      const command = args.join(' ');
+      return command.includes(venvs) || (command.includes('crossover-pg-') && Number(ppid) === process.pid);
+    })
+    .map((fields) => fields.join(' '));
 }
