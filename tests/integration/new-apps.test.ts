@@ -1,9 +1,8 @@
-import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadApp } from '../../harness/apps/manifest.ts';
-import { APPS_DIR, CACHE_DIR } from '../../harness/paths.ts';
+import { APPS_DIR } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/read.ts';
+import { leftovers } from '../support/leftovers.ts';
 import { NEW_APPS } from '../support/new-apps.ts';
 import { runApps } from '../support/run.ts';
 
@@ -50,21 +49,3 @@ describe('the new apps on the local runtime', () => {
     expect(await leftovers()).toEqual([]);
   });
 });
-
-/**
- * What this test started and left running: an app server from this checkout's virtualenvs, or
- * an embedded PostgreSQL whose parent is this process. Another checkout's run on the same
- * machine (its own databases and virtualenvs) is not this test's.
- */
-async function leftovers(): Promise<string[]> {
-  const { stdout } = await execa('ps', ['-eo', 'pid=,ppid=,args='], { reject: false });
-  const venvs = path.join(CACHE_DIR, 'venvs');
-  return stdout
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter(([, ppid, ...args]) => {
-      const command = args.join(' ');
-      return command.includes(venvs) || (command.includes('crossover-pg-') && Number(ppid) === process.pid);
-    })
-    .map((fields) => fields.join(' '));
-}

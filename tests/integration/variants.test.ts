@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { APPS_DIR } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/read.ts';
+import { leftovers } from '../support/leftovers.ts';
 import { NEW_APPS } from '../support/new-apps.ts';
 import { runApps } from '../support/run.ts';
 
@@ -47,7 +47,6 @@ describe('the variants on the local runtime', () => {
     expect(read.apps['flask-granian']?.keyPackages['granian']).toMatch(/^\d+\.\d+/);
     // Nothing the harness started is left.
     expect(log.join('\n')).not.toMatch(/warning: stopping/);
-    const leftovers = await execa('pgrep', ['-af', '.cache/venvs|crossover-pg-'], { reject: false });
-    expect(leftovers.stdout).toBe('');
+    expect(await leftovers()).toEqual([]);
   });
 });
