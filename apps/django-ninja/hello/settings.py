@@ -1,5 +1,9 @@
 """Production settings for the crossover-bench Django Ninja app.
 
+A Ninja API (hello/api.py) on the Django ORM, with the Django app's settings
+(apps/django) otherwise: the same server, worker rule and connections, so it
+differs from Django, DRF and django-bolt by the API layer alone.
+
 Worker rule (gunicorn-gthread): workers = cores (K), threads = C / K, where C
 is the total database connection cap shared by every app. Each gthread thread
 keeps one persistent connection (CONN_MAX_AGE = None), so the app holds at most
