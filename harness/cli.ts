@@ -46,7 +46,7 @@ program
   .description('run the benchmark and write <out>/results.json, results.md and results.csv')
   .option(
     '--frameworks <list>',
-    "comma-separated apps: base apps and variants by name, '<base>+' for a base app and all its variants (e.g. fastapi+); default: every base app, no variant (crossover list shows them)",
+    "comma-separated apps: base apps and variants by name, '<base>+' for a base app and all its variants (e.g. fastapi+); default: the quick profile runs the six base apps (no variant, not django-ninja or litestar), standard and full run every app (crossover list shows them)",
   )
   .option('--scenarios <list>', 'comma-separated scenarios (default: all)')
   .addOption(new Option('--runtime <kind>', 'where apps run').choices(['local', 'docker', 'auto']).default('auto'))

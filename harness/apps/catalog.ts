@@ -7,6 +7,23 @@ import { BenchError } from '../errors.ts';
 export interface CatalogEntry {
   name: string;
   variantOf?: string | undefined;
+  /** false: a base app the quick run leaves out (its manifest's `defaultRun`). */
+  defaultRun?: boolean | undefined;
+}
+
+/**
+ * Which apps a run takes without --frameworks: `quick`, every base app but those in
+ * `outsideQuick` (the default run's six); `all`, every app, variants included (the standard and
+ * full profiles).
+ */
+export interface DefaultApps {
+  apps: 'quick' | 'all';
+  outsideQuick?: readonly string[] | undefined;
+}
+
+/** The base apps whose manifest says `"defaultRun": false`: the quick run leaves them out. */
+export function outsideQuickRun(entries: readonly CatalogEntry[]): string[] {
+  return entries.filter((e) => e.variantOf === undefined && e.defaultRun === false).map((e) => e.name);
 }
 
 /** variant name -> base name; refuses a variant of an unknown app, of a variant, or of itself. */
@@ -29,9 +46,19 @@ export function variantMap(entries: readonly CatalogEntry[]): Record<string, str
   return map;
 }
 
-/** The apps a run takes when --frameworks is not given: every base app, no variant. */
-export function defaultFrameworks(names: readonly string[], variantOf: Readonly<Record<string, string>>): string[] {
+/** Every base app (one without variantOf), in catalog order. */
+export function baseApps(names: readonly string[], variantOf: Readonly<Record<string, string>>): string[] {
   return names.filter((n) => variantOf[n] === undefined);
+}
+
+/**
+ * The apps a run takes when --frameworks is not given: with `quick` (the default), every base
+ * app but those outside the quick run, no variant; with `all`, every app in catalog order.
+ */
+export function defaultFrameworks(names: readonly string[], variantOf: Readonly<Record<string, string>>, defaults: DefaultApps = { apps: 'quick' }): string[] {
+  if (defaults.apps === 'all') return [...names];
+  const outside = new Set(defaults.outsideQuick ?? []);
+  return baseApps(names, variantOf).filter((n) => !outside.has(n));
 }
 
 /** The variants of `base`, in catalog order. */
@@ -43,8 +70,13 @@ export function variantsOf(base: string, names: readonly string[], variantOf: Re
  * --frameworks: names of apps (base or variant), and `<base>+` for a base app and all its
  * variants. Duplicates are dropped, the first mention keeping its place. Undefined: the default.
  */
-export function selectFrameworks(asked: readonly string[] | undefined, names: readonly string[], variantOf: Readonly<Record<string, string>>): string[] {
-  if (asked === undefined) return defaultFrameworks(names, variantOf);
+export function selectFrameworks(
+  asked: readonly string[] | undefined,
+  names: readonly string[],
+  variantOf: Readonly<Record<string, string>>,
+  defaults: DefaultApps = { apps: 'quick' },
+): string[] {
+  if (asked === undefined) return defaultFrameworks(names, variantOf, defaults);
   const hint = `choose from: ${choices(names, variantOf)}`;
   const chosen: string[] = [];
   const unknown: string[] = [];
@@ -65,7 +97,7 @@ export function selectFrameworks(asked: readonly string[] | undefined, names: re
 
 /** `django, ..., fastapi (+ fastapi-sqlalchemy), ...`: the names --frameworks takes. */
 function choices(names: readonly string[], variantOf: Readonly<Record<string, string>>): string {
-  return defaultFrameworks(names, variantOf)
+  return baseApps(names, variantOf)
     .map((base) => {
       const variants = variantsOf(base, names, variantOf);
       return variants.length === 0 ? base : `${base} (variants: ${variants.join(', ')}; all: ${base}+)`;
@@ -75,5 +107,5 @@ function choices(names: readonly string[], variantOf: Readonly<Record<string, st
 
 /** Each base app followed by its variants: the order of `crossover list`. */
 export function groupedByBase(names: readonly string[], variantOf: Readonly<Record<string, string>>): { name: string; base?: string }[] {
-  return defaultFrameworks(names, variantOf).flatMap((base) => [{ name: base }, ...variantsOf(base, names, variantOf).map((name) => ({ name, base }))]);
+  return baseApps(names, variantOf).flatMap((base) => [{ name: base }, ...variantsOf(base, names, variantOf).map((name) => ({ name, base }))]);
 }

@@ -62,6 +62,12 @@ export const AppManifestSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]*$/)
       .optional(),
+    /**
+     * false: a base app that the quick profile's default run leaves out (it runs when named, and
+     * in the standard and full profiles, which take every app). Absent: true for a base app.
+     * A variant never runs in the quick default, so it need not say so.
+     */
+    defaultRun: z.boolean().optional(),
     displayName: z.string().min(1),
     /** Decides the worker rule (see workers.ts). */
     server: z.enum(SERVER_KINDS),

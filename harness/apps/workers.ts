@@ -29,11 +29,19 @@ const THREADED_SERVERS: readonly AppManifest['server'][] = ['gunicorn-gthread', 
  *   and holds at most one connection of a pool of the same size), and one Rust runtime thread in
  *   single-threaded mode (the manifest's `--runtime-threads 1 --runtime-mode st`: with one core
  *   per worker, more I/O threads only contend with the Python threads). docs/variants.md.
+ * - granian (ASGI, an app whose `model` is async): uvicorn's rule, since it serves the same async
+ *   apps: one worker process per core, one event loop on one blocking thread per worker (Granian
+ *   refuses more than one for ASGI), and the connection cap split between the workers' pools.
  */
-export function workerSettings(manifest: Pick<AppManifest, 'server' | 'concurrencyLimit'>, cores: number, connectionCap: number): WorkerSettings {
+export function workerSettings(
+  manifest: Pick<AppManifest, 'server' | 'concurrencyLimit'> & { model?: AppManifest['model'] | undefined },
+  cores: number,
+  connectionCap: number,
+): WorkerSettings {
   const workers = Math.max(1, cores);
   const perWorker = Math.max(1, Math.floor(connectionCap / workers));
-  const threads = THREADED_SERVERS.includes(manifest.server) ? perWorker : 1;
+  const eventLoop = manifest.server === 'granian' && manifest.model === 'async';
+  const threads = THREADED_SERVERS.includes(manifest.server) && !eventLoop ? perWorker : 1;
   return {
     workers,
     threads,

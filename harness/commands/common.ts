@@ -1,5 +1,5 @@
 import { analyze } from '../analysis/analyze.ts';
-import { variantMap } from '../apps/catalog.ts';
+import { outsideQuickRun, variantMap } from '../apps/catalog.ts';
 import { type AppDefinition, listAppNames, loadApp } from '../apps/manifest.ts';
 import { BenchError } from '../errors.ts';
 import type { OutputMode } from '../output/mode.ts';
@@ -24,12 +24,15 @@ function appsDir(): string {
   return process.env.CROSSOVER_APPS_DIR || APPS_DIR;
 }
 
-/** Every app (base apps and variants), each variant's base (`variantOf`), and the scenarios. */
-export async function loadCatalog(): Promise<{ appNames: string[]; variantOf: Record<string, string>; scenarios: Scenario[] }> {
+/**
+ * Every app (base apps and variants), each variant's base (`variantOf`), the base apps the quick
+ * run leaves out (`outsideQuick`), and the scenarios.
+ */
+export async function loadCatalog(): Promise<{ appNames: string[]; variantOf: Record<string, string>; outsideQuick: string[]; scenarios: Scenario[] }> {
   const dir = appsDir();
   const appNames = await listAppNames(dir);
   const manifests = await Promise.all(appNames.map((name) => loadApp(dir, name)));
-  return { appNames, variantOf: variantMap(manifests), scenarios: await loadScenarios(SCENARIOS_DIR) };
+  return { appNames, variantOf: variantMap(manifests), outsideQuick: outsideQuickRun(manifests), scenarios: await loadScenarios(SCENARIOS_DIR) };
 }
 
 export async function loadApps(names: string[]): Promise<Map<string, AppDefinition>> {

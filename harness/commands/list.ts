@@ -1,4 +1,4 @@
-import { groupedByBase } from '../apps/catalog.ts';
+import { defaultFrameworks, groupedByBase } from '../apps/catalog.ts';
 import { type AppManifest, describeStack } from '../apps/manifest.ts';
 import { PROFILES } from '../config/profiles.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
@@ -8,15 +8,20 @@ export type ListedApp = Pick<AppManifest, 'displayName' | 'server' | 'model' | '
 
 /**
  * One line per app: each base app, then its variants indented under it, each with its stack
- * (server, driver or ORM). A variant runs only when named, or with `<base>+`.
+ * (server, driver or ORM). A variant runs only when named, with `<base>+`, or in a profile that
+ * takes every app; a base app outside the quick run (`outsideQuick`) says so.
  */
-export function frameworkLines(apps: ReadonlyMap<string, ListedApp>, variantOf: Readonly<Record<string, string>>): string[] {
+export function frameworkLines(
+  apps: ReadonlyMap<string, ListedApp>,
+  variantOf: Readonly<Record<string, string>>,
+  outsideQuick: readonly string[] = [],
+): string[] {
   const rows = groupedByBase([...apps.keys()], variantOf);
   const width = Math.max(12, ...rows.map((r) => r.name.length + (r.base ? 2 : 0)));
   return rows.map(({ name, base }) => {
     const app = apps.get(name)!;
     const label = base ? `  ${name}` : name;
-    const what = `${app.displayName} (${app.model}; ${describeStack(app)})`;
+    const what = `${app.displayName} (${app.model}; ${describeStack(app)})${outsideQuick.includes(name) ? ' [not in the quick run]' : ''}`;
     return `  ${label.padEnd(width)} ${base ? `variant of ${base}: ${what}` : what}`;
   });
 }
@@ -30,12 +35,21 @@ export function scenarioNote(s: Pick<Scenario, 'profiles' | 'pipelining'>): stri
   return parts.length > 0 ? ` [${parts.join('; ')}]` : '';
 }
 
+/** The heading over the apps: which of them a run takes without --frameworks, per profile. */
+export function frameworksHeading(names: readonly string[], variantOf: Readonly<Record<string, string>>, outsideQuick: readonly string[]): string {
+  const quick = defaultFrameworks(names, variantOf, { apps: 'quick', outsideQuick });
+  if (quick.length === names.length) return 'frameworks:';
+  const all = Object.entries(PROFILES)
+    .filter(([, p]) => p.apps === 'all')
+    .map(([n]) => n);
+  return `frameworks (without --frameworks, the quick profile runs ${quick.join(', ')}; ${all.join(' and ')} run every app listed; name an app, or <base>+ for a base app and its variants):`;
+}
+
 export async function listCommand(): Promise<void> {
   const catalog = await loadCatalog();
   const apps = await loadApps(catalog.appNames);
-  const variants = Object.keys(catalog.variantOf).length;
-  const lines = [`frameworks${variants > 0 ? ' (a run takes the base apps; name a variant, or <base>+ for a base app and its variants)' : ''}:`];
-  lines.push(...frameworkLines(apps, catalog.variantOf));
+  const lines = [frameworksHeading(catalog.appNames, catalog.variantOf, catalog.outsideQuick)];
+  lines.push(...frameworkLines(apps, catalog.variantOf, catalog.outsideQuick));
   lines.push('scenarios:');
   for (const s of catalog.scenarios) lines.push(`  ${s.name.padEnd(12)} ${s.description}${scenarioNote(s)}`);
   lines.push('profiles:');

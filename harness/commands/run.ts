@@ -29,6 +29,7 @@ export async function runCommand(flags: RunCommandFlags, mode: OutputMode): Prom
     {
       frameworks: catalog.appNames,
       variantOf: catalog.variantOf,
+      outsideQuick: catalog.outsideQuick,
       scenarios: catalog.scenarios.map((s) => s.name),
       scenarioProfiles: scenarioProfiles(catalog.scenarios),
     },

@@ -166,6 +166,8 @@ export interface KnownNames {
   variantOf?: Record<string, string>;
   /** Scenarios a run takes by default only in some profiles (their `profiles` field); the others go in every profile. */
   scenarioProfiles?: Record<string, readonly ProfileName[]>;
+  /** Base apps the quick profile's default leaves out (`"defaultRun": false` in their manifests). */
+  outsideQuick?: string[];
 }
 
 /**
@@ -177,7 +179,7 @@ export function resolveRunConfig(flags: RunFlags, known: KnownNames, now: Date):
   if (!parsed.success) throw new BenchError('USAGE', `invalid option ${formatZodError(parsed.error)}`, { hint: 'see crossover run --help' });
   const f = parsed.data;
   const profile = PROFILES[f.profile];
-  const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {});
+  const frameworks = selectFrameworks(f.frameworks, known.frameworks, known.variantOf ?? {}, { apps: profile.apps, outsideQuick: known.outsideQuick });
   // Without --scenarios, the profile's own: a scenario limited to other profiles (plaintext is not in quick) is left out.
   const scenarios = f.scenarios ?? known.scenarios.filter((name) => known.scenarioProfiles?.[name]?.includes(f.profile) ?? true);
   checkNames('scenario', scenarios, known.scenarios);

@@ -33,6 +33,12 @@ export interface Profile {
    * and the open-loop cells keep the timing above.
    */
   window: WindowTiming;
+  /**
+   * The apps a run takes without --frameworks: `quick`, the six base apps (every base app whose
+   * manifest does not say `"defaultRun": false`), so the default run keeps its budget; `all`,
+   * every app, variants included (harness/apps/catalog.ts, docs/variants.md).
+   */
+  apps: 'quick' | 'all';
 }
 
 /** The timing of one side-by-side window: a ramp and a measured slice; `bound` for latency-bound slow-db cells. */
@@ -74,6 +80,7 @@ export const PROFILES = {
     stopping: { targetHalfWidth: 0.05, budgetS: 150 },
     // Measured (docs/schedule.md, "Window timing"): 0.2 s + 0.5 s windows varied 10-32% from round to round, 0.5 s + 1.5 s 4-30%.
     window: { warmupS: 0.5, durationS: 1.5, bound: { fromMs: 5, warmupS: 0.5, durationS: 1 } },
+    apps: 'quick',
   },
   /*
    * What a blog post should cite: long enough for a stable median, three repeats for the spread.
@@ -99,6 +106,7 @@ export const PROFILES = {
     stopping: { targetHalfWidth: 0.02, budgetS: 1200 },
     // Not measured apart from the restart timing yet: the same windows.
     window: { warmupS: 3, durationS: 10, bound: { fromMs: 5, warmupS: 2, durationS: 5 } },
+    apps: 'all',
   },
   full: {
     durationS: 30,
@@ -110,6 +118,7 @@ export const PROFILES = {
     dbRttMs: [0, 0.5, 1],
     stopping: { targetHalfWidth: 0.01, budgetS: 3600 },
     window: { warmupS: 10, durationS: 30, bound: { fromMs: 5, warmupS: 5, durationS: 15 } },
+    apps: 'all',
   },
 } as const satisfies Record<string, Profile>;
 

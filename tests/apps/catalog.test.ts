@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFrameworks, groupedByBase, selectFrameworks, variantMap } from '../../harness/apps/catalog.ts';
+import { defaultFrameworks, groupedByBase, outsideQuickRun, selectFrameworks, variantMap } from '../../harness/apps/catalog.ts';
 import { AppManifestSchema, listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { resolveRunConfig } from '../../harness/config/options.ts';
 import { APPS_DIR } from '../../harness/paths.ts';
@@ -34,6 +34,11 @@ describe('variantOf in a manifest', () => {
     expect(AppManifestSchema.parse({ ...manifest, variantOf: 'fastapi' }).variantOf).toBe('fastapi');
     expect(AppManifestSchema.safeParse({ ...manifest, variantOf: 'Fast API' }).success).toBe(false);
     expect(AppManifestSchema.safeParse({ ...manifest, server: 'granian' }).success).toBe(true);
+  });
+
+  it('refuses a defaultRun that is not a boolean', () => {
+    expect(AppManifestSchema.safeParse({ ...manifest, defaultRun: 'no' }).success).toBe(false);
+    expect(AppManifestSchema.safeParse({ ...manifest, defaultRun: false }).success).toBe(true);
   });
 
   it('must name a base app: not an unknown app, not a variant, not itself', () => {
@@ -86,6 +91,34 @@ describe('--frameworks with variants', () => {
     expect(resolveRunConfig({ frameworks: 'fastapi+' }, known, now).frameworks).toEqual(['fastapi', 'fastapi-sqlalchemy', 'fastapi-tortoise']);
   });
 
+  it('leaves a base app with "defaultRun": false out of the quick default only; standard and full take every app', () => {
+    const entries = [
+      { name: 'django' },
+      { name: 'flask' },
+      { name: 'litestar', defaultRun: false },
+      { name: 'flask-granian', variantOf: 'flask' },
+      // On a variant it changes nothing: variants are outside the quick default anyway.
+      { name: 'flask-x', variantOf: 'flask', defaultRun: false },
+    ];
+    const names = entries.map((e) => e.name);
+    const variantOf = variantMap(entries);
+    const outsideQuick = outsideQuickRun(entries);
+    expect(outsideQuick).toEqual(['litestar']);
+    expect(defaultFrameworks(names, variantOf, { apps: 'quick', outsideQuick })).toEqual(['django', 'flask']);
+    expect(defaultFrameworks(names, variantOf, { apps: 'all', outsideQuick })).toEqual(names);
+    // Named, it runs like any other app, and '<base>+' still groups it.
+    expect(selectFrameworks(['litestar'], names, variantOf, { apps: 'quick', outsideQuick })).toEqual(['litestar']);
+    expect(groupedByBase(names, variantOf).map((r) => r.name)).toEqual(['django', 'flask', 'flask-granian', 'flask-x', 'litestar']);
+    const known = { frameworks: names, variantOf, outsideQuick, scenarios: ['json'] };
+    const now = new Date('2026-12-07T00:00:00Z');
+    expect(resolveRunConfig({}, known, now).frameworks).toEqual(['django', 'flask']);
+    expect(resolveRunConfig({ profile: 'quick' }, known, now).frameworks).toEqual(['django', 'flask']);
+    expect(resolveRunConfig({ profile: 'standard' }, known, now).frameworks).toEqual(names);
+    expect(resolveRunConfig({ profile: 'full' }, known, now).frameworks).toEqual(names);
+    // --frameworks wins over every profile's default.
+    expect(resolveRunConfig({ profile: 'standard', frameworks: 'flask+' }, known, now).frameworks).toEqual(['flask', 'flask-granian', 'flask-x']);
+  });
+
   it('groups each base app with its variants', () => {
     expect(groupedByBase(NAMES, VARIANT_OF)).toEqual([
       { name: 'django' },
@@ -99,12 +132,29 @@ describe('--frameworks with variants', () => {
 });
 
 describe('the shipped apps', () => {
-  it('run the six base apps by default, and each variant names one of them', async () => {
+  it('run the six base apps in a quick run, every app in standard and full, and each variant names a base app', async () => {
     const names = await listAppNames(APPS_DIR);
     const apps = await Promise.all(names.map((n) => loadApp(APPS_DIR, n)));
     const variantOf = variantMap(apps);
-    expect(selectFrameworks(undefined, names, variantOf)).toEqual(['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bolt']);
-    expect(variantOf).toEqual({ 'fastapi-sqlalchemy': 'fastapi', 'flask-granian': 'flask' });
+    const outsideQuick = outsideQuickRun(apps);
+    expect(outsideQuick).toEqual(['django-ninja', 'litestar']);
+    expect(selectFrameworks(undefined, names, variantOf, { apps: 'quick', outsideQuick })).toEqual([
+      'django',
+      'drf',
+      'flask',
+      'fastapi',
+      'starlette',
+      'django-bolt',
+    ]);
+    expect(selectFrameworks(undefined, names, variantOf, { apps: 'all', outsideQuick })).toEqual(names);
+    expect(names).toHaveLength(13);
+    expect(variantOf).toEqual({
+      'django-asgi': 'django',
+      'fastapi-sqlalchemy': 'fastapi',
+      'flask-granian': 'flask',
+      'flask-sqlalchemy': 'flask',
+      'starlette-granian': 'starlette',
+    });
   });
 
   it('declare the variants’ data access honestly: the ORM over asyncpg prepares, the Flask variant is the base app’s access', async () => {
@@ -116,5 +166,19 @@ describe('the shipped apps', () => {
     expect(granian.server).toBe('granian');
     expect(granian.dataAccess).toEqual(flask.dataAccess);
     expect(granian.concurrencyLimit).toBe(flask.concurrencyLimit);
+  });
+
+  it('declare the new apps’ stacks: ORM where an ORM reads, the base app’s access where only the server differs', async () => {
+    const load = (n: string) => loadApp(APPS_DIR, n);
+    expect((await load('django-asgi')).dataAccess).toMatchObject({ kind: 'orm', protocol: 'simple' });
+    expect(await load('django-asgi')).toMatchObject({ server: 'uvicorn', model: 'async', concurrencyLimit: 'pool' });
+    // Extended, not prepared: the ROLLBACK that ends each request clears psycopg's prepared statements (docs/variants.md).
+    expect((await load('flask-sqlalchemy')).dataAccess).toMatchObject({ kind: 'orm', protocol: 'extended' });
+    expect((await load('flask-sqlalchemy')).server).toBe((await load('flask')).server);
+    expect((await load('django-ninja')).dataAccess).toEqual({ ...(await load('django')).dataAccess, serializer: expect.stringMatching(/pydantic/) });
+    expect((await load('litestar')).dataAccess).toMatchObject({ kind: 'raw', driver: 'asyncpg', serializer: expect.stringMatching(/^msgspec/) });
+    const granian = await load('starlette-granian');
+    expect(granian).toMatchObject({ server: 'granian', model: 'async', concurrencyLimit: 'pool' });
+    expect(granian.dataAccess).toEqual((await load('starlette')).dataAccess);
   });
 });

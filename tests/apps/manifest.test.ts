@@ -18,6 +18,8 @@ describe('app manifests', () => {
       fastapi: 'Raw prepared',
       starlette: 'Raw prepared',
       'django-bolt': 'ORM simple',
+      'django-ninja': 'ORM simple',
+      litestar: 'Raw prepared',
     });
   });
 

@@ -56,6 +56,23 @@ describe('workerSettings', () => {
     expect(workerSettings({ server: 'granian', concurrencyLimit: 'threads' }, 3, 10)).toMatchObject({ threads: 3, connectionCap: 9 });
   });
 
+  it("gives granian (ASGI) uvicorn's rule: one event loop on one blocking thread per worker, the cap split between pools", () => {
+    for (const cores of [1, 2, 3, 4]) {
+      expect(workerSettings({ server: 'granian', model: 'async', concurrencyLimit: 'pool' }, cores, 10), `${cores} cores`).toEqual(
+        workerSettings({ server: 'uvicorn', model: 'async', concurrencyLimit: 'pool' }, cores, 10),
+      );
+    }
+    expect(workerSettings({ server: 'granian', model: 'async', concurrencyLimit: 'pool' }, 2, 10)).toEqual({
+      workers: 2,
+      threads: 1,
+      poolSize: 5,
+      connectionCap: 10,
+      concurrencyLimit: 10,
+    });
+    // The sync model keeps the WSGI rule.
+    expect(workerSettings({ server: 'granian', model: 'sync', concurrencyLimit: 'threads' }, 2, 10)).toMatchObject({ threads: 5 });
+  });
+
   it('never goes below one worker or one connection, and never above the cap', () => {
     expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 0, 10)).toMatchObject({ workers: 1, poolSize: 10 });
     expect(workerSettings({ server: 'uvicorn', concurrencyLimit: 'pool' }, 16, 10)).toMatchObject({ workers: 16, poolSize: 1, connectionCap: 16 });

@@ -1,8 +1,9 @@
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { APPS_DIR } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/read.ts';
+import { leftovers } from '../support/leftovers.ts';
+import { NEW_APPS } from '../support/new-apps.ts';
 import { runApps } from '../support/run.ts';
 
 /** The variants (docs/variants.md), each held to its base app's contract in every scenario. */
@@ -10,9 +11,10 @@ const VARIANTS = ['fastapi-sqlalchemy', 'flask-granian'];
 
 describe('the variants on the local runtime', () => {
   it('verifies and measures every cell of each variant, within the connection cap, and records its base', async () => {
-    // Every variant the repository ships is in this test, so a new one is proven here before it is measured anywhere.
+    // Every variant the repository ships is in this test or in new-apps.test.ts, so a new one is proven before it is measured anywhere.
     const shipped = (await Promise.all((await listAppNames(APPS_DIR)).map((n) => loadApp(APPS_DIR, n)))).filter((a) => a.variantOf).map((a) => a.name);
-    expect(shipped.sort()).toEqual([...VARIANTS].sort());
+    expect(shipped.sort()).toEqual([...VARIANTS, ...NEW_APPS.filter((n) => shipped.includes(n))].sort());
+    expect(NEW_APPS.filter((n) => shipped.includes(n)).sort()).toEqual(['django-asgi', 'flask-sqlalchemy', 'starlette-granian']);
 
     // Short windows and one slow-db latency, as in local-apps.test.ts: the contract, not the figures.
     const { out, results, log } = await runApps(VARIANTS, { runtime: 'local', duration: '1', warmup: '0.5', dbLatencies: '10' });
@@ -48,7 +50,6 @@ describe('the variants on the local runtime', () => {
     expect(read.apps['flask-granian']?.keyPackages['granian']).toMatch(/^\d+\.\d+/);
     // Nothing the harness started is left.
     expect(log.join('\n')).not.toMatch(/warning: stopping/);
-    const leftovers = await execa('pgrep', ['-af', '.cache/venvs|crossover-pg-'], { reject: false });
-    expect(leftovers.stdout).toBe('');
+    expect(await leftovers()).toEqual([]);
   });
 });

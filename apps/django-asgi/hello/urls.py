@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("json", views.json),
+    path("db", views.db),
+    path("queries", views.queries),
+    path("slow-db", views.slow_db),
+    path("updates", views.updates),
+    path("fortunes", views.fortunes),
+    path("plaintext", views.plaintext),
+]

@@ -1,0 +1,93 @@
+import random
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI, Schema
+
+from .models import Fortune, World
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
+ADDED_FORTUNE = "Additional fortune added at request time."
+
+api = NinjaAPI(title="crossover-bench")
+
+
+class Message(Schema):
+    message: str
+
+
+class WorldOut(Schema):
+    id: int
+    randomNumber: int
+
+    # Ninja reads each field from the model instance; the column is `randomnumber`.
+    @staticmethod
+    def resolve_randomNumber(world):
+        return world.randomnumber
+
+
+def int_param(raw, default, low, high):
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def random_world():
+    return World.objects.get(id=random.randint(1, ROWS))
+
+
+@api.get("/json", response=Message)
+def json(request):
+    return {"message": "Hello, World!"}
+
+
+@api.get("/db", response=WorldOut)
+def db(request):
+    return random_world()
+
+
+# Query parameters are plain strings: the contract maps invalid values to a
+# default, where a typed `int` parameter would answer 422.
+@api.get("/queries", response=list[WorldOut])
+def queries(request, queries: str | None = None):
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    return [random_world() for _ in range(count)]
+
+
+@api.get("/slow-db", response=WorldOut)
+def slow_db(request, ms: str | None = None):
+    sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)
+    return World.objects.raw(SLOW_SQL, [sleep_ms / 1000, random.randint(1, ROWS)])[0]
+
+
+@api.get("/updates", response=list[WorldOut])
+def updates(request, queries: str | None = None):
+    count = int_param(queries, 1, 1, MAX_QUERIES)
+    worlds = [random_world() for _ in range(count)]
+    for world in worlds:
+        world.randomnumber = random.randint(1, ROWS)
+    # One UPDATE for every row (bulk_update's CASE WHEN), ids in ascending
+    # order, so concurrent updates lock rows in one order.
+    World.objects.bulk_update(sorted(worlds, key=lambda w: w.id), ["randomnumber"])
+    return worlds
+
+
+# HTML and plain text: a Ninja operation may return any Django response,
+# which Ninja passes through untouched.
+@api.get("/fortunes")
+def fortunes(request):
+    fortunes = list(Fortune.objects.all())
+    fortunes.append(Fortune(id=0, message=ADDED_FORTUNE))
+    fortunes.sort(key=lambda f: f.message)
+    return render(request, "fortunes.html", {"fortunes": fortunes})
+
+
+@api.get("/plaintext")
+def plaintext(request):
+    return HttpResponse(b"Hello, World!", content_type="text/plain")

@@ -1,0 +1,134 @@
+"""crossover-bench Starlette on Granian variant: the Starlette app, served by Granian's ASGI interface.
+
+The app code is the base app's (apps/starlette): an asyncpg pool per worker,
+the same routes and responses; only the server differs. Granian runs the app
+on an asyncio event loop (uvloop, as the base app's uvicorn does) in each
+worker process, while its Rust runtime does the socket I/O.
+
+Worker rule (granian, ASGI): workers = cores (K), one event loop per worker,
+and an asyncpg pool of DB_POOL_SIZE = C / K connections per worker, where C is
+the total database connection cap shared by every app: the uvicorn rule, since
+Granian's ASGI interface serves the same async apps (docs/variants.md, "The
+worker rule for Granian"). The pool bounds in-flight database work per worker;
+requests beyond it wait for a connection.
+
+Server flags (manifest.json): `--interface asgi`, `--loop uvloop`,
+`--runtime-threads 1 --runtime-mode st` (one single-threaded Rust runtime per
+worker: with one core per worker, more I/O threads contend with the event
+loop). Granian writes no access log unless asked, and calls the app's lifespan.
+"""
+
+import os
+import random
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+
+ROWS = 10_000
+MAX_QUERIES = 500
+MAX_SLEEP_MS = 10_000
+ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+# pg_sleep in the same statement, so the database itself is the slow part.
+SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
+UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
+FORTUNES_SQL = "SELECT id, message FROM fortune"
+ADDED_FORTUNE = (0, "Additional fortune added at request time.")
+
+# Jinja2 with autoescaping (Starlette's Jinja2Templates turns it on).
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+pool: asyncpg.Pool
+
+
+@asynccontextmanager
+async def lifespan(app):
+    global pool
+    # Checked here, not at import, as in the base app: a failed lifespan
+    # startup stops the server instead of restarting a worker forever.
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        raise RuntimeError("DATABASE_URL is not set: export DATABASE_URL=postgres://user:password@host:port/dbname")
+    # min_size = max_size: the pool is warm before the first request.
+    pool = await asyncpg.create_pool(database_url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    yield
+    await pool.close()
+
+
+def int_param(request, name, default, low, high):
+    try:
+        value = int(request.query_params[name])
+    except (KeyError, ValueError):
+        return default
+    return min(max(value, low), high)
+
+
+def as_json(row):
+    return {"id": row[0], "randomNumber": row[1]}
+
+
+async def json(request):
+    return JSONResponse({"message": "Hello, World!"})
+
+
+async def db(request):
+    row = await pool.fetchrow(ROW_SQL, random.randint(1, ROWS))
+    return JSONResponse(as_json(row))
+
+
+async def queries(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    # One connection for the whole request, one query after another, as the
+    # sync apps do (asyncpg runs one query at a time per connection).
+    async with pool.acquire() as conn:
+        rows = [await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)) for _ in range(count)]
+    return JSONResponse([as_json(row) for row in rows])
+
+
+async def slow_db(request):
+    ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
+    row = await pool.fetchrow(SLOW_SQL, ms / 1000, random.randint(1, ROWS))
+    return JSONResponse(as_json(row))
+
+
+async def updates(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    async with pool.acquire() as conn:
+        ids = [(await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)))[0] for _ in range(count)]
+        worlds = [(world_id, random.randint(1, ROWS)) for world_id in ids]
+        # Ids in ascending order, so concurrent updates lock rows in one order.
+        await conn.executemany(UPDATE_SQL, sorted(worlds))
+    return JSONResponse([as_json(world) for world in worlds])
+
+
+async def fortunes(request):
+    rows = await pool.fetch(FORTUNES_SQL)
+    items = [(row[0], row[1]) for row in rows]
+    items.append(ADDED_FORTUNE)
+    items.sort(key=lambda item: item[1])
+    context = {"fortunes": [{"id": i, "message": m} for i, m in items]}
+    return templates.TemplateResponse(request, "fortunes.html", context)
+
+
+async def plaintext(request):
+    return PlainTextResponse("Hello, World!")
+
+
+app = Starlette(
+    routes=[
+        Route("/json", json),
+        Route("/db", db),
+        Route("/queries", queries),
+        Route("/slow-db", slow_db),
+        Route("/updates", updates),
+        Route("/fortunes", fortunes),
+        Route("/plaintext", plaintext),
+    ],
+    lifespan=lifespan,
+)
