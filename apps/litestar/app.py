@@ -108,11 +108,16 @@ async def slow_db(state: State, ms: str | None = None) -> World:
 @get("/updates")
 async def updates(state: State, queries: str | None = None) -> list[World]:
     count = int_param(queries, 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
     async with state.pool.acquire() as conn:
-        ids = [(await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)))[0] for _ in range(count)]
-        worlds = [World(id=world_id, randomNumber=random.randint(1, ROWS)) for world_id in ids]
-        # Ids in ascending order, so concurrent updates lock rows in one order.
-        await conn.executemany(UPDATE_SQL, sorted((w.id, w.randomNumber) for w in worlds))
+        # Each row read by a query of its own, as in /queries.
+        rows = [await conn.fetchrow(ROW_SQL, world_id) for world_id in ids]
+        worlds = [World(id=row[0], randomNumber=random.randint(1, ROWS)) for row in rows]
+        # executemany in one transaction: one commit per request.
+        async with conn.transaction():
+            await conn.executemany(UPDATE_SQL, [(w.id, w.randomNumber) for w in worlds])
     return worlds
 
 

@@ -21,6 +21,7 @@ loop). Granian writes no access log unless asked, and calls the app's lifespan.
 import os
 import random
 from contextlib import asynccontextmanager
+from operator import itemgetter
 from pathlib import Path
 
 import asyncpg
@@ -35,13 +36,12 @@ ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
 ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
+UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
-UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 FORTUNES_SQL = "SELECT id, message FROM fortune"
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
-
-# Jinja2 with autoescaping (Starlette's Jinja2Templates turns it on).
+# Starlette's Jinja2 wrapper, which turns autoescaping on.
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 pool: asyncpg.Pool
@@ -50,8 +50,9 @@ pool: asyncpg.Pool
 @asynccontextmanager
 async def lifespan(app):
     global pool
-    # Checked here, not at import, as in the base app: a failed lifespan
-    # startup stops the server instead of restarting a worker forever.
+    # Checked here, not at import: a failed lifespan startup makes uvicorn exit
+    # with its startup-failure code (3), which also stops the multi-worker
+    # supervisor; an import error there only restarts the worker, forever.
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
         raise RuntimeError("DATABASE_URL is not set: export DATABASE_URL=postgres://user:password@host:port/dbname")
@@ -91,31 +92,39 @@ async def queries(request):
     return JSONResponse([as_json(row) for row in rows])
 
 
+async def updates(request):
+    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
+    # Distinct ids in ascending order: concurrent requests lock their rows in the
+    # same order, so their writes never deadlock.
+    ids = sorted(random.sample(range(1, ROWS + 1), count))
+    async with pool.acquire() as conn:
+        # Each row read by a query of its own, as in /queries.
+        rows = [await conn.fetchrow(ROW_SQL, world_id) for world_id in ids]
+        changed = [(row[0], random.randint(1, ROWS)) for row in rows]
+        # executemany: one UPDATE per row, pipelined in one round trip, in one
+        # transaction, so one commit per request.
+        async with conn.transaction():
+            await conn.executemany(UPDATE_SQL, changed)
+    return JSONResponse([as_json(world) for world in changed])
+
+
 async def slow_db(request):
     ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
     row = await pool.fetchrow(SLOW_SQL, ms / 1000, random.randint(1, ROWS))
     return JSONResponse(as_json(row))
 
 
-async def updates(request):
-    count = int_param(request, "queries", 1, 1, MAX_QUERIES)
-    async with pool.acquire() as conn:
-        ids = [(await conn.fetchrow(ROW_SQL, random.randint(1, ROWS)))[0] for _ in range(count)]
-        worlds = [(world_id, random.randint(1, ROWS)) for world_id in ids]
-        # Ids in ascending order, so concurrent updates lock rows in one order.
-        await conn.executemany(UPDATE_SQL, sorted(worlds))
-    return JSONResponse([as_json(world) for world in worlds])
-
-
+# TechEmpower's fortunes: every row, one more added in memory, sorted by message
+# (code-point order, Python's), rendered by Jinja2 with autoescaping; the
+# template response answers text/html; charset=utf-8.
 async def fortunes(request):
-    rows = await pool.fetch(FORTUNES_SQL)
-    items = [(row[0], row[1]) for row in rows]
-    items.append(ADDED_FORTUNE)
-    items.sort(key=lambda item: item[1])
-    context = {"fortunes": [{"id": i, "message": m} for i, m in items]}
-    return templates.TemplateResponse(request, "fortunes.html", context)
+    rows = [tuple(row) for row in await pool.fetch(FORTUNES_SQL)]
+    rows.append(ADDED_FORTUNE)
+    rows.sort(key=itemgetter(1))
+    return templates.TemplateResponse(request, "fortunes.html", {"fortunes": rows})
 
 
+# TechEmpower's plaintext: 13 bytes as text/plain; charset=utf-8.
 async def plaintext(request):
     return PlainTextResponse("Hello, World!")
 
@@ -125,8 +134,8 @@ app = Starlette(
         Route("/json", json),
         Route("/db", db),
         Route("/queries", queries),
-        Route("/slow-db", slow_db),
         Route("/updates", updates),
+        Route("/slow-db", slow_db),
         Route("/fortunes", fortunes),
         Route("/plaintext", plaintext),
     ],

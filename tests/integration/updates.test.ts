@@ -27,7 +27,7 @@ const CONNECTION_CAP = 10;
 const STARTUP_TIMEOUT_MS = 60_000;
 const CELL = { kind: 'updates' as const, path: '/updates?queries=20', queries: 20 };
 /** Apps whose ORM writes a request's rows in one statement (bulk_update); the others send one UPDATE per row (executemany). */
-const ONE_STATEMENT = ['django', 'django-bolt', 'drf'];
+const ONE_STATEMENT = ['django', 'django-asgi', 'django-bolt', 'django-ninja', 'drf'];
 
 // Every shipped app's /updates and a cheating fixture, for real: cached venvs, the embedded
 // PostgreSQL, verification called directly as the orchestrator calls it per cell.
