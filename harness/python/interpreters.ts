@@ -8,7 +8,7 @@ import type { AppDefinition } from '../apps/manifest.ts';
 import type { RunConfig } from '../config/options.ts';
 import { BenchError } from '../errors.ts';
 import { parseAppHost } from '../net/app-host.ts';
-import { findPython, type PythonInfo, type PythonNeed, pythonNeed } from './discover.ts';
+import { findPython, type PythonInfo, type PythonNeed, probePython, pythonNeed } from './discover.ts';
 
 /** One interpreter of the axis, as results.json records it. */
 export interface Interpreter extends PythonInfo {
@@ -90,6 +90,8 @@ export function expandInterpreters(
           minor: interpreter.minor,
           freeThreaded: interpreter.freeThreaded,
         },
+        // A free-threaded build keeps the GIL off even where an extension module does not declare support (it would turn it back on at import).
+        env: interpreter.freeThreaded ? { ...app.env, PYTHON_GIL: '0' } : app.env,
         interpreterOf: name,
       });
     }
@@ -109,8 +111,11 @@ export async function interpreterAxis(
   log: (line: string) => void,
 ): Promise<{ config: RunConfig; apps: Map<string, AppDefinition> }> {
   const entries = pythonList(python);
-  if (entries.length < 2) return { config: resolved, apps };
-  if (resolved.runtime === 'docker' || parseAppHost(resolved.appHost).kind === 'docker-engine') {
+  if (entries.length === 0) return { config: resolved, apps };
+  const docker = resolved.runtime === 'docker' || parseAppHost(resolved.appHost).kind === 'docker-engine';
+  // One interpreter is the axis only when it is free-threaded and runs the apps (local): its rows then say so and keep the GIL off.
+  if (entries.length === 1 && (docker || !(await probePython(entries[0]!))?.freeThreaded)) return { config: resolved, apps };
+  if (docker) {
     throw new BenchError('USAGE', `--python ${python}: several interpreters run in local virtualenvs, not in Docker (one interpreter per base image)`, {
       hint: 'use --runtime local (or auto), or give --python one interpreter',
     });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BenchError } from '../../harness/errors.ts';
-import { appUnder, expandInterpreters, interpreterLabel, pythonList, resolveInterpreters } from '../../harness/python/interpreters.ts';
-import { makeApp } from '../support/factories.ts';
+import { appUnder, expandInterpreters, interpreterAxis, interpreterLabel, pythonList, resolveInterpreters } from '../../harness/python/interpreters.ts';
+import { makeApp, makeConfig } from '../support/factories.ts';
 
 // The interpreter as an axis (docs/variants.md): --python a,b runs every app under each.
 
@@ -74,6 +74,9 @@ describe('expandInterpreters', () => {
     const ft = out.apps.get('flask-py3.13t')!;
     expect(ft).toMatchObject({ name: 'flask-py3.13t', interpreterOf: 'flask', displayName: 'flask (Python 3.13.0, free-threaded)', dir: '/nowhere/flask' });
     expect(ft.python).toMatchObject({ path: '/p13t', freeThreaded: true });
+    // The GIL stays off in a free-threaded build, whatever its extension modules declare; a regular build gets no such setting.
+    expect(ft.env['PYTHON_GIL']).toBe('0');
+    expect(out.apps.get('flask-py3.12')!.env['PYTHON_GIL']).toBeUndefined();
   });
 
   it('pairs a variant with its base under the first interpreter, and every app with itself under the first elsewhere', () => {
@@ -89,5 +92,29 @@ describe('expandInterpreters', () => {
     const { apps: out } = expandInterpreters(['fastapi-sqlalchemy'], apps, interpreters);
     expect(out.get('fastapi-sqlalchemy-py3.12')!.variantOf).toBeUndefined();
     expect(out.get('fastapi-sqlalchemy-py3.13t')!.variantOf).toBe('fastapi-sqlalchemy-py3.12');
+  });
+});
+
+describe('interpreterAxis', () => {
+  const apps = new Map([['flask', { ...makeApp('flask', { requiresPython: '3.10' }), displayName: 'Flask' }]]);
+  const config = makeConfig({ frameworks: ['flask'], runtime: 'auto' });
+
+  it('leaves one regular interpreter alone: no axis, no renamed rows', async () => {
+    const out = await interpreterAxis(fakePython('3.12.4'), config, apps, () => undefined);
+    expect(out.config.frameworks).toEqual(['flask']);
+    expect(out.apps).toBe(apps);
+  });
+
+  it('runs every app on one free-threaded interpreter as labelled rows, locally, with the GIL kept off', async () => {
+    const lines: string[] = [];
+    const out = await interpreterAxis(fakePython('3.14.0', true), config, apps, (l) => lines.push(l));
+    expect(out.config).toMatchObject({ frameworks: ['flask-py3.14t'], runtime: 'local' });
+    expect(out.config.interpreters?.[0]).toMatchObject({ label: 'py3.14t', freeThreaded: true });
+    expect(out.apps.get('flask-py3.14t')?.env['PYTHON_GIL']).toBe('0');
+    expect(lines[0]).toContain('py3.14t (3.14.0, free-threaded');
+  });
+
+  it('refuses several interpreters in Docker before probing them', async () => {
+    await expect(interpreterAxis('/nowhere/a,/nowhere/b', { ...config, runtime: 'docker' }, apps, () => undefined)).rejects.toThrow(/not in Docker/);
   });
 });
