@@ -1,5 +1,5 @@
 import type { RunConfig } from './config/options.ts';
-import { type Scenario, scenarioPath, usesDatabase } from './scenarios/scenario.ts';
+import { type Scenario, type SweepParam, scenarioInstances, scenarioPath, usesDatabase } from './scenarios/scenario.ts';
 
 /** One thing to measure: framework x scenario x connections x database latency. */
 export interface CellPlan {
@@ -13,6 +13,10 @@ export interface CellPlan {
   dbLatencyMs?: number | undefined;
   /** queries only. */
   queries?: number | undefined;
+  /** db-cpu, big-result and hot-rows: the value of work, rows or k this cell measures. */
+  param?: { name: SweepParam; value: number } | undefined;
+  /** One value of a swept scenario: the scenario file's name (scenario is the instance, `db-cpu-work2000`). */
+  sweepOf?: string | undefined;
   /** Requests in flight per load-generator connection, when the scenario pipelines (plaintext: 16); undefined: 1. */
   pipelining?: number | undefined;
   /** Round trip added between app and database (--db-rtt), in ms; undefined on the direct path. */
@@ -70,18 +74,22 @@ function planCellsAt(config: RunConfig, scenarios: Scenario[], framework: string
     // json never reaches the database: when the direct path is measured too, its json cells stand for every RTT.
     if (!usesDatabase(scenario.kind) && dbRttMs !== undefined && rttsOf(config).includes(0)) continue;
     const latencies = scenario.kind === 'slow-db' ? (config.dbLatenciesMs ?? [scenario.dbLatencyMs]) : [undefined];
-    for (const connections of config.connections) {
-      for (const dbLatencyMs of latencies) {
-        const base = { framework, scenario: scenario.name, connections, dbLatencyMs, dbRttMs };
-        cells.push({
-          ...base,
-          id: cellId(base),
-          kind: scenario.kind,
-          queries: scenario.kind === 'queries' || scenario.kind === 'updates' ? scenario.queries : undefined,
-          ...(scenario.pipelining !== undefined && scenario.pipelining > 1 ? { pipelining: scenario.pipelining } : {}),
-          path: scenarioPath(scenario, dbLatencyMs),
-          ...cellTiming(config, dbLatencyMs),
-        });
+    for (const instance of scenarioInstances(scenario)) {
+      for (const connections of config.connections) {
+        for (const dbLatencyMs of latencies) {
+          const base = { framework, scenario: instance.name, connections, dbLatencyMs, dbRttMs };
+          cells.push({
+            ...base,
+            id: cellId(base),
+            kind: scenario.kind,
+            queries: scenario.kind === 'queries' || scenario.kind === 'updates' ? scenario.queries : undefined,
+            ...(instance.param ? { param: instance.param } : {}),
+            ...(instance.sweepOf ? { sweepOf: instance.sweepOf } : {}),
+            ...(scenario.pipelining !== undefined && scenario.pipelining > 1 ? { pipelining: scenario.pipelining } : {}),
+            path: scenarioPath(scenario, dbLatencyMs, instance.param?.value),
+            ...cellTiming(config, dbLatencyMs),
+          });
+        }
       }
     }
   }

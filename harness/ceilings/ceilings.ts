@@ -146,6 +146,7 @@ export function nodePostgresCeilingProbe(setup: CeilingSetup): DatabaseCeilingPr
           kind: job.kind,
           queries: job.queries ?? 1,
           dbLatencyMs: job.dbLatencyMs ?? 0,
+          param: job.param ?? 1,
         };
         const killer = killOnAbort(signal);
         let stdout: string;

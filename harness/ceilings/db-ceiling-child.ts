@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { harnessConnectionString } from '../db/app-name.ts';
+import { BIG_RESULT_SQL, DB_CPU_SQL, HOT_ROWS_SQL } from './pgbench.ts';
 
 interface Job {
   url: string;
@@ -12,9 +13,11 @@ interface Job {
   concurrency: number;
   warmupS: number;
   durationS: number;
-  kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db';
+  kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db' | 'db-cpu' | 'big-result' | 'hot-rows';
   queries: number;
   dbLatencyMs: number;
+  /** db-cpu's work, big-result's rows, hot-rows' k. */
+  param: number;
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
@@ -45,6 +48,12 @@ async function request(): Promise<void> {
     }
   } else if (job.kind === 'fortunes') {
     await pool.query(FORTUNES);
+  } else if (job.kind === 'db-cpu') {
+    await pool.query({ name: 'db_cpu', text: DB_CPU_SQL, values: [job.param] });
+  } else if (job.kind === 'big-result') {
+    await pool.query({ name: 'big_result', text: BIG_RESULT_SQL, values: [job.param] });
+  } else if (job.kind === 'hot-rows') {
+    await pool.query({ name: 'hot_rows', text: HOT_ROWS_SQL, values: [1 + Math.floor(Math.random() * job.param)] });
   } else {
     // /queries fetches its rows one query after another on one checked-out connection.
     const n = job.kind === 'queries' ? job.queries : 1;

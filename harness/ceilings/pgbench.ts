@@ -8,10 +8,23 @@ import { harnessConnectionString } from '../db/app-name.ts';
 import { BenchError } from '../errors.ts';
 import type { StatementProtocol } from '../results/analysis-schema.ts';
 
-export type DbWork = { kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db'; queries?: number | undefined; dbLatencyMs?: number | undefined };
+export type DbWork = {
+  kind: 'db' | 'fortunes' | 'queries' | 'updates' | 'slow-db' | 'db-cpu' | 'big-result' | 'hot-rows';
+  queries?: number | undefined;
+  dbLatencyMs?: number | undefined;
+  /** db-cpu's work, big-result's rows, hot-rows' k. */
+  param?: number | undefined;
+};
 
 /** The one statement of a fortunes request: every row (the apps add theirs and sort in memory, as TechEmpower requires). */
 export const FORTUNES_SQL = 'SELECT id, message FROM fortune';
+
+/** db-cpu's statement ($1: work): the database generates and sums `work` rows, CPU only (docs/scenarios.md). */
+export const DB_CPU_SQL = 'SELECT sum(g) FROM generate_series(1, $1) AS g';
+/** big-result's statement ($1: rows): the first rows of world in id order. */
+export const BIG_RESULT_SQL = 'SELECT id, randomnumber FROM world ORDER BY id LIMIT $1';
+/** hot-rows' statement ($1: a random id in 1..k), its own transaction: the row lock is held until the commit. */
+export const HOT_ROWS_SQL = 'UPDATE hotrow SET counter = counter + 1 WHERE id = $1 RETURNING id, counter';
 
 /** Pure: the pgbench script issuing the same SQL one app request issues (one transaction = one request). */
 export function pgbenchScript(work: DbWork): string {
@@ -20,6 +33,9 @@ export function pgbenchScript(work: DbWork): string {
     return `\\set id random(1, 10000)\nSELECT w.id, w.randomnumber FROM world AS w, pg_sleep(${seconds}) WHERE w.id = :id;\n`;
   }
   if (work.kind === 'updates') return updatesScript(work.queries ?? 1);
+  if (work.kind === 'db-cpu') return `${DB_CPU_SQL.replace('$1', String(work.param ?? 1))};\n`;
+  if (work.kind === 'big-result') return `${BIG_RESULT_SQL.replace('$1', String(work.param ?? 1))};\n`;
+  if (work.kind === 'hot-rows') return `\\set id random(1, ${work.param ?? 1})\n${HOT_ROWS_SQL.replace('$1', ':id')};\n`;
   if (work.kind === 'fortunes') return `${FORTUNES_SQL};\n`;
   const n = work.kind === 'queries' ? (work.queries ?? 1) : 1;
   const lines: string[] = [];

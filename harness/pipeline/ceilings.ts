@@ -18,7 +18,7 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
   // The database is warm after its first ceiling (buffers, pgbench's prepared plans are per run anyway): later ones skip the warm-up.
   let warm = false;
   for (const shape of ctx.plan.dbCeilingShapes) {
-    const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs } = shape;
+    const { kind, queries, dbLatencyMs, connections, scenario, warmupS, durationS, dbRttMs, param } = shape;
     if (kind === 'json' || kind === 'plaintext') continue;
     for (const protocol of runProtocols(ctx)) {
       const job = {
@@ -28,6 +28,7 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
         kind,
         queries,
         dbLatencyMs,
+        ...(param ? { param: param.value } : {}),
         scenario,
         warmupS: warm ? 0 : warmupS,
         durationS,

@@ -29,6 +29,8 @@ export function plannedCell(plan: CellPlan): Cell {
     dbRttMs,
     path,
     ...(pipelining ? { pipelining } : {}),
+    ...(plan.param ? { param: plan.param } : {}),
+    ...(plan.sweepOf ? { sweepOf: plan.sweepOf } : {}),
     status: 'unmeasured',
     repeats: [],
   };

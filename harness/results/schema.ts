@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/options.ts';
+import { KIND_ORDER } from '../scenarios/scenario.ts';
 import { AnalysisSchema, StatementProtocolSchema } from './analysis-schema.ts';
 import { AppRecordSchema } from './app-record-schema.ts';
 import { CommitLatencySchema } from './commit-latency-schema.ts';
@@ -153,12 +154,16 @@ export const CellSchema = z.object({
   id: z.string(),
   framework: z.string(),
   scenario: z.string(),
-  kind: z.enum(['plaintext', 'json', 'db', 'fortunes', 'queries', 'updates', 'slow-db']),
+  kind: z.enum(KIND_ORDER),
   /** Requests in flight per load-generator connection (the scenario's `pipelining`); absent: 1. */
   pipelining: z.number().int().min(1).optional(),
   connections: z.number().int().positive(),
   dbLatencyMs: z.number().int().min(0).optional(),
   queries: z.number().int().positive().optional(),
+  /** db-cpu, big-result, hot-rows: the value of work, rows or k the cell measured. */
+  param: z.object({ name: z.enum(['work', 'rows', 'k']), value: z.number().int().positive() }).optional(),
+  /** One value of a swept scenario: the scenario file's name; `scenario` is the instance (`db-cpu-work2000`). */
+  sweepOf: z.string().optional(),
   /** Round trip added between app and database (--db-rtt); absent on the direct path. */
   dbRttMs: z.number().min(0).optional(),
   /** Open loop only (docs/open-loop.md): the rate as asked, `300` (requests/s) or `50%` (of the sweep's capacity). */

@@ -17,7 +17,14 @@ const base = {
   pipelining: z.number().int().min(1).max(256).optional(),
 };
 
-/** scenarios/<name>.json. `path` may use {queries} and {dbLatencyMs}. */
+/**
+ * A swept parameter (db-cpu's work, big-result's rows, hot-rows' k): when present, the scenario
+ * is measured once per value, each as its own scenario instance (`db-cpu-work2000`), and the
+ * analysis reads them as one sweep (docs/scenarios.md, "Swept scenarios").
+ */
+const sweep = z.array(z.number().int().min(1)).min(2).optional();
+
+/** scenarios/<name>.json. `path` may use {queries}, {dbLatencyMs}, {work}, {rows} and {k}. */
 export const ScenarioSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('json'), path: z.string().startsWith('/') }).strict(),
   z.object({ ...base, kind: z.literal('db'), path: z.string().startsWith('/') }).strict(),
@@ -46,6 +53,39 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
   z
     .object({
       ...base,
+      kind: z.literal('db-cpu'),
+      path: z.string().includes('{work}'),
+      /** Rows the database generates and aggregates per request: its CPU cost (docs/scenarios.md). */
+      work: z.number().int().min(1).max(1_000_000),
+      /** Values of work measured, ascending (the database's cost grows with it). */
+      sweep,
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('big-result'),
+      path: z.string().includes('{rows}'),
+      /** Rows one query returns, each serialised into the JSON response (1..10,000: the world table). */
+      rows: z.number().int().min(1).max(10_000),
+      /** Values of rows measured, ascending. */
+      sweep,
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      kind: z.literal('hot-rows'),
+      path: z.string().includes('{k}'),
+      /** Hot rows the increments spread over (1..1,000): fewer rows, longer lock waits. */
+      k: z.number().int().min(1).max(1_000),
+      /** Values of k measured, descending (contention grows as k shrinks). */
+      sweep,
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
       kind: z.literal('slow-db'),
       path: z.string().includes('{dbLatencyMs}'),
       /** The latency used when a configuration names none (profiles sweep their own list). */
@@ -57,8 +97,8 @@ export const ScenarioSchema = z.discriminatedUnion('kind', [
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioKind = Scenario['kind'];
 
-/** Reading order of the tables: no database, one query (one row, then a page of rows), many, many with writes, then the slow database. */
-const KIND_ORDER: Scenario['kind'][] = ['plaintext', 'json', 'db', 'fortunes', 'queries', 'updates', 'slow-db'];
+/** Reading order of the tables: no database, one query (one row, a page of rows, a large result), many, many with writes, contended writes, then the database's CPU and the slow database. */
+export const KIND_ORDER = ['plaintext', 'json', 'db', 'fortunes', 'big-result', 'queries', 'updates', 'hot-rows', 'db-cpu', 'slow-db'] as const;
 
 /** Kinds whose requests never reach the database: no database ceiling, connection count or round trip applies. */
 const NO_DATABASE: ReadonlySet<ScenarioKind> = new Set(['json', 'plaintext']);
@@ -89,6 +129,13 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
       const name = (raw as { name?: unknown })?.name ?? file;
       throw new BenchError('CONFIG', `scenario '${String(name)}' in ${full}: ${formatZodError(parsed.error)}`);
     }
+    const bad = sweepOutOfRange(parsed.data);
+    if (bad !== undefined) {
+      throw new BenchError(
+        'CONFIG',
+        `scenario '${parsed.data.name}' in ${full}: sweep value ${bad} is out of range (${sweepRange(parsed.data.kind)}); mend the file's sweep`,
+      );
+    }
     if (`${parsed.data.name}.json` !== file) {
       throw new BenchError('CONFIG', `scenario '${parsed.data.name}' in ${full}: name must match the file name`);
     }
@@ -97,9 +144,63 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
   return scenarios.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
 
-/** The request path for one cell. */
-export function scenarioPath(scenario: Scenario, dbLatencyMs: number | undefined): string {
+const RANGES: Partial<Record<ScenarioKind, [number, number]>> = { 'db-cpu': [1, 1_000_000], 'big-result': [1, 10_000], 'hot-rows': [1, 1_000] };
+const sweepRange = (kind: ScenarioKind) => {
+  const r = RANGES[kind];
+  return r ? `${sweepParamOf(kind)} ${r[0]}..${r[1]}` : 'no sweep';
+};
+
+/** Pure: the first sweep value outside its parameter's range, if any. */
+export function sweepOutOfRange(scenario: Scenario): number | undefined {
+  const range = RANGES[scenario.kind];
+  if (!range || !('sweep' in scenario) || !scenario.sweep) return undefined;
+  return scenario.sweep.find((v) => v < range[0] || v > range[1]);
+}
+
+/** The swept parameter of a kind, as the path and the instance names spell it. */
+export type SweepParam = 'work' | 'rows' | 'k';
+
+/** One measured instance of a scenario: the scenario itself, or one value of its sweep. */
+export interface ScenarioInstance {
+  /** The cells' scenario name: the file's name, or `<name>-<param><value>` for one value of a sweep. */
+  name: string;
+  scenario: Scenario;
+  /** The parameter's value in this instance (absent for kinds without one). */
+  param?: { name: SweepParam; value: number } | undefined;
+  /** Set when the instance is one value of the scenario's sweep. */
+  sweepOf?: string | undefined;
+}
+
+/** Pure: the swept parameter of a scenario kind, if it has one. */
+export function sweepParamOf(kind: ScenarioKind): SweepParam | undefined {
+  return kind === 'db-cpu' ? 'work' : kind === 'big-result' ? 'rows' : kind === 'hot-rows' ? 'k' : undefined;
+}
+
+/** Pure: the instances a scenario is measured as: one per sweep value, or the scenario alone. */
+export function scenarioInstances(scenario: Scenario): ScenarioInstance[] {
   switch (scenario.kind) {
+    case 'db-cpu':
+    case 'big-result':
+    case 'hot-rows': {
+      const name = sweepParamOf(scenario.kind)!;
+      const single = scenario.kind === 'db-cpu' ? scenario.work : scenario.kind === 'big-result' ? scenario.rows : scenario.k;
+      if (!scenario.sweep) return [{ name: scenario.name, scenario, param: { name, value: single } }];
+      return scenario.sweep.map((value) => ({ name: `${scenario.name}-${name}${value}`, scenario, param: { name, value }, sweepOf: scenario.name }));
+    }
+    default:
+      return [{ name: scenario.name, scenario }];
+  }
+}
+
+/** The request path for one cell; `param` is the instance's value of work, rows or k. */
+export function scenarioPath(scenario: Scenario, dbLatencyMs: number | undefined, param?: number): string {
+  switch (scenario.kind) {
+    case 'db-cpu':
+      return scenario.path.replace('{work}', String(param ?? scenario.work));
+    case 'big-result':
+      return scenario.path.replace('{rows}', String(param ?? scenario.rows));
+    case 'hot-rows':
+      return scenario.path.replace('{k}', String(param ?? scenario.k));
     case 'queries':
     case 'updates':
       return scenario.path.replace('{queries}', String(scenario.queries));
