@@ -2,6 +2,7 @@ import pg from 'pg';
 import { BenchError } from '../errors.ts';
 import { harnessConnectionString } from './app-name.ts';
 import { ensureFortune } from './fortune-seed.ts';
+import { ensureHotrow } from './hotrow-seed.ts';
 
 /** TechEmpower's World table: 10,000 rows, id and randomnumber in 1..10000. */
 export const WORLD_ROWS = 10_000;
@@ -30,7 +31,7 @@ export interface WorldState {
  * empty. An existing table is never changed (it may be a user's): another shape, or rows
  * that do not cover ids 1..10000 with randomnumber in 1..10000, stop the run (exit 3)
  * and leave the table as it was. See docs/faults.md. `fortune` is checked and seeded the same
- * way in the same transaction (fortune-seed.ts).
+ * way in the same transaction (fortune-seed.ts), and `hotrow` too (hotrow-seed.ts).
  */
 export async function ensureWorld(url: string): Promise<WorldState> {
   const client = new pg.Client({ connectionString: harnessConnectionString(url, 'seed'), connectionTimeoutMillis: 10_000 });
@@ -51,6 +52,8 @@ export async function ensureWorld(url: string): Promise<WorldState> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     // TechEmpower's twelve fortunes, in this transaction: a refusal of either table leaves both as they were.
     await ensureFortune(client, redactUrl(url));
+    // hot-rows' counters, likewise (hotrow-seed.ts).
+    await ensureHotrow(client, redactUrl(url));
     const columns = await worldColumns(client);
     if (columns === undefined) {
       await client.query('CREATE TABLE world (id integer PRIMARY KEY, randomnumber integer NOT NULL)');
