@@ -6,6 +6,7 @@ import { attribute } from './attribution.ts';
 import { appProtocol, ceilingClients, ceilingId, ceilingProtocol, effectiveLatency, littleBoundWithRtt, measuredRtt, pickDbCeiling } from './bounds.ts';
 import { buildCrossovers } from './crossover.ts';
 import { buildLatency, isOpenLoop } from './latency.ts';
+import { buildParamSweeps } from './param-sweep.ts';
 import { baselineRatios, ratioIntervals } from './ratios.ts';
 import { columnKey, summarizeCell } from './summary.ts';
 import type { Analysis, AnalyzedCell } from './types.ts';
@@ -104,6 +105,7 @@ export function analyze(results: Results): Analysis {
   const latency = buildLatency(results);
   const crossovers = buildCrossovers(results, cells);
   const variants = variantPairs(results, cells, crossovers);
+  const paramSweeps = buildParamSweeps(results, cells);
   return {
     cells,
     crossover: crossovers[0],
@@ -111,6 +113,7 @@ export function analyze(results: Results): Analysis {
     loadgenCeilingRps: loadgen.length ? Math.max(...loadgen) : undefined,
     ...(latency ? { latency } : {}),
     ...(variants.length ? { variants } : {}),
+    ...(paramSweeps.length ? { paramSweeps } : {}),
     notes: [],
   };
 }

@@ -22,6 +22,18 @@ export function convergedAnswer(r: RatioAt): Answer {
 const fmtRatio = (r: RatioAt) =>
   r.interval ? `${r.ratio.toFixed(2)} (${r.interval.low.toFixed(2)}-${r.interval.high.toFixed(2)})` : `${r.ratio.toFixed(2)} (no interval)`;
 
+/** How a verdict names its axis: the slow-db sweep's latencies, or a swept parameter's values (analysis/param-sweep.ts). */
+export interface VerdictAxis {
+  /** After a setting's label: ` of database latency`, or nothing when the label names the parameter. */
+  of: string;
+  /** The setting a sweep ends on: `largest latency swept`. */
+  last: string;
+  /** One setting: `latency`. */
+  setting: string;
+}
+
+export const LATENCY_AXIS: VerdictAxis = { of: ' of database latency', last: 'largest latency swept', setting: 'latency' };
+
 /**
  * Pure: the crossover as a statistical statement. A latency is converged when every
  * framework's ratio to the fastest lies wholly above 0.9, not converged when one lies wholly
@@ -29,7 +41,12 @@ const fmtRatio = (r: RatioAt) =>
  * one is converged; the first latency below it that is undecided (rather than not converged)
  * is named, since the true crossover may lie there. `label` names a latency as the tables do.
  */
-export function crossoverVerdict(byLatency: ReadonlyMap<number, RatioAt[]>, label: (ms: number) => string, rounds: number): CrossoverVerdict {
+export function crossoverVerdict(
+  byLatency: ReadonlyMap<number, RatioAt[]>,
+  label: (ms: number) => string,
+  rounds: number,
+  axis: VerdictAxis = LATENCY_AXIS,
+): CrossoverVerdict {
   const latencies = [...byLatency.keys()].sort((a, b) => a - b);
   const intervals = latencies.every((ms) => byLatency.get(ms)!.every((r) => r.interval !== undefined));
   const stateOf = (ms: number) => {
@@ -56,19 +73,19 @@ export function crossoverVerdict(byLatency: ReadonlyMap<number, RatioAt[]>, labe
     const slowest = slowestAt(fromMs);
     answer = 'converged';
     sentence =
-      `From ${label(fromMs)} of database latency on, every framework's requests/s lies within 10% of the fastest ` +
+      `From ${label(fromMs)}${axis.of} on, every framework's requests/s lies within 10% of the fastest ` +
       `(the slowest, ${slowest.framework}, at ${fmtRatio(slowest)} of it; ${basis}): past that point, framework choice stops mattering for this workload.`;
     if (blocking?.state === 'undecided')
       sentence += ` At ${label(blocking.ms)} it is undecided: ${unsure.join(', ')} straddle 0.90; more rounds would decide whether the crossover lies there.`;
   } else if (blocking?.state === 'undecided') {
     answer = 'undecided';
-    sentence = `Undecided: at ${label(blocking.ms)}, the largest latency swept, ${unsure.join(', ')} of the fastest straddle 0.90 (${basis}); more rounds would decide.`;
+    sentence = `Undecided: at ${label(blocking.ms)}, the ${axis.last}, ${unsure.join(', ')} of the fastest straddle 0.90 (${basis}); more rounds would decide.`;
   } else {
     answer = 'never';
     const last = latencies[latencies.length - 1];
     sentence =
       last === undefined
-        ? 'No latency was measured for every framework.'
+        ? `No ${axis.setting} was measured for every framework.`
         : `Frameworks never came within 10% of each other in this sweep: at ${label(last)}, ${unsure.join(', ')} of the fastest (${basis}).`;
   }
   return {

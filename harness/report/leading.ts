@@ -2,6 +2,7 @@ import { neighboursDetail } from '../analysis/neighbours.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { Results } from '../results/schema.ts';
 import { makeWarning } from '../warnings.ts';
+import { paramSweepVerdictLines } from './param-sweep-table.ts';
 
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
 const DOUBT_CODES = ['DISTURBED', 'STEAL', 'MACHINE_SPEED', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
@@ -40,7 +41,10 @@ export function leadingWarnings(results: Results): string[] {
  */
 export function verdictLines(analysis: Analysis): string[] {
   const all = analysis.crossovers ?? (analysis.crossover ? [analysis.crossover] : []);
-  return all.flatMap((x) => (x.verdict ? [`${all.length > 1 ? `Round trip ${x.dbRttMs ?? 0} ms: ` : ''}${x.verdict.sentence}`] : []));
+  return [
+    ...all.flatMap((x) => (x.verdict ? [`${all.length > 1 ? `Round trip ${x.dbRttMs ?? 0} ms: ` : ''}${x.verdict.sentence}`] : [])),
+    ...paramSweepVerdictLines(analysis),
+  ];
 }
 
 /** Pure: where the slow-db sweep lies and why (analysis/sweep-placement.ts), to follow the verdict; none in results from before it. */

@@ -4,6 +4,7 @@ import { crossoverTables } from './analysis-tables.ts';
 import { baselineTable } from './baseline-table.ts';
 import { latencySweepTables } from './latency-tables.ts';
 import { leadingWarnings, sweepLines, verdictLines } from './leading.ts';
+import { paramSweepTables } from './param-sweep-table.ts';
 import { renderTerminal, wrap } from './render.ts';
 import { attributionTable, buildTables, failuresTable, footnote, shareTable, type Table, throughputTable } from './tables.ts';
 import { variantTable } from './variant-table.ts';
@@ -23,6 +24,7 @@ export function terminalTables(results: Results, analysis: Analysis): Table[] {
     ...crossoverTables(results, analysis),
     // The open-loop latency sweeps right after the throughput crossover they answer to.
     ...latencySweepTables(results, analysis),
+    ...paramSweepTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     baselineTable(results, analysis),

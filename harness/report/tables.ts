@@ -10,6 +10,7 @@ import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables
 import { baselineTable } from './baseline-table.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
+import { paramSweepTables } from './param-sweep-table.ts';
 import { roundsLines, trendLines } from './rounds.ts';
 import { updatesNotes } from './updates-notes.ts';
 import { variantTable } from './variant-table.ts';
@@ -184,6 +185,7 @@ export function buildTables(results: Results, options: TableOptions = {}): Table
   const analysis = options.analysis ?? analyze(results);
   return [
     ...crossoverTables(results, analysis),
+    ...paramSweepTables(results, analysis),
     throughputTable(results, analysis),
     shareTable(results, analysis),
     baselineTable(results, analysis),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IntervalSchema } from './interval-schema.ts';
+import { ParamSweepSchema } from './param-sweep-schema.ts';
 import { VariantPairSchema } from './variants-schema.ts';
 
 /**
@@ -290,6 +291,8 @@ export const AnalysisSchema = z.object({
   latency: LatencyAnalysisSchema.optional(),
   /** Each variant beside its base app (analysis/variants.ts); absent when no variant ran with its base. */
   variants: z.array(VariantPairSchema).optional(),
+  /** The swept scenarios (db-cpu, big-result, hot-rows), one per scenario file (analysis/param-sweep.ts); absent when the run had none. */
+  paramSweeps: z.array(ParamSweepSchema).optional(),
   notes: z.array(z.string()).default([]),
 });
 export type AnalysisRecord = z.infer<typeof AnalysisSchema>;

@@ -1,0 +1,139 @@
+import { displayName } from '../report/format.ts';
+import type { ParamSweep } from '../results/param-sweep-schema.ts';
+import type { Results } from '../results/schema.ts';
+import type { AnalyzedCell } from './types.ts';
+import { crossoverVerdict, type RatioAt, type VerdictAxis } from './verdict.ts';
+
+type SweptKind = ParamSweep['kind'];
+const SWEPT: ReadonlySet<string> = new Set<SweptKind>(['db-cpu', 'big-result', 'hot-rows']);
+
+/** A value names itself: `work 30000`, `k 1`. */
+const PARAM_AXIS: VerdictAxis = { of: '', last: 'heaviest setting swept', setting: 'setting' };
+
+/** Pure: the values in order of the database's growing share: fewer hot rows contend more, more work or rows cost more. */
+export function orderValues(param: ParamSweep['param'], values: number[]): number[] {
+  const unique = [...new Set(values)];
+  return param === 'k' ? unique.sort((a, b) => b - a) : unique.sort((a, b) => a - b);
+}
+
+/**
+ * Pure: the first value (in `values`' order) at which the database's capacity on the
+ * request's SQL is at or below `ownRps`, the rate the framework reaches when the database
+ * costs next to nothing; undefined when no swept value gets there. Past it the database
+ * cannot serve the framework's rate, so it, not the framework, sets the rate (capacity model).
+ */
+export function predictedFrom(values: number[], capacity: ReadonlyMap<number, number>, ownRps: number | undefined): number | undefined {
+  if (ownRps === undefined) return undefined;
+  return values.find((v) => {
+    const c = capacity.get(v);
+    return c !== undefined && c <= ownRps;
+  });
+}
+
+/** The direct path (no --db-rtt) at the run's first connection count, as the slow-db crossover table reads. */
+const inSweep = (c: AnalyzedCell, connections: number) => c.status === 'ok' && c.connections === connections && !c.dbRttMs;
+
+/**
+ * Pure: every swept scenario of the run read as one sweep (docs/scenarios.md, "Swept
+ * scenarios"): per framework and value its requests/s, labels and ratio to the fastest; the
+ * database's capacity per value (the pgbench ceiling on the same SQL); the predicted and the
+ * measured crossover. Scenarios with fewer than two measured values have none.
+ */
+export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): ParamSweep[] {
+  const connections = results.config.connections[0]!;
+  const families = [...new Set(results.cells.filter((c) => c.sweepOf && SWEPT.has(c.kind)).map((c) => c.sweepOf!))];
+  return families.flatMap((family) => {
+    const raw = results.cells.filter((c) => c.sweepOf === family && c.param);
+    const at = cells.filter((c) => inSweep(c, connections) && raw.some((r) => r.id === c.id));
+    const first = raw[0]!;
+    const param = first.param!.name;
+    const values = orderValues(
+      param,
+      raw.filter((r) => at.some((c) => c.id === r.id)).map((r) => r.param!.value),
+    );
+    if (values.length < 2) return [];
+    const instanceOf = new Map(raw.map((r) => [r.param!.value, r.scenario]));
+    const capacity = values.flatMap((value) => {
+      const ceiling = results.ceilings
+        .filter((c) => c.kind === 'database' && c.scenario === instanceOf.get(value) && c.connections === connections && !c.dbRttMs)
+        .sort((a, b) => Number((a.protocol ?? 'prepared') !== 'prepared') - Number((b.protocol ?? 'prepared') !== 'prepared'))[0];
+      return ceiling ? [{ value, rps: ceiling.rps, ...(ceiling.latencyMeanMs === undefined ? {} : { latencyMeanMs: ceiling.latencyMeanMs }) }] : [];
+    });
+    const capacityAt = new Map(capacity.map((c) => [c.value, c.rps]));
+    const cellAt = (framework: string, value: number) => at.find((c) => c.framework === framework && c.scenario === instanceOf.get(value));
+    const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
+    const notes: string[] = [];
+    const perFramework = frameworks.map((framework) => {
+      const own = cells.find((c) => c.framework === framework && c.kind === 'db' && inSweep(c, connections) && c.rps.median > 0)?.rps.median;
+      if (own === undefined) notes.push(`${displayName(results, framework)}: no measured db cell at c${connections}, so no prediction.`);
+      const predicted = predictedFrom(values, capacityAt, own);
+      return {
+        framework,
+        points: values.map((value) => {
+          const c = cellAt(framework, value);
+          return {
+            value,
+            ...(c ? { rps: c.rps.median } : {}),
+            ...(c?.shareOfFastest === undefined ? {} : { shareOfFastest: c.shareOfFastest }),
+            ...(c?.shareOfFastestInterval ? { shareOfFastestInterval: c.shareOfFastestInterval } : {}),
+            ...(c?.attribution ? { labels: [...c.attribution.labels] } : {}),
+          };
+        }),
+        ...(own === undefined ? {} : { ownRps: own }),
+        ...(predicted === undefined ? {} : { predictedFrom: predicted }),
+      };
+    });
+    if (capacity.length < values.length)
+      notes.push('Some values have no database ceiling on their SQL, so the capacity and the prediction are incomplete there.');
+    const owns = perFramework.map((f) => f.ownRps);
+    const everyOwn = owns.every((o): o is number => o !== undefined) && owns.length > 0;
+    const overall = everyOwn ? predictedFrom(values, capacityAt, Math.min(...owns)) : undefined;
+    const verdict = frameworks.length > 1 ? sweepVerdict(results, frameworks, values, param, cellAt) : undefined;
+    return [
+      {
+        scenario: family,
+        kind: first.kind as SweptKind,
+        param,
+        connections,
+        values,
+        capacity,
+        perFramework,
+        ...(overall === undefined ? {} : { predictedFrom: overall }),
+        ...(verdict ? { verdict } : {}),
+        notes,
+      },
+    ];
+  });
+}
+
+/** The statistical verdict over the values every framework has a ratio at, in the sweep's order. */
+function sweepVerdict(
+  results: Results,
+  frameworks: string[],
+  values: number[],
+  param: ParamSweep['param'],
+  cellAt: (framework: string, value: number) => AnalyzedCell | undefined,
+): ParamSweep['verdict'] {
+  // The verdict reads its keys ascending: positions in the sweep's order stand in for the values.
+  const byPosition = new Map<number, RatioAt[]>();
+  let rounds = Number.POSITIVE_INFINITY;
+  values.forEach((value, i) => {
+    const at = frameworks.map((f) => cellAt(f, value));
+    if (!at.every((c): c is AnalyzedCell => c?.shareOfFastest !== undefined)) return;
+    byPosition.set(
+      i,
+      at.map((c) => ({ framework: displayName(results, c.framework), ratio: c.shareOfFastest!, interval: c.shareOfFastestInterval })),
+    );
+    rounds = Math.min(rounds, ...at.map((c) => c.rps.n));
+  });
+  if (byPosition.size === 0) return undefined;
+  const v = crossoverVerdict(byPosition, (i) => `${param} ${values[i]}`, rounds, PARAM_AXIS);
+  return {
+    answer: v.answer,
+    ...(v.fromMs === undefined ? {} : { from: values[v.fromMs] }),
+    ...(v.undecidedAtMs === undefined ? {} : { undecidedAt: values[v.undecidedAtMs] }),
+    basis: v.basis,
+    rounds: v.rounds,
+    sentence: v.sentence,
+  };
+}

@@ -1,0 +1,84 @@
+import { shortLabels } from '../analysis/attribution.ts';
+import type { Analysis } from '../analysis/types.ts';
+import type { Bottleneck } from '../results/analysis-schema.ts';
+import type { ParamSweep } from '../results/param-sweep-schema.ts';
+import type { Results } from '../results/schema.ts';
+import { displayName, fmtRps, type Table } from './format.ts';
+
+/** Labels under which the database, not the framework, sets a cell's rate. */
+const DB_SIDE: ReadonlySet<string> = new Set(['database', 'connection pool', 'concurrency limit', 'database CPU', 'lock waits', 'commit latency']);
+
+/** What the parameter does, for the table's title. */
+const MEANING: Record<ParamSweep['param'], string> = {
+  work: "rows the database generates and sums per request (its CPU's share)",
+  rows: 'rows returned and serialised per request',
+  k: 'hot rows the increments spread over (fewer: more lock waits)',
+};
+
+/** Pure: the first value from which this framework's cells are database-side bound at that value and every later one. */
+export function dbBoundFrom(points: ParamSweep['perFramework'][number]['points']): number | undefined {
+  let from: number | undefined;
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (!points[i]!.labels?.some((l) => DB_SIDE.has(l))) break;
+    from = points[i]!.value;
+  }
+  return from;
+}
+
+const ratioText = (p: ParamSweep['perFramework'][number]['points'][number] | undefined) =>
+  p?.shareOfFastest === undefined
+    ? '-'
+    : p.shareOfFastestInterval
+      ? `${p.shareOfFastest.toFixed(2)} (${p.shareOfFastestInterval.low.toFixed(2)}-${p.shareOfFastestInterval.high.toFixed(2)})`
+      : p.shareOfFastest.toFixed(2);
+
+/** One table per swept scenario: requests/s and labels per value, the database's capacity there, and the slowest framework's ratio. */
+export function paramSweepTables(results: Results, analysis: Analysis): Table[] {
+  return (analysis.paramSweeps ?? []).map((s) => paramSweepTable(results, s));
+}
+
+export function paramSweepTable(results: Results, s: ParamSweep): Table {
+  const label = (v: number) => `${s.param} ${v}`;
+  const rows = s.perFramework.map((f) => {
+    const from = dbBoundFrom(f.points);
+    return [
+      displayName(results, f.framework),
+      ...f.points.map((p) => (p.rps === undefined ? '' : `${fmtRps(p.rps)} ${p.labels ? shortLabels(p.labels as Bottleneck[]) : '?'}`)),
+      from === undefined ? 'not in sweep' : label(from),
+      f.predictedFrom === undefined ? (f.ownRps === undefined ? '-' : 'beyond the sweep') : label(f.predictedFrom),
+    ];
+  });
+  rows.push(['database capacity', ...s.values.map((v) => fmtRps(s.capacity.find((c) => c.value === v)?.rps)), '', '']);
+  rows.push([
+    'slowest / fastest',
+    ...s.values.map((_, i) => {
+      const slowest = s.perFramework
+        .map((f) => f.points[i])
+        .filter((p) => p?.shareOfFastest !== undefined)
+        .sort((a, b) => a!.shareOfFastest! - b!.shareOfFastest!)[0];
+      return ratioText(slowest);
+    }),
+    '',
+    '',
+  ]);
+  const predicted =
+    s.predictedFrom === undefined
+      ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
+      : `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`;
+  return {
+    title: `${s.scenario}: requests/s and bottleneck by ${s.param}, the ${MEANING[s.param]} (c${s.connections})`,
+    head: ['framework', ...s.values.map(label), 'db-bound from', 'predicted'],
+    rows,
+    notes: [
+      ...(s.verdict ? [s.verdict.sentence] : []),
+      predicted,
+      "Database capacity: pgbench on the request's own SQL with the apps' connection cap (the database ceiling). Predicted: the first value whose capacity is at or below the framework's own db-cell rate. Slowest / fastest: the lowest ratio to the fastest framework at that value, with its 95% interval.",
+      ...s.notes,
+    ],
+  };
+}
+
+/** Pure: each swept scenario's verdict, named, to follow the slow-db verdict at the top of every report. */
+export function paramSweepVerdictLines(analysis: Analysis): string[] {
+  return (analysis.paramSweeps ?? []).flatMap((s) => (s.verdict ? [`${s.scenario}: ${s.verdict.sentence}`] : []));
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../harness/analysis/analyze.ts';
+import { orderValues, predictedFrom } from '../../harness/analysis/param-sweep.ts';
+import { paramSweepTable } from '../../harness/report/param-sweep-table.ts';
+import { renderTerminal } from '../../harness/report/render.ts';
+import type { Cell } from '../../harness/results/schema.ts';
+import { makeCell, makeDbCeiling, makeResults } from '../support/factories.ts';
+
+/** One instance cell of the db-cpu sweep: scenario db-cpu-work<w>, param and sweepOf set as the planner sets them. */
+function sweepCell(framework: string, work: number, rps: number[]): Cell {
+  const c = makeCell({ framework, scenario: `db-cpu-work${work}`, kind: 'db-cpu', rps });
+  return { ...c, param: { name: 'work', value: work }, sweepOf: 'db-cpu' };
+}
+
+/**
+ * FastAPI serves 3,000 req/s on its own, Flask 1,000. The database's capacity on the SQL falls
+ * with work: 9,000 / 2,500 / 800 / 300. FastAPI is predicted to be held from work 10000
+ * (2,500 <= 3,000), Flask from 30000 (800 <= 1,000), so every framework from 30000.
+ */
+function dbCpuRun() {
+  const works = [1000, 10000, 30000, 100000];
+  const fast = [
+    [3000, 2950, 3050],
+    [2400, 2450, 2380],
+    [790, 800, 795],
+    [298, 300, 299],
+  ];
+  const slow = [
+    [1000, 990, 1010],
+    [980, 1000, 990],
+    [700, 690, 710],
+    [297, 299, 298],
+  ];
+  const cells = [
+    makeCell({ framework: 'fastapi', scenario: 'db', rps: [3000, 3000, 3000] }),
+    makeCell({ framework: 'flask', scenario: 'db', rps: [1000, 1000, 1000] }),
+    ...works.flatMap((w, i) => [sweepCell('fastapi', w, fast[i]!), sweepCell('flask', w, slow[i]!)]),
+  ];
+  const capacity = [9000, 2500, 800, 300];
+  return makeResults(cells, {
+    ceilings: [
+      { kind: 'loadgen', connections: 64, rps: 40_000, cpuMeanUtil: 0.98, note: 'trivial server' },
+      makeDbCeiling({ scenario: 'db', rps: 12_000 }),
+      ...works.map((w, i) => makeDbCeiling({ scenario: `db-cpu-work${w}`, rps: capacity[i]!, latencyMeanMs: 1 })),
+    ],
+  });
+}
+
+describe('a swept scenario read as one sweep', () => {
+  it('orders values by the database share: work and rows ascending, k descending', () => {
+    expect(orderValues('work', [30000, 1000, 10000, 1000])).toEqual([1000, 10000, 30000]);
+    expect(orderValues('k', [1, 100, 10])).toEqual([100, 10, 1]);
+  });
+
+  it('predicts the first value whose capacity falls to the framework own rate, or none', () => {
+    const capacity = new Map([
+      [1000, 9000],
+      [10000, 2500],
+      [30000, 800],
+    ]);
+    expect(predictedFrom([1000, 10000, 30000], capacity, 3000)).toBe(10000);
+    expect(predictedFrom([1000, 10000, 30000], capacity, 1000)).toBe(30000);
+    expect(predictedFrom([1000, 10000, 30000], capacity, 500)).toBeUndefined();
+    expect(predictedFrom([1000, 10000, 30000], capacity, undefined)).toBeUndefined();
+  });
+
+  it('gives each framework its points, the capacity, the predicted crossover and the verdict', () => {
+    const results = dbCpuRun();
+    const analysis = analyze(results);
+    const [s] = analysis.paramSweeps!;
+    expect(s).toMatchObject({ scenario: 'db-cpu', kind: 'db-cpu', param: 'work', values: [1000, 10000, 30000, 100000] });
+    expect(s!.capacity.map((c) => c.rps)).toEqual([9000, 2500, 800, 300]);
+    const fastapi = s!.perFramework.find((f) => f.framework === 'fastapi')!;
+    const flask = s!.perFramework.find((f) => f.framework === 'flask')!;
+    expect(fastapi).toMatchObject({ ownRps: 3000, predictedFrom: 10000 });
+    expect(flask).toMatchObject({ ownRps: 1000, predictedFrom: 30000 });
+    // Every framework is held from the slowest one's point on.
+    expect(s!.predictedFrom).toBe(30000);
+    // Flask is a third of FastAPI at 1000, 0.88 at 30000 (700 / 795), equal at 100000.
+    expect(flask.points[0]!.shareOfFastest).toBeCloseTo(1 / 3, 2);
+    expect(s!.verdict).toMatchObject({ answer: 'converged', from: 100000 });
+    expect(s!.verdict!.sentence).toMatch(/^From work 100000 on, every framework/);
+  });
+
+  it('renders one table with a column per value, the capacity row and the verdict, within 80 columns', () => {
+    const results = dbCpuRun();
+    const s = analyze(results).paramSweeps![0]!;
+    const table = paramSweepTable(results, s);
+    expect(table.head).toEqual(['framework', 'work 1000', 'work 10000', 'work 30000', 'work 100000', 'db-bound from', 'predicted']);
+    expect(table.rows.find((r) => r[0] === 'database capacity')).toEqual(['database capacity', '9,000', '2,500', '800', '300', '', '']);
+    expect(table.notes[0]).toContain('From work 100000 on');
+    for (const line of renderTerminal(table, 80).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('leaves a run without swept scenarios as it was', () => {
+    const results = makeResults([makeCell({ framework: 'fastapi', scenario: 'db', rps: [1] })]);
+    expect(analyze(results).paramSweeps).toBeUndefined();
+  });
+});
