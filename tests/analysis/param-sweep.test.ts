@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { orderValues, predictedFrom } from '../../harness/analysis/param-sweep.ts';
+import { chartSet } from '../../harness/report/charts/data.ts';
+import { chartEntries } from '../../harness/report/charts/files.ts';
+import { compileSpec, renderSvg } from '../../harness/report/charts/render.ts';
 import { paramSweepTable } from '../../harness/report/param-sweep-table.ts';
 import { renderTerminal } from '../../harness/report/render.ts';
 import type { Cell } from '../../harness/results/schema.ts';
@@ -95,5 +98,19 @@ describe('a swept scenario read as one sweep', () => {
   it('leaves a run without swept scenarios as it was', () => {
     const results = makeResults([makeCell({ framework: 'fastapi', scenario: 'db', rps: [1] })]);
     expect(analyze(results).paramSweeps).toBeUndefined();
+  });
+});
+
+describe('the swept scenario chart', () => {
+  it('is one chart file per swept scenario, compiles without warnings and renders the frameworks and the capacity', async () => {
+    const results = dbCpuRun();
+    const set = chartSet(results, analyze(results));
+    const entries = chartEntries(set).filter((e) => e.path === 'charts/db-cpu-c64.svg');
+    expect(entries).toHaveLength(1);
+    expect(compileSpec(entries[0]!.spec).warnings).toEqual([]);
+    const svg = await renderSvg(entries[0]!.spec);
+    expect(svg).toContain('db-cpu: requests/s against work');
+    expect(svg).toContain('crossover work 100000');
+    expect(svg).toContain('FastAPI');
   });
 });

@@ -98,5 +98,10 @@ export function chartSet(results: Results, analysis: Analysis): ChartSet {
     const data = throughputChartData(results, analysis, x);
     return data ? [data] : [];
   });
-  return { throughput, latency: latencyChartData(results, analysis) };
+  const sweeps = (analysis.paramSweeps ?? []).map((sweep) => ({
+    sweep,
+    displayNames: Object.fromEntries(sweep.perFramework.map((f) => [f.framework, results.apps[f.framework]?.displayName ?? f.framework])),
+    caption: chartCaption(results),
+  }));
+  return { throughput, latency: latencyChartData(results, analysis), ...(sweeps.length ? { sweeps } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { latencySpec } from './latency.ts';
+import { paramSweepChartPath, paramSweepSpec, paramSweepTitle } from './param-sweep.ts';
 import { renderSvg } from './render.ts';
 import { rttTitle, throughputSpec } from './throughput.ts';
 import type { ChartSet } from './types.ts';
@@ -34,6 +35,7 @@ export function chartEntries(set: ChartSet): ChartEntry[] {
       title: `p99 latency against database latency at ${Math.round(data.offeredRps).toLocaleString('en-US')} requests/s offered`,
       spec: latencySpec(data),
     })),
+    ...(set.sweeps ?? []).map((data) => ({ path: paramSweepChartPath(data.sweep), title: paramSweepTitle(data.sweep), spec: paramSweepSpec(data) })),
   ];
 }
 

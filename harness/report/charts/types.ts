@@ -1,3 +1,4 @@
+import type { ParamSweepChartData } from './param-sweep.ts';
 /** What every chart prints under its title, so a pasted chart still says where it came from. */
 export interface ChartCaption {
   runId: string;
@@ -79,4 +80,6 @@ export interface LatencyChartData {
 export interface ChartSet {
   throughput: ThroughputChartData[];
   latency: LatencyChartData[];
+  /** One per swept scenario (db-cpu, big-result, hot-rows); absent in sets built before them. */
+  sweeps?: ParamSweepChartData[];
 }

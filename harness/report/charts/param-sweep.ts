@@ -1,0 +1,74 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ParamSweep } from '../../results/param-sweep-schema.ts';
+import { captionLine, frameworkColor, logDomain, logY, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE_COLOR } from './axes.ts';
+import { CHART_FONT } from './text-width.ts';
+import type { ChartCaption } from './types.ts';
+
+/** One swept scenario's chart: requests/s against the parameter, one line per framework, the database's capacity dashed. */
+export interface ParamSweepChartData {
+  sweep: ParamSweep;
+  /** Framework -> the name its line carries. */
+  displayNames: Record<string, string>;
+  caption: ChartCaption;
+}
+
+export const paramSweepChartPath = (s: ParamSweep) => `charts/${s.scenario}-c${s.connections}.svg`;
+
+export const paramSweepTitle = (s: ParamSweep) => `${s.scenario}: requests/s against ${s.param}, ${s.connections} connections`;
+
+const CAPACITY = 'database capacity (pgbench, same SQL)';
+
+/**
+ * Pure: the Vega-Lite spec of a swept scenario. Both axes are logarithmic (the values span
+ * decades; equal gaps are equal ratios); k runs from many hot rows to one, so the database's
+ * share grows to the right on every sweep. A rule marks the verdict's crossover.
+ */
+export function paramSweepSpec(data: ParamSweepChartData): TopLevelSpec {
+  const s = data.sweep;
+  const name = (f: string) => data.displayNames[f] ?? f;
+  const measured = s.perFramework.flatMap((f) =>
+    f.points.filter((p) => p.rps !== undefined && p.rps > 0).map((p) => ({ displayName: name(f.framework), value: p.value, rps: p.rps! })),
+  );
+  const capacity = s.capacity.filter((c) => c.rps > 0).map((c) => ({ value: c.value, rps: c.rps, series: CAPACITY }));
+  const domain = logDomain([...measured.map((m) => m.rps), ...capacity.map((c) => c.rps)]);
+  const x = {
+    field: 'value',
+    type: 'quantitative',
+    scale: { type: 'log', domain: [Math.min(...s.values) / 1.3, Math.max(...s.values) * 1.3], reverse: s.param === 'k', nice: false },
+    axis: { title: `${s.param}${s.param === 'k' ? ' (fewer hot rows to the right)' : ''}`, values: s.values, format: ',d', grid: false },
+  };
+  const y = logY('rps', 'requests/s (log scale)', domain, ',.0f');
+  const color = frameworkColor(s.perFramework.map((f) => name(f.framework)));
+  const from = s.verdict?.from;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: paramSweepTitle(s),
+      subtitle: [captionLine(data.caption), `dashed grey: ${CAPACITY}; log scales: equal gaps are equal ratios`],
+      anchor: 'start',
+      fontSize: 15,
+      subtitleFontSize: 11,
+      subtitleColor: '#444444',
+    },
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    padding: { left: 8, top: 8, right: 24, bottom: 8 },
+    config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
+    layer: [
+      ...(capacity.length
+        ? [{ data: { values: capacity }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: { x, y } }]
+        : []),
+      { data: { values: measured }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color } },
+      ...(from === undefined
+        ? []
+        : [
+            { data: { values: [{ value: from }] }, mark: { type: 'rule', color: '#333333', strokeDash: [2, 2] }, encoding: { x } },
+            {
+              data: { values: [{ value: from, text: `crossover ${s.param} ${from}: all within 10% from here` }] },
+              mark: { type: 'text', align: 'left', dx: 4, y: 8, fontSize: 11 },
+              encoding: { x, text: { field: 'text' } },
+            },
+          ]),
+    ],
+  } as unknown as TopLevelSpec;
+}
