@@ -88,6 +88,11 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     const owns = perFramework.map((f) => f.ownRps);
     const everyOwn = owns.every((o): o is number => o !== undefined) && owns.length > 0;
     const overall = everyOwn ? predictedFrom(values, capacityAt, Math.min(...owns)) : undefined;
+    const commit = results.commitLatency;
+    const commitBound =
+      first.kind === 'hot-rows' && commit && commit.msPerCommit > 0
+        ? values.map((k) => ({ value: k, rps: (Math.min(k, results.config.connectionCap) * 1000) / commit.msPerCommit }))
+        : undefined;
     const verdict = frameworks.length > 1 ? sweepVerdict(results, frameworks, values, param, cellAt) : undefined;
     return [
       {
@@ -97,6 +102,7 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
         connections,
         values,
         capacity,
+        ...(commitBound ? { commitBound } : {}),
         perFramework,
         ...(overall === undefined ? {} : { predictedFrom: overall }),
         ...(verdict ? { verdict } : {}),

@@ -46,10 +46,10 @@ export async function measureCeilings(ctx: RunContext): Promise<void> {
   await measureCommitLatency(ctx);
 }
 
-/** Updates cells wait on commits: the database's commit latency goes beside them (a warning when it cannot be measured). */
+/** Updates and hot-rows cells wait on commits: the database's commit latency goes beside them (a warning when it cannot be measured). */
 async function measureCommitLatency(ctx: RunContext): Promise<void> {
   const probe = ctx.ceilings.commitLatency;
-  if (!probe || stopping(ctx) || !ctx.plan.dbCeilingShapes.some((s) => s.kind === 'updates')) return;
+  if (!probe || stopping(ctx) || !ctx.plan.dbCeilingShapes.some((s) => s.kind === 'updates' || s.kind === 'hot-rows')) return;
   try {
     const c = await probe(ctx.database.url);
     await ctx.recorder.setCommitLatency(c);

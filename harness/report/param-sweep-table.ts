@@ -49,6 +49,7 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
     ];
   });
   rows.push(['database capacity', ...s.values.map((v) => fmtRps(s.capacity.find((c) => c.value === v)?.rps)), '', '']);
+  if (s.commitBound) rows.push(['commit bound', ...s.values.map((v) => fmtRps(s.commitBound!.find((c) => c.value === v)?.rps)), '', '']);
   rows.push([
     'slowest / fastest',
     ...s.values.map((_, i) => {
@@ -73,6 +74,11 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
       ...(s.verdict ? [s.verdict.sentence] : []),
       predicted,
       "Database capacity: pgbench on the request's own SQL with the apps' connection cap (the database ceiling). Predicted: the first value whose capacity is at or below the framework's own db-cell rate. Slowest / fastest: the lowest ratio to the fastest framework at that value, with its 95% interval.",
+      ...(s.commitBound
+        ? [
+            "Commit bound: min(k, the connection cap) x 1000 / the database's commit latency. Each request holds its row's lock until its commit is flushed, so the increments of one row are served one commit after another.",
+          ]
+        : []),
       ...s.notes,
     ],
   };

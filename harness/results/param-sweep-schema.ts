@@ -28,6 +28,11 @@ export const ParamSweepSchema = z.object({
   values: z.array(z.number()),
   /** The database ceiling on the request's own SQL at each value (pgbench, the apps' connection cap): the database's capacity. */
   capacity: z.array(z.object({ value: z.number(), rps: z.number().min(0), latencyMeanMs: z.number().min(0).optional() })),
+  /**
+   * hot-rows: the bound the database's commit latency sets. A request holds its row's lock until
+   * its commit is flushed, so k rows serve at most min(k, cap) commits per commit latency.
+   */
+  commitBound: z.array(z.object({ value: z.number(), rps: z.number().min(0) })).optional(),
   perFramework: z.array(
     z.object({
       framework: z.string(),

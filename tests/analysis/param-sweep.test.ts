@@ -114,3 +114,24 @@ describe('the swept scenario chart', () => {
     expect(svg).toContain('FastAPI');
   });
 });
+
+describe('hot-rows', () => {
+  it('orders k from many rows to one and bounds each k by its commits: min(k, cap) x 1000 / commit latency', () => {
+    const cell = (framework: string, k: number, rps: number) => ({
+      ...makeCell({ framework, scenario: `hot-rows-k${k}`, kind: 'hot-rows', rps: [rps, rps, rps] }),
+      param: { name: 'k' as const, value: k },
+      sweepOf: 'hot-rows',
+    });
+    const results = makeResults([cell('fastapi', 1, 400), cell('flask', 1, 390), cell('fastapi', 100, 2000), cell('flask', 100, 900)], {
+      commitLatency: { msPerCommit: 2, commitsPerS: 500, clients: 1, durationS: 3, synchronousCommit: 'on', tool: 'pgbench' },
+    });
+    const s = analyze(results).paramSweeps![0]!;
+    expect(s.values).toEqual([100, 1]);
+    // cap 10: 10 x 1000 / 2 at k 100, 1 x 1000 / 2 at k 1.
+    expect(s.commitBound).toEqual([
+      { value: 100, rps: 5000 },
+      { value: 1, rps: 500 },
+    ]);
+    expect(paramSweepTable(results, s).rows.find((r) => r[0] === 'commit bound')).toEqual(['commit bound', '5,000', '500', '', '']);
+  });
+});
