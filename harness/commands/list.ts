@@ -1,7 +1,7 @@
 import { defaultFrameworks, groupedByBase } from '../apps/catalog.ts';
 import { type AppManifest, describeStack } from '../apps/manifest.ts';
 import { PROFILES } from '../config/profiles.ts';
-import type { Scenario } from '../scenarios/scenario.ts';
+import { type Scenario, sweepParamOf } from '../scenarios/scenario.ts';
 import { loadApps, loadCatalog } from './common.ts';
 
 export type ListedApp = Pick<AppManifest, 'displayName' | 'server' | 'model' | 'dataAccess'>;
@@ -27,8 +27,10 @@ export function frameworkLines(
 }
 
 /** Pure: what a scenario line adds beyond its description: the profiles that take it, its pipelining. */
-export function scenarioNote(s: Pick<Scenario, 'profiles' | 'pipelining'>): string {
+export function scenarioNote(s: Scenario): string {
+  const swept = 'sweep' in s && s.sweep ? s.sweep : undefined;
   const parts = [
+    ...(swept ? [`sweeps ${sweepParamOf(s.kind)} ${swept.join('/')}`] : []),
     ...(s.profiles ? [`profiles ${s.profiles.join(', ')} (others: only when --scenarios names it)`] : []),
     ...(s.pipelining !== undefined && s.pipelining > 1 ? [`pipelining ${s.pipelining}`] : []),
   ];

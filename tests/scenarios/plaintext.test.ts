@@ -74,7 +74,8 @@ describe('the scenario file: profiles and pipelining', () => {
 
   it('says in `crossover list` which profiles take a scenario and how deep it pipelines', () => {
     expect(scenarioNote(PLAINTEXT)).toBe(' [profiles standard, full (others: only when --scenarios names it); pipelining 16]');
-    expect(scenarioNote({})).toBe('');
+    expect(scenarioNote({ name: 'json', description: 'd', kind: 'json', path: '/json' })).toBe('');
+    expect(scenarioNote({ name: 'h', description: 'd', kind: 'hot-rows', path: '/hot-rows?k={k}', k: 10, sweep: [100, 1] })).toBe(' [sweeps k 100/1]');
   });
 });
 
