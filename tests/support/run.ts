@@ -8,7 +8,7 @@ import { APPS_DIR, SCENARIOS_DIR } from '../../harness/paths.ts';
 import { interpreterAxis } from '../../harness/python/interpreters.ts';
 import type { Results } from '../../harness/results/schema.ts';
 import { executeRun } from '../../harness/run.ts';
-import { loadScenarios, scenarioProfiles } from '../../harness/scenarios/scenario.ts';
+import { loadScenarios, type Scenario, scenarioProfiles } from '../../harness/scenarios/scenario.ts';
 
 /** Test fixture apps: deliberately broken or cheating ones. */
 export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
@@ -23,9 +23,11 @@ export async function runApps(
   flags: RunFlags,
   appsDir = APPS_DIR,
   onEvent?: (event: RunEvent) => void,
+  /** Changes the shipped scenarios for this run (a shorter sweep, say). */
+  editScenarios: (scenarios: Scenario[]) => Scenario[] = (s) => s,
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
-  const scenarios = await loadScenarios(SCENARIOS_DIR);
+  const scenarios = editScenarios(await loadScenarios(SCENARIOS_DIR));
   const resolved = resolveRunConfig(
     { ...flags, frameworks: frameworks.join(','), out },
     { frameworks, scenarios: scenarios.map((s) => s.name), scenarioProfiles: scenarioProfiles(scenarios) },
