@@ -1,3 +1,4 @@
+import { COMMIT_TEST_S } from '../ceilings/commit-latency.ts';
 import type { RunConfig } from '../config/options.ts';
 import { MIN_ROUNDS } from '../config/schedule.ts';
 import { type CellPlan, pipeliningFactors, planCells, planRounds, type RoundStep } from '../plan.ts';
@@ -104,19 +105,21 @@ export function appStarts(rounds: RoundStep[], cells: CellPlan[], sideBySide: Si
 const loadRunS = (c: Pick<CellPlan, 'warmupS' | 'durationS'>) => c.warmupS + c.durationS;
 const sumS = (xs: Pick<CellPlan, 'warmupS' | 'durationS'>[]) => xs.reduce((total, c) => total + loadRunS(c), 0);
 
-/** Pure: ceilings, then every measurement, start and verification, then the drift check's start (`driftCheck`: the restart schedule's). */
+/** Pure: ceilings (and the commit latency test), then every measurement, start and verification, then the drift check's start (`driftCheck`: the restart schedule's). */
 export function estimateDurationS(
   config: Pick<RunConfig, 'warmupS' | 'durationS' | 'repeat' | 'connections' | 'interleave'>,
   cells: Pick<CellPlan, 'warmupS' | 'durationS' | 'pipelining'>[],
   starts: number,
-  dbCeilings: Pick<CellPlan, 'warmupS' | 'durationS'>[],
+  dbCeilings: (Pick<CellPlan, 'warmupS' | 'durationS'> & { kind?: CellPlan['kind'] })[],
   verifications = cells.length * (config.interleave ? config.repeat : 1),
   measurementsS?: number,
   driftCheck = true,
 ): number {
   // One load generator ceiling per connection count, and one more per pipelining factor of the cells (plaintext).
   const loadgenCeilings = config.connections.length * (1 + pipeliningFactors(cells).length);
-  const ceilingsS = loadgenCeilings * (config.warmupS + config.durationS) + sumS(dbCeilings);
+  // Updates and hot-rows cells wait on commits: the commit latency test runs once before them (pipeline/ceilings.ts).
+  const commitS = dbCeilings.some((s) => s.kind === 'updates' || s.kind === 'hot-rows') ? COMMIT_TEST_S : 0;
+  const ceilingsS = loadgenCeilings * (config.warmupS + config.durationS) + sumS(dbCeilings) + commitS;
   // The drift check measures the first cell once more, on a start of its own.
   const loadS = measurementsS ?? sumS(cells) * config.repeat + (driftCheck && cells[0] ? loadRunS(cells[0]) : 0);
   return ceilingsS + loadS + (starts + (driftCheck ? 1 : 0)) * START_ESTIMATE_S + verifications * VERIFY_ESTIMATE_S;

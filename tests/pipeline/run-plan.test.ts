@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMMIT_TEST_S } from '../../harness/ceilings/commit-latency.ts';
 import { appStarts, estimateDurationS, planRun } from '../../harness/pipeline/run-plan.ts';
 import { makeConfig, makeScenarios } from '../support/factories.ts';
 
@@ -29,6 +30,18 @@ describe('estimateDurationS', () => {
     const short = { warmupS: 1, durationS: 2 };
     // loadgen 4 + ceilings (4 + 3) + cells (4 + 3) x 2 repeats + drift of the first cell 4, + 2 x 5 s starts + 2 x 2 s verifications
     expect(estimateDurationS(config, [long, short], 1, [long, short])).toBe(4 + 7 + 14 + 4 + 10 + 4);
+  });
+
+  it('adds the commit latency test once when a database ceiling is for updates or hot-rows', () => {
+    const config = { warmupS: 2, durationS: 5, repeat: 1, connections: [64], interleave: true };
+    const run = { warmupS: 2, durationS: 5 };
+    const without = estimateDurationS(config, [run], 1, [{ ...run, kind: 'db' }]);
+    expect(
+      estimateDurationS(config, [run], 1, [
+        { ...run, kind: 'db' },
+        { ...run, kind: 'hot-rows' },
+      ]),
+    ).toBe(without + 7 + COMMIT_TEST_S);
   });
 });
 
