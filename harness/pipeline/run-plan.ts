@@ -38,7 +38,7 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
   // A results.json always records the seed of a side-by-side run (config/schedule.ts); 0 stands in for a hand-made config without one.
   const closedRounds = expectedClosedRounds(config, closed);
   // Side by side with adaptive stopping, every round it may run is planned (its order is then fixed by the seed alone); it stops early.
-  const plannedRounds = config.stopping?.maxRounds ?? config.repeat;
+  const plannedRounds = plannedRoundsOf(config);
   const sideBySide = config.schedule === 'side-by-side' ? planSideBySide(closed, plannedRounds, config.seed ?? 0, minRounds(config)) : undefined;
   const rounds = [...(sideBySide ? [] : planRounds(config)), ...(open.length > 0 ? planRounds(config, 'open') : [])];
   const cells = [...closed, ...open];
@@ -74,6 +74,11 @@ export function planRun(config: RunConfig, scenarios: Scenario[], protocols = 1)
  * For the ETA only.
  */
 const WINDOW_OVERHEAD_S = 0.1;
+
+/** The most side-by-side rounds a plan lays out: the stopping rule's cap, or --repeat without one. */
+export function plannedRoundsOf(config: Pick<RunConfig, 'repeat' | 'stopping'>): number {
+  return config.stopping?.maxRounds ?? config.repeat;
+}
 
 /** The fewest side-by-side rounds: --repeat, and never fewer than MIN_ROUNDS when rounds stop by precision. */
 export function minRounds(config: Pick<RunConfig, 'repeat' | 'stopping'>): number {

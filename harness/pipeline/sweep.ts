@@ -3,7 +3,7 @@ import { type CellPlan, planCells, planRounds } from '../plan.ts';
 import { planSideBySide } from '../plan-side-by-side.ts';
 import { type RunContext, stopping } from './context.ts';
 import { runFrameworkCells } from './framework.ts';
-import { minRounds } from './run-plan.ts';
+import { minRounds, plannedRoundsOf } from './run-plan.ts';
 import { runSideBySide } from './side-by-side.ts';
 
 /**
@@ -38,7 +38,7 @@ async function measureAdded(ctx: RunContext, added: CellPlan[]): Promise<void> {
   if (main) {
     const closed = ctx.plan.cells.filter((c) => c.rateSpec === undefined).length;
     const stop = ctx.config.stopping;
-    const plannedRounds = stop?.maxRounds ?? ctx.config.repeat;
+    const plannedRounds = plannedRoundsOf(ctx.config);
     await runSideBySide(ctx, {
       ...planSideBySide(added, plannedRounds, (main.seed + 1) >>> 0, minRounds(ctx.config)),
       // The added cells' share of the budget: they are latency-bound, and usually stop by precision well before it.
