@@ -34,7 +34,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
-from sqlalchemy import func, select, true
+from sqlalchemy import BigInteger, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,6 +43,8 @@ POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
 
 
 class Base(DeclarativeBase):
@@ -61,6 +63,14 @@ class Fortune(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message: Mapped[str]
+
+
+# hot-rows' table: a counter per id that requests increment (the harness creates it).
+class HotRow(Base):
+    __tablename__ = "hotrow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)
 
 
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
@@ -114,6 +124,16 @@ class Message(BaseModel):
 class WorldOut(BaseModel):
     id: int
     randomNumber: int
+
+
+class DbCpu(BaseModel):
+    work: int
+    sum: int
+
+
+class HotRowOut(BaseModel):
+    id: int
+    counter: int
 
 
 def int_param(raw: str | None, default: int, low: int, high: int) -> int:
@@ -175,6 +195,33 @@ async def slow_db(s: SessionDep, ms: str | None = None) -> WorldOut:
     # SELECT ... FROM world JOIN pg_sleep($1) AS anon_1 ON true WHERE world.id = $2
     stmt = by_id(random.randint(1, ROWS)).join(func.pg_sleep(sleep_ms / 1000).table_valued(), true())
     return out((await s.execute(stmt)).scalar_one())
+
+
+# db-cpu: work for the database's CPU alone, one statement with one small answer:
+# SELECT sum(g) FROM generate_series($1::INTEGER, $2::INTEGER) AS g
+@app.get("/db-cpu")
+async def db_cpu(s: SessionDep, work: str | None = None) -> DbCpu:
+    count = int_param(work, 1, 1, MAX_WORK)
+    g = func.generate_series(1, count).column_valued("g")
+    return DbCpu(work=count, sum=await s.scalar(select(func.sum(g))))
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY world.id LIMIT $1.
+@app.get("/big-result")
+async def big_result(s: SessionDep, rows: str | None = None) -> list[WorldOut]:
+    count = int_param(rows, 1, 1, ROWS)
+    return [out(world) for world in await s.scalars(select(World).order_by(World.id).limit(count))]
+
+
+# One increment per request: an ORM-enabled UPDATE ... RETURNING in the
+# session's transaction, committed before the answer.
+@app.get("/hot-rows")
+async def hot_rows(s: SessionDep, k: str | None = None) -> HotRowOut:
+    row_id = random.randint(1, int_param(k, 1, 1, MAX_HOT_ROWS))
+    stmt = update(HotRow).where(HotRow.id == row_id).values(counter=HotRow.counter + 1).returning(HotRow.id, HotRow.counter)
+    row = (await s.execute(stmt)).one()
+    await s.commit()
+    return HotRowOut(id=row.id, counter=row.counter)
 
 
 # TechEmpower's fortunes: every row through the mapped model, one more added in

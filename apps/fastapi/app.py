@@ -32,6 +32,13 @@ UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
 FORTUNES_SQL = "SELECT id, message FROM fortune"
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, $1) AS g"
+BIG_RESULT_SQL = "SELECT id, randomnumber FROM world ORDER BY id LIMIT $1"
+# One statement outside a transaction block, so one transaction: the increment and its new value.
+HOT_ROWS_SQL = "UPDATE hotrow SET counter = counter + 1 WHERE id = $1 RETURNING id, counter"
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
 # Jinja2 through FastAPI's own wrapper, which turns autoescaping on.
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -64,6 +71,16 @@ class Message(BaseModel):
 class World(BaseModel):
     id: int
     randomNumber: int
+
+
+class DbCpu(BaseModel):
+    work: int
+    sum: int
+
+
+class HotRow(BaseModel):
+    id: int
+    counter: int
 
 
 def int_param(raw: str | None, default: int, low: int, high: int) -> int:
@@ -121,6 +138,24 @@ async def slow_db(ms: str | None = None) -> World:
     sleep_ms = int_param(ms, 0, 0, MAX_SLEEP_MS)
     row = await pool.fetchrow(SLOW_SQL, sleep_ms / 1000, random.randint(1, ROWS))
     return World(id=row[0], randomNumber=row[1])
+
+
+@app.get("/db-cpu")
+async def db_cpu(work: str | None = None) -> DbCpu:
+    count = int_param(work, 1, 1, MAX_WORK)
+    return DbCpu(work=count, sum=await pool.fetchval(DB_CPU_SQL, count))
+
+
+@app.get("/big-result")
+async def big_result(rows: str | None = None) -> list[World]:
+    count = int_param(rows, 1, 1, ROWS)
+    return [World(id=row[0], randomNumber=row[1]) for row in await pool.fetch(BIG_RESULT_SQL, count)]
+
+
+@app.get("/hot-rows")
+async def hot_rows(k: str | None = None) -> HotRow:
+    row = await pool.fetchrow(HOT_ROWS_SQL, random.randint(1, int_param(k, 1, 1, MAX_HOT_ROWS)))
+    return HotRow(id=row[0], counter=row[1])
 
 
 # TechEmpower's fortunes: every row, one more added in memory, sorted by message

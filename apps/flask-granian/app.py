@@ -40,6 +40,13 @@ UPDATE_SQL = "UPDATE world SET randomnumber = %s WHERE id = %s"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 FORTUNES_SQL = "SELECT id, message FROM fortune"
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
+BIG_RESULT_SQL = "SELECT id, randomnumber FROM world ORDER BY id LIMIT %s"
+# One statement, so in autocommit one transaction: the increment and its new value.
+HOT_ROWS_SQL = "UPDATE hotrow SET counter = counter + 1 WHERE id = %s RETURNING id, counter"
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
 
 # min_size = max_size: the pool is warm before the first request and never
@@ -115,6 +122,30 @@ def slow_db():
     with pool.connection() as conn:
         row = conn.execute(SLOW_SQL, (ms / 1000, random.randint(1, ROWS))).fetchone()
     return as_json(row)
+
+
+@app.get("/db-cpu")
+def db_cpu():
+    work = int_param("work", 1, 1, MAX_WORK)
+    with pool.connection() as conn:
+        (total,) = conn.execute(DB_CPU_SQL, (work,)).fetchone()
+    return {"work": work, "sum": int(total)}
+
+
+@app.get("/big-result")
+def big_result():
+    count = int_param("rows", 1, 1, ROWS)
+    with pool.connection() as conn:
+        rows = conn.execute(BIG_RESULT_SQL, (count,)).fetchall()
+    return [as_json(row) for row in rows]
+
+
+@app.get("/hot-rows")
+def hot_rows():
+    k = int_param("k", 1, 1, MAX_HOT_ROWS)
+    with pool.connection() as conn:
+        row_id, counter = conn.execute(HOT_ROWS_SQL, (random.randint(1, k),)).fetchone()
+    return {"id": row_id, "counter": counter}
 
 
 # TechEmpower's fortunes: every row, one more added in memory, sorted by message

@@ -31,7 +31,7 @@ import random
 
 from flask import Flask, render_template, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import func, select, true
+from sqlalchemy import BigInteger, func, select, true, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
@@ -42,6 +42,8 @@ POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
 ROWS = 10_000
 MAX_QUERIES = 500
 MAX_SLEEP_MS = 10_000
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
 ADDED_FORTUNE = "Additional fortune added at request time."
 
 
@@ -64,6 +66,14 @@ class Fortune(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message: Mapped[str]
+
+
+# hot-rows' table: a counter per id that requests increment (the harness creates it).
+class HotRow(db.Model):
+    __tablename__ = "hotrow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)
 
 
 app = Flask(__name__)
@@ -140,6 +150,33 @@ def updates():
     # primary key order, then COMMIT.
     db.session.commit()
     return body
+
+
+# db-cpu: work for the database's CPU alone, one statement with one small answer:
+# SELECT sum(g) FROM generate_series(%s::INTEGER, %s::INTEGER) AS g
+@app.get("/db-cpu")
+def db_cpu():
+    work = int_param("work", 1, 1, MAX_WORK)
+    g = func.generate_series(1, work).column_valued("g")
+    return {"work": work, "sum": int(db.session.scalar(select(func.sum(g))))}
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY world.id LIMIT %s.
+@app.get("/big-result")
+def big_result():
+    count = int_param("rows", 1, 1, ROWS)
+    return [as_json(world) for world in db.session.scalars(select(World).order_by(World.id).limit(count))]
+
+
+# One increment per request: an ORM-enabled UPDATE ... RETURNING in the
+# session's transaction, committed before the answer.
+@app.get("/hot-rows")
+def hot_rows():
+    row_id = random.randint(1, int_param("k", 1, 1, MAX_HOT_ROWS))
+    stmt = update(HotRow).where(HotRow.id == row_id).values(counter=HotRow.counter + 1).returning(HotRow.id, HotRow.counter)
+    row = db.session.execute(stmt).one()
+    db.session.commit()
+    return {"id": row.id, "counter": row.counter}
 
 
 @app.get("/fortunes")

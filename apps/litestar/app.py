@@ -38,6 +38,13 @@ ROW_SQL = "SELECT id, randomnumber FROM world WHERE id = $1"
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
 UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 FORTUNES_SQL = "SELECT id, message FROM fortune"
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, $1) AS g"
+BIG_RESULT_SQL = "SELECT id, randomnumber FROM world ORDER BY id LIMIT $1"
+# One statement outside a transaction block, so one transaction: the increment and its new value.
+HOT_ROWS_SQL = "UPDATE hotrow SET counter = counter + 1 WHERE id = $1 RETURNING id, counter"
 ADDED_FORTUNE = "Additional fortune added at request time."
 
 
@@ -64,6 +71,16 @@ class Message(msgspec.Struct):
 class World(msgspec.Struct):
     id: int
     randomNumber: int
+
+
+class DbCpu(msgspec.Struct):
+    work: int
+    sum: int
+
+
+class HotRow(msgspec.Struct):
+    id: int
+    counter: int
 
 
 def int_param(raw: str | None, default: int, low: int, high: int) -> int:
@@ -121,6 +138,24 @@ async def updates(state: State, queries: str | None = None) -> list[World]:
     return worlds
 
 
+@get("/db-cpu")
+async def db_cpu(state: State, work: str | None = None) -> DbCpu:
+    count = int_param(work, 1, 1, MAX_WORK)
+    return DbCpu(work=count, sum=await state.pool.fetchval(DB_CPU_SQL, count))
+
+
+@get("/big-result")
+async def big_result(state: State, rows: str | None = None) -> list[World]:
+    count = int_param(rows, 1, 1, ROWS)
+    return [world(row) for row in await state.pool.fetch(BIG_RESULT_SQL, count)]
+
+
+@get("/hot-rows")
+async def hot_rows(state: State, k: str | None = None) -> HotRow:
+    row = await state.pool.fetchrow(HOT_ROWS_SQL, random.randint(1, int_param(k, 1, 1, MAX_HOT_ROWS)))
+    return HotRow(id=row[0], counter=row[1])
+
+
 @get("/fortunes")
 async def fortunes(state: State) -> Template:
     rows = [(row[0], row[1]) for row in await state.pool.fetch(FORTUNES_SQL)]
@@ -136,7 +171,7 @@ async def plaintext() -> str:
 
 
 app = Litestar(
-    route_handlers=[json, db, queries, slow_db, updates, fortunes, plaintext],
+    route_handlers=[json, db, queries, slow_db, updates, db_cpu, big_result, hot_rows, fortunes, plaintext],
     lifespan=[db_pool],
     template_config=TemplateConfig(directory=Path(__file__).parent / "templates", engine=JinjaTemplateEngine),
 )

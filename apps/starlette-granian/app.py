@@ -41,6 +41,13 @@ UPDATE_SQL = "UPDATE world SET randomnumber = $2 WHERE id = $1"
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep($1) WHERE w.id = $2"
 FORTUNES_SQL = "SELECT id, message FROM fortune"
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, $1) AS g"
+BIG_RESULT_SQL = "SELECT id, randomnumber FROM world ORDER BY id LIMIT $1"
+# One statement outside a transaction block, so one transaction: the increment and its new value.
+HOT_ROWS_SQL = "UPDATE hotrow SET counter = counter + 1 WHERE id = $1 RETURNING id, counter"
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
 # Starlette's Jinja2 wrapper, which turns autoescaping on.
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -115,6 +122,22 @@ async def slow_db(request):
     return JSONResponse(as_json(row))
 
 
+async def db_cpu(request):
+    work = int_param(request, "work", 1, 1, MAX_WORK)
+    return JSONResponse({"work": work, "sum": await pool.fetchval(DB_CPU_SQL, work)})
+
+
+async def big_result(request):
+    count = int_param(request, "rows", 1, 1, ROWS)
+    return JSONResponse([as_json(row) for row in await pool.fetch(BIG_RESULT_SQL, count)])
+
+
+async def hot_rows(request):
+    k = int_param(request, "k", 1, 1, MAX_HOT_ROWS)
+    row_id, counter = await pool.fetchrow(HOT_ROWS_SQL, random.randint(1, k))
+    return JSONResponse({"id": row_id, "counter": counter})
+
+
 # TechEmpower's fortunes: every row, one more added in memory, sorted by message
 # (code-point order, Python's), rendered by Jinja2 with autoescaping; the
 # template response answers text/html; charset=utf-8.
@@ -137,6 +160,9 @@ app = Starlette(
         Route("/queries", queries),
         Route("/updates", updates),
         Route("/slow-db", slow_db),
+        Route("/db-cpu", db_cpu),
+        Route("/big-result", big_result),
+        Route("/hot-rows", hot_rows),
         Route("/fortunes", fortunes),
         Route("/plaintext", plaintext),
     ],

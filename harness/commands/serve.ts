@@ -65,7 +65,7 @@ async function serveUntilExit(app: AppDefinition, port: number, runtime: Runtime
   }
   log(`database: ${redactUrl(database.url)}`);
   process.stdout.write(
-    `${app.displayName} is serving on ${running.baseUrl}: /plaintext /json /db /fortunes /queries?queries=20 /updates?queries=20 /slow-db?ms=10. Ctrl-C stops it and the database.\n`,
+    `${app.displayName} is serving on ${running.baseUrl}: /plaintext /json /db /fortunes /queries?queries=20 /updates?queries=20 /slow-db?ms=10 /db-cpu?work=10000 /big-result?rows=100 /hot-rows?k=10. Ctrl-C stops it and the database.\n`,
   );
   const exit = await running.exited;
   if (wasInterrupted()) return;

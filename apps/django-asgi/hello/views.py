@@ -1,9 +1,12 @@
 import random
 
+from asgiref.sync import sync_to_async
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .models import Fortune, World
+from .models import Fortune, HotRow, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
@@ -11,6 +14,10 @@ MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 ADDED_FORTUNE = "Additional fortune added at request time."
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
 
 
 def int_param(request, name, default, low, high):
@@ -62,6 +69,43 @@ async def updates(request):
     # abulk_update opens: one commit per request.
     await World.objects.abulk_update(worlds, ["randomnumber"])
     return JsonResponse([as_json(w) for w in worlds], safe=False)
+
+
+# Django has no async cursor and no async transaction.atomic: both run in a
+# sync function through sync_to_async, as Django's docs say, on the same
+# thread (thread_sensitive) and so the same connection as the async ORM's calls.
+@sync_to_async
+def db_sum(work):
+    with connection.cursor() as cursor:
+        cursor.execute(DB_CPU_SQL, [work])
+        return cursor.fetchone()[0]
+
+
+# One increment in a transaction of its own: the F() expression makes it
+# UPDATE ... SET counter = counter + 1, and the row, locked by the UPDATE until
+# the commit, is read back in the same transaction.
+@sync_to_async
+def increment(row_id):
+    with transaction.atomic():
+        HotRow.objects.filter(id=row_id).update(counter=F("counter") + 1)
+        return HotRow.objects.get(id=row_id)
+
+
+async def db_cpu(request):
+    work = int_param(request, "work", 1, 1, MAX_WORK)
+    return JsonResponse({"work": work, "sum": int(await db_sum(work))})
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY id LIMIT n.
+async def big_result(request):
+    count = int_param(request, "rows", 1, 1, ROWS)
+    return JsonResponse([as_json(w) async for w in World.objects.order_by("id")[:count]], safe=False)
+
+
+async def hot_rows(request):
+    k = int_param(request, "k", 1, 1, MAX_HOT_ROWS)
+    row = await increment(random.randint(1, k))
+    return JsonResponse({"id": row.id, "counter": row.counter})
 
 
 async def fortunes(request):

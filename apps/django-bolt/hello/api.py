@@ -1,10 +1,13 @@
 import random
 
+from asgiref.sync import sync_to_async
+from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django_bolt import JSON, BoltAPI
 from django_bolt.responses import HTML, PlainText
 
-from .models import Fortune, World
+from .models import Fortune, HotRow, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
@@ -12,6 +15,10 @@ MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 ADDED_MESSAGE = "Additional fortune added at request time."
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
 
 # Bolt's Actix server sends Date but no Server header; the contract wants one,
 # as gunicorn and uvicorn send.
@@ -80,6 +87,45 @@ async def slow_db(ms: str | None = None):
     query = World.objects.raw(SLOW_SQL, [sleep_ms / 1000, random.randint(1, ROWS)])
     async for world in query:
         return respond(as_json(world))
+
+
+# Django has no async cursor and no async transaction.atomic: both run in a
+# sync function through sync_to_async, as Django's docs say. Each call runs
+# whole on one thread of Bolt's ORM executor, so on one connection.
+@sync_to_async
+def db_sum(work):
+    with connection.cursor() as cursor:
+        cursor.execute(DB_CPU_SQL, [work])
+        return cursor.fetchone()[0]
+
+
+# One increment in a transaction of its own: the F() expression makes it
+# UPDATE ... SET counter = counter + 1, and the row, locked by the UPDATE until
+# the commit, is read back in the same transaction.
+@sync_to_async
+def increment(row_id):
+    with transaction.atomic():
+        HotRow.objects.filter(id=row_id).update(counter=F("counter") + 1)
+        return HotRow.objects.get(id=row_id)
+
+
+@api.get("/db-cpu")
+async def db_cpu(work: str | None = None):
+    count = int_param(work, 1, 1, MAX_WORK)
+    return respond({"work": count, "sum": int(await db_sum(count))})
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY id LIMIT n.
+@api.get("/big-result")
+async def big_result(rows: str | None = None):
+    count = int_param(rows, 1, 1, ROWS)
+    return respond([as_json(world) async for world in World.objects.order_by("id")[:count]])
+
+
+@api.get("/hot-rows")
+async def hot_rows(k: str | None = None):
+    row = await increment(random.randint(1, int_param(k, 1, 1, MAX_HOT_ROWS)))
+    return respond({"id": row.id, "counter": row.counter})
 
 
 # TechEmpower's fortunes: every row through the async ORM, one more added in

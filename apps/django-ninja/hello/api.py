@@ -1,10 +1,12 @@
 import random
 
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Schema
 
-from .models import Fortune, World
+from .models import Fortune, HotRow, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
@@ -12,6 +14,10 @@ MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 ADDED_FORTUNE = "Additional fortune added at request time."
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
 
 api = NinjaAPI(title="crossover-bench")
 
@@ -28,6 +34,16 @@ class WorldOut(Schema):
     @staticmethod
     def resolve_randomNumber(world):
         return world.randomnumber
+
+
+class DbCpuOut(Schema):
+    work: int
+    sum: int
+
+
+class HotRowOut(Schema):
+    id: int
+    counter: int
 
 
 def int_param(raw, default, low, high):
@@ -80,6 +96,34 @@ def updates(request, queries: str | None = None):
     # bulk_update opens: one commit per request.
     World.objects.bulk_update(worlds, ["randomnumber"])
     return worlds
+
+
+# A raw statement whose answer is no model row: Django's cursor.
+@api.get("/db-cpu", response=DbCpuOut)
+def db_cpu(request, work: str | None = None):
+    count = int_param(work, 1, 1, MAX_WORK)
+    with connection.cursor() as cursor:
+        cursor.execute(DB_CPU_SQL, [count])
+        (total,) = cursor.fetchone()
+    return {"work": count, "sum": int(total)}
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY id LIMIT n.
+@api.get("/big-result", response=list[WorldOut])
+def big_result(request, rows: str | None = None):
+    count = int_param(rows, 1, 1, ROWS)
+    return list(World.objects.order_by("id")[:count])
+
+
+# One increment per request in a transaction of its own: the F() expression
+# makes it UPDATE ... SET counter = counter + 1, and the row, locked by the
+# UPDATE until the commit, is read back in the same transaction.
+@api.get("/hot-rows", response=HotRowOut)
+def hot_rows(request, k: str | None = None):
+    row_id = random.randint(1, int_param(k, 1, 1, MAX_HOT_ROWS))
+    with transaction.atomic():
+        HotRow.objects.filter(id=row_id).update(counter=F("counter") + 1)
+        return HotRow.objects.get(id=row_id)
 
 
 # HTML and plain text: a Ninja operation may return any Django response,

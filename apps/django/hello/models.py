@@ -17,3 +17,13 @@ class Fortune(models.Model):
     class Meta:
         db_table = "fortune"
         managed = False
+
+
+# hot-rows' table: a counter per id that requests increment (the harness creates it).
+class HotRow(models.Model):
+    id = models.IntegerField(primary_key=True)
+    counter = models.BigIntegerField()
+
+    class Meta:
+        db_table = "hotrow"
+        managed = False

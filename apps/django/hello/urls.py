@@ -8,6 +8,9 @@ urlpatterns = [
     path("queries", views.queries),
     path("updates", views.updates),
     path("slow-db", views.slow_db),
+    path("db-cpu", views.db_cpu),
+    path("big-result", views.big_result),
+    path("hot-rows", views.hot_rows),
     path("fortunes", views.fortunes),
     path("plaintext", views.plaintext),
 ]

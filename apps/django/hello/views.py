@@ -1,9 +1,11 @@
 import random
 
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .models import Fortune, World
+from .models import Fortune, HotRow, World
 
 ROWS = 10_000
 MAX_QUERIES = 500
@@ -11,6 +13,10 @@ MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 ADDED_MESSAGE = "Additional fortune added at request time."
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
 
 
 def int_param(request, name, default, low, high):
@@ -59,6 +65,33 @@ def slow_db(request):
     ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
     world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]
     return JsonResponse(as_json(world))
+
+
+# A raw statement whose answer is no model row: Django's cursor.
+def db_cpu(request):
+    work = int_param(request, "work", 1, 1, MAX_WORK)
+    with connection.cursor() as cursor:
+        cursor.execute(DB_CPU_SQL, [work])
+        (total,) = cursor.fetchone()
+    return JsonResponse({"work": work, "sum": int(total)})
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY id LIMIT n.
+def big_result(request):
+    count = int_param(request, "rows", 1, 1, ROWS)
+    return JsonResponse([as_json(world) for world in World.objects.order_by("id")[:count]], safe=False)
+
+
+# One increment per request in a transaction of its own: the F() expression
+# makes it UPDATE ... SET counter = counter + 1, and the row, locked by the
+# UPDATE until the commit, is read back in the same transaction.
+def hot_rows(request):
+    k = int_param(request, "k", 1, 1, MAX_HOT_ROWS)
+    row_id = random.randint(1, k)
+    with transaction.atomic():
+        HotRow.objects.filter(id=row_id).update(counter=F("counter") + 1)
+        row = HotRow.objects.get(id=row_id)
+    return JsonResponse({"id": row.id, "counter": row.counter})
 
 
 # TechEmpower's fortunes: every row through the ORM, one more added in memory,

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import World
+from .models import HotRow, World
 
 
 class WorldSerializer(serializers.ModelSerializer):
@@ -9,3 +9,9 @@ class WorldSerializer(serializers.ModelSerializer):
     class Meta:
         model = World
         fields = ["id", "randomNumber"]
+
+
+class HotRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HotRow
+        fields = ["id", "counter"]

@@ -1,12 +1,14 @@
 import random
 
+from django.db import connection, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import Fortune, World
-from .serializers import WorldSerializer
+from .models import Fortune, HotRow, World
+from .serializers import HotRowSerializer, WorldSerializer
 
 ROWS = 10_000
 MAX_QUERIES = 500
@@ -14,6 +16,10 @@ MAX_SLEEP_MS = 10_000
 # pg_sleep in the same statement, so the database itself is the slow part.
 SLOW_SQL = "SELECT w.id, w.randomnumber FROM world w, pg_sleep(%s) WHERE w.id = %s"
 ADDED_MESSAGE = "Additional fortune added at request time."
+MAX_WORK = 1_000_000
+MAX_HOT_ROWS = 1_000
+# db-cpu: work for the database's CPU alone, one statement with one small answer.
+DB_CPU_SQL = "SELECT sum(g) FROM generate_series(1, %s) AS g"
 
 
 def int_param(request, name, default, low, high):
@@ -66,6 +72,36 @@ class SlowDbView(APIView):
         ms = int_param(request, "ms", 0, 0, MAX_SLEEP_MS)
         world = World.objects.raw(SLOW_SQL, [ms / 1000, random.randint(1, ROWS)])[0]
         return Response(WorldSerializer(world).data)
+
+
+# A raw statement whose answer is no model row: Django's cursor.
+class DbCpuView(APIView):
+    def get(self, request):
+        work = int_param(request, "work", 1, 1, MAX_WORK)
+        with connection.cursor() as cursor:
+            cursor.execute(DB_CPU_SQL, [work])
+            (total,) = cursor.fetchone()
+        return Response({"work": work, "sum": int(total)})
+
+
+# The first rows of world in id order: one SELECT ... ORDER BY id LIMIT n.
+class BigResultView(APIView):
+    def get(self, request):
+        count = int_param(request, "rows", 1, 1, ROWS)
+        return Response(WorldSerializer(World.objects.order_by("id")[:count], many=True).data)
+
+
+# One increment per request in a transaction of its own: the F() expression
+# makes it UPDATE ... SET counter = counter + 1, and the row, locked by the
+# UPDATE until the commit, is read back in the same transaction.
+class HotRowsView(APIView):
+    def get(self, request):
+        k = int_param(request, "k", 1, 1, MAX_HOT_ROWS)
+        row_id = random.randint(1, k)
+        with transaction.atomic():
+            HotRow.objects.filter(id=row_id).update(counter=F("counter") + 1)
+            row = HotRow.objects.get(id=row_id)
+        return Response(HotRowSerializer(row).data)
 
 
 # TechEmpower's fortunes: every row through the ORM, one more added in memory,
