@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../harness/analysis/analyze.ts';
 import {
   attribute,
   COMMIT_WAIT_SHARE,
@@ -10,6 +11,7 @@ import {
 } from '../../harness/analysis/attribution.ts';
 import { spread } from '../../harness/analysis/stats.ts';
 import { summarizeCell, type WaitShares, waitShares } from '../../harness/analysis/summary.ts';
+import { csvExporter } from '../../harness/report/exporters/csv.ts';
 import type { DbWaits } from '../../harness/results/db-waits-schema.ts';
 import { ResultsSchema } from '../../harness/results/schema.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
@@ -86,5 +88,24 @@ describe('waitShares', () => {
     const c = makeCell({ framework: 'flask', scenario: 'db', rps: [1000] });
     expect(waitShares(c)).toBeUndefined();
     expect(ResultsSchema.safeParse(makeResults([c])).success).toBe(true);
+  });
+});
+
+describe('a lock-bound cell through analyze and results.csv', () => {
+  it('is labelled lock waits, with its shares in their columns', async () => {
+    const c = makeCell({ framework: 'flask', scenario: 'hot-rows', kind: 'hot-rows', rps: [1000, 1000, 1000], appCpu: 0.3, dbCpu: 0.2 });
+    for (const r of c.repeats) r.resources!.dbWaits = window(10, 6);
+    const results = makeResults([c]);
+    const analysis = analyze(results);
+    expect(analysis.cells[0]!.attribution?.labels).toEqual(['lock waits']);
+    const [head, row] = (await csvExporter.serialize(results, analysis, []))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const col = (name: string) => row![head!.indexOf(name)];
+    expect(col('bottlenecks')).toBe('lock waits');
+    expect(col('db_active_backends')).toBe('10.00');
+    expect(col('db_lock_share')).toBe('0.600');
+    expect(col('db_commit_share')).toBe('0.000');
   });
 });
