@@ -9,6 +9,7 @@ import { findPgbench } from './ceilings/pgbench.ts';
 import { onCleanup, wasInterrupted } from './cleanup.ts';
 import type { RunConfig } from './config/options.ts';
 import { allowedCpus, planCpuLayout } from './cpu/layout.ts';
+import { startActivitySampler } from './db/activity.ts';
 import { provisionDatabase } from './db/provision.ts';
 import { describeNetwork } from './db/rtt-describe.ts';
 import { openDatabasePaths } from './db/rtt-path.ts';
@@ -41,7 +42,6 @@ import { appConnectionName } from './runtime/types.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 import { takeMeasuringLock, waitingLine } from './util/measuring-lock.ts';
 import { findFreePort } from './util/ports.ts';
-import { startConnectionSampler } from './verify/connections.ts';
 import { databaseProbes } from './verify/probes.ts';
 import { verifyCell } from './verify/verify.ts';
 import type { WarningCode } from './warnings.ts';
@@ -217,7 +217,7 @@ async function provisionRig(config: RunConfig, need: PythonNeed, log: (line: str
       verify: (baseUrl, plan) =>
         verifyCell(baseUrl, plan, probes, { connectionCap: config.connectionCap, passedOnce, appConnectionName: appConnectionName(plan.framework) }),
       // Every 100 ms: 10 small queries a second beside thousands of requests; verification's burst samples every 25 ms.
-      sampleConnections: (url, name) => startConnectionSampler(url, 100, name),
+      sampleConnections: (url, name) => startActivitySampler(url, 100, name),
       ready: (app) => waitUntilReady(app),
       findPort: findFreePort,
       results,

@@ -18,6 +18,16 @@ export const APP_SATURATED = 0.85;
 /** PostgreSQL backends are short-lived per query; 90% of its cores means it is the limit. */
 export const DB_SATURATED = 0.9;
 /**
+ * The app's active backends waiting on a lock, or on their commit's WAL flush, on average
+ * over the window: from a quarter of the time its statements spend in the database, the
+ * wait (not the work) sets a sizeable part of each request's database time. A few percent
+ * are incidental (an autovacuum, one checkpoint); at 100 ms a sample, a 10 s window has 100.
+ */
+export const LOCK_WAIT_SHARE = 0.25;
+export const COMMIT_WAIT_SHARE = 0.25;
+/** Fewer samples than this (one second at the sampler's 100 ms) say too little to label a wait. */
+export const MIN_WAIT_SAMPLES = 10;
+/**
  * Within 15% of a measured ceiling or a Little's-law bound: FastAPI measured 950 req/s
  * against a bound of 952 when nothing saturated, while per-request overhead (HTTP parsing,
  * JSON) and 1-ms timer granularity cost up to ~10% at low latencies.
@@ -53,12 +63,15 @@ export function describeLittleBound(b: LittleBound): string {
  * The database label needs more than nearness to its ceiling when that ceiling itself is
  * the pool's (slow-db: pgbench over C connections measures C / latency, not the database).
  */
-export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | 'loadgenCpu'>, bounds: Bounds): Attribution {
+export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | 'loadgenCpu' | 'dbCores' | 'dbWaits'>, bounds: Bounds): Attribution {
   const throughput = cell.rps.median;
   const evidence: string[] = [];
   if (cell.appCpu !== undefined) evidence.push(`app CPU ${pct(cell.appCpu)}`);
   if (cell.dbCpu !== undefined) evidence.push(`db CPU ${pct(cell.dbCpu)}`);
   if (cell.loadgenCpu !== undefined) evidence.push(`loadgen CPU ${pct(cell.loadgenCpu)}`);
+  const waits = cell.dbWaits;
+  if (waits)
+    evidence.push(`db backends ${waits.active.toFixed(1)} active: ${pct(waits.lock)} on locks, ${pct(waits.commit)} on commit, ${pct(waits.onCpu)} on CPU`);
   const little = bounds.little;
   const littleShare = little ? throughput / little.rps : undefined;
   const dbShare = bounds.dbCeilingRps ? throughput / bounds.dbCeilingRps : undefined;
@@ -90,9 +103,30 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
   else if (dbShare !== undefined && dbShare >= NEAR_BOUND && !ceilingIsPool) {
     limits.push({ label: 'database', reason: `${pct(dbShare)} of the ${rps(bounds.dbCeilingRps!)} database ceiling >= ${pct(NEAR_BOUND)}` });
   }
+  limits.push(...databaseCauses(cell));
   const labels = BOTTLENECKS.filter((b) => limits.some((l) => l.label === b));
   if (labels.length === 0) labels.push('undetermined');
   return { label: labels[0]!, labels, limits, evidence, flagged: labels.includes('load generator') };
+}
+
+/**
+ * Pure: why the database took the time it took, each added beside the labels above: its
+ * cores saturated, the app's backends queued on locks, or on their commits' WAL flush.
+ */
+export function databaseCauses(cell: Pick<CellSummary, 'dbCpu' | 'dbCores' | 'dbWaits'>): Limit[] {
+  const limits: Limit[] = [];
+  if (cell.dbCpu !== undefined && cell.dbCpu >= DB_SATURATED) {
+    const cores =
+      cell.dbCores === undefined ? '' : ` of its ${cell.dbCores} core${cell.dbCores === 1 ? '' : 's'} (${(cell.dbCpu * cell.dbCores).toFixed(1)} busy)`;
+    limits.push({ label: 'database CPU', reason: `db CPU ${pct(cell.dbCpu)}${cores} >= ${pct(DB_SATURATED)}` });
+  }
+  const waits = cell.dbWaits;
+  if (!waits || waits.samples < MIN_WAIT_SAMPLES) return limits;
+  const waited = (share: number, what: string, threshold: number) =>
+    `on average ${pct(share)} of the app's ${waits.active.toFixed(1)} active backends waited on ${what} (${waits.samples} samples) >= ${pct(threshold)}`;
+  if (waits.lock >= LOCK_WAIT_SHARE) limits.push({ label: 'lock waits', reason: waited(waits.lock, 'a lock', LOCK_WAIT_SHARE) });
+  if (waits.commit >= COMMIT_WAIT_SHARE) limits.push({ label: 'commit latency', reason: waited(waits.commit, 'the WAL flush of a commit', COMMIT_WAIT_SHARE) });
+  return limits;
 }
 
 /** Little's law: in-flight requests / time each spends = throughput. Undefined at 0 ms (no bound). */
@@ -116,6 +150,9 @@ export function shortLabels(labels: readonly Bottleneck[]): string {
     'connection pool': 'pool',
     'concurrency limit': 'conc',
     database: 'db',
+    'database CPU': 'dbcpu',
+    'lock waits': 'locks',
+    'commit latency': 'commit',
     undetermined: '?',
   };
   if (labels.length === 1 && (labels[0] === 'framework' || labels[0] === 'database')) return labels[0];

@@ -1,3 +1,4 @@
+import { activeShare } from '../db/activity.ts';
 import type { Cell, Usage } from '../results/schema.ts';
 import { disturbedRepeats } from './neighbours.ts';
 import { median, NOISY_CV, type Spread, spread } from './stats.ts';
@@ -29,6 +30,39 @@ export interface CellSummary {
   appCpu?: number | undefined;
   dbCpu?: number | undefined;
   loadgenCpu?: number | undefined;
+  /** The cores the database was allotted (the denominator of dbCpu). */
+  dbCores?: number | undefined;
+  /** Database cells: what the app's backends did in the database (absent in results from before it). */
+  dbWaits?: WaitShares | undefined;
+}
+
+/**
+ * The app's active backends over a cell's measured windows: the median over repeats of each
+ * window's share of them waiting on a lock, on a commit's WAL flush, or on CPU (the mean of
+ * that state / the mean active, db/activity.ts activeShare).
+ */
+export interface WaitShares {
+  /** Samples over every repeat. */
+  samples: number;
+  /** Mean active backends (median over repeats). */
+  active: number;
+  lock: number;
+  commit: number;
+  onCpu: number;
+}
+
+/** Pure: the cell's WaitShares, or undefined when no repeat sampled the database's waits. */
+export function waitShares(cell: Cell): WaitShares | undefined {
+  const windows = cell.repeats.flatMap((r) => (r.resources?.dbWaits && r.resources.dbWaits.samples > 0 ? [r.resources.dbWaits] : []));
+  if (windows.length === 0) return undefined;
+  const share = (state: 'lock' | 'commit' | 'onCpu') => median(windows.map((w) => activeShare(w, state) ?? 0));
+  return {
+    samples: windows.reduce((s, w) => s + w.samples, 0),
+    active: median(windows.map((w) => w.active.mean)),
+    lock: share('lock'),
+    commit: share('commit'),
+    onCpu: share('onCpu'),
+  };
 }
 
 function medianOf(cell: Cell, pick: (u: NonNullable<Cell['repeats'][number]['resources']>) => Usage | undefined): number | undefined {
@@ -62,6 +96,8 @@ export function summarizeCell(cell: Cell): CellSummary {
     appCpu: medianOf(cell, (r) => r.app),
     dbCpu: medianOf(cell, (r) => r.database),
     loadgenCpu: medianOf(cell, (r) => r.loadgen),
+    dbCores: cell.repeats.find((r) => r.resources?.database)?.resources?.database?.cores,
+    dbWaits: waitShares(cell),
   };
 }
 

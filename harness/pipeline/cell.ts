@@ -53,8 +53,14 @@ export async function measureRepeat(ctx: RunContext, app: RunningApp, plan: Cell
   const total = ctx.plan.measurements;
   ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
   const startedAt = ctx.now().toISOString();
-  const { measurement, usage, raw, dbConnections, neighbours } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
-  const resources: Resources = { intervalMs: SAMPLE_INTERVAL_MS, ...usage, ...(dbConnections ? { dbConnections } : {}), ...(neighbours ? { neighbours } : {}) };
+  const { measurement, usage, raw, dbConnections, dbWaits, neighbours } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
+  const resources: Resources = {
+    intervalMs: SAMPLE_INTERVAL_MS,
+    ...usage,
+    ...(dbConnections ? { dbConnections } : {}),
+    ...(dbWaits ? { dbWaits } : {}),
+    ...(neighbours ? { neighbours } : {}),
+  };
   // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
   await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
   ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });

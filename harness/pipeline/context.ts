@@ -2,6 +2,7 @@ import type { AppDefinition } from '../apps/manifest.ts';
 import type { DatabaseCeilingProbe, LoadgenCeilingProbe } from '../ceilings/ceilings.ts';
 import type { RunConfig } from '../config/options.ts';
 import type { CpuLayout } from '../cpu/layout.ts';
+import type { ActivitySampler } from '../db/activity.ts';
 import type { Database, DatabaseExit } from '../db/types.ts';
 import type { OpenLoopCeilingProbe } from '../load/open-loop-ceiling.ts';
 import type { LoadGenerator } from '../load/types.ts';
@@ -13,7 +14,6 @@ import type { Recorder } from '../results/recorder.ts';
 import type { Results, SpeedReading } from '../results/schema.ts';
 import type { PreparedApp, RunningApp, Runtime } from '../runtime/types.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
-import type { ConnectionSampler } from '../verify/connections.ts';
 import type { VerificationResult } from '../verify/verify.ts';
 import type { WarningCode } from '../warnings.ts';
 import type { RunPlan } from './run-plan.ts';
@@ -56,8 +56,11 @@ export interface Rig {
    * when the run adds none; then every cell uses `database.url`.
    */
   databaseFor?: ((rttMs: number) => string) | undefined;
-  /** Counts the app's database connections (those named `appConnectionName`) over a load run (pg_stat_activity); absent: not counted. */
-  sampleConnections?: ((databaseUrl: string, appConnectionName: string) => ConnectionSampler) | undefined;
+  /**
+   * Counts the app's database connections (those named `appConnectionName`) over a load run, and
+   * what they wait on over the measured window (pg_stat_activity, db/activity.ts); absent: not counted.
+   */
+  sampleConnections?: ((databaseUrl: string, appConnectionName: string) => ActivitySampler) | undefined;
   /** Processes carrying the --db-rtt delay (the proxy), sampled as `proxy` beside app and database. */
   networkPids?: number[] | undefined;
   /**

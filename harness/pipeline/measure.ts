@@ -3,6 +3,7 @@ import type { LoadGenerator, LoadResult } from '../load/types.ts';
 import type { CellPlan } from '../plan.ts';
 import { type CpuMemReading, cgroupPids, processTreeReader, readCgroup, treePids } from '../resources/proc.ts';
 import type { SampledTarget } from '../resources/sampler.ts';
+import type { DbWaits } from '../results/db-waits-schema.ts';
 import type { Neighbours } from '../results/neighbours-schema.ts';
 import type { Measurement } from '../results/schema.ts';
 import { appConnectionName, type RunningApp } from '../runtime/types.ts';
@@ -86,8 +87,11 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
     cpus: ctx.layout.loadgenCpus,
     rateRps,
     arrival: plan.arrival,
-    // The neighbours are tallied over the measured window only, as the sampler samples.
-    onMeasureStart: () => watch?.restart(),
+    // The neighbours and the database's waits are tallied over the measured window only, as the sampler samples.
+    onMeasureStart: () => {
+      watch?.restart();
+      sampler?.measureStart?.();
+    },
   };
   // A worker that dies mid-run may be restarted by its server and cost no counted error (its
   // connections just close), so the app's processes are compared before and after the run.
@@ -103,7 +107,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
     throw error;
   }
   const neighbours = watch?.stop();
-  const dbConnections = await sampler?.stop();
+  const activity = await sampler?.stop();
   const exit = await Promise.race([app.exited, Promise.resolve(undefined)]);
   if (exit) throw died(exit);
   const after = new Set(await appPids(app.resourceTarget));
@@ -113,7 +117,9 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
       `${plan.framework}: process(es) ${lost.join(', ')} of the app exited during the measurement (a worker died; its server may have restarted it)`,
     );
   }
-  return { ...result, dbConnections, neighbours };
+  // The count stays the cap's evidence as before; the waits go beside it.
+  const dbConnections = activity && { peak: activity.peak, mean: activity.mean, samples: activity.samples };
+  return { ...result, dbConnections, dbWaits: activity?.waits, neighbours };
 }
 
 /** The app's processes: its process tree, or its container's cgroup; none for a target read another way (a remote engine). */
@@ -126,6 +132,8 @@ async function appPids(target: RunningApp['resourceTarget']): Promise<number[]> 
 /** A load run and, for database cells, the connections the app held meanwhile; what other processes took during it. */
 export interface MeasuredLoad extends LoadResult {
   dbConnections?: ConnectionCounts | undefined;
+  /** Database cells: what the app's backends waited on over the measured window (db/activity.ts). */
+  dbWaits?: DbWaits | undefined;
   neighbours?: Neighbours | undefined;
 }
 

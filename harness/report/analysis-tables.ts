@@ -78,7 +78,7 @@ export function crossoverTable(results: Results, analysis: Analysis, x: Crossove
         : 'Predicted: C / X, the latency from which C connections, each held that long, serve fewer requests than the X req/s the framework managed on its own db cell; DISAGREES: more than one sweep step from the measured one.',
       ...(x.settings.some((s) => s.flagged) ? [OFF_NOTE] : []),
       ...disturbedNotes(x.perFramework.flatMap((f) => x.latencies.map((ms) => at(f.framework, ms)))),
-      'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated.',
+      'spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; dbcpu: database CPU saturated; locks, commit: the app backends waited on locks or on the WAL flush of commits; fw: app CPU saturated.',
       ...x.notes,
     ],
   };

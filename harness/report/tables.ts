@@ -120,7 +120,7 @@ export function attributionTable(results: Results, analysis: Analysis): Table {
       ...columns.map((c) => cellText(at(f, c), (x) => (x.attribution ? shortLabels(x.attribution.labels) : '-'))),
     ]),
     notes: [
-      "fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little's law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app's protocol (unless that ceiling is itself the pool's), or database CPU >= 90%; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.",
+      "fw (framework): app CPU >= 85% of its cores; pool (connection pool): >= 85% of connection cap / effective database latency (Little's law); conc: the same bound, set by fewer app threads or load generator connections; db (database): >= 85% of the database ceiling of the app's protocol (unless that ceiling is itself the pool's), or database CPU >= 90%; dbcpu (database CPU): database CPU >= 90% of its cores; locks (lock waits): on average >= 25% of the app's active database backends waited on a lock; commit (commit latency): >= 25% waited on a commit's WAL flush; loadgen: its CPU >= 90%, >= 85% of its ceiling, or the core it shares with the database >= 95%; ?: none of these. a+b: both hold.",
       ...disturbedNotes(analysis.cells),
     ],
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BottleneckSchema } from './bottleneck-schema.ts';
 import { IntervalSchema } from './interval-schema.ts';
 import { ParamSweepSchema } from './param-sweep-schema.ts';
 import { VariantPairSchema } from './variants-schema.ts';
@@ -23,16 +24,7 @@ export const DataAccessSchema = z.object({
 });
 export type DataAccess = z.infer<typeof DataAccessSchema>;
 
-/**
- * The limits a cell can hit, in the order that picks the primary label for compact
- * displays: a saturated load generator voids the rest; then the app; then the bounds.
- * `connection pool`: the connection cap x the database latency binds (Little's law);
- * `concurrency limit`: the same bound, but set by the app's threads or by the load
- * generator's connections, which are fewer than the cap.
- */
-export const BOTTLENECKS = ['load generator', 'framework', 'connection pool', 'concurrency limit', 'database', 'undetermined'] as const;
-export const BottleneckSchema = z.enum(BOTTLENECKS);
-export type Bottleneck = z.infer<typeof BottleneckSchema>;
+export { BOTTLENECKS, type Bottleneck, BottleneckSchema } from './bottleneck-schema.ts';
 
 /** One limit that holds for a cell and the figure that shows it. */
 export const LimitSchema = z.object({ label: BottleneckSchema, reason: z.string() });

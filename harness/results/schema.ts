@@ -4,6 +4,7 @@ import { KIND_ORDER } from '../scenarios/scenario.ts';
 import { AnalysisSchema, StatementProtocolSchema } from './analysis-schema.ts';
 import { AppRecordSchema } from './app-record-schema.ts';
 import { CommitLatencySchema } from './commit-latency-schema.ts';
+import { DbConnectionsSchema, DbWaitsSchema } from './db-waits-schema.ts';
 import { NeighboursSchema } from './neighbours-schema.ts';
 import { OpenLoopFields } from './open-loop-fields.ts';
 import { RoundsRecordSchema } from './rounds-schema.ts';
@@ -56,8 +57,9 @@ export const ResourcesSchema = z.object({
   loadgen: UsageSchema.optional(),
   /** The --db-rtt delay proxy, on the database's CPUs. */
   proxy: UsageSchema.optional(),
-  /** Client connections the app held to the database, sampled from pg_stat_activity over the load run (database cells only). */
-  dbConnections: z.object({ peak: z.number().int().min(0), mean: z.number().min(0), samples: z.number().int().min(0) }).optional(),
+  dbConnections: DbConnectionsSchema.optional(),
+  /** What the app's backends waited on in the database over the measured window (results/db-waits-schema.ts). */
+  dbWaits: DbWaitsSchema.optional(),
   /** Other processes and steal over the measured window (results/neighbours-schema.ts). */
   neighbours: NeighboursSchema.optional(),
 });
@@ -76,7 +78,6 @@ export type Repeat = z.infer<typeof RepeatSchema>;
 
 /** A side-by-side window measured again because other processes took CPU during it: kept as evidence, left out of every figure. */
 export const RemeasuredSchema = RepeatSchema.extend({ reason: z.string() });
-
 export const FailureSchema = z.object({
   stage: z.enum(['prepare', 'start', 'verify', 'measure']),
   reason: z.string(),
@@ -104,7 +105,6 @@ export const CrossCheckSchema = z.object({
 
 /** Median and p99 of `samples` round trips of SELECT 1 over one connection. */
 export const RttSummarySchema = z.object({ medianMs: z.number().min(0), p99Ms: z.number().min(0), samples: z.number().int().min(0) });
-
 /** How --db-rtt added its round trips, and what was measured before the cells (docs/network.md). */
 export const NetworkSchema = z.object({
   method: z.enum(['netem', 'proxy', 'none']),

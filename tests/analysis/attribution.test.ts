@@ -66,9 +66,9 @@ describe('attribute: one limit', () => {
     expect(labels(makeCell({ rps: 390, appCpu: 0.3 }), { little: littleBound(64, 4, 10, 10), sharedLoadgenDbCore: false })).toEqual(['concurrency limit']);
   });
 
-  it('labels throughput near the database ceiling, or a saturated database, as database', () => {
+  it('labels throughput near the database ceiling, or a saturated database, as database (its saturated CPU as database CPU too)', () => {
     expect(labels(makeCell({ rps: 9000, appCpu: 0.5 }), { dbCeilingRps: 10_000, sharedLoadgenDbCore: false })).toEqual(['database']);
-    expect(labels(makeCell({ rps: 2000, appCpu: 0.5, dbCpu: 0.95 }))).toEqual(['database']);
+    expect(labels(makeCell({ rps: 2000, appCpu: 0.5, dbCpu: 0.95 }))).toEqual(['database', 'database CPU']);
   });
 
   it('says undetermined when nothing is near a limit', () => {
@@ -127,7 +127,7 @@ describe('attribute: thresholds at their boundaries', () => {
   });
 
   it(`DB_SATURATED: database CPU ${DB_SATURATED} is database, just below is not`, () => {
-    expect(labels(makeCell({ rps: 1000, dbCpu: DB_SATURATED }))).toEqual(['database']);
+    expect(labels(makeCell({ rps: 1000, dbCpu: DB_SATURATED }))).toEqual(['database', 'database CPU']);
     expect(labels(makeCell({ rps: 1000, dbCpu: DB_SATURATED - 1e-9 }))).toEqual(['undetermined']);
   });
 

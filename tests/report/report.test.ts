@@ -124,7 +124,7 @@ describe('tables', () => {
 
       _!: the database held each request more than 20% longer or shorter than requested (eff: the database ceiling run's mean transaction time); every bound and prediction uses the effective latency._
 
-      _spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; fw: app CPU saturated._
+      _spread: (fastest - slowest) / fastest. pool: the connection pool (cap x latency) binds; conc: the same bound set by fewer app threads or load generator connections; db: near the database ceiling; dbcpu: database CPU saturated; locks, commit: the app backends waited on locks or on the WAL flush of commits; fw: app CPU saturated._
       "
     `);
   });

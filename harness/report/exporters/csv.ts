@@ -52,6 +52,12 @@ const HEAD = [
   'variant_ratio',
   'variant_ci_low',
   'variant_ci_high',
+  // Every limit that holds (a+b), and what the app's database backends did (db/activity.ts): the mean active, and the shares of them on locks, commits, CPU.
+  'bottlenecks',
+  'db_active_backends',
+  'db_lock_share',
+  'db_commit_share',
+  'db_oncpu_share',
 ];
 
 /** ISO 8601 in UTC; a start time that does not parse is kept as written. */
@@ -65,6 +71,7 @@ const num = (v: number | undefined, digits = 2) => (v === undefined || !Number.i
  * measured); share_of_fastest is empty for flagged cells (their number is not comparable).
  * The *_ci_* columns are the 95% bootstrap intervals (docs/analysis.md), empty below 3 repeats.
  * variant_*: on a variant's rows, its multiple of its base app in that column (docs/variants.md).
+ * db_*_share: empty on cells without sampled database waits (json, plaintext, results from before them).
  */
 export const csvExporter: Exporter = {
   file: 'results.csv',
@@ -116,6 +123,11 @@ export const csvExporter: Exporter = {
         num(vs?.ratio, 3),
         num(vs?.interval?.low, 3),
         num(vs?.interval?.high, 3),
+        s.attribution?.labels.join('+') ?? '',
+        num(s.dbWaits?.active, 2),
+        num(s.dbWaits?.lock, 3),
+        num(s.dbWaits?.commit, 3),
+        num(s.dbWaits?.onCpu, 3),
       ];
     });
     return renderCsv(HEAD, rows);
