@@ -18,7 +18,7 @@ export interface SweepPoint {
 }
 
 /** The limits past the crossover: the framework no longer sets the throughput alone. */
-const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'connection pool', 'concurrency limit']);
+export const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'connection pool', 'concurrency limit', 'database CPU', 'lock waits', 'commit latency']);
 
 /**
  * Pure: the smallest swept latency from which this framework is pool- or database-bound

@@ -1,12 +1,13 @@
 import { shortLabels } from '../analysis/attribution.ts';
+import { DB_BOUND } from '../analysis/crossover.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { Bottleneck } from '../results/analysis-schema.ts';
 import type { ParamSweep } from '../results/param-sweep-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { displayName, fmtRps, type Table } from './format.ts';
 
-/** Labels under which the database, not the framework, sets a cell's rate. */
-const DB_SIDE: ReadonlySet<string> = new Set(['database', 'connection pool', 'concurrency limit', 'database CPU', 'lock waits', 'commit latency']);
+/** Labels under which the database, not the framework, sets a cell's rate (the slow-db crossover's set). */
+const DB_SIDE: ReadonlySet<string> = DB_BOUND;
 
 /** What the parameter does, for the table's title. */
 const MEANING: Record<ParamSweep['param'], string> = {
