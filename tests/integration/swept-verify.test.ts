@@ -1,16 +1,16 @@
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadApp } from '../../harness/apps/manifest.ts';
+import { listAppNames, loadApp } from '../../harness/apps/manifest.ts';
 import { workerSettings } from '../../harness/apps/workers.ts';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
 import { ensureWorld } from '../../harness/db/seed.ts';
 import type { Database } from '../../harness/db/types.ts';
-import { CACHE_DIR } from '../../harness/paths.ts';
+import { APPS_DIR, CACHE_DIR } from '../../harness/paths.ts';
 import { findPython, pythonNeed } from '../../harness/python/discover.ts';
 import { createLocalRuntime } from '../../harness/runtime/local.ts';
 import { waitUntilReady } from '../../harness/runtime/ready.ts';
-import type { Runtime } from '../../harness/runtime/types.ts';
+import { appConnectionName, type Runtime } from '../../harness/runtime/types.ts';
 import { findFreePort } from '../../harness/util/ports.ts';
 import { databaseProbes, isHarnessStatement, tagProbe } from '../../harness/verify/probes.ts';
 import { sweptProbes } from '../../harness/verify/swept-probes.ts';
@@ -25,8 +25,9 @@ const HOT_ROWS = { kind: 'hot-rows' as const, path: '/hot-rows?k=10' };
 /**
  * The verification of db-cpu, big-result and hot-rows (docs/scenarios.md) against fixture apps
  * and the embedded PostgreSQL seeded by the harness: an honest app passes, each cheating app
- * fails on the check meant for it, with pg_stat_statements and without. The shipped apps'
- * endpoints are verified by every run before their cells are measured.
+ * fails on the check meant for it, with pg_stat_statements and without. Every shipped app passes
+ * as a run verifies it: a connection cap of 10, its connections counted by name, and a
+ * whole-table big-result besides the cells' values.
  */
 describe('verification of the swept scenarios', () => {
   let database: Database;
@@ -49,7 +50,7 @@ describe('verification of the swept scenarios', () => {
       }
     };
     fallback = { sleeping: async () => false, swept: sweptProbes({ queryRows, isHarness: isHarnessStatement }) };
-    const apps = await Promise.all(FIXTURES.map((n) => loadApp(FIXTURE_APPS, n)));
+    const apps = await Promise.all([...FIXTURES.map((n) => loadApp(FIXTURE_APPS, n)), ...(await listAppNames(APPS_DIR)).map((n) => loadApp(APPS_DIR, n))]);
     runtime = createLocalRuntime({ python: await findPython(undefined, pythonNeed(apps)), cacheDir: path.join(CACHE_DIR, 'venvs'), pin: false });
   }, 600_000);
 
@@ -58,8 +59,8 @@ describe('verification of the swept scenarios', () => {
     await database?.stop();
   });
 
-  async function withApp<T>(name: string, check: (baseUrl: string) => Promise<T>): Promise<T> {
-    const prepared = await runtime.prepare(await loadApp(FIXTURE_APPS, name), () => undefined);
+  async function withApp<T>(name: string, check: (baseUrl: string) => Promise<T>, dir = FIXTURE_APPS): Promise<T> {
+    const prepared = await runtime.prepare(await loadApp(dir, name), () => undefined);
     const settings = workerSettings(prepared.app, 1, 10);
     const app = await runtime.start({ prepared, port: await findFreePort(), settings, databaseUrl: database.url, cpus: [], runId: 'swept-verify-test' });
     try {
@@ -90,6 +91,28 @@ describe('verification of the swept scenarios', () => {
     expect(dbCpuFallback.checked.join('\n')).toContain('seen running while it was served (pg_stat_activity)');
     expect(bigResultFallback.problems).toEqual([]);
   });
+
+  it('passes every shipped app on all three, with the connection burst', async () => {
+    const names = await listAppNames(APPS_DIR);
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    const failures: string[] = [];
+    for (const name of names) {
+      const results = await withApp(
+        name,
+        async (url) => {
+          const out: [string, string[]][] = [];
+          for (const cell of [DB_CPU, BIG_RESULT, HOT_ROWS, { kind: 'big-result' as const, path: '/big-result?rows=10000' }]) {
+            const r = await verifyCell(url, cell, probes, { connectionCap: 10, appConnectionName: appConnectionName(name) });
+            out.push([cell.path, r.problems]);
+          }
+          return out;
+        },
+        APPS_DIR,
+      );
+      failures.push(...results.filter(([, problems]) => problems.length > 0).map(([p, problems]) => `${name} ${p}: ${problems.join('; ')}`));
+    }
+    expect(failures).toEqual([]);
+  }, 1_800_000);
 
   it('fails a db-cpu sum computed without the database, by pg_stat_statements or pg_stat_activity', async () => {
     const [counted, watched] = await withApp('db-cpu-fake', async (url) => [await verifyCell(url, DB_CPU, probes), await verifyCell(url, DB_CPU, fallback)]);
