@@ -108,6 +108,18 @@ describe('verifyCell on a hot-rows cell', () => {
     );
   });
 
+  it('bursts once per start of the app: a second hot-rows cell checks its single requests only', async () => {
+    lossy = false;
+    const passedOnce = new Set<string>();
+    const first = await verifyCell(baseUrl, cell, { sleeping: async () => false, swept: probes }, { passedOnce });
+    expect(first.problems).toEqual([]);
+    expect(passedOnce).toEqual(new Set([`${baseUrl} hot-rows burst`]));
+    const second = await verifyCell(baseUrl, { ...cell, path: '/hot-rows?k=1' }, { sleeping: async () => false, swept: probes }, { passedOnce });
+    expect(second.problems).toEqual([]);
+    expect(second.checked.join('\n')).not.toMatch(/concurrent requests/);
+    expect(second.checked).toContain('hot-rows increments under a concurrent burst: checked earlier on this start of the app');
+  });
+
   it('fails increments lost under the burst, though each alone is right', async () => {
     lossy = true;
     const result = await verifyCell(baseUrl, cell, { sleeping: async () => false, swept: probes }, { connectionCap: 4 });
