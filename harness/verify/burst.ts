@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { ObservedResponse } from './checks.ts';
 import { fetchOnce } from './http.ts';
 
 /** What a burst of concurrent requests got back. */
@@ -13,9 +14,15 @@ export interface BurstOutcome {
 /**
  * `concurrency` keep-alive clients, each sending `path` back to back for `durationMs`.
  * Never throws: failures are counted, since the caller's point is what the app did
- * with its database meanwhile.
+ * with its database meanwhile. `onResponse` sees every answer (hot-rows reads the bodies).
  */
-export async function burst(baseUrl: string, path: string, concurrency: number, durationMs: number): Promise<BurstOutcome> {
+export async function burst(
+  baseUrl: string,
+  path: string,
+  concurrency: number,
+  durationMs: number,
+  onResponse?: (res: ObservedResponse) => void,
+): Promise<BurstOutcome> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const outcome: BurstOutcome = { ok: 0, failures: 0 };
   const deadline = performance.now() + durationMs;
@@ -23,6 +30,7 @@ export async function burst(baseUrl: string, path: string, concurrency: number, 
     while (performance.now() < deadline) {
       try {
         const res = await fetchOnce(baseUrl, path, agent);
+        onResponse?.(res);
         if (res.status === 200) outcome.ok++;
         else {
           outcome.failures++;

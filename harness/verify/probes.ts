@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { harnessConnectionString } from '../db/app-name.ts';
 import { startConnectionSampler } from './connections.ts';
+import { sweptProbes } from './swept-probes.ts';
 import { updateProbes } from './update-probes.ts';
 import type { DatabaseProbes, StatementTotals } from './verify.ts';
 
@@ -37,6 +38,11 @@ export function isAppWorldStatement(query: string): boolean {
 }
 /** `fortune` as a table name, as WORLD_TABLE matches `world`. */
 const FORTUNE_TABLE = /(^|[^\w$])"?fortune"?(?![\w$])/i;
+
+/** One of the harness's own statements (tagged, or reading the statistics views). */
+export function isHarnessStatement(query: string): boolean {
+  return HARNESS_STATEMENT.test(query);
+}
 
 /** Calls and rows of the statements that read `world`, without the harness's own probes. */
 export function worldTotals(stats: readonly StatementStat[]): StatementTotals {
@@ -97,7 +103,12 @@ export async function databaseProbes(url: string): Promise<DatabaseProbes> {
     await statements();
   } catch {
     // Without pg_stat_statements (not in shared_preload_libraries) queries cannot be counted; the other checks still run.
-    return { sleeping, connections, updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), isAppWorldStatement }) };
+    return {
+      sleeping,
+      connections,
+      updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), isAppWorldStatement }),
+      swept: sweptProbes({ queryRows: (sql) => queryRows(url, sql), isHarness: isHarnessStatement }),
+    };
   }
   return {
     sleeping,
@@ -105,5 +116,6 @@ export async function databaseProbes(url: string): Promise<DatabaseProbes> {
     worldStatements: statements,
     fortuneStatements: async () => fortuneTotals(await stats()),
     updates: updateProbes({ queryRows: (sql) => queryRows(url, sql), statementsSql: STATEMENTS_SQL, isAppWorldStatement }),
+    swept: sweptProbes({ queryRows: (sql) => queryRows(url, sql), statementsSql: STATEMENTS_SQL, isHarness: isHarnessStatement }),
   };
 }

@@ -1,12 +1,16 @@
 import http from 'node:http';
 import type { CellPlan } from '../plan.ts';
 import { usesDatabase } from '../scenarios/scenario.ts';
+import { verifyBigResult } from './big-result.ts';
 import { burst } from './burst.ts';
 import { checkHeaders, checkJsonBody, checkRowBody, checkRowsBody, QUERIES_CLAMP_CASES } from './checks.ts';
 import { type ConnectionSampler, connectionCapProblems, unnamedConnectionsProblem } from './connections.ts';
+import { verifyDbCpu } from './db-cpu.ts';
 import { verifyFortunes } from './fortunes.ts';
+import { HOT_ROWS_BURST_DEFAULT, verifyHotRows } from './hot-rows.ts';
 import { fetchOnce } from './http.ts';
 import { checkPlaintext } from './plaintext.ts';
+import type { SweptProbes } from './swept-probes.ts';
 import { type UpdateProbes, verifyUpdates } from './updates.ts';
 
 export { fetchOnce };
@@ -36,6 +40,8 @@ export interface DatabaseProbes {
   connections?: ((intervalMs: number, appConnectionName?: string) => ConnectionSampler) | undefined;
   /** What the updates check reads back (verify/updates.ts). */
   updates?: UpdateProbes | undefined;
+  /** What the db-cpu, big-result and hot-rows checks read (verify/swept-probes.ts). */
+  swept?: SweptProbes | undefined;
 }
 
 export interface VerifyOptions {
@@ -139,6 +145,22 @@ export async function verifyCell(
       case 'updates':
         await verifyUpdates({ get, expect, checked, problems }, cell, probes?.updates);
         break;
+      case 'db-cpu':
+        await verifyDbCpu({ get, expect, checked, problems }, cell.path, probes?.swept);
+        break;
+      case 'big-result':
+        await verifyBigResult({ get, expect, checked, problems }, cell.path, probes);
+        break;
+      case 'hot-rows': {
+        const concurrency = options.connectionCap !== undefined ? BURST_CONNECTIONS_PER_CAP * options.connectionCap : HOT_ROWS_BURST_DEFAULT;
+        // The burst on k=3 is the app's behaviour, whatever the cell's k: once per start, as the connection burst.
+        const burstKey = `${baseUrl} hot-rows burst`;
+        const burstPassed = options.passedOnce?.has(burstKey) ?? false;
+        await verifyHotRows({ get, expect, checked, problems }, baseUrl, cell.path, probes?.swept, concurrency, burstPassed);
+        if (burstPassed) checked.push('hot-rows increments under a concurrent burst: checked earlier on this start of the app');
+        else if (problems.length === 0) options.passedOnce?.add(burstKey);
+        break;
+      }
       case 'slow-db': {
         const res = await get(cell.path);
         if (res) {

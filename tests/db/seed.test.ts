@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../harness/db/embedded.ts';
 import { FORTUNE_ROWS } from '../../harness/db/fortune-seed.ts';
+import { HOTROW_ROWS } from '../../harness/db/hotrow-seed.ts';
 import { describeContentProblem, describeShapeProblem, ensureWorld } from '../../harness/db/seed.ts';
 import type { Database } from '../../harness/db/types.ts';
 import { BenchError } from '../../harness/errors.ts';
@@ -164,6 +165,49 @@ describe('the fortune table, seeded beside world', () => {
     expect((await sql(changed, "SELECT to_regclass('world') AS t")).rows[0]).toEqual({ t: null });
     const shape = await throwawayDb(['CREATE TABLE fortune (id integer PRIMARY KEY, message text)']);
     expect((await refusal(shape)).message).toMatch(/table fortune on .* has another shape: column message is text, not character varying\(2048\)/);
+  });
+});
+
+describe('the hotrow table, seeded beside world', () => {
+  const summary = async (url: string) =>
+    (await sql(url, 'SELECT count(*)::int AS n, min(id) AS lo, max(id) AS hi, sum(counter)::int AS total FROM hotrow')).rows[0];
+
+  it('creates ids 1..1000 with counters at 0, and keeps the counters the runs raised', async () => {
+    const url = await throwawayDb([]);
+    await ensureWorld(url);
+    expect(await summary(url)).toEqual({ n: HOTROW_ROWS, lo: 1, hi: 1000, total: 0 });
+    expect(
+      (
+        await sql(
+          url,
+          "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum) AS s FROM pg_attribute WHERE attrelid = 'hotrow'::regclass AND attnum > 0 AND NOT attisdropped",
+        )
+      ).rows[0],
+    ).toEqual({ s: 'id integer, counter bigint' });
+    await sql(url, 'UPDATE hotrow SET counter = 42 WHERE id = 7');
+    await ensureWorld(url);
+    expect(await summary(url)).toEqual({ n: HOTROW_ROWS, lo: 1, hi: 1000, total: 42 });
+    expect((await sql(url, 'SELECT counter::int AS c FROM hotrow WHERE id = 7')).rows[0]).toEqual({ c: 42 });
+  });
+
+  it('seeds an empty hotrow table of the right shape', async () => {
+    const url = await throwawayDb(['CREATE TABLE hotrow (id integer PRIMARY KEY, counter bigint NOT NULL)']);
+    await ensureWorld(url);
+    expect(await summary(url)).toEqual({ n: HOTROW_ROWS, lo: 1, hi: 1000, total: 0 });
+  });
+
+  it('refuses a hotrow table with another shape or other ids, and leaves it as it was', async () => {
+    const shape = await throwawayDb(['CREATE TABLE hotrow (id integer PRIMARY KEY, counter integer NOT NULL)', 'INSERT INTO hotrow VALUES (1, 5)']);
+    expect((await refusal(shape)).message).toMatch(/table hotrow on .* has another shape: \(id integer, counter integer\)/);
+    expect((await sql(shape, 'SELECT id, counter FROM hotrow')).rows).toEqual([{ id: 1, counter: 5 }]);
+    // One transaction: the refusal left world uncreated too.
+    expect((await sql(shape, "SELECT to_regclass('world') AS t")).rows[0]).toEqual({ t: null });
+    const ids = await throwawayDb([
+      'CREATE TABLE hotrow (id integer PRIMARY KEY, counter bigint NOT NULL)',
+      'INSERT INTO hotrow SELECT g, 3 FROM generate_series(1, 10) g',
+    ]);
+    expect((await refusal(ids)).message).toMatch(/table hotrow on .* holds 10 of the ids 1..1000; the harness does not change an existing table/);
+    expect(await summary(ids)).toEqual({ n: 10, lo: 1, hi: 10, total: 30 });
   });
 });
 
