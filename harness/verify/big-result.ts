@@ -10,10 +10,11 @@ import type { EndpointVerification } from './db-cpu.ts';
 import type { SweptProbes } from './swept-probes.ts';
 import type { StatementTotals } from './verify.ts';
 
-/** How `rows` must be clamped, and two sizes besides the cell's own; 10,001 -> 10,000 is the one full table read. */
+/** How `rows` must be clamped (missing, below 1 or not a number -> 1), and two sizes besides the cell's own; 10,001 -> 10,000 is the one full table read. */
 export const BIG_RESULT_CASES: { query: string; expected: number }[] = [
   { query: '?rows=1', expected: 1 },
   { query: '?rows=137', expected: 137 },
+  { query: '', expected: 1 },
   { query: '?rows=0', expected: 1 },
   { query: '?rows=foo', expected: 1 },
   { query: `?rows=${WORLD_MAX_ID + 1}`, expected: WORLD_MAX_ID },

@@ -12,8 +12,9 @@ import type { StatementTotals } from './verify.ts';
 /** The contract's range of work. */
 export const DB_CPU_MAX_WORK = 1_000_000;
 
-/** How `work` must be clamped: below 1 or not a number -> 1; above 1,000,000 -> 1,000,000 (the last, the largest request). */
+/** How `work` must be clamped: missing, below 1 or not a number -> 1; above 1,000,000 -> 1,000,000 (the last, the largest request). */
 export const DB_CPU_CLAMP_CASES: { query: string; expected: number }[] = [
+  { query: '', expected: 1 },
   { query: '?work=0', expected: 1 },
   { query: '?work=foo', expected: 1 },
   { query: `?work=${DB_CPU_MAX_WORK + 1}`, expected: DB_CPU_MAX_WORK },

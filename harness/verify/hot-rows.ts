@@ -20,9 +20,10 @@ export const HOT_ROWS_BURST_K = 3;
 export const HOT_ROWS_BURST_DEFAULT = 16;
 const BURST_DURATION_MS = 1000;
 
-/** How `k` must be clamped: below 1 or not a number -> 1; above 1,000 -> 1,000. */
+/** How `k` must be clamped: missing, below 1 or not a number -> 1; above 1,000 -> 1,000. */
 export const HOT_ROWS_CLAMP_CASES: { query: string; expected: number }[] = [
   { query: `?k=${HOT_ROWS_BURST_K}`, expected: HOT_ROWS_BURST_K },
+  { query: '', expected: 1 },
   { query: '?k=0', expected: 1 },
   { query: '?k=foo', expected: 1 },
   { query: `?k=${HOT_ROWS_MAX_K + 1}`, expected: HOT_ROWS_MAX_K },

@@ -80,9 +80,9 @@ describe('verification of the swept scenarios', () => {
       await verifyCell(url, BIG_RESULT, fallback),
     ]);
     expect(dbCpu.problems).toEqual([]);
-    expect(dbCpu.checked).toContain('4 requests, 4 statements calling generate_series (pg_stat_statements)');
+    expect(dbCpu.checked).toContain('5 requests, 5 statements calling generate_series (pg_stat_statements)');
     expect(bigResult.problems).toEqual([]);
-    expect(bigResult.checked.join('\n')).toContain('6 responses, 6 queries on world reading');
+    expect(bigResult.checked.join('\n')).toContain('7 responses, 7 queries on world reading');
     expect(hotRows.problems).toEqual([]);
     expect(hotRows.checked.join('\n')).toMatch(
       /under 16 concurrent requests to \/hot-rows\?k=3 for 1 s: (\d+) successful answers, the counters of hotrow 1..3 rose by \1 /,
@@ -117,7 +117,7 @@ describe('verification of the swept scenarios', () => {
   it('fails a db-cpu sum computed without the database, by pg_stat_statements or pg_stat_activity', async () => {
     const [counted, watched] = await withApp('db-cpu-fake', async (url) => [await verifyCell(url, DB_CPU, probes), await verifyCell(url, DB_CPU, fallback)]);
     expect(counted.problems).toEqual([
-      '4 db-cpu responses were served but the database ran only 0 statements calling generate_series; each sum must be computed by the database',
+      '5 db-cpu responses were served but the database ran only 0 statements calling generate_series; each sum must be computed by the database',
     ]);
     expect(watched.problems).toEqual([
       'GET /db-cpu?work=1000001: no statement calling generate_series seen running in pg_stat_activity while it was served; the sum must be computed by the database',
