@@ -11,7 +11,7 @@ import { type RunContext, stopping } from './context.ts';
 import { failCells, PartDied } from './failure.ts';
 import { startApp, stopApp } from './framework.ts';
 import { sampleTargets } from './measure.ts';
-import { settle } from './settle.ts';
+import { settle, settleLimitMs } from './settle.ts';
 
 /**
  * The closed-loop phase of `--schedule side-by-side` (docs/schedule.md): per database round
@@ -188,8 +188,9 @@ async function measureWindow(ctx: RunContext, apps: Map<string, RunningApp>, win
       await failCells(ctx, [cell], 'measure', error, app);
     }
     // The next window is another app's on the same cores: this one finishes its requests first (settle.ts).
-    if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read).catch(() => undefined);
     const recorded = ctx.recorder.cell(cell.id);
+    const p99 = recorded?.repeats.at(-1)?.measurement.latencyP99Ms;
+    if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read, undefined, undefined, settleLimitMs(p99)).catch(() => undefined);
     const why = recorded?.status === 'ok' ? disturbance(recorded.repeats.at(-1)?.resources?.neighbours) : undefined;
     if (!why || attempt >= REMEASURE.TIMES || stopping(ctx)) return;
     await ctx.recorder.remeasureLast(cell.id, why);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SETTLE, settle } from '../../harness/pipeline/settle.ts';
+import { SETTLE, settle, settleLimitMs } from '../../harness/pipeline/settle.ts';
 
 /** A fake app: `busyMs` of full-core work left, then idle; a fake clock that sleeps instantly. */
 function fakeApp(busyMs: number) {
@@ -47,5 +47,17 @@ describe('settle between side-by-side windows', () => {
       );
       expect(result.quiet).toBe(quiet);
     }
+  });
+
+  it('waits longer after slow requests: twice the window p99, within MAX_MS and LONGEST_MS', async () => {
+    expect(settleLimitMs(undefined)).toBe(SETTLE.MAX_MS);
+    expect(settleLimitMs(40)).toBe(SETTLE.MAX_MS);
+    expect(settleLimitMs(1_800)).toBe(3_600);
+    expect(settleLimitMs(60_000)).toBe(SETTLE.LONGEST_MS);
+    // Three seconds of work left over: quiet within a 3.6 s limit, not within the default 2 s.
+    const slow = fakeApp(3_000);
+    expect((await settle(slow.read, slow.sleep, slow.now, settleLimitMs(1_800))).quiet).toBe(true);
+    const cut = fakeApp(3_000);
+    expect((await settle(cut.read, cut.sleep, cut.now)).quiet).toBe(false);
   });
 });
