@@ -15,6 +15,8 @@ export const LOADGEN_SATURATED = 0.9;
  * 85% of the allotted cores counts as saturated.
  */
 export const APP_SATURATED = 0.85;
+/** On a core the load generator shares with the database, the database's share of its busy time from which the database, not the load generator, is its user. */
+export const DB_SHARE_OF_SHARED_CORE = 0.75;
 /** PostgreSQL backends are short-lived per query; 90% of its cores means it is the limit. */
 export const DB_SATURATED = 0.9;
 /**
@@ -90,7 +92,15 @@ export function attribute(cell: Pick<CellSummary, 'rps' | 'appCpu' | 'dbCpu' | '
   else if (loadgenText && loadgenShare! >= NEAR_BOUND) limits.push({ label: 'load generator', reason: `${loadgenText} >= ${pct(NEAR_BOUND)}` });
   else if (sharedBusy >= SHARED_CORE_SATURATED && app < APP_SATURATED) {
     evidence.push(`shared loadgen/db core ${pct(sharedBusy)} busy`);
-    limits.push({ label: 'load generator', reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}` });
+    // The database taking three quarters of the shared core's busy time or more is the database's CPU at work
+    // (db-cpu: a few hundred requests a second leave the load generator next to nothing), not a starved load generator.
+    const db = cell.dbCpu ?? 0;
+    if (db >= DB_SHARE_OF_SHARED_CORE * sharedBusy)
+      limits.push({
+        label: 'database CPU',
+        reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}, the database's ${pct(db)} of it`,
+      });
+    else limits.push({ label: 'load generator', reason: `shared loadgen/db core ${pct(sharedBusy)} >= ${pct(SHARED_CORE_SATURATED)}` });
   }
   if (cell.appCpu !== undefined && cell.appCpu >= APP_SATURATED)
     limits.push({ label: 'framework', reason: `app CPU ${pct(cell.appCpu)} >= ${pct(APP_SATURATED)}` });

@@ -64,7 +64,11 @@ export function crossoverVerdict(
     }
     fromMs = latencies[i];
   }
-  const basis = intervals ? `95% intervals over ${rounds} rounds` : `point estimates: ${rounds} round(s), too few for an interval`;
+  const basis = intervals
+    ? `95% intervals over ${rounds} rounds`
+    : rounds >= 3
+      ? `95% intervals over ${rounds} rounds; a ratio without one is a point estimate`
+      : `point estimates: ${rounds} round(s), too few for an interval`;
   const slowestAt = (ms: number) => [...byLatency.get(ms)!].sort((a, b) => a.ratio - b.ratio)[0]!;
   const unsure = blocking?.answers.filter((a) => a.answer !== 'yes').map((a) => `${a.r.framework} ${fmtRatio(a.r)}`) ?? [];
   let answer: CrossoverVerdict['answer'];

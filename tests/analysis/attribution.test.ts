@@ -41,6 +41,13 @@ describe('attribute: one limit', () => {
     expect(a.evidence).toContain('shared loadgen/db core 97% busy');
   });
 
+  it('labels a saturated shared core the database takes three quarters of as database CPU, not load generator (db-cpu)', () => {
+    const a = attribute(makeCell({ rps: 400, appCpu: 0.3, dbCpu: 0.88, loadgenCpu: 0.07 }), { sharedLoadgenDbCore: true });
+    expect(a.labels).toEqual(['database CPU']);
+    expect(a.flagged).toBe(false);
+    expect(a.limits[0]!.reason).toContain("the database's 88% of it");
+  });
+
   it('labels a CPU-bound app as framework, with every figure as evidence', () => {
     expect(attribute(makeCell({ rps: 3000, appCpu: 0.96, dbCpu: 0.3, loadgenCpu: 0.2 }), { dbCeilingRps: 12_000, sharedLoadgenDbCore: false })).toMatchObject({
       label: 'framework',
