@@ -63,10 +63,12 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     const cellAt = (framework: string, value: number) => at.find((c) => c.framework === framework && c.scenario === instanceOf.get(value));
     const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
     const notes: string[] = [];
+    // big-result has no capacity model: the framework's own cost grows with the rows it serialises, so its db cell does not stand for its rate.
+    const modelled = first.kind !== 'big-result';
     const perFramework = frameworks.map((framework) => {
       const own = cells.find((c) => c.framework === framework && c.kind === 'db' && inSweep(c, connections) && c.rps.median > 0)?.rps.median;
       if (own === undefined) notes.push(`${displayName(results, framework)}: no measured db cell at c${connections}, so no prediction.`);
-      const predicted = predictedFrom(values, capacityAt, own);
+      const predicted = modelled ? predictedFrom(values, capacityAt, own) : undefined;
       return {
         framework,
         points: values.map((value) => {
@@ -87,7 +89,7 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
       notes.push('Some values have no database ceiling on their SQL, so the capacity and the prediction are incomplete there.');
     const owns = perFramework.map((f) => f.ownRps);
     const everyOwn = owns.every((o): o is number => o !== undefined) && owns.length > 0;
-    const overall = everyOwn ? predictedFrom(values, capacityAt, Math.min(...owns)) : undefined;
+    const overall = everyOwn && modelled ? predictedFrom(values, capacityAt, Math.min(...owns)) : undefined;
     const commit = results.commitLatency;
     const commitBound =
       first.kind === 'hot-rows' && commit && commit.msPerCommit > 0

@@ -46,7 +46,7 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
       displayName(results, f.framework),
       ...f.points.map((p) => (p.rps === undefined ? '' : `${fmtRps(p.rps)} ${p.labels ? shortLabels(p.labels as Bottleneck[]) : '?'}`)),
       from === undefined ? 'not in sweep' : label(from),
-      f.predictedFrom === undefined ? (f.ownRps === undefined ? '-' : 'beyond the sweep') : label(f.predictedFrom),
+      f.predictedFrom === undefined ? (f.ownRps === undefined || s.kind === 'big-result' ? '-' : 'beyond the sweep') : label(f.predictedFrom),
     ];
   });
   rows.push(['database capacity', ...s.values.map((v) => fmtRps(s.capacity.find((c) => c.value === v)?.rps)), '', '']);
@@ -64,9 +64,11 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
     '',
   ]);
   const predicted =
-    s.predictedFrom === undefined
-      ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
-      : `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`;
+    s.kind === 'big-result'
+      ? "No prediction: the framework's own cost grows with the rows it decodes and serialises, so its db cell does not stand for its rate here; the database's capacity row shows where the database alone would stop."
+      : s.predictedFrom === undefined
+        ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
+        : `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`;
   return {
     title: `${s.scenario}: requests/s and bottleneck by ${s.param}, the ${MEANING[s.param]} (c${s.connections})`,
     head: ['framework', ...s.values.map(label), 'db-bound from', 'predicted'],

@@ -135,3 +135,30 @@ describe('hot-rows', () => {
     expect(paramSweepTable(results, s).rows.find((r) => r[0] === 'commit bound')).toEqual(['commit bound', '5,000', '500', '', '']);
   });
 });
+
+describe('big-result', () => {
+  it('makes no prediction: the framework own cost grows with the rows, so its db cell does not stand for its rate', () => {
+    const cell = (framework: string, rows: number, rps: number) => ({
+      ...makeCell({ framework, scenario: `big-result-rows${rows}`, kind: 'big-result', rps: [rps, rps, rps] }),
+      param: { name: 'rows' as const, value: rows },
+      sweepOf: 'big-result',
+    });
+    const results = makeResults(
+      [
+        makeCell({ framework: 'fastapi', scenario: 'db', rps: [3000, 3000, 3000] }),
+        makeCell({ framework: 'flask', scenario: 'db', rps: [1000, 1000, 1000] }),
+        cell('fastapi', 10, 1800),
+        cell('flask', 10, 1600),
+        cell('fastapi', 10000, 30),
+        cell('flask', 10000, 60),
+      ],
+      { ceilings: [makeDbCeiling({ scenario: 'big-result-rows10', rps: 10_000 }), makeDbCeiling({ scenario: 'big-result-rows10000', rps: 90 })] },
+    );
+    const s = analyze(results).paramSweeps![0]!;
+    expect(s.predictedFrom).toBeUndefined();
+    expect(s.perFramework.every((f) => f.predictedFrom === undefined)).toBe(true);
+    const table = paramSweepTable(results, s);
+    expect(table.rows.filter((r) => r[0] === 'FastAPI' || r[0] === 'Flask').map((r) => r.at(-1))).toEqual(['-', '-']);
+    expect(table.notes.join(' ')).toContain('No prediction');
+  });
+});
