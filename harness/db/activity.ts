@@ -1,8 +1,6 @@
-import pg from 'pg';
-import { BenchError } from '../errors.ts';
 import type { DbWaits } from '../results/db-waits-schema.ts';
 import { type ConnectionCounts, summarizeCounts } from '../verify/connections.ts';
-import { harnessConnectionString } from './app-name.ts';
+import { pollDatabase } from './poll.ts';
 
 /** One look at pg_stat_activity: how many of the app's backends were in each state. */
 export interface ActivitySample {
@@ -71,52 +69,20 @@ export interface ActivitySampler {
  * not read as a count within the cap.
  */
 export function startActivitySampler(url: string, intervalMs: number, appConnectionName: string): ActivitySampler {
-  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'probe'), connectionTimeoutMillis: 5000 });
   const counts: number[] = [];
   let window: ActivitySample[] = [];
-  let failure: unknown;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  // A dead database must fail the count, not crash the harness with an unhandled 'error' event.
-  client.on('error', (error) => {
-    failure ??= error;
-  });
-  const sampleOnce = async () => {
+  const poll = pollDatabase(url, intervalMs, 'sampling pg_stat_activity', async (client) => {
     const row = (await client.query(ACTIVITY_SQL, [appConnectionName])).rows[0] as Record<string, unknown>;
     const sample = Object.fromEntries(STATES.map((k) => [k, Number(row[k])])) as unknown as ActivitySample;
     counts.push(sample.total);
     window.push(sample);
-  };
-  const loop = async () => {
-    try {
-      await sampleOnce();
-    } catch (error) {
-      failure ??= error;
-      return;
-    }
-    if (!stopped) timer = setTimeout(() => (running = loop()), intervalMs);
-  };
-  const connected = client.connect();
-  let running: Promise<void> = connected.then(loop, (error: unknown) => {
-    failure ??= error;
   });
   return {
     measureStart() {
       window = [];
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      // A window shorter than the connect: one sample still says what the app holds now.
-      if (counts.length === 0 && failure === undefined) await sampleOnce().catch((error: unknown) => (failure ??= error));
-      await client.end().catch(() => undefined);
-      if (failure !== undefined) {
-        throw new BenchError('DATABASE', `sampling pg_stat_activity failed: ${(failure as Error).message}`, {
-          cause: failure,
-          hint: 'the database must stay reachable during the run; check its log',
-        });
-      }
+      await poll.stop();
       return { ...summarizeCounts(counts), waits: summarizeWaits(window) };
     },
   };

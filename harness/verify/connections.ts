@@ -1,6 +1,5 @@
-import pg from 'pg';
-import { harnessConnectionString, NOT_HARNESS_CONNECTION_SQL } from '../db/app-name.ts';
-import { BenchError } from '../errors.ts';
+import { NOT_HARNESS_CONNECTION_SQL } from '../db/app-name.ts';
+import { pollDatabase } from '../db/poll.ts';
 
 /** Database connections seen over a sampled window. */
 export interface ConnectionCounts {
@@ -69,46 +68,14 @@ export function connectionCapProblems(counts: ConnectionCounts, connectionCap: n
  * `stop` reject: a count that was not taken must not read as a count within the cap.
  */
 export function startConnectionSampler(url: string, intervalMs: number, appConnectionName?: string): ConnectionSampler {
-  const client = new pg.Client({ connectionString: harnessConnectionString(url, 'probe'), connectionTimeoutMillis: 5000 });
   const samples: number[] = [];
-  let failure: unknown;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  // A dead database must fail the count, not crash the harness with an unhandled 'error' event.
-  client.on('error', (error) => {
-    failure ??= error;
-  });
-  const sampleOnce = async () => {
+  const poll = pollDatabase(url, intervalMs, 'counting connections in pg_stat_activity', async (client) => {
     const result = appConnectionName === undefined ? await client.query(COUNT_SQL) : await client.query(APP_COUNT_SQL, [appConnectionName]);
     samples.push(Number((result.rows[0] as { n: number }).n));
-  };
-  const loop = async () => {
-    try {
-      await sampleOnce();
-    } catch (error) {
-      failure ??= error;
-      return;
-    }
-    if (!stopped) timer = setTimeout(() => (running = loop()), intervalMs);
-  };
-  const connected = client.connect();
-  let running: Promise<void> = connected.then(loop, (error: unknown) => {
-    failure ??= error;
   });
   return {
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-      // A window shorter than the connect: one sample still says what the app holds now.
-      if (samples.length === 0 && failure === undefined) await sampleOnce().catch((error: unknown) => (failure ??= error));
-      await client.end().catch(() => undefined);
-      if (failure !== undefined) {
-        throw new BenchError('DATABASE', `counting connections in pg_stat_activity failed: ${(failure as Error).message}`, {
-          cause: failure,
-          hint: 'the database must stay reachable during the run; check its log',
-        });
-      }
+      await poll.stop();
       return summarizeCounts(samples);
     },
   };
