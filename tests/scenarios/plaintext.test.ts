@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,10 +55,14 @@ describe('the scenario file: profiles and pipelining', () => {
 
   it('rejects an unknown profile name and a pipelining below 1', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'crossover-scenarios-'));
-    await writeFile(path.join(dir, 'p.json'), JSON.stringify({ ...PLAINTEXT, name: 'p', profiles: ['nightly'] }));
-    await expect(loadScenarios(dir)).rejects.toThrow(BenchError);
-    await writeFile(path.join(dir, 'p.json'), JSON.stringify({ ...PLAINTEXT, name: 'p', pipelining: 0 }));
-    await expect(loadScenarios(dir)).rejects.toThrow(/pipelining/);
+    try {
+      await writeFile(path.join(dir, 'p.json'), JSON.stringify({ ...PLAINTEXT, name: 'p', profiles: ['nightly'] }));
+      await expect(loadScenarios(dir)).rejects.toThrow(BenchError);
+      await writeFile(path.join(dir, 'p.json'), JSON.stringify({ ...PLAINTEXT, name: 'p', pipelining: 0 }));
+      await expect(loadScenarios(dir)).rejects.toThrow(/pipelining/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves a scenario out of the profiles it does not name, unless --scenarios names it', () => {
