@@ -77,6 +77,7 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
       ...(s.verdict ? [s.verdict.sentence] : []),
       predicted,
       "Database capacity: pgbench on the request's own SQL with the apps' connection cap (the database ceiling). Predicted: the first value whose capacity is at or below the framework's own db-cell rate. Slowest / fastest: the lowest ratio to the fastest framework at that value, with its 95% interval.",
+      ...commitBoundBroken(s),
       ...(s.commitBound
         ? [
             "Commit bound: min(k, the connection cap) x 1000 / the database's commit latency. Each request holds its row's lock until its commit is flushed, so the increments of one row are served one commit after another.",
@@ -85,6 +86,18 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
       ...s.notes,
     ],
   };
+}
+
+/** Pure: a line for each value where a framework served more than the commit bound: the measurement refutes the bound there. */
+export function commitBoundBroken(s: ParamSweep): string[] {
+  const bound = s.commitBound;
+  if (!bound) return [];
+  const over = bound.filter((b) => s.perFramework.some((f) => (f.points.find((p) => p.value === b.value)?.rps ?? 0) > b.rps * 1.05));
+  return over.length
+    ? [
+        `Measured above the commit bound at ${over.map((b) => `${s.param} ${b.value}`).join(', ')}: the commit latency, one client's whole transaction, overstates how long a row lock waits for its flush here, so the bound does not hold on this machine.`,
+      ]
+    : [];
 }
 
 /** Pure: each swept scenario's verdict, named, to follow the slow-db verdict at the top of every report. */

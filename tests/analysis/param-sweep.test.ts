@@ -4,7 +4,7 @@ import { orderValues, predictedFrom } from '../../harness/analysis/param-sweep.t
 import { chartSet } from '../../harness/report/charts/data.ts';
 import { chartEntries } from '../../harness/report/charts/files.ts';
 import { compileSpec, renderSvg } from '../../harness/report/charts/render.ts';
-import { paramSweepTable } from '../../harness/report/param-sweep-table.ts';
+import { commitBoundBroken, paramSweepTable } from '../../harness/report/param-sweep-table.ts';
 import { renderTerminal } from '../../harness/report/render.ts';
 import type { Cell } from '../../harness/results/schema.ts';
 import { makeCell, makeDbCeiling, makeResults } from '../support/factories.ts';
@@ -133,6 +133,17 @@ describe('hot-rows', () => {
       { value: 1, rps: 500 },
     ]);
     expect(paramSweepTable(results, s).rows.find((r) => r[0] === 'commit bound')).toEqual(['commit bound', '5,000', '500', '', '']);
+    // 400 at k 1 stays under its bound of 500: nothing refutes it.
+    expect(commitBoundBroken(s)).toEqual([]);
+    expect(
+      commitBoundBroken({
+        ...s,
+        commitBound: [
+          { value: 100, rps: 5000 },
+          { value: 1, rps: 300 },
+        ],
+      })[0],
+    ).toContain('Measured above the commit bound at k 1');
   });
 });
 
