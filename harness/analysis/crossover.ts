@@ -72,7 +72,7 @@ interface RttGroup {
  * The framework's own requests/s (X): its db cell on the direct path, where nothing but the
  * app limits it; failing that, the db cell through the group's round trip.
  */
-function ownDbCell(cells: AnalyzedCell[], framework: string, connections: number, dbRttMs: number): AnalyzedCell | undefined {
+export function ownDbCell(cells: AnalyzedCell[], framework: string, connections: number, dbRttMs: number): AnalyzedCell | undefined {
   const db = (rtt: number) =>
     cells.find(
       (c) => c.framework === framework && c.kind === 'db' && c.connections === connections && rttOf(c) === rtt && c.status === 'ok' && c.rps.median > 0,

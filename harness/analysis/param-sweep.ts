@@ -1,6 +1,8 @@
 import { displayName } from '../report/format.ts';
 import type { ParamSweep } from '../results/param-sweep-schema.ts';
 import type { Results } from '../results/schema.ts';
+import { pickDbCeiling } from './bounds.ts';
+import { ownDbCell } from './crossover.ts';
 import type { AnalyzedCell } from './types.ts';
 import { crossoverVerdict, type RatioAt, type VerdictAxis } from './verdict.ts';
 
@@ -54,9 +56,7 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     if (values.length < 2) return [];
     const instanceOf = new Map(raw.map((r) => [r.param!.value, r.scenario]));
     const capacity = values.flatMap((value) => {
-      const ceiling = results.ceilings
-        .filter((c) => c.kind === 'database' && c.scenario === instanceOf.get(value) && c.connections === connections && !c.dbRttMs)
-        .sort((a, b) => Number((a.protocol ?? 'prepared') !== 'prepared') - Number((b.protocol ?? 'prepared') !== 'prepared'))[0];
+      const { ceiling } = pickDbCeiling(results.ceilings, { scenario: instanceOf.get(value)!, connections }, 'prepared');
       return ceiling ? [{ value, rps: ceiling.rps, ...(ceiling.latencyMeanMs === undefined ? {} : { latencyMeanMs: ceiling.latencyMeanMs }) }] : [];
     });
     const capacityAt = new Map(capacity.map((c) => [c.value, c.rps]));
@@ -66,7 +66,7 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     // big-result has no capacity model: the framework's own cost grows with the rows it serialises, so its db cell does not stand for its rate.
     const modelled = first.kind !== 'big-result';
     const perFramework = frameworks.map((framework) => {
-      const own = cells.find((c) => c.framework === framework && c.kind === 'db' && inSweep(c, connections) && c.rps.median > 0)?.rps.median;
+      const own = ownDbCell(cells, framework, connections, 0)?.rps.median;
       if (own === undefined) notes.push(`${displayName(results, framework)}: no measured db cell at c${connections}, so no prediction.`);
       const predicted = modelled ? predictedFrom(values, capacityAt, own) : undefined;
       return {
