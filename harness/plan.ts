@@ -30,6 +30,8 @@ export interface CellPlan {
   /** Seconds of discarded load, then measured seconds, of each load run of this cell. */
   warmupS: number;
   durationS: number;
+  /** Seconds a request may take before it counts as a timeout; undefined: the generator's 10. Set only on a lengthened window (pipeline/window-length.ts). */
+  timeoutS?: number | undefined;
 }
 
 /** Pure: a cell's load-run timing: the run's, or the shorter bound timing for latency-bound slow-db cells. */

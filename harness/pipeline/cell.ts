@@ -8,6 +8,7 @@ import { appConnectionName, type RunningApp } from '../runtime/types.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 import { measureOnce, requireClean, requireWithinCap } from './measure.ts';
+import { longerWindow, shortWindowReason, timedPlan } from './window-length.ts';
 
 /**
  * autocannon and wrk agreeing within 10% is what the two tools' own run-to-run noise
@@ -46,28 +47,46 @@ export async function verifyCellOn(ctx: RunContext, app: RunningApp, plan: CellP
   }
 }
 
-/** One load run of the cell, recorded as its next repeat; throws when it does not count (the caller fails the cell). */
-export async function measureRepeat(ctx: RunContext, app: RunningApp, plan: CellPlan): Promise<void> {
-  const repeat = ctx.recorder.cell(plan.id)?.repeats.length ?? 0;
-  const index = ++ctx.counter.measured;
-  const total = ctx.plan.measurements;
-  ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
-  const startedAt = ctx.now().toISOString();
-  const { measurement, usage, raw, dbConnections, dbWaits, neighbours } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
-  const resources: Resources = {
-    intervalMs: SAMPLE_INTERVAL_MS,
-    ...usage,
-    ...(dbConnections ? { dbConnections } : {}),
-    ...(dbWaits ? { dbWaits } : {}),
-    ...(neighbours ? { neighbours } : {}),
-  };
-  // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
-  await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
-  ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
-  requireClean(measurement);
-  requireWithinCap(dbConnections, ctx.config.connectionCap, appConnectionName(plan.framework));
-  if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0)
-    await crossCheck(ctx, app, plan, measurement);
+/**
+ * One load run of the cell, recorded as its next repeat; throws when it does not count (the
+ * caller fails the cell). A closed-loop window that ended before the app answered once per
+ * connection is kept aside (`remeasured`) and measured again, longer (window-length.ts);
+ * the cell keeps the longer timing for its later windows.
+ */
+export async function measureRepeat(ctx: RunContext, app: RunningApp, cell: CellPlan): Promise<void> {
+  for (;;) {
+    const plan = timedPlan(ctx.lengthened, cell);
+    const repeat = ctx.recorder.cell(plan.id)?.repeats.length ?? 0;
+    const index = ++ctx.counter.measured;
+    const total = ctx.plan.measurements;
+    ctx.recorder.emit({ type: 'measure-start', cellId: plan.id, repeat, index, total, warmupS: plan.warmupS, durationS: plan.durationS });
+    const startedAt = ctx.now().toISOString();
+    const { measurement, usage, raw, dbConnections, dbWaits, neighbours } = await measureOnce(ctx, app, plan, generatorFor(ctx, plan));
+    const resources: Resources = {
+      intervalMs: SAMPLE_INTERVAL_MS,
+      ...usage,
+      ...(dbConnections ? { dbConnections } : {}),
+      ...(dbWaits ? { dbWaits } : {}),
+      ...(neighbours ? { neighbours } : {}),
+    };
+    // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
+    await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
+    ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
+    const longer = longerWindow(measurement, plan);
+    if (longer && !stopping(ctx)) {
+      const why = shortWindowReason(measurement, plan, longer);
+      await ctx.recorder.remeasureLast(plan.id, why);
+      ctx.counter.measured--;
+      ctx.lengthened.set(plan.id, longer);
+      ctx.recorder.log(`${plan.id}: ${why}`);
+      continue;
+    }
+    requireClean(measurement);
+    requireWithinCap(dbConnections, ctx.config.connectionCap, appConnectionName(plan.framework));
+    if (ctx.crossCheck && plan.rateSpec === undefined && (plan.kind === 'json' || plan.kind === 'db') && repeat === 0)
+      await crossCheck(ctx, app, plan, measurement);
+    return;
+  }
 }
 
 /** The open-loop generator for cells with an offered rate (docs/open-loop.md), the run's load generator otherwise. */

@@ -17,6 +17,7 @@ import type { Scenario } from '../scenarios/scenario.ts';
 import type { VerificationResult } from '../verify/verify.ts';
 import type { WarningCode } from '../warnings.ts';
 import type { RunPlan } from './run-plan.ts';
+import type { WindowLength } from './window-length.ts';
 
 /** Checks one cell's endpoint before it is measured (verify/verify.ts verifyCell, or a fake). */
 export type Verifier = (baseUrl: string, plan: CellPlan) => Promise<VerificationResult>;
@@ -127,6 +128,8 @@ export interface RunContext extends Rig {
   databaseSignal: AbortSignal;
   /** Measurements started so far (for index/total in events). */
   counter: { measured: number };
+  /** Cells whose window was too short for one request per connection: the longer timing every later window of the cell takes (window-length.ts). */
+  lengthened: Map<string, WindowLength>;
 }
 
 /** True once nothing more should be measured: Ctrl-C, or the database is dead. */

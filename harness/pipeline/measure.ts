@@ -84,6 +84,7 @@ export async function measureOnce(ctx: RunContext, app: RunningApp, plan: CellPl
     pipelining: plan.pipelining,
     warmupS,
     durationS: plan.durationS,
+    timeoutS: plan.timeoutS,
     cpus: ctx.layout.loadgenCpus,
     rateRps,
     arrival: plan.arrival,

@@ -97,6 +97,7 @@ async function provision(deps: PipelineDeps, plan: RunPlan): Promise<RunContext>
     health: {},
     databaseSignal: databaseDied.signal,
     counter: { measured: 0 },
+    lengthened: new Map(),
   };
   void rig.database.exited.then((exit) => {
     ctx.health.databaseExit = exit;

@@ -1,5 +1,5 @@
 import { formatDuration } from '../output/format.ts';
-import type { Results } from '../results/schema.ts';
+import { type Results, SHORT_WINDOW } from '../results/schema.ts';
 import type { MachineTrend } from '../results/trend-schema.ts';
 
 const pct = (share: number) => (Number.isFinite(share) ? `±${Number((share * 100).toFixed(1))}%` : 'no finite ratio');
@@ -20,13 +20,26 @@ export function roundsLines(results: Results): string[] {
   return [...roundTripLines(results), ...remeasuredLines(results)];
 }
 
-/** Pure: how many side-by-side windows were measured again after a disturbance, and in which cells; none: no line. */
+/**
+ * Pure: the windows measured again, and in which cells: after a disturbance (side by side), or
+ * because the window ended before the app answered once per connection and was lengthened
+ * (pipeline/window-length.ts). None: no line.
+ */
 export function remeasuredLines(results: Pick<Results, 'cells'>): string[] {
-  const cells = results.cells.filter((c) => (c.remeasured?.length ?? 0) > 0);
-  if (cells.length === 0) return [];
-  const n = cells.reduce((sum, c) => sum + c.remeasured!.length, 0);
+  const line = (short: boolean, because: string) => {
+    const counts = results.cells.flatMap((c) => {
+      const n = (c.remeasured ?? []).filter((r) => r.reason.startsWith(SHORT_WINDOW) === short).length;
+      return n > 0 ? [{ id: c.id, n }] : [];
+    });
+    if (counts.length === 0) return [];
+    const n = counts.reduce((sum, c) => sum + c.n, 0);
+    return [
+      `${n} window(s) measured again ${because} (kept in results.json as \`remeasured\`, left out of every figure): ${counts.map((c) => `${c.id} (${c.n})`).join(', ')}.`,
+    ];
+  };
   return [
-    `${n} window(s) measured again because other processes or the hypervisor took CPU during them (kept in results.json as \`remeasured\`, left out of every figure): ${cells.map((c) => `${c.id} (${c.remeasured!.length})`).join(', ')}.`,
+    ...line(false, 'because other processes or the hypervisor took CPU during them'),
+    ...line(true, 'with a longer window, because the app answered fewer requests than it had in flight (the queue had not turned over once)'),
   ];
 }
 

@@ -76,7 +76,12 @@ export const RepeatSchema = z.object({
 });
 export type Repeat = z.infer<typeof RepeatSchema>;
 
-/** A side-by-side window measured again because other processes took CPU during it: kept as evidence, left out of every figure. */
+/**
+ * A window measured again, kept as evidence and left out of every figure: side by side, after
+ * other processes took CPU during it; in either schedule, when it ended before the app answered
+ * once per connection (its reason then begins with SHORT_WINDOW, pipeline/window-length.ts).
+ */
+export const SHORT_WINDOW = 'window too short';
 export const RemeasuredSchema = RepeatSchema.extend({ reason: z.string() });
 export const FailureSchema = z.object({
   stage: z.enum(['prepare', 'start', 'verify', 'measure']),
@@ -177,7 +182,7 @@ export const CellSchema = z.object({
   failure: FailureSchema.optional(),
   verification: z.object({ checked: z.array(z.string()), problems: z.array(z.string()) }).optional(),
   repeats: z.array(RepeatSchema),
-  /** Side by side: windows measured again after a disturbance (docs/schedule.md); absent when none was. */
+  /** Windows measured again, after a disturbance side by side or for being too short (docs/schedule.md); absent when none was. */
   remeasured: z.array(RemeasuredSchema).optional(),
   crossCheck: CrossCheckSchema.optional(),
 });

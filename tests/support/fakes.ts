@@ -10,7 +10,7 @@ import type { RunConfig } from '../../harness/config/options.ts';
 import type { Database, DatabaseExit } from '../../harness/db/types.ts';
 import type { RunEvent } from '../../harness/events.ts';
 import type { OpenLoopCeilingProbe } from '../../harness/load/open-loop-ceiling.ts';
-import type { LoadGenerator } from '../../harness/load/types.ts';
+import type { LoadGenerator, LoadJob } from '../../harness/load/types.ts';
 import type { PipelineDeps, Rig } from '../../harness/pipeline/context.ts';
 import { runPipeline } from '../../harness/pipeline/pipeline.ts';
 import { planRun } from '../../harness/pipeline/run-plan.ts';
@@ -52,8 +52,8 @@ export interface FakeOptions {
   scenarios?: Scenario[];
   /** Called before every traced step. */
   hook?: StepHook;
-  /** The measurement a load run returns, by cell id and the how-manieth run of that cell (0-based). */
-  measurement?: (cellId: string, run: number) => Partial<Measurement>;
+  /** The measurement a load run returns, by cell id, the how-manieth run of that cell (0-based) and the job as sent. */
+  measurement?: (cellId: string, run: number, job: LoadJob) => Partial<Measurement>;
   /** What other processes took during the nth watched window of the run (0-based); undefined: no watch. */
   neighbours?: (window: number) => Neighbours | undefined;
   /** Cells whose verification fails. */
@@ -195,7 +195,7 @@ function fakeLoadGenerator(world: FakeWorld, name: string, cellIdOf: (url: strin
         });
       }
       signal?.throwIfAborted();
-      const measurement = makeMeasurement(world.options.measurement?.(id, run));
+      const measurement = makeMeasurement(world.options.measurement?.(id, run, job));
       return { measurement, usage: {}, raw: { fake: true, id, run } };
     },
   };
@@ -228,7 +228,7 @@ function fakeOpenLoopGenerator(world: FakeWorld, cellOf: (url: string, rateRps: 
         late: 0,
         lateToleranceMs: 2,
         latencyP999Ms: 45,
-        ...world.options.measurement?.(id, run),
+        ...world.options.measurement?.(id, run, job),
       });
       return { measurement, usage: {}, raw: { fake: true, id, run, rateRps: job.rateRps } };
     },
