@@ -38,6 +38,25 @@ describe('pgbench scripts', () => {
     expect(pgbenchScript({ kind: 'updates', queries: 500 })).toContain('\\set id499 9980 + random(1, 20)');
   });
 
+  it("sends an updates request's writes as the drivers do: one pipeline of UPDATEs over extended or prepared, one CASE statement over simple", () => {
+    for (const protocol of ['prepared', 'extended'] as const) {
+      const script = pgbenchScript({ kind: 'updates', queries: 20 }, protocol);
+      const lines = script.trimEnd().split('\n');
+      const begin = lines.indexOf('BEGIN;');
+      expect(lines.slice(begin, begin + 2)).toEqual(['BEGIN;', '\\startpipeline']);
+      expect(lines.slice(-2)).toEqual(['\\endpipeline', 'COMMIT;']);
+      expect(lines.slice(begin + 2, -2).every((l) => /^UPDATE world SET randomnumber = :r\d+ WHERE id = :id\d+;$/.test(l))).toBe(true);
+      expect(lines.slice(begin + 2, -2)).toHaveLength(20);
+    }
+    const simple = pgbenchScript({ kind: 'updates', queries: 3 }, 'simple');
+    expect(simple).not.toContain('pipeline');
+    expect(simple.trimEnd().split('\n').slice(-3)).toEqual([
+      'BEGIN;',
+      'UPDATE world SET randomnumber = CASE id WHEN :id0 THEN :r0 WHEN :id1 THEN :r1 WHEN :id2 THEN :r2 END WHERE id IN (:id0, :id1, :id2);',
+      'COMMIT;',
+    ]);
+  });
+
   it('passes the statement protocol as -M', () => {
     expect(pgbenchProtocolArgs('prepared')).toEqual(['-M', 'prepared']);
     expect(pgbenchProtocolArgs('simple')).toEqual(['-M', 'simple']);
