@@ -8,6 +8,7 @@ import { appConnectionName, type RunningApp } from '../runtime/types.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells } from './failure.ts';
 import { measureOnce, requireClean, requireWithinCap } from './measure.ts';
+import { quiet } from './quiet.ts';
 import { longerWindow, shortWindowReason, timedPlan } from './window-length.ts';
 
 /**
@@ -36,6 +37,8 @@ export async function runCell(ctx: RunContext, app: RunningApp, plan: CellPlan, 
 
 /** Verifies the cell on the running app and records what was checked; false (the cell failed at `verify`) when it does not pass. */
 export async function verifyCellOn(ctx: RunContext, app: RunningApp, plan: CellPlan): Promise<boolean> {
+  // The app's last window may have left it work that would count as this verification's (quiet.ts).
+  await quiet(ctx, app, plan);
   try {
     const verification = await ctx.verify(app.baseUrl, plan);
     ctx.recorder.setVerification(plan.id, { checked: verification.checked, problems: verification.problems });
@@ -72,6 +75,7 @@ export async function measureRepeat(ctx: RunContext, app: RunningApp, cell: Cell
     // Raw data first, kept even when the measurement then fails the error threshold: it is the evidence.
     await ctx.recorder.addRepeat(plan.id, { startedAt, measurement, resources, raw });
     ctx.recorder.emit({ type: 'measure-end', cellId: plan.id, repeat, index, total, summary: summary(measurement, resources), rps: measurement.rps });
+    ctx.lastWindowP99.set(plan.framework, measurement.latencyP99Ms);
     const longer = longerWindow(measurement, plan);
     if (longer && !stopping(ctx)) {
       const why = shortWindowReason(measurement, plan, longer);

@@ -130,6 +130,8 @@ export interface RunContext extends Rig {
   counter: { measured: number };
   /** Cells whose window was too short for one request per connection: the longer timing every later window of the cell takes (window-length.ts). */
   lengthened: Map<string, WindowLength>;
+  /** Per framework: the p99 (ms) of its last closed-loop window, which sets how long to wait for it to go quiet (quiet.ts). */
+  lastWindowP99: Map<string, number>;
 }
 
 /** True once nothing more should be measured: Ctrl-C, or the database is dead. */

@@ -98,6 +98,7 @@ async function provision(deps: PipelineDeps, plan: RunPlan): Promise<RunContext>
     databaseSignal: databaseDied.signal,
     counter: { measured: 0 },
     lengthened: new Map(),
+    lastWindowP99: new Map(),
   };
   void rig.database.exited.then((exit) => {
     ctx.health.databaseExit = exit;

@@ -10,8 +10,7 @@ import { measureRepeat, verifyCellOn } from './cell.ts';
 import { type RunContext, stopping } from './context.ts';
 import { failCells, PartDied } from './failure.ts';
 import { startApp, stopApp } from './framework.ts';
-import { sampleTargets } from './measure.ts';
-import { settle, settleLimitMs } from './settle.ts';
+import { quiet } from './quiet.ts';
 
 /**
  * The closed-loop phase of `--schedule side-by-side` (docs/schedule.md): per database round
@@ -187,10 +186,9 @@ async function measureWindow(ctx: RunContext, apps: Map<string, RunningApp>, win
     } catch (error) {
       await failCells(ctx, [cell], 'measure', error, app);
     }
-    // The next window is another app's on the same cores: this one finishes its requests first (settle.ts).
+    // The next window is another app's on the same cores and database: this one finishes its requests first (quiet.ts).
     const recorded = ctx.recorder.cell(cell.id);
-    const p99 = recorded?.repeats.at(-1)?.measurement.latencyP99Ms;
-    if (!stopping(ctx)) await settle(sampleTargets(ctx, app)[0]!.read, undefined, undefined, settleLimitMs(p99)).catch(() => undefined);
+    if (!stopping(ctx)) await quiet(ctx, app, cell);
     const why = recorded?.status === 'ok' ? disturbance(recorded.repeats.at(-1)?.resources?.neighbours) : undefined;
     if (!why || attempt >= REMEASURE.TIMES || stopping(ctx)) return;
     await ctx.recorder.remeasureLast(cell.id, why);

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { REPO_ROOT } from '../../harness/paths.ts';
 import { readResults } from '../../harness/results/read.ts';
 import { dockerTestGate, harnessContainers, TEST_BASE_IMAGE } from '../support/docker.ts';
@@ -51,6 +51,8 @@ describe.runIf(run)('Docker runtime end to end', () => {
 
   it('stops containers and the database on Ctrl-C and keeps what was measured', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-sigint-'));
+    // The run keeps its results, as it must; the test made the folder, so the test removes it, pass or fail.
+    onTestFinished(() => rm(out, { recursive: true, force: true }));
     const child = execa(
       process.execPath,
       [

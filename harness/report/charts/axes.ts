@@ -1,4 +1,5 @@
 import { fmtEffectiveMs } from '../format.ts';
+import { CHART_FONT } from './text-width.ts';
 import type { ChartCaption, ChartSetting } from './types.ts';
 
 /** Okabe-Ito: distinguishable on white and by most colour-blind readers. */
@@ -164,4 +165,19 @@ export function crossoverLayers(effectiveMs: number, label: string, ticks: Laten
       encoding: { x, y: { value: 0 }, text: { field: 'label' } },
     },
   ];
+}
+
+/**
+ * Pure: what every chart shares around its layers: the schema, a title with its subtitle
+ * lines, the plot's size and padding, the font and the legend's type sizes.
+ */
+export function chartFrame(text: string, subtitle: string[]) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text, subtitle, anchor: 'start', fontSize: 15, subtitleFontSize: 11, subtitleColor: '#444444' },
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    padding: { left: 8, top: 8, right: 24, bottom: 8 },
+    config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
+  } as const;
 }

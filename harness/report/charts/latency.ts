@@ -1,18 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  captionLine,
-  crossoverLayers,
-  effectiveOf,
-  frameworkColor,
-  latencyTicks,
-  latencyX,
-  logDomain,
-  logY,
-  PLOT_HEIGHT,
-  PLOT_WIDTH,
-  REFERENCE_COLOR,
-} from './axes.ts';
-import { CHART_FONT } from './text-width.ts';
+import { captionLine, chartFrame, crossoverLayers, effectiveOf, frameworkColor, latencyTicks, latencyX, logDomain, logY, REFERENCE_COLOR } from './axes.ts';
 import type { LatencyChartData } from './types.ts';
 
 const FLOOR = 'database latency itself (no response is faster)';
@@ -57,29 +44,17 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
       ? []
       : crossoverLayers(effectiveOf(data.settings, crossover), `latency crossover ${crossover} ms: p99 within 10% from here`, ticks, x);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `p99 latency against database latency at ${fmtRate(data.offeredRps)} requests/s offered (open loop)`,
-      subtitle: [
-        captionLine(data.caption),
-        [
-          "latency from each request's scheduled send time",
-          unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '',
-          ringed.length ? 'rings: the generator itself sent over 1% of requests late, so that p99 is an upper bound' : '',
-          'log scale: equal gaps are equal ratios',
-        ]
-          .filter(Boolean)
-          .join('; '),
-      ],
-      anchor: 'start',
-      fontSize: 15,
-      subtitleFontSize: 11,
-      subtitleColor: '#444444',
-    },
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
-    padding: { left: 8, top: 8, right: 24, bottom: 8 },
-    config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
+    ...chartFrame(`p99 latency against database latency at ${fmtRate(data.offeredRps)} requests/s offered (open loop)`, [
+      captionLine(data.caption),
+      [
+        "latency from each request's scheduled send time",
+        unsustained.length ? `crosses: ${UNSUSTAINED}, left out of the lines` : '',
+        ringed.length ? 'rings: the generator itself sent over 1% of requests late, so that p99 is an upper bound' : '',
+        'log scale: equal gaps are equal ratios',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    ]),
     layer: [
       ...(floor.length
         ? [

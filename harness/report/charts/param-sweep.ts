@@ -1,7 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ParamSweep } from '../../results/param-sweep-schema.ts';
-import { captionLine, frameworkColor, logDomain, logY, PLOT_HEIGHT, PLOT_WIDTH, REFERENCE_COLOR } from './axes.ts';
-import { CHART_FONT } from './text-width.ts';
+import { captionLine, chartFrame, frameworkColor, logDomain, logY, REFERENCE_COLOR } from './axes.ts';
 import type { ChartCaption } from './types.ts';
 
 /** One swept scenario's chart: requests/s against the parameter, one line per framework, the database's capacity dashed. */
@@ -41,19 +40,7 @@ export function paramSweepSpec(data: ParamSweepChartData): TopLevelSpec {
   const color = frameworkColor(s.perFramework.map((f) => name(f.framework)));
   const from = s.verdict?.from;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: paramSweepTitle(s),
-      subtitle: [captionLine(data.caption), `dashed grey: ${CAPACITY}; log scales: equal gaps are equal ratios`],
-      anchor: 'start',
-      fontSize: 15,
-      subtitleFontSize: 11,
-      subtitleColor: '#444444',
-    },
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
-    padding: { left: 8, top: 8, right: 24, bottom: 8 },
-    config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
+    ...chartFrame(paramSweepTitle(s), [captionLine(data.caption), `dashed grey: ${CAPACITY}; log scales: equal gaps are equal ratios`]),
     layer: [
       ...(capacity.length
         ? [{ data: { values: capacity }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: { x, y } }]

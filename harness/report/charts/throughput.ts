@@ -1,18 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  captionLine,
-  crossoverLayers,
-  effectiveOf,
-  frameworkColor,
-  latencyTicks,
-  latencyX,
-  logDomain,
-  logY,
-  PLOT_HEIGHT,
-  PLOT_WIDTH,
-  REFERENCE_COLOR,
-} from './axes.ts';
-import { CHART_FONT } from './text-width.ts';
+import { captionLine, chartFrame, crossoverLayers, effectiveOf, frameworkColor, latencyTicks, latencyX, logDomain, logY, REFERENCE_COLOR } from './axes.ts';
 import type { ThroughputChartData } from './types.ts';
 
 /** Line styles, which the second legend explains. */
@@ -113,19 +100,7 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
     'log scale: equal gaps are equal ratios',
   ].filter(Boolean);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Requests/s against database latency, ${data.connections} connections${rttTitle(data)}`,
-      subtitle: [captionLine(data.caption), notes.join('; ')],
-      anchor: 'start',
-      fontSize: 15,
-      subtitleFontSize: 11,
-      subtitleColor: '#444444',
-    },
-    width: PLOT_WIDTH,
-    height: PLOT_HEIGHT,
-    padding: { left: 8, top: 8, right: 24, bottom: 8 },
-    config: { font: CHART_FONT, view: { stroke: '#cccccc' }, legend: { labelFontSize: 12, titleFontSize: 12 } },
+    ...chartFrame(`Requests/s against database latency, ${data.connections} connections${rttTitle(data)}`, [captionLine(data.caption), notes.join('; ')]),
     layer: [
       ...(ceiling.length ? [reference(ceiling)] : []),
       ...(little.length ? [reference(little)] : []),
