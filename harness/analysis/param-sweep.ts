@@ -67,7 +67,6 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     const modelled = first.kind !== 'big-result';
     const perFramework = frameworks.map((framework) => {
       const own = ownDbCell(cells, framework, connections, 0)?.rps.median;
-      if (own === undefined) notes.push(`${displayName(results, framework)}: no measured db cell at c${connections}, so no prediction.`);
       const predicted = modelled ? predictedFrom(values, capacityAt, own) : undefined;
       return {
         framework,
@@ -85,6 +84,13 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
         ...(predicted === undefined ? {} : { predictedFrom: predicted }),
       };
     });
+    const without = perFramework.filter((f) => f.ownRps === undefined).map((f) => displayName(results, f.framework));
+    if (modelled && without.length > 0)
+      notes.push(
+        without.length === perFramework.length
+          ? `No framework has a measured db cell at c${connections} (the run measured no db scenario there), so the capacity model predicts nothing.`
+          : `No measured db cell at c${connections}, so no prediction, for: ${without.join(', ')}.`,
+      );
     if (capacity.length < values.length)
       notes.push('Some values have no database ceiling on their SQL, so the capacity and the prediction are incomplete there.');
     const owns = perFramework.map((f) => f.ownRps);

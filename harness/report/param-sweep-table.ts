@@ -66,9 +66,11 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
   const predicted =
     s.kind === 'big-result'
       ? "No prediction: the framework's own cost grows with the rows it decodes and serialises, so its db cell does not stand for its rate here; the database's capacity row shows where the database alone would stop."
-      : s.predictedFrom === undefined
-        ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
-        : `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`;
+      : s.predictedFrom !== undefined
+        ? `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`
+        : s.perFramework.length > 0 && s.perFramework.every((f) => f.ownRps !== undefined)
+          ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
+          : 'No prediction: not every framework has its own rate (a measured db cell) to set against the capacity.';
   return {
     title: `${s.scenario}: requests/s and bottleneck by ${s.param}, the ${MEANING[s.param]} (c${s.connections})`,
     head: ['framework', ...s.values.map(label), 'db-bound from', 'predicted'],

@@ -95,6 +95,22 @@ describe('a swept scenario read as one sweep', () => {
     for (const line of renderTerminal(table, 80).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
+  it('without db cells claims no prediction: one note for all frameworks, or one naming those without', () => {
+    const full = dbCpuRun();
+    const noDb = { ...full, cells: full.cells.filter((c) => c.scenario !== 'db') };
+    const s = analyze(noDb).paramSweeps![0]!;
+    expect(s.predictedFrom).toBeUndefined();
+    expect(s.notes).toEqual(['No framework has a measured db cell at c64 (the run measured no db scenario there), so the capacity model predicts nothing.']);
+    const table = paramSweepTable(noDb, s);
+    expect(table.notes).toContain('No prediction: not every framework has its own rate (a measured db cell) to set against the capacity.');
+    expect(table.notes.join(' ')).not.toContain('predicts no crossover');
+
+    const oneDb = { ...full, cells: full.cells.filter((c) => !(c.scenario === 'db' && c.framework === 'flask')) };
+    const t = analyze(oneDb).paramSweeps![0]!;
+    expect(t.notes).toEqual(['No measured db cell at c64, so no prediction, for: Flask.']);
+    expect(t.perFramework.find((f) => f.framework === 'fastapi')).toMatchObject({ ownRps: 3000, predictedFrom: 10000 });
+  });
+
   it('leaves a run without swept scenarios as it was', () => {
     const results = makeResults([makeCell({ framework: 'fastapi', scenario: 'db', rps: [1] })]);
     expect(analyze(results).paramSweeps).toBeUndefined();
