@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,16 @@ import { loadScenarios, type Scenario, scenarioProfiles } from '../../harness/sc
 export const FIXTURE_APPS = path.join(import.meta.dirname, '..', 'fixtures', 'apps');
 
 /**
+ * The runs' output folders: the run keeps its results, as it must, and the test reads them;
+ * the folders are the tests', removed when the test file's process ends (each file runs in a
+ * process of its own).
+ */
+const outFolders = new Set<string>();
+process.once('exit', () => {
+  for (const dir of outFolders) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
  * A real run (runtime, database, verification, autocannon) of `frameworks` from `appsDir`,
  * into a fresh temp folder. Flags are those of `crossover run`. `onEvent` sees every run
  * event as it happens (the returned `events` only after the run).
@@ -27,6 +38,7 @@ export async function runApps(
   editScenarios: (scenarios: Scenario[]) => Scenario[] = (s) => s,
 ): Promise<{ out: string; results: Results; log: string[]; events: RunEvent[] }> {
   const out = await mkdtemp(path.join(os.tmpdir(), 'crossover-test-'));
+  outFolders.add(out);
   const scenarios = editScenarios(await loadScenarios(SCENARIOS_DIR));
   const resolved = resolveRunConfig(
     { ...flags, frameworks: frameworks.join(','), out },
