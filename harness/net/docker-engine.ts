@@ -110,14 +110,22 @@ export type DockerStats = z.infer<typeof DockerStatsSchema>;
 export function statsReading(stats: DockerStats): CpuMemReading {
   const usage = stats.memory_stats.usage ?? 0;
   const inactive = stats.memory_stats.stats?.inactive_file ?? stats.memory_stats.stats?.total_inactive_file ?? 0;
-  return { cpuS: stats.cpu_stats.cpu_usage.total_usage / 1e9, memBytes: Math.max(0, usage - inactive) };
+  const takenAtMs = Date.parse(stats.read);
+  return {
+    cpuS: stats.cpu_stats.cpu_usage.total_usage / 1e9,
+    memBytes: Math.max(0, usage - inactive),
+    // The engine's clock; an unset time (year 1) or none leaves the sampler's own.
+    ...(Number.isFinite(takenAtMs) && takenAtMs > 0 ? { takenAtMs } : {}),
+  };
 }
 
 /**
  * A reader of a container's CPU and memory through the engine's stats API, for engines
- * whose cgroup files are on another machine. `one-shot` answers at once instead of waiting
- * a second for a previous sample; the request's own latency (an ssh round trip) shifts every
- * sample alike, so the differences the sampler takes stay right.
+ * whose cgroup files are on another machine. `one-shot` spares the engine a second sample for
+ * a CPU percentage, but Docker 20.10 answers it at its collector's next tick, up to a second
+ * later (measured: 0.03 s for the first call, 1.00 s for the next ones). The answer's `read`
+ * time says when the figures were taken, on the engine's clock, so the sampler times each
+ * reading by it: neither that wait nor an ssh round trip shifts the intervals.
  */
 export function dockerStatsReader(container: Pick<Docker.Container, 'stats'>): () => Promise<CpuMemReading> {
   return async () => {

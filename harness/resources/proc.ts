@@ -16,6 +16,11 @@ export interface CpuMemReading {
   /** Cumulative user + system CPU seconds. */
   cpuS: number;
   memBytes: number;
+  /**
+   * When the figures were taken, on the reader's own clock, for readers whose answer can
+   * lag (an engine's stats API); the sampler only takes differences of these within one series.
+   */
+  takenAtMs?: number;
 }
 
 /** One process as /proc/<pid>/stat gives it. */

@@ -41,41 +41,78 @@ export interface SampledTarget {
   read: () => Promise<CpuMemReading>;
 }
 
-/** Samples targets until stopped; a target that cannot be read is dropped, not fatal. */
-export function startSampling(targets: SampledTarget[], now: () => number = () => performance.now()) {
+/** A read that fails this many times in a row drops its target; one failed read (a remote engine busy under load) does not. */
+export const MAX_CONSECUTIVE_FAILURES = 3;
+/** A read that has not answered in this long counts as failed, so a hung reader neither stalls the series nor stop(). */
+export const READ_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Samples targets until stopped. A target is dropped only after MAX_CONSECUTIVE_FAILURES
+ * failed reads in a row, never fatally; stop() waits for the reading in flight before it
+ * takes the last one (an engine's stats call can take a second to answer).
+ */
+export function startSampling(
+  targets: SampledTarget[],
+  now: () => number = () => performance.now(),
+  options: { intervalMs?: number; readTimeoutMs?: number } = {},
+) {
+  const intervalMs = options.intervalMs ?? SAMPLE_INTERVAL_MS;
+  const readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const series = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+  const failures = new Map<string, number>();
   const dead = new Set<string>();
-  let busy = false;
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
+  let inFlight: Promise<void> | undefined;
+  const readAll = async () => {
     await Promise.all(
       targets.map(async (t) => {
         if (dead.has(t.name)) return;
         try {
-          const reading = await t.read();
-          series.get(t.name)!.push({ atMs: now(), reading });
+          const reading = await withTimeout(t.read(), readTimeoutMs);
+          failures.set(t.name, 0);
+          // A reader that knows when its figures were taken (an engine's stats answer) is timed by that.
+          series.get(t.name)!.push({ atMs: reading.takenAtMs ?? now(), reading });
         } catch {
-          dead.add(t.name);
+          const n = (failures.get(t.name) ?? 0) + 1;
+          failures.set(t.name, n);
+          if (n >= MAX_CONSECUTIVE_FAILURES) dead.add(t.name);
         }
       }),
     );
-    busy = false;
+  };
+  const tick = () => {
+    if (inFlight) return inFlight;
+    inFlight = readAll().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
   };
   void tick();
-  const timer = setInterval(() => void tick(), SAMPLE_INTERVAL_MS);
+  const timer = setInterval(() => void tick(), intervalMs);
   return {
     /** Adds a target after start (the load generator's pid is known only once it runs). */
     add(target: SampledTarget) {
       targets.push(target);
       series.set(target.name, []);
     },
-    /** Restarts every series: samples before this (the warm-up) are dropped. */
+    /**
+     * Restarts every series: samples before this (the warm-up) are dropped. A reading in flight
+     * is kept: a process reader's figures are milliseconds old when it answers, and an engine's
+     * stats answer is taken when it is sent.
+     */
     reset() {
       for (const key of series.keys()) series.set(key, []);
     },
     async stop(): Promise<Partial<Record<SampledTarget['name'], Usage>>> {
       clearInterval(timer);
+      if (inFlight) await inFlight;
       await tick();
       const out: Partial<Record<SampledTarget['name'], Usage>> = {};
       for (const t of targets) {

@@ -156,6 +156,7 @@ describe.runIf(runTests)('--app-host tcp://: the app on a second Docker engine i
         expect(c.repeats[0]!.measurement.requests2xx).toBeGreaterThan(0);
         // The container's CPU and memory, read through the engine's stats API.
         const app = c.repeats[0]!.resources?.app;
+        expect(app, `${c.id}: no CPU and memory figures from the engine`).toBeDefined();
         expect(app?.samples, c.id).toBeGreaterThan(0);
         expect(app?.cpuMeanUtil, c.id).toBeGreaterThan(0);
         expect(app?.memPeakBytes, c.id).toBeGreaterThan(0);

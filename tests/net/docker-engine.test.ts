@@ -64,14 +64,16 @@ describe('engineAppCpus', () => {
 describe('stats API to usage', () => {
   it('reads cumulative CPU seconds and memory without droppable cache from a recorded answer', () => {
     const [first, second] = RECORDED.map((a) => statsReading(DockerStatsSchema.parse(a)));
-    expect(first).toEqual({ cpuS: 0.216676679, memBytes: 466944 });
-    expect(second).toEqual({ cpuS: 0.825687742, memBytes: 442368 });
+    expect(first).toMatchObject({ cpuS: 0.216676679, memBytes: 466944 });
+    expect(second).toMatchObject({ cpuS: 0.825687742, memBytes: 442368 });
+    // Timed by the engine's `read`, not by when the answer arrived.
+    expect(second!.takenAtMs! - first!.takenAtMs!).toBe(Date.parse((RECORDED[1] as { read: string }).read) - Date.parse((RECORDED[0] as { read: string }).read));
   });
 
   it("gives the sampler's usage: 0.61 CPU s over 1.007 s of one core", () => {
     const samples = RECORDED.map((a) => {
-      const s = DockerStatsSchema.parse(a);
-      return { atMs: Date.parse(s.read), reading: statsReading(s) };
+      const reading = statsReading(DockerStatsSchema.parse(a));
+      return { atMs: reading.takenAtMs!, reading };
     });
     const usage = summarizeSamples(samples, 1)!;
     expect(usage.cpuMeanUtil).toBeCloseTo(0.609 / 1.007, 2);
@@ -82,6 +84,10 @@ describe('stats API to usage', () => {
     expect(
       statsReading({ read: 'x', cpu_stats: { cpu_usage: { total_usage: 2e9 } }, memory_stats: { usage: 100_000, stats: { inactive_file: 30_000 } } }),
     ).toEqual({ cpuS: 2, memBytes: 70_000 });
+    // An unset time (Docker's zero time) leaves the reading untimed.
+    expect(
+      statsReading({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} }).takenAtMs,
+    ).toBeUndefined();
   });
 
   it('asks the engine for one-shot answers and fails with DOCKER on an answer without figures', async () => {
@@ -92,7 +98,7 @@ describe('stats API to usage', () => {
         return RECORDED[1];
       },
     } as never;
-    expect(await dockerStatsReader(container)()).toEqual({ cpuS: 0.825687742, memBytes: 442368 });
+    expect(await dockerStatsReader(container)()).toMatchObject({ cpuS: 0.825687742, memBytes: 442368 });
     expect(asked).toEqual([{ stream: false, 'one-shot': true }]);
     const broken = { stats: async () => ({ read: 'x' }) } as never;
     await expect(dockerStatsReader(broken)()).rejects.toMatchObject({ code: 'DOCKER' });
