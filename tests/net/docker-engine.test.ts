@@ -67,7 +67,9 @@ describe('stats API to usage', () => {
     expect(first).toMatchObject({ cpuS: 0.216676679, memBytes: 466944 });
     expect(second).toMatchObject({ cpuS: 0.825687742, memBytes: 442368 });
     // Timed by the engine's `read`, not by when the answer arrived.
-    expect(second!.takenAtMs! - first!.takenAtMs!).toBe(Date.parse((RECORDED[1] as { read: string }).read) - Date.parse((RECORDED[0] as { read: string }).read));
+    expect(second!.takenAtMs! - first!.takenAtMs!).toBe(
+      Date.parse((RECORDED[1] as { read: string }).read) - Date.parse((RECORDED[0] as { read: string }).read),
+    );
   });
 
   it("gives the sampler's usage: 0.61 CPU s over 1.007 s of one core", () => {
@@ -85,9 +87,7 @@ describe('stats API to usage', () => {
       statsReading({ read: 'x', cpu_stats: { cpu_usage: { total_usage: 2e9 } }, memory_stats: { usage: 100_000, stats: { inactive_file: 30_000 } } }),
     ).toEqual({ cpuS: 2, memBytes: 70_000 });
     // An unset time (Docker's zero time) leaves the reading untimed.
-    expect(
-      statsReading({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} }).takenAtMs,
-    ).toBeUndefined();
+    expect(statsReading({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } }, memory_stats: {} }).takenAtMs).toBeUndefined();
   });
 
   it('asks the engine for one-shot answers and fails with DOCKER on an answer without figures', async () => {
