@@ -26,6 +26,9 @@ const COMMIT_WAIT_SQL = `(wait_event_type = 'IO' AND wait_event IN ('WALSync', '
  * The app's backends (named by its application_name, runtime/types.ts appConnectionName) in
  * each state, in one query: the connection count and the waits cost one round trip a sample.
  */
+/** The app's own backends in pg_stat_activity: client backends of this database under its application_name ($1). */
+export const APP_BACKENDS_WHERE = `backend_type = 'client backend' AND datname = current_database() AND application_name = $1`;
+
 export const ACTIVITY_SQL = `SELECT count(*)::int AS total,
   count(*) FILTER (WHERE state = 'active')::int AS active,
   count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')::int AS lock,
@@ -33,7 +36,7 @@ export const ACTIVITY_SQL = `SELECT count(*)::int AS total,
   count(*) FILTER (WHERE state = 'active' AND wait_event_type IS NULL)::int AS "onCpu",
   count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS "idleInTransaction"
   FROM pg_stat_activity
-  WHERE backend_type = 'client backend' AND datname = current_database() AND application_name = $1`;
+  WHERE ${APP_BACKENDS_WHERE}`;
 
 /** Pure: the samples of one window, as each state's mean backends and the share of samples that saw it. */
 export function summarizeWaits(samples: readonly ActivitySample[]): DbWaits {

@@ -1,9 +1,9 @@
 import pg from 'pg';
+import { APP_BACKENDS_WHERE } from './activity.ts';
 import { harnessConnectionString } from './app-name.ts';
 
 /** The app's backends (by application_name) that are not idle: running a statement, waiting, or inside a transaction. */
-export const BUSY_BACKENDS_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity
-  WHERE backend_type = 'client backend' AND datname = current_database() AND application_name = $1 AND state <> 'idle'`;
+export const BUSY_BACKENDS_SQL = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${APP_BACKENDS_WHERE} AND state <> 'idle'`;
 
 /**
  * Waits, for at most `maxMs`, until none of the app's database backends is busy, over one probe
