@@ -87,10 +87,18 @@ export function crossoverVerdict(
   } else {
     answer = 'never';
     const last = latencies[latencies.length - 1];
-    sentence =
-      last === undefined
-        ? `No ${axis.setting} was measured for every framework.`
-        : `Frameworks never came within 10% of each other in this sweep: at ${label(last)}, ${unsure.join(', ')} of the fastest (${basis}).`;
+    if (last === undefined) sentence = `No ${axis.setting} was measured for every framework.`;
+    else {
+      const states = latencies.map((ms) => ({ ms, state: stateOf(ms).state }));
+      const below = blocking!.answers.filter((a) => a.answer === 'no').map((a) => `${a.r.framework} ${fmtRatio(a.r)}`);
+      const other = (state: Answer) => states.filter((s) => s.state === state).map((s) => label(s.ms));
+      // "Never" only when every setting says no; a setting that was within 10%, or undecided, is named.
+      sentence = states.every((s) => s.state === 'no')
+        ? `Frameworks never came within 10% of each other in this sweep: at ${label(last)}, ${unsure.join(', ')} of the fastest (${basis}).`
+        : `Frameworks are not within 10% of each other at the end of this sweep: at ${label(last)}, ${below.join(', ')} of the fastest lie below 0.90 (${basis}).` +
+          (other('yes').length ? ` At ${other('yes').join(', ')} every framework was within 10% of the fastest.` : '') +
+          (other('undecided').length ? ` At ${other('undecided').join(', ')} it is undecided.` : '');
+    }
   }
   return {
     answer,

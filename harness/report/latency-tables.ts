@@ -108,6 +108,8 @@ export function latencyCrossoverLine(s: LatencySweep): string {
   }
   if (v?.answer === 'converged')
     return `${at}: from ${v.fromMs} ms of database latency on, every framework's p99 lies within 10% of the others' (the latency crossover; every spread's 95% interval at or below 10%, or point estimates below 3 repeats).`;
+  if (v?.answer === 'never' && v.atMs !== undefined)
+    return `${at}: at ${v.atMs} ms, the largest latency swept, the frameworks' p99 latencies are not within 10% of each other${spread(v.spread)}: no latency crossover within this sweep.`;
   return s.crossoverMs === undefined
     ? `${at}: the frameworks' p99 latencies never came within 10% of each other in this sweep.`
     : `${at}: from ${s.crossoverMs} ms of database latency on, every framework's p99 lies within 10% of the others' (the latency crossover).`;

@@ -29,9 +29,18 @@ export function leadingWarnings(results: Results): string[] {
       `CROSS_CHECK: the load generators disagree by more than 10% on ${list}; those cells are not trustworthy`,
     );
   }
-  const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
-  if (failed.length) lines.push(`${failed.length} cell(s) failed and were not measured: see "Failed cells" below`);
-  if (results.status !== 'complete') lines.push(`The run is ${results.status}: the tables hold only the cells measured before it stopped`);
+  const unmeasured = results.cells.filter((c) => c.status === 'unmeasured');
+  const failed = results.cells.filter((c) => c.status === 'failed' || (c.status === 'ok' && c.repeats.length === 0));
+  // A cell fails at its build, start, verification or measurement: its figures are left out of the tables either way.
+  if (failed.length) lines.push(`${failed.length} cell(s) failed and are not in the tables: see "Failed cells" below`);
+  if (results.status === 'interrupted' || unmeasured.length)
+    lines.push(
+      `The run is ${results.status}${unmeasured.length ? ` with ${unmeasured.length} cell(s) never reached` : ''}: the tables hold only the cells measured before it stopped`,
+    );
+  else if (results.status === 'failed')
+    lines.push(
+      `The run is failed because ${failed.length ? 'of the failed cell(s)' : 'of an error after its cells'}: it ran to the end, and every other cell is in the tables`,
+    );
   return lines;
 }
 

@@ -58,6 +58,24 @@ describe('crossoverVerdict', () => {
     expect(never.sentence).toContain('Frameworks never came within 10% of each other in this sweep: at 20 ms, DRF 0.70 (0.68-0.72)');
   });
 
+  it('says never only when every setting lies below, and names the settings that were within 10% or undecided', () => {
+    const v = crossoverVerdict(
+      new Map([
+        [5, [at('Django', 1, 1, 1), at('DRF', 0.6, 0.55, 0.65)]],
+        [10, [at('Django', 1, 1, 1), at('DRF', 0.95, 0.92, 0.98)]],
+        [20, [at('Django', 1, 1, 1), at('DRF', 0.88, 0.8, 0.96)]],
+        [50, [at('Django', 1, 1, 1), at('DRF', 0.8, 0.75, 0.85), at('Flask', 0.9, 0.8, 1.1)]],
+      ]),
+      label,
+      4,
+    );
+    expect(v.answer).toBe('never');
+    expect(v.sentence).not.toContain('never came within');
+    expect(v.sentence).toContain('not within 10% of each other at the end of this sweep: at 50 ms, DRF 0.80 (0.75-0.85) of the fastest lie below 0.90');
+    expect(v.sentence).not.toContain('Flask 0.90');
+    expect(v.sentence).toContain('At 10 ms every framework was within 10% of the fastest. At 20 ms it is undecided.');
+  });
+
   it('says when it rests on point estimates (fewer than 3 rounds)', () => {
     const v = crossoverVerdict(new Map([[20, [at('Django', 1), at('DRF', 0.95)]]]), label, 1);
     expect(v).toMatchObject({ answer: 'converged', fromMs: 20, basis: 'point' });

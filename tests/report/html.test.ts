@@ -50,9 +50,19 @@ describe('leadingWarnings', () => {
       'DRIFT: moved 8% (re-run)',
       'CROSS_CHECK: the load generators disagree by more than 10% on flask/json/c64 (autocannon/wrk 0.75); those cells are not trustworthy',
       'NO_PGBENCH: pgbench not found',
-      '1 cell(s) failed and were not measured: see "Failed cells" below',
+      '1 cell(s) failed and are not in the tables: see "Failed cells" below',
       'The run is interrupted: the tables hold only the cells measured before it stopped',
     ]);
+  });
+
+  it('tells a run that failed cells but ran to the end from one that stopped', () => {
+    const ok = makeCell({ framework: 'flask', scenario: 'json', rps: [3000] });
+    const bad = makeCell({ framework: 'fastapi', scenario: 'json', rps: [0], failed: 'timeouts' });
+    const ranToEnd = leadingWarnings(makeResults([ok, bad], { status: 'failed' }));
+    expect(ranToEnd).toContain('The run is failed because of the failed cell(s): it ran to the end, and every other cell is in the tables');
+    expect(ranToEnd.join('\n')).not.toContain('before it stopped');
+    const stopped = leadingWarnings(makeResults([ok, { ...bad, status: 'unmeasured' as const }], { status: 'failed' }));
+    expect(stopped).toContain('The run is failed with 1 cell(s) never reached: the tables hold only the cells measured before it stopped');
   });
 });
 
