@@ -70,14 +70,15 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
         ? `Predicted from ${label(s.predictedFrom)} on: there the database's capacity on this SQL falls to the slowest framework's own rate (its db cell).`
         : s.perFramework.length > 0 && s.perFramework.every((f) => f.ownRps !== undefined)
           ? "The database capacity stays above the slowest framework's own rate at every value swept: the capacity model predicts no crossover here."
-          : 'No prediction: not every framework has its own rate (a measured db cell) to set against the capacity.';
+          : // The sweep's own note names the frameworks without a db cell (analysis/param-sweep.ts).
+            undefined;
   return {
     title: `${s.scenario}: requests/s and bottleneck by ${s.param}, the ${MEANING[s.param]} (c${s.connections})`,
     head: ['framework', ...s.values.map(label), 'db-bound from', 'predicted'],
     rows,
     notes: [
       ...(s.verdict ? [s.verdict.sentence] : []),
-      predicted,
+      ...(predicted ? [predicted] : []),
       "Database capacity: pgbench on the request's own SQL with the apps' connection cap (the database ceiling). Predicted: the first value whose capacity is at or below the framework's own db-cell rate. Slowest / fastest: the lowest ratio to the fastest framework at that value, with its 95% interval.",
       ...commitBoundBroken(s),
       ...(s.commitBound

@@ -166,7 +166,7 @@ export function failuresTable(results: Results): Table | undefined {
   const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
   if (failed.length === 0) return undefined;
   return {
-    title: 'Failed cells (not measured)',
+    title: 'Failed cells (not in the tables)',
     head: ['cell', 'stage', 'reason'],
     rows: failed.map((c) => [c.id, c.failure?.stage ?? '-', c.failure?.reason ?? 'not measured (run interrupted?)']),
     notes: [],
