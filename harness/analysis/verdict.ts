@@ -91,13 +91,14 @@ export function crossoverVerdict(
     else {
       const states = latencies.map((ms) => ({ ms, state: stateOf(ms).state }));
       const below = blocking!.answers.filter((a) => a.answer === 'no').map((a) => `${a.r.framework} ${fmtRatio(a.r)}`);
-      const other = (state: Answer) => states.filter((s) => s.state === state).map((s) => label(s.ms));
+      const and = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : (xs[0] ?? ''));
+      const other = (state: Answer) => and(states.filter((s) => s.state === state).map((s) => label(s.ms)));
       // "Never" only when every setting says no; a setting that was within 10%, or undecided, is named.
       sentence = states.every((s) => s.state === 'no')
         ? `Frameworks never came within 10% of each other in this sweep: at ${label(last)}, ${unsure.join(', ')} of the fastest (${basis}).`
-        : `Frameworks are not within 10% of each other at the end of this sweep: at ${label(last)}, ${below.join(', ')} of the fastest lie below 0.90 (${basis}).` +
-          (other('yes').length ? ` At ${other('yes').join(', ')} every framework was within 10% of the fastest.` : '') +
-          (other('undecided').length ? ` At ${other('undecided').join(', ')} it is undecided.` : '');
+        : `Frameworks are not within 10% of each other at the end of this sweep: at ${label(last)}, ${and(below)} of the fastest ${below.length > 1 ? 'lie' : 'lies'} below 0.90 (${basis}).` +
+          (other('yes') ? ` At ${other('yes')} every framework was within 10% of the fastest.` : '') +
+          (other('undecided') ? ` At ${other('undecided')} it is undecided.` : '');
     }
   }
   return {

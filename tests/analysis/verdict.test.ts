@@ -71,9 +71,20 @@ describe('crossoverVerdict', () => {
     );
     expect(v.answer).toBe('never');
     expect(v.sentence).not.toContain('never came within');
-    expect(v.sentence).toContain('not within 10% of each other at the end of this sweep: at 50 ms, DRF 0.80 (0.75-0.85) of the fastest lie below 0.90');
+    expect(v.sentence).toContain('not within 10% of each other at the end of this sweep: at 50 ms, DRF 0.80 (0.75-0.85) of the fastest lies below 0.90');
     expect(v.sentence).not.toContain('Flask 0.90');
     expect(v.sentence).toContain('At 10 ms every framework was within 10% of the fastest. At 20 ms it is undecided.');
+    const two = crossoverVerdict(
+      new Map([
+        [10, [at('Django', 1, 1, 1), at('DRF', 0.9, 0.8, 1)]],
+        [20, [at('Django', 1, 1, 1), at('DRF', 0.9, 0.8, 1)]],
+        [50, [at('Django', 1, 1, 1), at('DRF', 0.8, 0.75, 0.85), at('Flask', 0.7, 0.6, 0.8)]],
+      ]),
+      label,
+      4,
+    );
+    expect(two.sentence).toContain('DRF 0.80 (0.75-0.85) and Flask 0.70 (0.60-0.80) of the fastest lie below 0.90');
+    expect(two.sentence).toContain('At 10 ms and 20 ms it is undecided.');
   });
 
   it('says when it rests on point estimates (fewer than 3 rounds)', () => {
