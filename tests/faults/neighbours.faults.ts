@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NEIGHBOURS_MAX_CORE_SHARE } from '../../harness/analysis/neighbours.ts';
 import { allowedCpus, planCpuLayout } from '../../harness/cpu/layout.ts';
+import { STEAL_MAX } from '../../harness/resources/steal.ts';
 import { type FaultRun, reap, report, shellStatus, startRun, waitForOutput } from './support.ts';
 
 const runs: FaultRun[] = [];
@@ -56,7 +57,13 @@ describe('a neighbour busy on the CPUs during a measurement', () => {
     const warning = results.warnings.find((w) => w.code === 'DISTURBED')!.message;
     expect(warning).toContain(`flask/json/c64 repeat 1: other processes took`);
     expect(warning).toContain(`node (pid ${busy.pid})`);
-    expect(warning).not.toContain('flask/db/c64');
+    // The db cell may still be flagged for the hypervisor's steal (a CI run on an overcommitted
+    // host had it): that is a true flag, not the busy loop's, and the message says which.
+    const dbSteal = (db as { stealShare?: number } | undefined)?.stealShare ?? 0;
+    const dbStolen = dbSteal > STEAL_MAX;
+    if (dbStolen) console.log(`fault case neighbour: the hypervisor took ${(dbSteal * 100).toFixed(1)}% during flask/db/c64; its steal flag is allowed`);
+    expect(warning).not.toContain('flask/db/c64 repeat 1: other processes');
+    if (!dbStolen) expect(warning).not.toContain('flask/db/c64');
     // The terminal report leads with it; every table marks the json cell only.
     // (The terminal wraps the warning at its width.)
     expect(run.output()).toMatch(/^! DISTURBED: /m);
@@ -68,6 +75,6 @@ describe('a neighbour busy on the CPUs during a measurement', () => {
       .slice(2, 4)
       .map((s) => s.trim());
     expect(jsonCell, flaskRow).toMatch(/#$/);
-    expect(dbCell, flaskRow).not.toMatch(/#$/);
+    if (!dbStolen) expect(dbCell, flaskRow).not.toMatch(/#$/);
   });
 });
