@@ -22,13 +22,13 @@ const COMMIT_WAIT_SQL = `(wait_event_type = 'IO' AND wait_event IN ('WALSync', '
     OR (wait_event_type = 'LWLock' AND wait_event IN ('WALWrite', 'WALWriteLock'))
     OR (wait_event_type = 'IPC' AND wait_event = 'SyncRep')`;
 
+/** The app's own backends in pg_stat_activity: client backends of this database under its application_name ($1). */
+export const APP_BACKENDS_WHERE = `backend_type = 'client backend' AND datname = current_database() AND application_name = $1`;
+
 /**
  * The app's backends (named by its application_name, runtime/types.ts appConnectionName) in
  * each state, in one query: the connection count and the waits cost one round trip a sample.
  */
-/** The app's own backends in pg_stat_activity: client backends of this database under its application_name ($1). */
-export const APP_BACKENDS_WHERE = `backend_type = 'client backend' AND datname = current_database() AND application_name = $1`;
-
 export const ACTIVITY_SQL = `SELECT count(*)::int AS total,
   count(*) FILTER (WHERE state = 'active')::int AS active,
   count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')::int AS lock,

@@ -67,22 +67,20 @@ export function startSampling(
   const intervalMs = options.intervalMs ?? SAMPLE_INTERVAL_MS;
   const readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const series = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+  // Consecutive failed reads per target; at MAX_CONSECUTIVE_FAILURES the target is no longer read.
   const failures = new Map<string, number>();
-  const dead = new Set<string>();
   let inFlight: Promise<void> | undefined;
   const readAll = async () => {
     await Promise.all(
       targets.map(async (t) => {
-        if (dead.has(t.name)) return;
+        if ((failures.get(t.name) ?? 0) >= MAX_CONSECUTIVE_FAILURES) return;
         try {
           const reading = await withTimeout(t.read(), readTimeoutMs);
           failures.set(t.name, 0);
           // A reader that knows when its figures were taken (an engine's stats answer) is timed by that.
           series.get(t.name)!.push({ atMs: reading.takenAtMs ?? now(), reading });
         } catch {
-          const n = (failures.get(t.name) ?? 0) + 1;
-          failures.set(t.name, n);
-          if (n >= MAX_CONSECUTIVE_FAILURES) dead.add(t.name);
+          failures.set(t.name, (failures.get(t.name) ?? 0) + 1);
         }
       }),
     );
