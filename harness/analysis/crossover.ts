@@ -17,18 +17,36 @@ export interface SweepPoint {
   labels: readonly Bottleneck[];
 }
 
-/** The limits past the crossover: the framework no longer sets the throughput alone. */
-export const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'connection pool', 'concurrency limit', 'database CPU', 'lock waits', 'commit latency']);
+/**
+ * Bounds that set a cell's rate on the database's side: its ceiling or cores reached, the
+ * pool's or the app's concurrency limit (Little's law). Any of them makes the cell
+ * database-bound, whatever else also holds.
+ */
+export const DB_BOUND: ReadonlySet<Bottleneck> = new Set(['database', 'connection pool', 'concurrency limit', 'database CPU']);
 
 /**
- * Pure: the smallest swept latency from which this framework is pool- or database-bound
- * (whatever else also holds) at that latency and every larger one; undefined if never.
+ * Waits inside the database: the app's backends sampled on a lock or on a commit's WAL flush.
+ * They say where the database's time went, not that it set the rate: beside a saturated
+ * framework (app CPU at its limit) the framework still sets it, and a faster framework on the
+ * same waits serves more (hot-rows measured Starlette at 4x Django's rate, both 'fw+commit').
+ */
+export const DB_WAITS: ReadonlySet<Bottleneck> = new Set(['lock waits', 'commit latency']);
+
+/** Pure: the database, not the framework, sets this cell's rate: a database-side bound, or its waits without a saturated framework. */
+export function isDbBound(labels: readonly Bottleneck[] | readonly string[]): boolean {
+  const has = (set: ReadonlySet<string>) => labels.some((l) => set.has(l));
+  return has(DB_BOUND) || (has(DB_WAITS) && !labels.includes('framework'));
+}
+
+/**
+ * Pure: the smallest swept latency from which this framework is database-bound (isDbBound)
+ * at that latency and every larger one; undefined if never.
  */
 export function frameworkCrossoverMs(points: SweepPoint[]): number | undefined {
   const sorted = [...points].sort((a, b) => a.dbLatencyMs - b.dbLatencyMs);
   let crossover: number | undefined;
   for (let i = sorted.length - 1; i >= 0; i--) {
-    if (!sorted[i]!.labels.some((l) => DB_BOUND.has(l))) break;
+    if (!isDbBound(sorted[i]!.labels)) break;
     crossover = sorted[i]!.dbLatencyMs;
   }
   return crossover;

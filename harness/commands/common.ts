@@ -55,6 +55,6 @@ export function showResults(results: Results, outDir: string, mode: OutputMode, 
   const tables = terminalReport(results, analysis, { width: mode.width, verbose: mode.verbose, order });
   const { leftOut } = trackedCells(analysis);
   (mode.json ? process.stderr : process.stdout).write(tables);
-  if (!mode.quiet) for (const line of leftOutLines(leftOut)) log(line);
+  if (!mode.quiet) for (const line of leftOutLines(leftOut, mode.width)) log(line);
   if (mode.json) process.stdout.write(`${JSON.stringify(runSummary(results, analysis, outDir, leftOut))}\n`);
 }

@@ -4,6 +4,17 @@ import type { Results } from '../results/schema.ts';
 import { makeWarning } from '../warnings.ts';
 import { paramSweepVerdictLines } from './param-sweep-table.ts';
 
+/**
+ * Pure: the cells the tables leave out, as the leading lines and the failures table both
+ * count them: failed (at build, start, verification or measurement; an 'ok' cell without a
+ * repeat counts too) and unmeasured (the run stopped before reaching them).
+ */
+export function cellsLeftOut(results: Pick<Results, 'cells'>): { failed: Results['cells']; unmeasured: Results['cells'] } {
+  return {
+    failed: results.cells.filter((c) => c.status === 'failed' || (c.status === 'ok' && c.repeats.length === 0)),
+    unmeasured: results.cells.filter((c) => c.status === 'unmeasured'),
+  };
+}
 /** Warnings that put the numbers themselves in doubt: they lead the box. */
 const DOUBT_CODES = ['DISTURBED', 'STEAL', 'MACHINE_SPEED', 'BUSY_MACHINE', 'DRIFT', 'CROSS_CHECK'];
 /** Informational on every 2-core machine; the footnote states the CPU layout instead. */
@@ -29,8 +40,7 @@ export function leadingWarnings(results: Results): string[] {
       `CROSS_CHECK: the load generators disagree by more than 10% on ${list}; those cells are not trustworthy`,
     );
   }
-  const unmeasured = results.cells.filter((c) => c.status === 'unmeasured');
-  const failed = results.cells.filter((c) => c.status === 'failed' || (c.status === 'ok' && c.repeats.length === 0));
+  const { failed, unmeasured } = cellsLeftOut(results);
   // A cell fails at its build, start, verification or measurement: its figures are left out of the tables either way.
   if (failed.length) lines.push(`${failed.length} cell(s) failed and are not in the tables: see "Failed cells" below`);
   if (results.status === 'interrupted' || unmeasured.length)

@@ -1,13 +1,10 @@
 import { shortLabels } from '../analysis/attribution.ts';
-import { DB_BOUND } from '../analysis/crossover.ts';
+import { isDbBound } from '../analysis/crossover.ts';
 import type { Analysis } from '../analysis/types.ts';
 import type { Bottleneck } from '../results/analysis-schema.ts';
 import type { ParamSweep } from '../results/param-sweep-schema.ts';
 import type { Results } from '../results/schema.ts';
 import { displayName, fmtRps, type Table } from './format.ts';
-
-/** Labels under which the database, not the framework, sets a cell's rate (the slow-db crossover's set). */
-const DB_SIDE: ReadonlySet<string> = DB_BOUND;
 
 /** What the parameter does, for the table's title. */
 const MEANING: Record<ParamSweep['param'], string> = {
@@ -16,11 +13,11 @@ const MEANING: Record<ParamSweep['param'], string> = {
   k: 'hot rows the increments spread over (fewer: more lock waits)',
 };
 
-/** Pure: the first value from which this framework's cells are database-side bound at that value and every later one. */
+/** Pure: the first value from which this framework's cells are database-bound (isDbBound, the slow-db crossover's rule) at that value and every later one. */
 export function dbBoundFrom(points: ParamSweep['perFramework'][number]['points']): number | undefined {
   let from: number | undefined;
   for (let i = points.length - 1; i >= 0; i--) {
-    if (!points[i]!.labels?.some((l) => DB_SIDE.has(l))) break;
+    if (!isDbBound(points[i]!.labels ?? [])) break;
     from = points[i]!.value;
   }
   return from;

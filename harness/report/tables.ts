@@ -10,6 +10,7 @@ import { ceilingsTable, crossoverTables, evidenceTable } from './analysis-tables
 import { baselineTable } from './baseline-table.ts';
 import { cellText, DISTURBED_MARK, DISTURBED_NOTE, displayName, disturbedNotes, fmtMs, fmtPct, fmtRps, OFF_NOTE, settingLabel, type Table } from './format.ts';
 import { latencySweepTables } from './latency-tables.ts';
+import { cellsLeftOut } from './leading.ts';
 import { paramSweepTables } from './param-sweep-table.ts';
 import { roundsLines, trendLines } from './rounds.ts';
 import { updatesNotes } from './updates-notes.ts';
@@ -163,12 +164,15 @@ export function crossCheckTable(results: Results): Table | undefined {
 }
 
 export function failuresTable(results: Results): Table | undefined {
-  const failed = results.cells.filter((c) => c.status === 'failed' || c.repeats.length === 0);
-  if (failed.length === 0) return undefined;
+  const { failed, unmeasured } = cellsLeftOut(results);
+  if (failed.length + unmeasured.length === 0) return undefined;
   return {
-    title: 'Failed cells (not in the tables)',
+    title: unmeasured.length ? 'Failed and unmeasured cells (not in the tables)' : 'Failed cells (not in the tables)',
     head: ['cell', 'stage', 'reason'],
-    rows: failed.map((c) => [c.id, c.failure?.stage ?? '-', c.failure?.reason ?? 'not measured (run interrupted?)']),
+    rows: [
+      ...failed.map((c) => [c.id, c.failure?.stage ?? '-', c.failure?.reason ?? 'no repeat measured']),
+      ...unmeasured.map((c) => [c.id, '-', 'never reached: the run stopped before this cell']),
+    ],
     notes: [],
   };
 }

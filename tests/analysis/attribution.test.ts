@@ -11,7 +11,7 @@ import {
   SHARED_CORE_SATURATED,
   shortLabels,
 } from '../../harness/analysis/attribution.ts';
-import { frameworkCrossoverMs, overallCrossoverMs } from '../../harness/analysis/crossover.ts';
+import { frameworkCrossoverMs, isDbBound, overallCrossoverMs } from '../../harness/analysis/crossover.ts';
 import { spread } from '../../harness/analysis/stats.ts';
 import type { LittleBound } from '../../harness/results/analysis-schema.ts';
 
@@ -183,6 +183,24 @@ describe('crossover', () => {
     // 2 ms is database-bound but 5 ms is not again: the crossover is where it stays bound.
     expect(frameworkCrossoverMs(points)).toBe(10);
     expect(frameworkCrossoverMs(points.slice(0, 2))).toBeUndefined();
+  });
+
+  it('counts lock and commit waits as database-bound only without a saturated framework', () => {
+    // A standard run's hot-rows sweep: every framework 'fw+commit' at k 1000, Starlette at 4x Django's rate.
+    expect(isDbBound(['framework', 'commit latency'])).toBe(false);
+    expect(isDbBound(['framework', 'lock waits', 'commit latency'])).toBe(false);
+    expect(isDbBound(['lock waits'])).toBe(true);
+    expect(isDbBound(['commit latency'])).toBe(true);
+    // A database-side bound counts whatever else holds.
+    expect(isDbBound(['framework', 'connection pool'])).toBe(true);
+    expect(isDbBound(['framework', 'database CPU'])).toBe(true);
+    expect(isDbBound(['framework'])).toBe(false);
+    const points = [
+      { dbLatencyMs: 0, rps: 2000, labels: ['framework' as const, 'commit latency' as const] },
+      { dbLatencyMs: 1, rps: 1900, labels: ['framework' as const, 'lock waits' as const] },
+      { dbLatencyMs: 2, rps: 1100, labels: ['lock waits' as const] },
+    ];
+    expect(frameworkCrossoverMs(points)).toBe(2);
   });
 
   it('finds the latency from which all frameworks lie within 10% of the fastest', () => {

@@ -4,7 +4,7 @@ import { orderValues, predictedFrom } from '../../harness/analysis/param-sweep.t
 import { chartSet } from '../../harness/report/charts/data.ts';
 import { chartEntries } from '../../harness/report/charts/files.ts';
 import { compileSpec, renderSvg } from '../../harness/report/charts/render.ts';
-import { commitBoundBroken, paramSweepTable } from '../../harness/report/param-sweep-table.ts';
+import { commitBoundBroken, dbBoundFrom, paramSweepTable } from '../../harness/report/param-sweep-table.ts';
 import { renderTerminal } from '../../harness/report/render.ts';
 import type { Cell } from '../../harness/results/schema.ts';
 import { makeCell, makeDbCeiling, makeResults } from '../support/factories.ts';
@@ -161,6 +161,23 @@ describe('hot-rows', () => {
         ],
       })[0],
     ).toContain('Measured above the commit bound at k 1');
+  });
+});
+
+describe('db-bound from', () => {
+  it('counts waits beside a saturated framework as framework-bound, and waits alone or a database bound as db-bound', () => {
+    // k 1000 to 1 as a standard run labelled Django: fw+commit, fw+commit, fw+locks, locks.
+    const point = (value: number, labels: string[]) => ({ value, rps: 500, labels });
+    const django = [
+      point(1000, ['framework', 'commit latency']),
+      point(100, ['framework', 'commit latency']),
+      point(10, ['framework', 'lock waits']),
+      point(1, ['lock waits']),
+    ];
+    expect(dbBoundFrom(django as never)).toBe(1);
+    expect(dbBoundFrom(django.slice(0, 3) as never)).toBeUndefined();
+    const dbCpu = [point(1000, ['framework']), point(10000, ['framework', 'database']), point(30000, ['database', 'database CPU'])];
+    expect(dbBoundFrom(dbCpu as never)).toBe(10000);
   });
 });
 

@@ -59,9 +59,33 @@ describe('benchmark-action.json', () => {
     expect(leftOutLines(trackedCells(analysis).leftOut)).toEqual([
       'benchmark-action*.json leave out 3 flagged cell(s):',
       '  drf/db/c64: failed (verify: the app exited (3) before answering)',
-      '  flask/queries/c64: noisy: repeats vary by 9.1% (limit 5%)',
-      '  django-bolt/json/c64: loadgen-bound: the load generator was saturated',
+      '  noisy, repeats vary by more than 5% (1): flask/queries/c64 (9.1%)',
+      '  loadgen-bound, the load generator was saturated (1): django-bolt/json/c64',
     ]);
+  });
+
+  it('groups the cells that share a reason and wraps every line to the terminal width', () => {
+    const noisy = Array.from({ length: 12 }, (_, i) => ({ id: `framework-${i}/db/c64`, reason: `noisy: repeats vary by ${i + 6}.0% (limit 5%)` }));
+    const failed = {
+      id: 'fastapi/big-result-rows10000/c64',
+      reason: 'failed (2 of 311 requests failed (0.64%, above 0.1%): 2 errors (2 timeouts), 0 non-2xx; errors said "timeout" x2)',
+    };
+    for (const width of [80, 120]) {
+      const lines = leftOutLines([failed, ...noisy], width);
+      expect(lines[0]).toBe('benchmark-action*.json leave out 13 flagged cell(s):');
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(width);
+      // The failed cell's whole reason is kept, word for word, on its own lines.
+      const failedLines = lines.slice(
+        1,
+        lines.findIndex((l) => l.startsWith('  noisy')),
+      );
+      expect(failedLines.map((l) => l.trim()).join(' ')).toBe(`${failed.id}: ${failed.reason}`);
+      // Every noisy cell is named once, with its spread, under one heading.
+      const noisyText = lines.slice(lines.findIndex((l) => l.startsWith('  noisy'))).join(' ');
+      expect(noisyText.startsWith('  noisy, repeats vary by more than 5% (12):')).toBe(true);
+      for (const [i, c] of noisy.entries()) expect(noisyText).toContain(`${c.id} (${i + 6}.0%)`);
+    }
+    expect(leftOutLines([failed, ...noisy], 80).length).toBeGreaterThan(leftOutLines([failed, ...noisy], 120).length);
   });
 
   it('leaves out unmeasured cells and cells with errors', () => {

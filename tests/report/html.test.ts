@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chartFiles } from '../../harness/report/charts/files.ts';
 import { htmlReport, scopeSvgIds } from '../../harness/report/html.ts';
 import { leadingWarnings } from '../../harness/report/leading.ts';
+import { failuresTable } from '../../harness/report/tables.ts';
 import { writeReports } from '../../harness/report/write.ts';
 import { migrateResults } from '../../harness/results/migrate.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
@@ -63,6 +64,16 @@ describe('leadingWarnings', () => {
     expect(ranToEnd.join('\n')).not.toContain('before it stopped');
     const stopped = leadingWarnings(makeResults([ok, { ...bad, status: 'unmeasured' as const }], { status: 'failed' }));
     expect(stopped).toContain('The run is failed with 1 cell(s) never reached: the tables hold only the cells measured before it stopped');
+    // The failures table counts the same cells as the leading lines: failed ones with their reason, unmeasured ones as never reached.
+    expect(failuresTable(makeResults([ok, bad], { status: 'failed' }))).toMatchObject({
+      title: 'Failed cells (not in the tables)',
+      rows: [[bad.id, expect.any(String), 'timeouts']],
+    });
+    expect(failuresTable(makeResults([ok, { ...bad, status: 'unmeasured' as const }], { status: 'failed' }))).toMatchObject({
+      title: 'Failed and unmeasured cells (not in the tables)',
+      rows: [[bad.id, '-', 'never reached: the run stopped before this cell']],
+    });
+    expect(failuresTable(makeResults([ok]))).toBeUndefined();
   });
 });
 
