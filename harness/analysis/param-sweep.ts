@@ -61,6 +61,9 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
     });
     const capacityAt = new Map(capacity.map((c) => [c.value, c.rps]));
     const cellAt = (framework: string, value: number) => at.find((c) => c.framework === framework && c.scenario === instanceOf.get(value));
+    // A cell that failed on the same path: named in the table, and left out of the ratios and the verdict at its value.
+    const failedAt = (framework: string, value: number) =>
+      raw.find((r) => r.framework === framework && r.param!.value === value && r.status === 'failed' && r.connections === connections && !r.dbRttMs);
     const frameworks = results.config.frameworks.filter((f) => at.some((c) => c.framework === f));
     const notes: string[] = [];
     // big-result has no capacity model: the framework's own cost grows with the rows it serialises, so its db cell does not stand for its rate.
@@ -72,8 +75,10 @@ export function buildParamSweeps(results: Results, cells: AnalyzedCell[]): Param
         framework,
         points: values.map((value) => {
           const c = cellAt(framework, value);
+          const failed = c ? undefined : failedAt(framework, value);
           return {
             value,
+            ...(failed ? { failed: failed.failure?.reason ?? 'no reason recorded' } : {}),
             ...(c ? { rps: c.rps.median } : {}),
             ...(c?.shareOfFastest === undefined ? {} : { shareOfFastest: c.shareOfFastest }),
             ...(c?.shareOfFastestInterval ? { shareOfFastestInterval: c.shareOfFastestInterval } : {}),

@@ -27,13 +27,18 @@ export function failedRequests(m: Measurement): { failed: number; total: number;
   return { failed, total, share: total > 0 ? failed / total : 1 };
 }
 
+const fmtWait = (ms: number) => `${Math.round(ms).toLocaleString('en-US')} ms`;
+
 /** Pure: why a measurement does not count, or undefined when it does. */
 export function measurementProblem(m: Measurement): string | undefined {
   if (m.requests2xx === 0) return `no successful (2xx) responses (${m.errors} errors, ${m.timeouts} timeouts, ${m.non2xx} non-2xx)`;
   const { failed, total, share } = failedRequests(m);
   if (share <= MAX_FAILED_SHARE) return undefined;
   const said = Object.entries(m.errorMessages ?? {}).map(([message, n]) => `${JSON.stringify(message)} x${n}`);
-  return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx${said.length ? `; errors said ${said.join(', ')}` : ''}`;
+  // Timeouts are requests that waited too long, not wrong answers: how long the answered ones waited shows whether the app served its queue in order.
+  const waited =
+    m.timeouts > 0 ? `; the answered requests: p50 ${fmtWait(m.latencyP50Ms)}, p99 ${fmtWait(m.latencyP99Ms)}, max ${fmtWait(m.latencyMaxMs)}` : '';
+  return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx${said.length ? `; errors said ${said.join(', ')}` : ''}${waited}`;
 }
 
 /** What is sampled during a load run: the app, and the database when the harness can see it. */

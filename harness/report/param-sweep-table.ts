@@ -41,7 +41,7 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
     const from = dbBoundFrom(f.points);
     return [
       displayName(results, f.framework),
-      ...f.points.map((p) => (p.rps === undefined ? '' : `${fmtRps(p.rps)} ${p.labels ? shortLabels(p.labels as Bottleneck[]) : '?'}`)),
+      ...f.points.map((p) => (p.rps === undefined ? (p.failed ? 'failed' : '') : `${fmtRps(p.rps)} ${p.labels ? shortLabels(p.labels as Bottleneck[]) : '?'}`)),
       from === undefined ? 'not in sweep' : label(from),
       f.predictedFrom === undefined ? (f.ownRps === undefined || s.kind === 'big-result' ? '-' : 'beyond the sweep') : label(f.predictedFrom),
     ];
@@ -75,6 +75,7 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
     rows,
     notes: [
       ...(s.verdict ? [s.verdict.sentence] : []),
+      ...failedNotes(results, s),
       ...(predicted ? [predicted] : []),
       "Database capacity: pgbench on the request's own SQL with the apps' connection cap (the database ceiling). Predicted: the first value whose capacity is at or below the framework's own db-cell rate. Slowest / fastest: the lowest ratio to the fastest framework at that value, with its 95% interval.",
       ...commitBoundBroken(s),
@@ -86,6 +87,19 @@ export function paramSweepTable(results: Results, s: ParamSweep): Table {
       ...s.notes,
     ],
   };
+}
+
+/** Pure: one line per failed cell of the sweep, with its reason: the ratios and the verdict at its value leave it out. */
+export function failedNotes(results: Results, s: ParamSweep): string[] {
+  return s.perFramework.flatMap((f) =>
+    f.points.flatMap((p) =>
+      p.failed
+        ? [
+            `${displayName(results, f.framework)} failed at ${s.param} ${p.value}, so the slowest / fastest ratio and the verdict there leave it out: ${p.failed}.`,
+          ]
+        : [],
+    ),
+  );
 }
 
 /** Pure: a line for each value where a framework served more than the commit bound: the measurement refutes the bound there. */

@@ -11,6 +11,8 @@ export const ParamSweepPointSchema = z.object({
   shareOfFastestInterval: IntervalSchema.optional(),
   /** The cell's bottleneck labels (analysis-schema.ts BOTTLENECKS). */
   labels: z.array(z.string()).optional(),
+  /** The cell failed here (its failure reason): no rate, and the ratios and the verdict at this value leave the framework out. */
+  failed: z.string().optional(),
 });
 
 /**

@@ -206,4 +206,32 @@ describe('big-result', () => {
     expect(table.rows.filter((r) => r[0] === 'FastAPI' || r[0] === 'Flask').map((r) => r.at(-1))).toEqual(['-', '-']);
     expect(table.notes.join(' ')).toContain('No prediction');
   });
+
+  it('names a cell that failed in its column and in a note, and leaves it out of the ratio there', () => {
+    const cell = (framework: string, rows: number, rps: number, failed?: string) => ({
+      ...makeCell({ framework, scenario: `big-result-rows${rows}`, kind: 'big-result', rps: [rps, rps, rps], ...(failed ? { failed } : {}) }),
+      param: { name: 'rows' as const, value: rows },
+      sweepOf: 'big-result',
+    });
+    const reason = '13 of 251 requests failed (5.18%, above 0.1%): 13 errors (13 timeouts), 0 non-2xx';
+    const results = makeResults([
+      cell('fastapi', 10, 1800),
+      cell('flask', 10, 1600),
+      cell('starlette', 10, 2000),
+      cell('fastapi', 10000, 30, reason),
+      cell('flask', 10000, 60),
+      cell('starlette', 10000, 75),
+    ]);
+    const s = analyze(results).paramSweeps![0]!;
+    const fastapi = s.perFramework.find((f) => f.framework === 'fastapi')!;
+    expect(fastapi.points.map((p) => [p.value, p.rps, p.failed])).toEqual([
+      [10, 1800, undefined],
+      [10000, undefined, reason],
+    ]);
+    const table = paramSweepTable(results, s);
+    expect(table.rows.find((r) => r[0] === 'FastAPI')![2]).toBe('failed');
+    // The ratio at rows 10000 is Flask's to Starlette's: FastAPI's failed 30 req/s is in no ratio.
+    expect(table.rows.find((r) => r[0] === 'slowest / fastest')![2]).toMatch(/^0\.80/);
+    expect(table.notes).toContain(`FastAPI failed at rows 10000, so the slowest / fastest ratio and the verdict there leave it out: ${reason}.`);
+  });
 });
