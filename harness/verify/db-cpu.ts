@@ -1,9 +1,11 @@
 /**
  * Verification of `db-cpu`: each request has the database sum generate_series(1, work). The
  * response must echo the clamped work and carry the right sum, and the database must have done
- * the work: one call of a generate_series statement per request in pg_stat_statements, or,
- * where the server does not load it, such a statement seen running in pg_stat_activity while
- * the largest request (work 1,000,000) is served.
+ * the work: one call of a generate_series statement per request in pg_stat_statements, taking
+ * together at least a quarter of the time the harness's own run of the largest request's
+ * statement takes (so a token statement beside a sum computed in the app fails), or, where the
+ * server does not load pg_stat_statements, such a statement seen running in pg_stat_activity
+ * while the largest request (work 1,000,000) is served.
  */
 import { checkHeaders, type ObservedResponse } from './checks.ts';
 import type { SweptProbes } from './swept-probes.ts';
@@ -63,6 +65,23 @@ export function generateSeriesProblems(before: StatementTotals, after: Statement
   return [];
 }
 
+/**
+ * The share of the harness's own time for the largest request's statement that the app's
+ * statements must take together. An app that computes the sum itself and sends a token
+ * generate_series (of 1 row) spends about a thousandth of it; an honest one a little more than
+ * all of it (its largest request alone is that statement). A quarter leaves room for this
+ * machine's speed moving 2x from one second to the next.
+ */
+export const MIN_DB_TIME_SHARE = 0.25;
+
+/** Pure: the app's statements took the database's time for the work they were asked, or the problem. */
+export function generateSeriesTimeProblems(appMs: number, referenceMs: number, largestWork: number, requests: number): string[] {
+  if (appMs >= MIN_DB_TIME_SHARE * referenceMs) return [];
+  return [
+    `the database spent ${appMs.toFixed(2)} ms executing the ${requests} db-cpu requests' generate_series statements, less than ${MIN_DB_TIME_SHARE * 100}% of the ${referenceMs.toFixed(2)} ms it takes to sum ${largestWork.toLocaleString('en-US')} rows once (the largest request); the work must be done by the database, not in the app`,
+  ];
+}
+
 /** How one cell is verified; `get` and `expect` are verifyCell's. */
 export interface EndpointVerification {
   get: (path: string) => Promise<ObservedResponse | undefined>;
@@ -90,7 +109,17 @@ export async function verifyDbCpu(v: EndpointVerification, path: string, probes?
   if (probes?.generateSeries && before) {
     const after = await probes.generateSeries();
     checked.push(`${requests.length} requests, ${after.calls - before.calls} statements calling generate_series (pg_stat_statements)`);
-    problems.push(...generateSeriesProblems(before, after, requests.length));
+    const counted = generateSeriesProblems(before, after, requests.length);
+    problems.push(...counted);
+    const largestWork = Math.max(...requests.map((r) => r.expected));
+    const referenceMs = counted.length === 0 ? await probes.generateSeriesReferenceMs(largestWork) : undefined;
+    if (referenceMs !== undefined && after.execMs !== undefined && before.execMs !== undefined) {
+      const appMs = after.execMs - before.execMs;
+      checked.push(
+        `their execution took ${appMs.toFixed(1)} ms in the database; summing ${largestWork.toLocaleString('en-US')} rows once takes it ${referenceMs.toFixed(1)} ms (at least ${MIN_DB_TIME_SHARE * 100}% of that required)`,
+      );
+      problems.push(...generateSeriesTimeProblems(appMs, referenceMs, largestWork, requests.length));
+    }
   } else if (probes) {
     const largest = requests[requests.length - 1]!.path;
     checked.push(`GET ${largest}: a statement calling generate_series seen running while it was served (pg_stat_activity)`);

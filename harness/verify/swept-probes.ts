@@ -7,6 +7,13 @@ import type { StatementTotals } from './verify.ts';
 export interface SweptProbes {
   /** Calls and rows of the app's statements calling generate_series so far; absent without pg_stat_statements. */
   generateSeries?: (() => Promise<StatementTotals>) | undefined;
+  /**
+   * Milliseconds the server takes to execute the largest request's statement, `SELECT sum(g)
+   * FROM generate_series(1, 1000000) AS g`, run by the harness (the faster of two runs, read
+   * from pg_stat_statements as the app's are): the yardstick for the time the app's statements
+   * took. Undefined without pg_stat_statements or its total_exec_time (PostgreSQL 13+).
+   */
+  generateSeriesReferenceMs: (work: number) => Promise<number | undefined>;
   /** Is a statement calling generate_series running right now (pg_stat_activity)? The fallback without pg_stat_statements. */
   generateSeriesRunning: () => Promise<boolean>;
   /** randomnumber of every row of world, read now. */
@@ -20,20 +27,23 @@ interface Stat {
   query: string;
   calls: number;
   rows: number;
+  execMs?: number;
 }
 
 const GENERATE_SERIES = /generate_series/i;
 
-/** Pure: calls and rows of the statements calling generate_series that are the app's (`isHarness` false). */
+/** Pure: calls, rows and execution time of the statements calling generate_series that are the app's (`isHarness` false). */
 export function generateSeriesTotals(stats: readonly Stat[], isHarness: (query: string) => boolean): StatementTotals {
   let calls = 0;
   let rows = 0;
+  let execMs: number | undefined = 0;
   for (const s of stats) {
     if (!GENERATE_SERIES.test(s.query) || isHarness(s.query)) continue;
     calls += s.calls;
     rows += s.rows;
+    execMs = execMs === undefined || s.execMs === undefined ? undefined : execMs + s.execMs;
   }
-  return { calls, rows };
+  return { calls, rows, ...(execMs === undefined ? {} : { execMs }) };
 }
 
 const RUNNING_SQL = "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query ILIKE '%generate_series%' AND pid <> pg_backend_pid()";
@@ -48,14 +58,50 @@ export interface SweptProbeQueries {
   isHarness: (query: string) => boolean;
 }
 
+/** The harness's own run of the statement the apps send; its tag (tagProbe) keeps it out of their totals and lets it be found. */
+const referenceSql = (work: number) => `SELECT sum(g) FROM generate_series(1, ${Math.trunc(work)}) AS g`;
+
+/** Runs of the reference statement; the fastest counts, as the app's one run may have met a fast second too. */
+const REFERENCE_RUNS = 2;
+
 export function sweptProbes({ queryRows, statementsSql, isHarness }: SweptProbeQueries): SweptProbes {
   const pairs = async (sql: string, value: string) => new Map((await queryRows(sql)).map((r) => [Number(r.id), Number(r[value])]));
-  const generateSeries = async (sql: string) =>
-    generateSeriesTotals(
-      (await queryRows(sql)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows) })),
+  // total_exec_time exists from PostgreSQL 13 on; an older server's totals carry no time, and the time check is skipped.
+  const timedSql = statementsSql?.replace(' FROM pg_stat_statements', ', total_exec_time AS exec_ms FROM pg_stat_statements');
+  const generateSeries = async (sql: string) => {
+    const rows = await queryRows(timedSql ?? sql).catch(() => queryRows(sql));
+    return generateSeriesTotals(
+      rows.map((r) => ({
+        query: String(r.query),
+        calls: Number(r.calls),
+        rows: Number(r.rows),
+        ...(r.exec_ms === undefined ? {} : { execMs: Number(r.exec_ms) }),
+      })),
       isHarness,
     );
+  };
+  const harnessMs = async (sql: string) =>
+    generateSeriesTotals(
+      (await queryRows(sql)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows), execMs: Number(r.exec_ms) })),
+      (query) => !isHarness(query),
+    ).execMs;
   return {
+    // The server's own execution time of the harness's runs, from pg_stat_statements as the app's is read: no round trip, no instrumentation.
+    generateSeriesReferenceMs: async (work) => {
+      if (!timedSql) return undefined;
+      try {
+        const times: number[] = [];
+        for (let i = 0; i < REFERENCE_RUNS; i++) {
+          const before = await harnessMs(timedSql);
+          await queryRows(referenceSql(work));
+          const after = await harnessMs(timedSql);
+          if (before !== undefined && after !== undefined) times.push(after - before);
+        }
+        return times.length ? Math.min(...times) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     generateSeriesRunning: async () => Number((await queryRows(RUNNING_SQL))[0]?.n ?? 0) > 0,
     worldValues: () => pairs(WORLD_SQL, 'randomnumber'),
     hotrowCounters: () => pairs(HOTROW_SQL, 'counter'),

@@ -26,6 +26,8 @@ export interface VerificationResult {
 export interface StatementTotals {
   calls: number;
   rows: number;
+  /** Milliseconds the server spent executing them (pg_stat_statements total_exec_time), where it was read. */
+  execMs?: number;
 }
 
 /** Questions verification asks the database directly (see probes.ts databaseProbes). */

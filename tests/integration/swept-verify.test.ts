@@ -17,7 +17,7 @@ import { sweptProbes } from '../../harness/verify/swept-probes.ts';
 import { type DatabaseProbes, verifyCell } from '../../harness/verify/verify.ts';
 import { FIXTURE_APPS } from '../support/run.ts';
 
-const FIXTURES = ['swept-honest', 'db-cpu-fake', 'big-result-short', 'hot-rows-lossy', 'plaintext-wrong-type'];
+const FIXTURES = ['swept-honest', 'db-cpu-fake', 'db-cpu-token', 'big-result-short', 'hot-rows-lossy', 'plaintext-wrong-type'];
 const DB_CPU = { kind: 'db-cpu' as const, path: '/db-cpu?work=10000' };
 const BIG_RESULT = { kind: 'big-result' as const, path: '/big-result?rows=2000' };
 const HOT_ROWS = { kind: 'hot-rows' as const, path: '/hot-rows?k=10' };
@@ -81,6 +81,7 @@ describe('verification of the swept scenarios', () => {
     ]);
     expect(dbCpu.problems).toEqual([]);
     expect(dbCpu.checked).toContain('5 requests, 5 statements calling generate_series (pg_stat_statements)');
+    expect(dbCpu.checked.join('\n')).toMatch(/their execution took [\d.]+ ms in the database; summing 1,000,000 rows once takes it [\d.]+ ms/);
     expect(bigResult.problems).toEqual([]);
     expect(bigResult.checked.join('\n')).toContain('7 responses, 7 queries on world reading');
     expect(hotRows.problems).toEqual([]);
@@ -122,6 +123,16 @@ describe('verification of the swept scenarios', () => {
     expect(watched.problems).toEqual([
       'GET /db-cpu?work=1000001: no statement calling generate_series seen running in pg_stat_activity while it was served; the sum must be computed by the database',
     ]);
+  });
+
+  it('fails a db-cpu sum computed in the app beside a token generate_series per request, by the database time it took', async () => {
+    const result = await withApp('db-cpu-token', (url) => verifyCell(url, DB_CPU, probes));
+    // One statement per request, each returning its row: the counts pass, the time does not.
+    expect(result.checked).toContain('5 requests, 5 statements calling generate_series (pg_stat_statements)');
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(
+      /^the database spent [\d.]+ ms executing the 5 db-cpu requests' generate_series statements, less than 25% of the [\d.]+ ms it takes to sum 1,000,000 rows once \(the largest request\); the work must be done by the database, not in the app$/,
+    );
   });
 
   it('fails a big-result response with fewer rows than asked', async () => {

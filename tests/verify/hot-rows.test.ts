@@ -92,6 +92,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const probes: SweptProbes = {
+  generateSeriesReferenceMs: async () => undefined,
   generateSeriesRunning: async () => false,
   worldValues: async () => new Map(),
   hotrowCounters: async () => new Map(store),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bigResultRequests, bigResultStatementProblems, checkBigResultBody } from '../../harness/verify/big-result.ts';
-import { checkDbCpuBody, dbCpuRequests, generateSeriesProblems } from '../../harness/verify/db-cpu.ts';
+import { checkDbCpuBody, dbCpuRequests, generateSeriesProblems, generateSeriesTimeProblems, MIN_DB_TIME_SHARE } from '../../harness/verify/db-cpu.ts';
 import { isHarnessStatement } from '../../harness/verify/probes.ts';
 import { generateSeriesTotals } from '../../harness/verify/swept-probes.ts';
 
@@ -36,6 +36,27 @@ describe('db-cpu', () => {
       { query: 'SELECT id, randomnumber FROM world ORDER BY id LIMIT $1', calls: 3, rows: 300 },
     ];
     expect(generateSeriesTotals(stats, isHarnessStatement)).toEqual({ calls: 5, rows: 5 });
+  });
+
+  it('adds the execution time of the app statements where pg_stat_statements gives it', () => {
+    const stats = [
+      { query: 'SELECT sum(g) FROM generate_series($1, $2) AS g', calls: 4, rows: 4, execMs: 40.5 },
+      { query: 'SELECT /* crossover-bench probe */ sum(g) FROM generate_series($1, $2) AS g', calls: 2, rows: 2, execMs: 38 },
+      { query: 'select SUM(x) from GENERATE_SERIES(1, $1) x', calls: 1, rows: 1, execMs: 0.25 },
+    ];
+    expect(generateSeriesTotals(stats, isHarnessStatement)).toEqual({ calls: 5, rows: 5, execMs: 40.75 });
+  });
+
+  it('wants the app statements to take a quarter of the time the largest request takes the database: a token statement fails', () => {
+    expect(MIN_DB_TIME_SHARE).toBe(0.25);
+    // Honest: the largest request (1,000,000 rows) alone is the reference statement.
+    expect(generateSeriesTimeProblems(44.1, 41.9, 1_000_000, 5)).toEqual([]);
+    // This machine's speed halving between the two still passes.
+    expect(generateSeriesTimeProblems(21, 41.9, 1_000_000, 5)).toEqual([]);
+    // A token generate_series(1, 1) per request beside a sum computed in the app.
+    expect(generateSeriesTimeProblems(0.05, 41.9, 1_000_000, 5)).toEqual([
+      "the database spent 0.05 ms executing the 5 db-cpu requests' generate_series statements, less than 25% of the 41.90 ms it takes to sum 1,000,000 rows once (the largest request); the work must be done by the database, not in the app",
+    ]);
   });
 
   it('wants one statement per request: none is a sum computed elsewhere, more is not one statement', () => {
