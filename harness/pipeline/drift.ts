@@ -5,6 +5,7 @@ import type { RunningApp } from '../runtime/types.ts';
 import { type RunContext, stopping } from './context.ts';
 import { startApp, stopApp } from './framework.ts';
 import { measureOnce, requireClean } from './measure.ts';
+import { timedPlan } from './window-length.ts';
 
 /** Pure: the drift record from the first and the last rps of a cell. */
 export function driftOf(cellId: string, firstRps: number, lastRps: number) {
@@ -29,7 +30,9 @@ export async function checkDrift(ctx: RunContext): Promise<void> {
   // A closed-loop cell: the drift is a change of requests/s at saturation.
   const first = ctx.recorder.results.cells.find((c) => c.status === 'ok' && c.repeats.length > 0 && c.rateSpec === undefined);
   const prepared = first && ctx.prepared.get(first.framework);
-  const plan = first && ctx.plan.cells.find((p) => p.id === first.id);
+  // With the cell's lengthened timing, if it had one: the same window as the measurement it is compared with.
+  const planned = first && ctx.plan.cells.find((p) => p.id === first.id);
+  const plan = planned && timedPlan(ctx.lengthened, planned);
   if (stopping(ctx) || !first || !plan || !prepared || prepared instanceof Error) return;
   ctx.recorder.emit({ type: 'stage', stage: 'drift', detail: `measuring ${first.id} again` });
   let app: RunningApp | undefined;
@@ -43,8 +46,8 @@ export async function checkDrift(ctx: RunContext): Promise<void> {
       repeat: first.repeats.length,
       index,
       total,
-      warmupS: ctx.config.warmupS,
-      durationS: ctx.config.durationS,
+      warmupS: plan.warmupS,
+      durationS: plan.durationS,
     });
     const { measurement } = await measureOnce(ctx, app, plan, ctx.loadGenerator);
     ctx.recorder.emit({

@@ -22,8 +22,8 @@ export function roundsLines(results: Results): string[] {
 
 /**
  * Pure: the windows measured again, and in which cells: after a disturbance (side by side), or
- * because the window ended before the app answered once per connection and was lengthened
- * (pipeline/window-length.ts). None: no line.
+ * because the window ended before the app answered once per connection, or its timeout was
+ * shorter than twice the queue's wait, and was lengthened (pipeline/window-length.ts). None: no line.
  */
 export function remeasuredLines(results: Pick<Results, 'cells'>): string[] {
   const line = (short: boolean, because: string) => {
@@ -39,7 +39,10 @@ export function remeasuredLines(results: Pick<Results, 'cells'>): string[] {
   };
   return [
     ...line(false, 'because other processes or the hypervisor took CPU during them'),
-    ...line(true, 'with a longer window, because the app answered fewer requests than it had in flight (the queue had not turned over once)'),
+    ...line(
+      true,
+      "with a longer window and timeout, because the queue's wait (requests in flight / rate) outlasted the window (fewer answers than requests in flight) or half the request timeout",
+    ),
   ];
 }
 
