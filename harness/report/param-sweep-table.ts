@@ -95,7 +95,7 @@ export function failedNotes(results: Results, s: ParamSweep): string[] {
     f.points.flatMap((p) =>
       p.failed
         ? [
-            `${displayName(results, f.framework)} failed at ${s.param} ${p.value}, so the slowest / fastest ratio and the verdict there leave it out: ${p.failed}.`,
+            `${displayName(results, f.framework)} failed at ${s.param} ${p.value}: the slowest / fastest ratio there leaves it out, and the verdict reads only the values every framework was measured at. ${p.failed}.`,
           ]
         : [],
     ),
