@@ -75,23 +75,17 @@ export function sweptProbes({ queryRows, statementsSql, isHarness }: SweptProbeQ
   const pairs = async (sql: string, value: string) => new Map((await queryRows(sql)).map((r) => [Number(r.id), Number(r[value])]));
   // total_exec_time exists from PostgreSQL 13 on; an older server's totals carry no time, and the time check is skipped.
   const timedSql = statementsSql?.replace(' FROM pg_stat_statements', ', total_exec_time AS exec_ms FROM pg_stat_statements');
-  const generateSeries = async (sql: string) => {
-    const rows = await queryRows(timedSql ?? sql).catch(() => queryRows(sql));
-    return generateSeriesTotals(
-      rows.map((r) => ({
-        query: String(r.query),
-        calls: Number(r.calls),
-        rows: Number(r.rows),
-        ...(r.exec_ms === undefined ? {} : { execMs: Number(r.exec_ms) }),
-      })),
-      isHarness,
-    );
-  };
-  const harnessMs = async (sql: string) =>
-    generateSeriesTotals(
-      (await queryRows(sql)).map((r) => ({ query: String(r.query), calls: Number(r.calls), rows: Number(r.rows), execMs: Number(r.exec_ms) })),
-      (query) => !isHarness(query),
-    ).execMs;
+  // One reading of pg_stat_statements, with the execution time where the query asked for it.
+  const readStats = async (sql: string): Promise<Stat[]> =>
+    (await queryRows(sql)).map((r) => ({
+      query: String(r.query),
+      calls: Number(r.calls),
+      rows: Number(r.rows),
+      ...(r.exec_ms === undefined ? {} : { execMs: Number(r.exec_ms) }),
+    }));
+  const generateSeries = async (sql: string) => generateSeriesTotals(await readStats(timedSql ?? sql).catch(() => readStats(sql)), isHarness);
+  // The harness's own statements calling generate_series: the predicate keeps them and leaves the app's out.
+  const harnessMs = async (sql: string) => generateSeriesTotals(await readStats(sql), (query) => !isHarness(query)).execMs;
   return {
     // The server's own execution time of the harness's runs, from pg_stat_statements as the app's is read: no round trip, no instrumentation.
     generateSeriesReferenceMs: async (work) => {
