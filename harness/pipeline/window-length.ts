@@ -27,7 +27,7 @@ export const DEFAULT_REQUEST_TIMEOUT_S = 10;
  * only failures are timeouts, and the queue's mean wait (in-flight requests / rate, Little's
  * law) is more than half the timeout. A closed loop served in order keeps every request about
  * that long, so the timeout, not the app, failed them: DRF on big-result at 10,000 rows served
- * 6.5 requests/s to 64 connections (9.8 s each) and 7 of 72 passed the 10 s timeout. An app
+ * 5.8 requests/s to 64 connections (11.0 s each) and 7 of 65 passed the 10 s timeout. An app
  * whose requests time out at many times its mean wait is not excused (FastAPI's asyncpg pool
  * at 2.4 s mean and 1 timeout at 10 s: docs/measured-facts.md).
  */
