@@ -80,11 +80,16 @@ describe('the updates test type', () => {
         // The read-back ran for the cell's request and the 501 -> 500 clamp case.
         expect(checked, name).toContain('/updates?queries=20: the 20 returned rows hold the returned values');
         expect(checked, name).toContain('/updates?queries=501: the 500 returned rows hold the returned values');
-        // 20 + 1 + 1 + 1 + 500 rows, all distinct within a request; UPDATE calls: one per request, or one per row.
+        // 20 + 1 + 1 + 1 + 500 rows, all distinct within a request, of which a few may draw their
+        // old value again (once in 10,000): the SQLAlchemy apps leave those out of the UPDATE, the
+        // Django apps write every row. UPDATE calls: one per request, or one per row written.
+        const changed = Number(/(\d+) distinct rows changed by UPDATEs on world/.exec(checked)?.[1]);
         const calls = Number(/pg_stat_statements: (\d+) UPDATE calls, (\d+) rows/.exec(checked)?.[1]);
         const rows = Number(/pg_stat_statements: (\d+) UPDATE calls, (\d+) rows/.exec(checked)?.[2]);
-        expect(rows, name).toBe(523);
-        expect(calls, name).toBe(ONE_STATEMENT.includes(name) ? 5 : 523);
+        expect(changed, name).toBeGreaterThanOrEqual(523 - 10);
+        expect(rows, name).toBeGreaterThanOrEqual(changed);
+        expect(rows, name).toBeLessThanOrEqual(523);
+        expect(calls, name).toBe(ONE_STATEMENT.includes(name) ? 5 : rows);
         // Twice the cap of concurrent writers for a second: sorted ids, so no request fails on a deadlock.
         const outcome = await burst(app.baseUrl, CELL.path, 2 * CONNECTION_CAP, 1000);
         expect(outcome.failures, `${name}: ${outcome.firstFailure}`).toBe(0);
@@ -131,9 +136,10 @@ describe('the updates test type', () => {
       expect(fallback.statements).toBeUndefined();
       const result = await verifyCell(app.baseUrl, CELL, { sleeping: async () => false, updates: fallback });
       expect(result.problems).toEqual([]);
-      // Table statistics arrive when the app's backends report them: polled until they show the 523 rows.
-      const counted = /523 distinct rows written: (\d+) tuples updated in world \(pg_stat_user_tables.n_tup_upd\)/.exec(result.checked.join('\n'));
-      expect(Number(counted?.[1])).toBeGreaterThanOrEqual(523);
+      // Table statistics arrive when the app's backends report them: polled until they show the changed rows.
+      const counted = /(\d+) distinct rows changed: (\d+) tuples updated in world \(pg_stat_user_tables.n_tup_upd\)/.exec(result.checked.join('\n'));
+      expect(Number(counted?.[1])).toBeGreaterThanOrEqual(523 - 10);
+      expect(Number(counted?.[2])).toBeGreaterThanOrEqual(Number(counted?.[1]));
     } finally {
       await app.stop();
     }
