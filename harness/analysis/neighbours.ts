@@ -51,12 +51,15 @@ export function disturbedCellIds(results: Pick<Results, 'cells'>): Set<string> {
 const LISTED_WINDOWS = 3;
 /** A process is named in the summary when it took at least this share of a core in a disturbed window. */
 const NAMED_SHARE = 0.05;
+/** Up to this many disturbed cells are named in the summary, the most disturbed first; the tables mark every one. */
+const LISTED_CELLS = 6;
 
 /**
  * Pure: the NEIGHBOURS warning's detail, naming each disturbed cell and repeat
  * (`flask/json/c64 repeat 1: other processes took 48% of a core: ...`); undefined when none was.
  * Beyond LISTED_WINDOWS windows (a side-by-side run has hundreds), it counts them per cell and
- * names the processes that took CPU in most of them; every window's figures stay in results.json.
+ * names the processes that took CPU in most of them (and, beyond LISTED_CELLS cells, the most
+ * disturbed cells only); every window's figures stay in results.json.
  */
 export function neighboursDetail(results: Pick<Results, 'cells'>): string | undefined {
   const each = results.cells.flatMap((c) => disturbedRepeats(c).map((r) => `${c.id} repeat ${r.repeat + 1}: ${r.text}`));
@@ -64,7 +67,7 @@ export function neighboursDetail(results: Pick<Results, 'cells'>): string | unde
   const windows = results.cells.reduce((n, c) => n + c.repeats.length, 0);
   const processes = new Map<string, { windows: number; max: number }>();
   let steal = 0;
-  const cells: string[] = [];
+  const cells: { id: string; disturbed: number }[] = [];
   for (const cell of results.cells) {
     let disturbed = 0;
     for (const r of cell.repeats) {
@@ -79,14 +82,23 @@ export function neighboursDetail(results: Pick<Results, 'cells'>): string | unde
         processes.set(key, { windows: seen.windows + 1, max: Math.max(seen.max, p.coreShare) });
       }
     }
-    if (disturbed > 0) cells.push(`${cell.id} (${disturbed})`);
+    if (disturbed > 0) cells.push({ id: cell.id, disturbed });
   }
+  // A standard run can have forty: the most disturbed name the pattern, the tables' mark names them all.
+  const named =
+    cells.length <= LISTED_CELLS
+      ? cells.map((c) => `${c.id} (${c.disturbed})`).join(', ')
+      : `most in ${[...cells]
+          .sort((a, b) => b.disturbed - a.disturbed)
+          .slice(0, LISTED_CELLS)
+          .map((c) => `${c.id} (${c.disturbed})`)
+          .join(', ')} and ${cells.length - LISTED_CELLS} more, each marked # in the tables`;
   const busiest = [...processes]
     .sort((a, b) => b[1].windows - a[1].windows || b[1].max - a[1].max)
     .slice(0, 4)
     .map(([name, p]) => `${name} in ${p.windows}, up to ${pct(p.max)} of a core`);
   return (
-    `${each.length} of ${windows} measured windows, in ${cells.length} cells: ${cells.join(', ')}` +
+    `${each.length} of ${windows} measured windows, in ${cells.length} cells: ${named}` +
     (busiest.length ? `; busiest other processes: ${busiest.join('; ')}` : '') +
     (steal ? `; the hypervisor took more than ${(STEAL_MAX * 100).toFixed(0)}% in ${steal}` : '') +
     '; every window is in results.json'

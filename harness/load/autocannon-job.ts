@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import hdr from 'hdr-histogram-js';
+import { percentileAtMost } from './open-loop-histogram.ts';
 
 /**
  * autocannon notices the end of its duration only at its next sample tick (1 s by default), so
@@ -110,9 +111,9 @@ export async function runAutocannonJob(job: AutocannonJob, control: JobControl):
     durationS: job.durationS,
     ...counts,
     latencyMeanMs: answered > 0 ? counts.sumMs / answered : 0,
-    latencyP50Ms: ms(histogram.getValueAtPercentile(50)),
-    latencyP90Ms: ms(histogram.getValueAtPercentile(90)),
-    latencyP99Ms: ms(histogram.getValueAtPercentile(99)),
+    latencyP50Ms: ms(percentileAtMost(histogram, 50)),
+    latencyP90Ms: ms(percentileAtMost(histogram, 90)),
+    latencyP99Ms: ms(percentileAtMost(histogram, 99)),
     latencyMaxMs: ms(histogram.maxValue),
     histogram: hdr.encodeIntoCompressedBase64(histogram),
   };

@@ -10,6 +10,7 @@ import hdr from 'hdr-histogram-js';
 import { Client } from 'undici';
 import { PreciseTimer, preciseWaker } from '../util/precise-timer.ts';
 import { type Outcome, runEngine, type Sender } from './open-loop-engine.ts';
+import { percentileAtMost } from './open-loop-histogram.ts';
 import { OpenLoopJobSchema, type OpenLoopRaw } from './open-loop-raw.ts';
 
 /** This process's nice value (the 19th field of /proc/self/stat), or undefined where /proc is not there. */
@@ -97,16 +98,16 @@ const raw: OpenLoopRaw = {
   fromSendMeanMs: c.responses > 0 ? c.fromSendSumMs / c.responses : 0,
   sendLagMeanMs: c.sent > 0 ? c.sendLagSumMs / c.sent : 0,
   percentilesUs: {
-    p50: histogram.getValueAtPercentile(50),
-    p90: histogram.getValueAtPercentile(90),
-    p99: histogram.getValueAtPercentile(99),
-    p999: histogram.getValueAtPercentile(99.9),
+    p50: percentileAtMost(histogram, 50),
+    p90: percentileAtMost(histogram, 90),
+    p99: percentileAtMost(histogram, 99),
+    p999: percentileAtMost(histogram, 99.9),
   },
   fromSendPercentilesUs: {
-    p50: fromSendHistogram.getValueAtPercentile(50),
-    p90: fromSendHistogram.getValueAtPercentile(90),
-    p99: fromSendHistogram.getValueAtPercentile(99),
-    p999: fromSendHistogram.getValueAtPercentile(99.9),
+    p50: percentileAtMost(fromSendHistogram, 50),
+    p90: percentileAtMost(fromSendHistogram, 90),
+    p99: percentileAtMost(fromSendHistogram, 99),
+    p999: percentileAtMost(fromSendHistogram, 99.9),
   },
   histogram: hdr.encodeIntoCompressedBase64(histogram),
   fromSendHistogram: hdr.encodeIntoCompressedBase64(fromSendHistogram),

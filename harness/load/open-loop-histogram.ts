@@ -1,4 +1,4 @@
-/** The open-loop engine's latency histograms (docs/open-loop.md, "Histogram"). */
+/** The open-loop engine's latency histograms (docs/open-loop.md, "Histogram"), and how percentiles are read from any HDR histogram. */
 import hdr from 'hdr-histogram-js';
 
 /** HDR range: 1 µs to 60 s (no timeout is longer), 3 significant digits (0.1% resolution). */
@@ -20,4 +20,13 @@ export function newLatencyHistogram(): hdr.Histogram {
 /** A latency in ms as the histogram's whole microseconds, clamped to its range. */
 export function toUs(ms: number): number {
   return Math.min(HISTOGRAM_HIGHEST_US, Math.max(HISTOGRAM_LOWEST_US, Math.round(ms * 1000)));
+}
+
+/**
+ * The value at a percentile, at most the largest value recorded: HDR answers with the top of the
+ * value's bucket (0.1% wide at 3 digits), which can lie above the exact maximum (a failed cell's
+ * reason once read "p99 9,888 ms, max 9,883 ms"). No request took longer than the maximum.
+ */
+export function percentileAtMost(histogram: hdr.Histogram, percentile: number): number {
+  return Math.min(histogram.getValueAtPercentile(percentile), histogram.maxValue);
 }

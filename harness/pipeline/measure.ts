@@ -28,6 +28,8 @@ export function failedRequests(m: Measurement): { failed: number; total: number;
 }
 
 const fmtWait = (ms: number) => `${Math.round(ms).toLocaleString('en-US')} ms`;
+/** The answered requests' rate: what a table would have shown had the cell counted. */
+const fmtRate = (rps: number) => `${rps < 100 ? rps.toFixed(1) : Math.round(rps).toLocaleString('en-US')} req/s`;
 
 /** Pure: why a measurement does not count, or undefined when it does. */
 export function measurementProblem(m: Measurement): string | undefined {
@@ -37,7 +39,9 @@ export function measurementProblem(m: Measurement): string | undefined {
   const said = Object.entries(m.errorMessages ?? {}).map(([message, n]) => `${JSON.stringify(message)} x${n}`);
   // Timeouts are requests that waited too long, not wrong answers: how long the answered ones waited shows whether the app served its queue in order.
   const waited =
-    m.timeouts > 0 ? `; the answered requests: p50 ${fmtWait(m.latencyP50Ms)}, p99 ${fmtWait(m.latencyP99Ms)}, max ${fmtWait(m.latencyMaxMs)}` : '';
+    m.timeouts > 0
+      ? `; the answered requests: ${fmtRate(m.rps)}, p50 ${fmtWait(m.latencyP50Ms)}, p99 ${fmtWait(m.latencyP99Ms)}, max ${fmtWait(m.latencyMaxMs)}`
+      : '';
   return `${failed} of ${total} requests failed (${(share * 100).toFixed(2)}%, above ${MAX_FAILED_SHARE * 100}%): ${m.errors} errors (${m.timeouts} timeouts), ${m.non2xx} non-2xx${said.length ? `; errors said ${said.join(', ')}` : ''}${waited}`;
 }
 

@@ -59,4 +59,22 @@ describe('disturbed cells', () => {
         'the hypervisor took more than 2% in 1; every window is in results.json',
     );
   });
+
+  it('names only the six most disturbed cells of a run with more, and says the tables mark the rest', () => {
+    const frameworks = ['django', 'drf', 'flask', 'fastapi', 'starlette', 'django-bolt', 'litestar', 'flask-granian'];
+    // Framework i has i + 1 disturbed windows of 8.
+    const cells = frameworks.map((framework, i) =>
+      makeCell({
+        framework,
+        scenario: 'db',
+        rps: Array.from({ length: 8 }, (_, k) => k + 1),
+        neighbours: Array.from({ length: 8 }, (_, k) => (k <= i ? busy : quiet)),
+      }),
+    );
+    expect(neighboursDetail(makeResults(cells))).toBe(
+      '36 of 64 measured windows, in 8 cells: most in flask-granian/db/c64 (8), litestar/db/c64 (7), django-bolt/db/c64 (6), starlette/db/c64 (5), ' +
+        'fastapi/db/c64 (4), flask/db/c64 (3) and 2 more, each marked # in the tables; ' +
+        'busiest other processes: node (pid 4242) in 36, up to 45% of a core; every window is in results.json',
+    );
+  });
 });

@@ -64,7 +64,7 @@ describe('a failing cell', () => {
     expect(cell.status).toBe('failed');
     expect(cell.failure?.stage).toBe('measure');
     expect(cell.failure?.reason).toMatch(
-      /^54 of 10000 requests failed \(0\.54%, above 0\.1%\): 54 errors \(3 timeouts\), 0 non-2xx; the answered requests: p50 [\d,]+ ms, p99 [\d,]+ ms, max [\d,]+ ms$/,
+      /^54 of 10000 requests failed \(0\.54%, above 0\.1%\): 54 errors \(3 timeouts\), 0 non-2xx; the answered requests: [\d,.]+ req\/s, p50 [\d,]+ ms, p99 [\d,]+ ms, max [\d,]+ ms$/,
     );
     expect(cell.repeats).toHaveLength(1);
     expect(world.trace.filter((s) => s === 'measure flask/db/c64')).toHaveLength(1);

@@ -18,9 +18,18 @@ describe('the failed-request threshold', () => {
 
   it('with timeouts, says how long the answered requests waited: a queue served out of order shows in its p99', () => {
     // FastAPI on big-result at 10,000 rows, 64 connections over an asyncpg pool of 10 (docs/measured-facts.md).
-    const m = makeMeasurement({ requests2xx: 238, errors: 13, timeouts: 13, latencyP50Ms: 675.3, latencyP99Ms: 9191.4, latencyMaxMs: 9949.9 });
+    const m = makeMeasurement({
+      rps: 23.8,
+      durationS: 10,
+      requests2xx: 238,
+      errors: 13,
+      timeouts: 13,
+      latencyP50Ms: 675.3,
+      latencyP99Ms: 9191.4,
+      latencyMaxMs: 9949.9,
+    });
     expect(measurementProblem(m)).toBe(
-      '13 of 251 requests failed (5.18%, above 0.1%): 13 errors (13 timeouts), 0 non-2xx; the answered requests: p50 675 ms, p99 9,191 ms, max 9,950 ms',
+      '13 of 251 requests failed (5.18%, above 0.1%): 13 errors (13 timeouts), 0 non-2xx; the answered requests: 23.8 req/s, p50 675 ms, p99 9,191 ms, max 9,950 ms',
     );
   });
 

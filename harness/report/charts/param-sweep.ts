@@ -30,6 +30,10 @@ export function paramSweepSpec(data: ParamSweepChartData): TopLevelSpec {
   );
   const capacity = s.capacity.filter((c) => c.rps > 0).map((c) => ({ value: c.value, rps: c.rps, series: CAPACITY }));
   const domain = logDomain([...measured.map((m) => m.rps), ...capacity.map((c) => c.rps)]);
+  // A failed cell has no rate: a cross in the framework's colour on the floor of the plot, at its value, so its line's end is not read as the end of the sweep.
+  const failed = s.perFramework.flatMap((f) =>
+    f.points.filter((p) => p.failed !== undefined).map((p) => ({ displayName: name(f.framework), value: p.value, rps: domain[0] * 1.08 })),
+  );
   const x = {
     field: 'value',
     type: 'quantitative',
@@ -40,12 +44,19 @@ export function paramSweepSpec(data: ParamSweepChartData): TopLevelSpec {
   const color = frameworkColor(s.perFramework.map((f) => name(f.framework)));
   const from = s.verdict?.from;
   return {
-    ...chartFrame(paramSweepTitle(s), [captionLine(data.caption), `dashed grey: ${CAPACITY}; log scales: equal gaps are equal ratios`]),
+    ...chartFrame(paramSweepTitle(s), [
+      captionLine(data.caption),
+      `dashed grey: ${CAPACITY}; log scales: equal gaps are equal ratios`,
+      ...(failed.length ? [`x on the floor: the framework's cell failed at that value (the table's note says why)`] : []),
+    ]),
     layer: [
       ...(capacity.length
         ? [{ data: { values: capacity }, mark: { type: 'line', clip: true, color: REFERENCE_COLOR, strokeWidth: 1.5, strokeDash: [6, 4] }, encoding: { x, y } }]
         : []),
       { data: { values: measured }, mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 45 } }, encoding: { x, y, color } },
+      ...(failed.length
+        ? [{ data: { values: failed }, mark: { type: 'point', shape: 'cross', angle: 45, filled: true, size: 110, opacity: 1 }, encoding: { x, y, color } }]
+        : []),
       ...(from === undefined
         ? []
         : [
