@@ -4,7 +4,7 @@ import { orderValues, predictedFrom } from '../../harness/analysis/param-sweep.t
 import { chartSet } from '../../harness/report/charts/data.ts';
 import { chartEntries } from '../../harness/report/charts/files.ts';
 import { compileSpec, renderSvg } from '../../harness/report/charts/render.ts';
-import { commitBoundBroken, dbBoundFrom, paramSweepTable } from '../../harness/report/param-sweep-table.ts';
+import { capacityBroken, commitBoundBroken, dbBoundFrom, paramSweepTable } from '../../harness/report/param-sweep-table.ts';
 import { renderTerminal } from '../../harness/report/render.ts';
 import type { Cell } from '../../harness/results/schema.ts';
 import { makeCell, makeDbCeiling, makeResults } from '../support/factories.ts';
@@ -161,6 +161,47 @@ describe('hot-rows', () => {
         ],
       })[0],
     ).toContain('Measured above the commit bound at k 1');
+  });
+});
+
+describe('capacity measured below a framework', () => {
+  it('names the values where a framework served more than 5% over the database capacity, with both rates', () => {
+    const s = {
+      scenario: 'db-cpu',
+      kind: 'db-cpu' as const,
+      param: 'work' as const,
+      connections: 64,
+      values: [1000, 10000, 30000],
+      // work 10000 as a standard run read it: 270 req/s of capacity, 630 served by Django.
+      capacity: [
+        { value: 1000, rps: 3299 },
+        { value: 10000, rps: 270 },
+        { value: 30000, rps: 167 },
+      ],
+      perFramework: [
+        {
+          framework: 'django',
+          points: [
+            { value: 1000, rps: 1636 },
+            { value: 10000, rps: 630 },
+            { value: 30000, rps: 174 },
+          ],
+        },
+        {
+          framework: 'fastapi',
+          points: [
+            { value: 1000, rps: 1819 },
+            { value: 10000, rps: 491 },
+            { value: 30000, failed: 'timeouts' },
+          ],
+        },
+      ],
+      notes: [],
+    };
+    const [line] = capacityBroken(s);
+    // 174 is within 5% of 167: not a refutation.
+    expect(line).toMatch(/^Measured above the database capacity at work 10000 \(630 against 270\): /);
+    expect(capacityBroken({ ...s, capacity: s.capacity.map((c) => ({ ...c, rps: c.rps * 3 })) })).toEqual([]);
   });
 });
 
