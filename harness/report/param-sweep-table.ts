@@ -106,9 +106,9 @@ export function failedNotes(results: Results, s: ParamSweep): string[] {
 /**
  * Pure: a line naming the values where a framework served more than the database's capacity
  * (5% beyond it): the app went through the same database, so the capacity read low there. It is
- * one short pgbench run before the cells; a run whose machine slowed then (a standard run on
- * 2026-12-07 read 270 requests/s at work 10000 with the prepared protocol, 387 with the simple
- * one, while five frameworks served 491-630) must not let the row pass for a limit.
+ * one short pgbench run before the cells (a standard run on 2026-12-07 read 270 requests/s at
+ * work 10000 with the prepared protocol, 387 with the simple one, while five frameworks served
+ * 491-630), and the row must not pass for a limit where a measurement refutes it.
  */
 export function capacityBroken(s: ParamSweep): string[] {
   const over = s.capacity.flatMap((c) => {
@@ -117,7 +117,7 @@ export function capacityBroken(s: ParamSweep): string[] {
   });
   return over.length
     ? [
-        `Measured above the database capacity at ${over.join(', ')}: the apps used the same database, so the capacity, one short pgbench run before the cells, read low there: this machine's speed moves from one moment to the next (see the warnings). Read the row there as a lower bound, and a prediction from it as too early.`,
+        `Measured above the database capacity at ${over.join(', ')}: the apps used the same database, so the capacity, one short pgbench run before the cells, is not the database's limit there. Read the row there as a lower bound, and a prediction from it as too early.`,
       ]
     : [];
 }
