@@ -25,10 +25,11 @@ const QUIET_CODES = new Set(['SHARED_CORES']);
  * (drift, load generators that disagree), then the run's other warnings and failures.
  */
 export function leadingWarnings(results: Results): string[] {
-  const warnings = results.warnings.filter((w) => !QUIET_CODES.has(w.code));
-  // A run stopped by Ctrl-C never recorded it: the repeats say it all the same.
+  // DISTURBED is told from the repeats, as this version sums them up, whatever text the run stored
+  // (older runs listed every disturbed cell); a run stopped by Ctrl-C never recorded it at all.
   const disturbed = neighboursDetail(results);
-  if (disturbed && !warnings.some((w) => w.code === 'DISTURBED')) warnings.push(makeWarning('DISTURBED', disturbed));
+  const warnings = results.warnings.filter((w) => !QUIET_CODES.has(w.code) && !(disturbed && w.code === 'DISTURBED'));
+  if (disturbed) warnings.push(makeWarning('DISTURBED', disturbed));
   const rank = (code: string) => (DOUBT_CODES.includes(code) ? DOUBT_CODES.indexOf(code) : DOUBT_CODES.length);
   const lines = [...warnings].sort((a, b) => rank(a.code) - rank(b.code)).map((w) => `${w.code}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
   const crossChecked = results.cells.filter((c) => c.crossCheck?.flagged);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { disturbance, disturbedCellIds, disturbedRepeats, NEIGHBOURS_MAX_CORE_SHARE, neighboursDetail } from '../../harness/analysis/neighbours.ts';
+import { leadingWarnings } from '../../harness/report/leading.ts';
 import type { Neighbours } from '../../harness/results/neighbours-schema.ts';
 import { makeCell, makeResults } from '../support/factories.ts';
 
@@ -58,6 +59,15 @@ describe('disturbed cells', () => {
         'busiest other processes: node (pid 4242) in 3, up to 45% of a core; gunicorn (pid 77) in 1, up to 16% of a core; ' +
         'the hypervisor took more than 2% in 1; every window is in results.json',
     );
+  });
+
+  it("reports a run's DISTURBED from its repeats, in place of the text an older version stored", () => {
+    const cell = makeCell({ framework: 'flask', scenario: 'json', rps: [2500, 1250], neighbours: [quiet, busy] });
+    const stored = { code: 'DISTURBED', message: 'other processes ...: an older, longer list of cells', hint: 'stop the other work' };
+    const lines = leadingWarnings(makeResults([cell], { warnings: [stored] }));
+    expect(lines.filter((l) => l.startsWith('DISTURBED: '))).toHaveLength(1);
+    expect(lines[0]).toContain('flask/json/c64 repeat 2: other processes took 48% of a core');
+    expect(lines.join('\n')).not.toContain('an older, longer list');
   });
 
   it('names only the six most disturbed cells of a run with more, and says the tables mark the rest', () => {
