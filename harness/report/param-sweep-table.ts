@@ -111,10 +111,10 @@ export function failedNotes(results: Results, s: ParamSweep): string[] {
  * 491-630), and the row must not pass for a limit where a measurement refutes it.
  */
 export function capacityBroken(s: ParamSweep): string[] {
-  const over = s.capacity.flatMap((c) => {
-    const best = Math.max(0, ...s.perFramework.map((f) => f.points.find((p) => p.value === c.value)?.rps ?? 0));
-    return c.rps > 0 && best > c.rps * 1.05 ? [`${s.param} ${c.value} (${fmtRps(best)} against ${fmtRps(c.rps)})`] : [];
-  });
+  const over = servedAbove(
+    s,
+    s.capacity.filter((c) => c.rps > 0),
+  ).map((o) => `${s.param} ${o.value} (${fmtRps(o.best)} against ${fmtRps(o.rps)})`);
   return over.length
     ? [
         `Measured above the database capacity at ${over.join(', ')}: the apps used the same database, so the capacity, one short pgbench run before the cells, is not the database's limit there. Read the row there as a lower bound, and a prediction from it as too early.`,
@@ -122,11 +122,18 @@ export function capacityBroken(s: ParamSweep): string[] {
     : [];
 }
 
+/** Pure: the values of `bounds` that some framework's measured rate passed by more than 5%, with the best rate there. */
+function servedAbove(s: ParamSweep, bounds: readonly { value: number; rps: number }[]): { value: number; rps: number; best: number }[] {
+  return bounds.flatMap((b) => {
+    const best = Math.max(0, ...s.perFramework.map((f) => f.points.find((p) => p.value === b.value)?.rps ?? 0));
+    return best > b.rps * 1.05 ? [{ value: b.value, rps: b.rps, best }] : [];
+  });
+}
+
 /** Pure: a line for each value where a framework served more than the commit bound: the measurement refutes the bound there. */
 export function commitBoundBroken(s: ParamSweep): string[] {
-  const bound = s.commitBound;
-  if (!bound) return [];
-  const over = bound.filter((b) => s.perFramework.some((f) => (f.points.find((p) => p.value === b.value)?.rps ?? 0) > b.rps * 1.05));
+  if (!s.commitBound) return [];
+  const over = servedAbove(s, s.commitBound);
   return over.length
     ? [
         `Measured above the commit bound at ${over.map((b) => `${s.param} ${b.value}`).join(', ')}: the commit latency, one client's whole transaction, overstates how long a row lock waits for its flush here, so the bound does not hold on this machine.`,

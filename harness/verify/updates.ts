@@ -41,6 +41,11 @@ export function statementVerb(query: string): 'select' | 'update' | undefined {
   return undefined;
 }
 
+/** Each returned id with the last value returned for it: the one that must be stored. */
+function lastReturned(rows: readonly WorldRow[]): Map<number, number> {
+  return new Map(rows.map((r) => [r.id, r.randomNumber]));
+}
+
 /**
  * Pure: what the read-back shows for one response. `before` and `after` are world as the
  * harness read it just before the request and just after the answer. A value the app returned
@@ -49,9 +54,7 @@ export function statementVerb(query: string): 'select' | 'update' | undefined {
  * one once in 10,000, so a few coincidences are allowed, none beyond.
  */
 export function readBackProblems(rows: readonly WorldRow[], before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): string[] {
-  // The last value returned for an id is the one that must be stored.
-  const returned = new Map<number, number>();
-  for (const r of rows) returned.set(r.id, r.randomNumber);
+  const returned = lastReturned(rows);
   const problems: string[] = [];
   const mismatched = [...returned].filter(([id, value]) => after.get(id) !== value);
   if (mismatched.length > 0) {
@@ -99,8 +102,7 @@ export function statementProblems(before: WorldStatementsByVerb, after: WorldSta
  * count must not ask for it. Without `before`, every distinct returned row counts.
  */
 export function changedRows(rows: readonly WorldRow[], before?: ReadonlyMap<number, number>): number {
-  const returned = new Map<number, number>();
-  for (const r of rows) returned.set(r.id, r.randomNumber);
+  const returned = lastReturned(rows);
   if (!before) return returned.size;
   return [...returned].filter(([id, value]) => before.get(id) !== value).length;
 }

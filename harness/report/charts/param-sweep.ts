@@ -29,14 +29,15 @@ export function paramSweepSpec(data: ParamSweepChartData): TopLevelSpec {
     f.points.filter((p) => p.rps !== undefined && p.rps > 0).map((p) => ({ displayName: name(f.framework), value: p.value, rps: p.rps! })),
   );
   const capacity = s.capacity.filter((c) => c.rps > 0).map((c) => ({ value: c.value, rps: c.rps, series: CAPACITY }));
-  const points = s.perFramework.flatMap((f) => f.points.map((p) => ({ ...p, displayName: name(f.framework) })));
-  const anyFailed = points.some((p) => p.failed !== undefined);
+  const failedAt = s.perFramework.flatMap((f) =>
+    f.points.filter((p) => p.failed !== undefined).map((p) => ({ displayName: name(f.framework), value: p.value })),
+  );
   const fitted = logDomain([...measured.map((m) => m.rps), ...capacity.map((c) => c.rps)]);
   // A failed cell has no rate: a cross in the framework's colour on the floor of the plot, at its
   // value, so its line's end is not read as the end of the sweep. The floor is lowered for it, so
   // the cross never covers the lowest measured point.
-  const domain: [number, number] = anyFailed ? [fitted[0] / 1.6, fitted[1]] : fitted;
-  const failed = points.filter((p) => p.failed !== undefined).map((p) => ({ displayName: p.displayName, value: p.value, rps: domain[0] * 1.12 }));
+  const domain: [number, number] = failedAt.length ? [fitted[0] / 1.6, fitted[1]] : fitted;
+  const failed = failedAt.map((p) => ({ ...p, rps: domain[0] * 1.12 }));
   const x = {
     field: 'value',
     type: 'quantitative',
